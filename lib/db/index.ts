@@ -1,0 +1,36 @@
+import "server-only";
+import path from "node:path";
+import { getEnv } from "@/lib/env";
+import { openDatabase, type Db, type OpenDatabase } from "./client";
+
+export type { Db } from "./client";
+
+// One database per process, opened on first use (never at import: `next build` imports
+// route modules). Kept on globalThis because Next may load this module in several bundles.
+const holder = globalThis as unknown as { __switchboardDb?: Promise<OpenDatabase> };
+
+export function getDatabase(): Promise<OpenDatabase> {
+  if (!holder.__switchboardDb) {
+    const env = getEnv();
+    holder.__switchboardDb = openDatabase(
+      env.DATABASE_URL
+        ? { kind: "postgres", url: env.DATABASE_URL }
+        : { kind: "pglite", dataDir: path.join(env.dataDir) },
+    );
+    holder.__switchboardDb.catch(() => {
+      holder.__switchboardDb = undefined;
+    });
+  }
+  return holder.__switchboardDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDatabase()).db;
+}
+
+/** For tests and graceful shutdown. */
+export async function closeDatabase(): Promise<void> {
+  const open = holder.__switchboardDb;
+  holder.__switchboardDb = undefined;
+  if (open) await (await open).close();
+}

@@ -1,0 +1,74 @@
+// The environment's shape, validated with zod. Kept free of `server-only` so the
+// start-up script can validate before Next starts; nothing here is secret by itself.
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === "" ? undefined : v));
+
+const boolFlag = z
+  .enum(["0", "1", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  OPENROUTER_API_KEY: optionalString,
+  OPENROUTER_BASE_URL: z.url().default("https://openrouter.ai/api/v1"),
+  OPENROUTER_APP_URL: z.url().optional(),
+  OPENROUTER_APP_TITLE: z.string().min(1).default("Switchboard"),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+  ),
+  SWITCHBOARD_DATA_DIR: z.string().min(1).default("./data"),
+  AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  AUTH_GITHUB_ID: optionalString,
+  AUTH_GITHUB_SECRET: optionalString,
+  AUTH_GOOGLE_ID: optionalString,
+  AUTH_GOOGLE_SECRET: optionalString,
+  SWITCHBOARD_REGISTRATION: z.enum(["open", "closed"]).default("open"),
+  SWITCHBOARD_DEFAULT_MODEL: z.string().min(3).default("openai/gpt-4o-mini"),
+  SWITCHBOARD_TITLE_MODEL: z.string().min(3).default("openai/gpt-4o-mini"),
+  /** Set by the start script when it runs the local OpenRouter because no key was given. */
+  SWITCHBOARD_DEMO: boolFlag,
+  SWITCHBOARD_CHAT_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(30),
+  SWITCHBOARD_MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
+  SWITCHBOARD_CATALOG_TTL_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
+  SWITCHBOARD_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional()),
+  METRICS_TOKEN: optionalString,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(public readonly issues: { variable: string; message: string }[]) {
+    super(
+      "Invalid configuration:\n" +
+        issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n"),
+    );
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  // `VAR=` (as in a copied .env.example) means unset.
+  const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const result = envSchema.safeParse(present);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? "(environment)"),
+        message: issue.message,
+      })),
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,171 @@
+import "server-only";
+import type { z } from "zod";
+import { AppError } from "@/lib/errors";
+
+type Handler<C> = (request: Request, context: C) => Promise<Response>;
+
+/** Wraps a route handler: typed errors become precise JSON, anything else a 500 without details. */
+export function route<C>(handler: Handler<C>): Handler<C> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+export function errorResponse(error: unknown): Response {
+  if (error instanceof AppError) {
+    const headers: Record<string, string> = { "cache-control": "no-store" };
+    if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter);
+    return Response.json(error.toBody(), { status: error.status, headers });
+  }
+  console.error("[route] unexpected error", error instanceof Error ? error.stack : error);
+  return Response.json(
+    { error: { code: "internal:server", message: "Something went wrong on our side." } },
+    { status: 500, headers: { "cache-control": "no-store" } },
+  );
+}
+
+export function json(body: unknown, init?: ResponseInit): Response {
+  return new Response(JSON.stringify(body, bigintReplacer), {
+    ...init,
+    headers: { "content-type": "application/json", "cache-control": "no-store", ...init?.headers },
+  });
+}
+
+/** BigInt nano-USD goes over the wire as a decimal string. */
+export function bigintReplacer(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? value.toString() : value;
+}
+
+/**
+ * The largest request body any route accepts (the account import's 50 MiB, plus room for the
+ * envelope). The proxy refuses a larger declared Content-Length before Next buffers the body;
+ * each route then applies its own, smaller limit in `readJson`.
+ */
+export const MAX_REQUEST_BYTES = 51 * 1024 * 1024;
+
+/** Reads and validates a JSON body, refusing oversize bodies before parsing them. */
+export async function readJson<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  { maxBytes = 1_000_000, surface = "api" }: { maxBytes?: number; surface?: string } = {},
+): Promise<z.infer<S>> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) {
+    throw new AppError(`payload_too_large:${surface}`, `The request body is larger than ${maxBytes} bytes.`);
+  }
+  const text = await readBodyText(request, maxBytes, surface);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new AppError(`bad_request:${surface}`, "The request body is not valid JSON.");
+  }
+  return parseWith(schema, data, surface);
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, data: unknown, surface = "api"): z.infer<S> {
+  assertStorable(data, surface);
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+    throw new AppError(`bad_request:${surface}`, `${where}${issue?.message ?? "Invalid input."}`, {
+      details: { issues: result.error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String), message: i.message })) },
+    });
+  }
+  return result.data;
+}
+
+/** Deepest nesting of arrays and objects a request may carry (PostgreSQL's JSON parser recurses). */
+export const MAX_INPUT_DEPTH = 64;
+
+// NUL cannot be stored in PostgreSQL text or jsonb, and an unpaired UTF-16 surrogate is either
+// refused by jsonb or silently turned into U+FFFD: either way the input would not round-trip, so
+// it is refused up front with a 400 instead of failing (or being mangled) in the database.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Refuses input the database cannot store faithfully: strings (values and keys) with NUL or
+ * unpaired surrogates, and nesting deeper than MAX_INPUT_DEPTH. Iterative, so hostile depth
+ * cannot overflow the stack.
+ */
+export function assertStorable(data: unknown, surface = "api"): void {
+  const stack: [unknown, number][] = [[data, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === "string") {
+      if (UNSTORABLE.test(value)) throw unstorable(surface);
+    } else if (value !== null && typeof value === "object") {
+      if (depth >= MAX_INPUT_DEPTH) {
+        throw new AppError(`bad_request:${surface}`, `The request is nested more than ${MAX_INPUT_DEPTH} levels deep.`);
+      }
+      if (Array.isArray(value)) {
+        for (const item of value) stack.push([item, depth + 1]);
+      } else {
+        for (const [key, item] of Object.entries(value)) {
+          if (UNSTORABLE.test(key)) throw unstorable(surface);
+          stack.push([item, depth + 1]);
+        }
+      }
+    }
+  }
+}
+
+function unstorable(surface: string): AppError {
+  return new AppError(
+    `bad_request:${surface}`,
+    "The request contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored.",
+  );
+}
+
+async function readBodyText(request: Request, maxBytes: number, surface: string): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new AppError(`payload_too_large:${surface}`, `The request body is larger than ${maxBytes} bytes.`);
+    }
+    chunks.push(value);
+  }
+  // fatal: a body that is not UTF-8 is refused rather than silently mangled.
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new AppError(`bad_request:${surface}`, "The request body is not valid UTF-8.");
+  }
+}
+
+/**
+ * CSRF defence for our state-changing routes: a browser always sends Origin on cross-site
+ * POST/PATCH/PUT/DELETE; it must name this host. Requests without Origin (curl, server-to-server)
+ * carry no ambient browser cookies by accident and are allowed. `Origin: null` (sandboxed frames,
+ * some redirects) is refused. The proxy applies the same check to every state-changing /api request
+ * (Auth.js's own routes aside), so a route that forgets to call this is still covered.
+ */
+export function assertSameOrigin(request: Request): void {
+  if (!isSameOriginRequest(request.headers)) throw new AppError("forbidden:csrf", "Cross-site request refused.");
+}
+
+/** True when the request carries no Origin, or an Origin naming the host it was sent to. */
+export function isSameOriginRequest(headers: Headers): boolean {
+  const origin = headers.get("origin");
+  if (origin === null) return true;
+  const host = headers.get("x-forwarded-host") ?? headers.get("host");
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  return Boolean(host) && originHost === host;
+}

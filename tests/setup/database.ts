@@ -1,0 +1,29 @@
+// Gives each test file its own real database through the production code path:
+// a fresh PGlite folder, or a fresh database on the TEST_DATABASE_URL server.
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, inject } from "vitest";
+import { createTestPostgresDatabase } from "../helpers/postgres";
+
+if (process.env.SWITCHBOARD_TEST_DB === "postgres") {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) throw new Error("SWITCHBOARD_TEST_DB=postgres needs TEST_DATABASE_URL");
+  const { url, drop } = await createTestPostgresDatabase(base);
+  process.env.DATABASE_URL = url;
+  afterAll(async () => {
+    const { closeDatabase } = await import("@/lib/db");
+    await closeDatabase();
+    await drop();
+  });
+} else {
+  delete process.env.DATABASE_URL;
+  const dir = mkdtempSync(path.join(tmpdir(), "sb-test-"));
+  cpSync(inject("pgliteTemplate"), dir, { recursive: true });
+  process.env.SWITCHBOARD_DATA_DIR = dir;
+  afterAll(async () => {
+    const { closeDatabase } = await import("@/lib/db");
+    await closeDatabase();
+    rmSync(dir, { recursive: true, force: true });
+  });
+}

@@ -1,0 +1,110 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { getToken } from "next-auth/jwt";
+import { getEnv } from "@/lib/env";
+import { isSameOriginRequest, MAX_REQUEST_BYTES } from "@/lib/http";
+
+// The first gate: no valid session cookie → pages go to sign-in, /api/* answers 401 JSON.
+// It only verifies the signed token (no database); route handlers and pages then call
+// `requireUser()`, which also checks that the session was not revoked.
+// Pages also get a per-request nonce and a strict Content-Security-Policy here.
+
+const PUBLIC_PAGES = ["/sign-in", "/register"];
+/** Public API: Auth.js's routes (and registration) by prefix, the health check exactly. */
+const PUBLIC_API_PREFIX = "/api/auth/";
+const PUBLIC_API_EXACT = ["/api/health"];
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export async function proxy(request: NextRequest) {
+  const { pathname } = request.nextUrl;
+  const isApi = pathname.startsWith("/api/");
+  // A path whose percent-encoding is not UTF-8 (`/c/%ED%A0%80`) makes Next's own parameter
+  // decoding throw, which it answers with a bare 500: refuse it as the bad request it is.
+  if (!decodesAsUtf8(pathname)) {
+    return isApi
+      ? NextResponse.json(
+          { error: { code: "bad_request:path", message: "The address is not valid." } },
+          { status: 400, headers: { "cache-control": "no-store" } },
+        )
+      : new NextResponse("Bad request: the address is not valid.", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
+  // CSRF, once for every state-changing API request (routes also check): a cross-site Origin is
+  // refused before any handler runs. Auth.js's own routes use its double-submit token instead.
+  if (isApi && !SAFE_METHODS.has(request.method) && !isAuthJsRoute(pathname) && !isSameOriginRequest(request.headers)) {
+    return NextResponse.json(
+      { error: { code: "forbidden:csrf", message: "Cross-site request refused." } },
+      { status: 403, headers: { "cache-control": "no-store" } },
+    );
+  }
+  // Next buffers a request's whole body before the route runs (so the proxy can read it too):
+  // a body no route would accept is refused here, from its declared size, before it is read.
+  if (isApi && Number(request.headers.get("content-length") ?? "0") > MAX_REQUEST_BYTES) {
+    return NextResponse.json(
+      { error: { code: "payload_too_large:api", message: `The request body is larger than ${MAX_REQUEST_BYTES} bytes.` } },
+      { status: 413, headers: { "cache-control": "no-store", connection: "close" } },
+    );
+  }
+  if (pathname.startsWith(PUBLIC_API_PREFIX) || PUBLIC_API_EXACT.includes(pathname)) return NextResponse.next();
+
+  const secureCookie = request.nextUrl.protocol === "https:";
+  const token = await getToken({ req: request, secret: getEnv().authSecret, secureCookie });
+  const signedIn = Boolean(token?.uid);
+
+  if (isApi) {
+    if (signedIn) return NextResponse.next();
+    return NextResponse.json(
+      { error: { code: "unauthorized:auth", message: "Sign in to continue." } },
+      { status: 401, headers: { "cache-control": "no-store" } },
+    );
+  }
+  // Public pages decide themselves (with the full session check) whether to send a signed-in
+  // visitor on: a revoked session still carries a valid token, and redirecting on the token
+  // alone would bounce between "/" and "/sign-in".
+  if (PUBLIC_PAGES.includes(pathname)) return withCsp(request);
+  if (signedIn) return withCsp(request);
+  const signIn = new URL("/sign-in", request.url);
+  if (pathname !== "/") signIn.searchParams.set("callbackUrl", pathname + request.nextUrl.search);
+  return NextResponse.redirect(signIn);
+}
+
+function decodesAsUtf8(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Auth.js's routes (sign-in, callbacks, sign-out, session, csrf) — not our own registration route. */
+function isAuthJsRoute(pathname: string): boolean {
+  return pathname.startsWith(PUBLIC_API_PREFIX) && pathname !== "/api/auth/register";
+}
+
+/** Scripts run only with this request's nonce (Next adds it to its own scripts). */
+function withCsp(request: NextRequest): NextResponse {
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const dev = process.env.NODE_ENV === "development";
+  const policy = [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    // Radix positions popovers with inline style attributes.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' blob: data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+  const headers = new Headers(request.headers);
+  headers.set("x-nonce", nonce);
+  headers.set("content-security-policy", policy);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("content-security-policy", policy);
+  return response;
+}
+
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)"],
+};

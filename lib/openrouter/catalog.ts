@@ -1,0 +1,141 @@
+import "server-only";
+import { z } from "zod";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import type { CatalogStatus, ModelSummary } from "./types";
+
+// The upstream /models list, cached for SWITCHBOARD_CATALOG_TTL_SECONDS and refreshed in the
+// background; when OpenRouter is down the last good copy is served ("stale"), and when it was
+// never reachable the state says so ("unavailable") instead of pretending there are no models.
+
+const upstreamModel = z.object({
+  id: z.string().min(1),
+  name: z.string().default(""),
+  description: z.string().nullish(),
+  context_length: z.number().nullish(),
+  architecture: z
+    .object({
+      input_modalities: z.array(z.string()).nullish(),
+      output_modalities: z.array(z.string()).nullish(),
+    })
+    .partial()
+    .nullish(),
+  pricing: z.object({
+    prompt: z.string(),
+    completion: z.string(),
+    request: z.string().nullish(),
+    image: z.string().nullish(),
+    web_search: z.string().nullish(),
+    internal_reasoning: z.string().nullish(),
+    input_cache_read: z.string().nullish(),
+  }),
+  top_provider: z.object({ max_completion_tokens: z.number().nullish() }).partial().nullish(),
+  supported_parameters: z.array(z.string()).nullish(),
+});
+
+const upstreamModelsResponse = z.object({ data: z.array(z.unknown()) });
+
+export function toModelSummary(raw: z.infer<typeof upstreamModel>): ModelSummary {
+  const optional = (v: string | null | undefined) => (v && v !== "0" ? v : undefined);
+  const params = raw.supported_parameters ?? [];
+  const isFree = raw.id.endsWith(":free") || (raw.pricing.prompt === "0" && raw.pricing.completion === "0");
+  return {
+    id: raw.id,
+    name: raw.name || raw.id,
+    provider: raw.id.split("/")[0] ?? raw.id,
+    description: raw.description ?? "",
+    contextLength: raw.context_length ?? 0,
+    pricing: {
+      prompt: raw.pricing.prompt,
+      completion: raw.pricing.completion,
+      inputCacheRead: optional(raw.pricing.input_cache_read),
+      internalReasoning: optional(raw.pricing.internal_reasoning),
+      webSearch: optional(raw.pricing.web_search),
+      request: optional(raw.pricing.request),
+      image: optional(raw.pricing.image),
+    },
+    inputModalities: raw.architecture?.input_modalities ?? ["text"],
+    outputModalities: raw.architecture?.output_modalities ?? ["text"],
+    supportsTools: params.includes("tools"),
+    supportsReasoning: params.includes("reasoning") || params.includes("include_reasoning"),
+    isFree,
+    maxCompletionTokens: raw.top_provider?.max_completion_tokens ?? null,
+  };
+}
+
+type CacheState = {
+  models?: ModelSummary[];
+  byId?: Map<string, ModelSummary>;
+  fetchedAt?: number;
+  lastError?: string;
+  refreshing?: Promise<void>;
+};
+
+const holder = globalThis as unknown as { __sbCatalog?: CacheState };
+const cache = (): CacheState => (holder.__sbCatalog ??= {});
+
+async function fetchCatalog(): Promise<ModelSummary[]> {
+  const env = getEnv();
+  const response = await fetch(`${env.OPENROUTER_BASE_URL}/models`, {
+    headers: { accept: "application/json" },
+    signal: AbortSignal.timeout(15_000),
+  });
+  if (!response.ok) throw new Error(`GET /models answered ${response.status}`);
+  const body = upstreamModelsResponse.parse(await response.json());
+  // One malformed entry must not hide the other models.
+  const models: ModelSummary[] = [];
+  for (const entry of body.data) {
+    const parsed = upstreamModel.safeParse(entry);
+    if (parsed.success) models.push(toModelSummary(parsed.data));
+  }
+  if (models.length === 0) throw new Error("GET /models returned no usable models");
+  return models;
+}
+
+function refresh(): Promise<void> {
+  const state = cache();
+  state.refreshing ??= fetchCatalog()
+    .then((models) => {
+      state.models = models;
+      state.byId = new Map(models.map((m) => [m.id, m]));
+      state.fetchedAt = Date.now();
+      state.lastError = undefined;
+    })
+    .catch((error: unknown) => {
+      state.lastError = error instanceof Error ? error.message : String(error);
+      console.warn(`[catalog] refresh failed: ${state.lastError}`);
+    })
+    .finally(() => {
+      state.refreshing = undefined;
+    });
+  return state.refreshing;
+}
+
+/** The catalog, refreshing it first when there is none yet, in the background when old. */
+export async function getCatalog(): Promise<CatalogStatus> {
+  const state = cache();
+  const ttlMs = getEnv().SWITCHBOARD_CATALOG_TTL_SECONDS * 1000;
+  if (!state.models) await refresh();
+  else if (Date.now() - (state.fetchedAt ?? 0) > ttlMs) void refresh();
+  if (!state.models) {
+    return { state: "unavailable", error: state.lastError ?? "The model list could not be loaded.", models: [] };
+  }
+  const stale = Boolean(state.lastError) || Date.now() - (state.fetchedAt ?? 0) > ttlMs;
+  return { state: stale ? "stale" : "fresh", fetchedAt: new Date(state.fetchedAt!).toISOString(), models: state.models };
+}
+
+/** The model, or a `bad_request:model` error naming it (`unavailable:catalog` when there is no catalog). */
+export async function requireModel(id: string): Promise<ModelSummary> {
+  const catalog = await getCatalog();
+  if (catalog.state === "unavailable") {
+    throw new AppError("unavailable:catalog", "The model list from OpenRouter cannot be loaded right now. Try again shortly.");
+  }
+  const model = cache().byId?.get(id);
+  if (!model) throw new AppError("bad_request:model", `Unknown model "${id.slice(0, 100)}". Pick one from the list.`);
+  return model;
+}
+
+/** For tests: forget the cached catalog. */
+export function resetCatalogCache(): void {
+  holder.__sbCatalog = {};
+}

@@ -1,0 +1,109 @@
+import "server-only";
+import { APICallError } from "ai";
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+
+// OpenRouter's failures, turned into our typed errors with sentences a user understands.
+
+const upstreamErrorBody = z.object({
+  error: z.object({
+    code: z.union([z.number(), z.string()]).optional(),
+    message: z.string().optional(),
+    metadata: z.record(z.string(), z.unknown()).nullish(),
+  }),
+});
+
+function parseBody(text: string | undefined) {
+  if (!text) return undefined;
+  try {
+    const parsed = upstreamErrorBody.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data.error : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function retryAfterSeconds(headers: Record<string, string> | undefined): number | undefined {
+  const value = headers?.["retry-after"] ?? headers?.["Retry-After"];
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(1, Math.ceil(seconds));
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(1, Math.ceil((date - Date.now()) / 1000)) : undefined;
+}
+
+export function mapUpstreamError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const apiError = findApiCallError(error);
+  if (apiError) return fromStatus(apiError.statusCode, parseBody(apiError.responseBody), apiError.responseHeaders);
+  if (error && typeof error === "object") {
+    const e = error as { name?: unknown; message?: unknown; code?: unknown };
+    if (e.name === "AbortError" || e.name === "TimeoutError" || (typeof e.message === "string" && /timed? ?out/i.test(e.message))) {
+      return new AppError("timeout:upstream", "The model stopped sending and the answer timed out. Try again.");
+    }
+    if (typeof e.message === "string" && e.message) {
+      // Mid-stream error chunks arrive as plain objects or provider errors carrying the upstream message.
+      return new AppError("upstream:stream", `The model failed while answering: ${truncate(e.message)}`);
+    }
+  }
+  return new AppError("upstream:unknown", "The model provider failed to answer. Try again.");
+}
+
+function findApiCallError(error: unknown): APICallError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (APICallError.isInstance(current)) return current;
+    const next = current as { lastError?: unknown; cause?: unknown; errors?: unknown[] };
+    current = next.lastError ?? next.cause ?? (Array.isArray(next.errors) ? next.errors.at(-1) : undefined);
+  }
+  return undefined;
+}
+
+function fromStatus(
+  status: number | undefined,
+  body: ReturnType<typeof parseBody>,
+  headers: Record<string, string> | undefined,
+): AppError {
+  const upstreamMessage = body?.message ? truncate(body.message) : undefined;
+  const metadata = body?.metadata ?? undefined;
+  switch (status) {
+    case 400:
+      return new AppError("bad_request:upstream", `OpenRouter refused the request: ${upstreamMessage ?? "bad request"}.`);
+    case 401:
+      return new AppError("upstream:auth", "OpenRouter rejected the server's API key. An administrator needs to check OPENROUTER_API_KEY.");
+    case 402:
+      return new AppError("upstream:credits", "The OpenRouter account has run out of credits. An administrator needs to add credits.");
+    case 403: {
+      const reasons = Array.isArray(metadata?.reasons) ? (metadata.reasons as unknown[]).map(String).join(", ") : undefined;
+      return new AppError(
+        "forbidden:moderation",
+        `The message was refused by moderation${reasons ? ` (${reasons})` : ""}. Rephrase it and try again.`,
+        { details: reasons ? { reasons } : undefined },
+      );
+    }
+    case 404:
+      return new AppError("unavailable:routing", `No provider can serve this request: ${upstreamMessage ?? "no endpoint matches"}.`);
+    case 408:
+      return new AppError("timeout:upstream", "The model took too long to start answering. Try again.");
+    case 429: {
+      const retryAfter = retryAfterSeconds(headers);
+      return new AppError(
+        "rate_limited:upstream",
+        `The model is rate limited right now.${retryAfter ? ` Retry after ${retryAfter} s.` : " Try again shortly."}`,
+        { retryAfter },
+      );
+    }
+    case 502: {
+      const provider = typeof metadata?.provider_name === "string" ? metadata.provider_name : undefined;
+      return new AppError("upstream:provider", `The model's provider${provider ? ` (${provider})` : ""} returned an error. Try again or pick another model.`);
+    }
+    case 503:
+      return new AppError("unavailable:upstream", "No provider is available for this model right now. Try again later or pick another model.");
+    default:
+      return new AppError("upstream:unknown", `OpenRouter answered with an error${status ? ` (${status})` : ""}${upstreamMessage ? `: ${upstreamMessage}` : ""}.`);
+  }
+}
+
+function truncate(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}

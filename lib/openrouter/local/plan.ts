@@ -1,0 +1,377 @@
+/**
+ * Turns a validated request plus its directive into a Plan: what the "model" will emit
+ * (reasoning, text, tool calls, images, citations), how fast, and how it may break.
+ * The directive names and keys are documented in README.md.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CatalogEndpoint, CatalogModel, WebSearchCharge } from './catalog';
+import { WEB_PLUGIN_DEFAULT_RESULTS } from './catalog';
+import { type Directive, intParam, numParam } from './directive';
+import { type ChatMessage, type ChatRequest, contentText, type FunctionTool, isFunctionTool } from './request';
+import { defaultAnswer, fillerText, hash32, longText, pngDataUrl, reasoningText } from './text';
+import { tokenize } from './tokenizer';
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
+
+export interface PlannedToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+  /** Tokens counted when the first delta (id, type, name) is sent. */
+  nameTokens: number;
+  /** The argument text split into one-token pieces, one chunk each. */
+  argPieces: string[];
+}
+
+export interface UrlCitation {
+  type: 'url_citation';
+  url_citation: { url: string; title: string; content: string; start_index: number; end_index: number };
+}
+
+export type Failure =
+  | { kind: 'midstream-error'; afterTokens: number; message: string }
+  | { kind: 'drop'; afterTokens: number }
+  | { kind: 'malformed'; afterTokens: number; then: 'continue' | 'close' };
+
+export interface Plan {
+  reasoning: string[];
+  /** False with `reasoning.exclude: true`: reasoning is billed but not sent. */
+  reasoningVisible: boolean;
+  content: string[];
+  toolCalls: PlannedToolCall[];
+  images: string[];
+  annotations: UrlCitation[];
+  finishReason: FinishReason;
+  failure: Failure | null;
+  stall: { afterTokens: number; ms: number; everyMs: number } | null;
+  firstTokenDelayMs: number;
+  keepAliveMs: number;
+  /** Tokens per second; 0 = as fast as possible. */
+  rate: number;
+  cachedTokens: number;
+  webSearch: WebSearchCharge | null;
+  numSearchResults: number;
+}
+
+export interface PlanContext {
+  req: ChatRequest;
+  directive: Directive | null;
+  /** Text of the last user message with the directive removed. */
+  promptText: string;
+  model: CatalogModel;
+  endpoint: CatalogEndpoint;
+  promptTokens: number;
+  /** Server default tokens/s (0 = unlimited). */
+  defaultRate: number;
+  webSearch: { enabled: boolean; maxResults: number; engine: string | undefined };
+}
+
+export const DEFAULT_TOKENS_PER_SECOND = 200;
+/** `long` streams at least this fast unless it has its own `rate=`. */
+export const LONG_MIN_TOKENS_PER_SECOND = 2000;
+export const LONG_TOKENS = 1000;
+export const TEXT_DEFAULT_TOKENS = 50;
+export const REASONING_DEFAULT_TOKENS = 32;
+export const STALL_DEFAULT_MS = 10 * 60 * 1000;
+export const KEEPALIVE_DEFAULT_MS = 1000;
+
+const FAILURE_NAMES = new Set(['midstream-error', 'drop', 'stall', 'malformed', 'slow-first']);
+
+export function randomId(n: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = randomBytes(n);
+  let s = '';
+  for (let i = 0; i < n; i++) s += alphabet[bytes[i] % alphabet.length];
+  return s;
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A plausible value for a JSON schema (required properties only, when `required` is given). */
+export function sampleFromSchema(schema: unknown, key = 'value', depth = 0): Json {
+  if (!isRecord(schema) || depth > 6) return null;
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0] as Json;
+  if ('const' in schema) return schema.const as Json;
+  if (Array.isArray(schema.anyOf) && schema.anyOf.length > 0) return sampleFromSchema(schema.anyOf[0], key, depth + 1);
+  if (Array.isArray(schema.oneOf) && schema.oneOf.length > 0) return sampleFromSchema(schema.oneOf[0], key, depth + 1);
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  switch (type) {
+    case 'string':
+      return `sample ${key}`;
+    case 'integer':
+    case 'number':
+      return typeof schema.minimum === 'number' ? schema.minimum : 1;
+    case 'boolean':
+      return true;
+    case 'array':
+      return [sampleFromSchema(schema.items, key, depth + 1)];
+    case 'object':
+    default: {
+      if (!isRecord(schema.properties)) return type === 'object' ? {} : null;
+      const props = schema.properties;
+      const required = Array.isArray(schema.required) ? schema.required.filter((k): k is string => typeof k === 'string') : Object.keys(props);
+      const out: { [k: string]: Json } = {};
+      for (const k of required) if (k in props) out[k] = sampleFromSchema(props[k], k, depth + 1);
+      return out;
+    }
+  }
+}
+
+function lastUserIndex(messages: ChatMessage[]): number {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'user') return i;
+  return -1;
+}
+
+/** Tool rounds since the last user message, and the trailing tool results (if the request ends with them). */
+function toolHistory(messages: ChatMessage[]): { rounds: number; results: { name: string; content: string }[] } {
+  const start = lastUserIndex(messages) + 1;
+  let rounds = 0;
+  const names = new Map<string, string>();
+  for (let i = start; i < messages.length; i++) {
+    const m = messages[i];
+    if (m.role === 'assistant' && m.tool_calls && m.tool_calls.length > 0) {
+      rounds++;
+      for (const tc of m.tool_calls) names.set(tc.id, tc.function.name);
+    }
+  }
+  const results: { name: string; content: string }[] = [];
+  for (let i = messages.length - 1; i >= start; i--) {
+    const m = messages[i];
+    if (m.role !== 'tool') break;
+    results.unshift({ name: names.get(m.tool_call_id) ?? m.tool_call_id, content: contentText(m.content) });
+  }
+  return { rounds, results };
+}
+
+function followUpText(results: { name: string; content: string }[]): string {
+  const parts = results.map((r) => {
+    const c = r.content.length > 200 ? `${r.content.slice(0, 200)}…` : r.content;
+    return `${r.name} returned ${c}`;
+  });
+  return `Here is what the tools told me: ${parts.join('; ')}. That answers your question.`;
+}
+
+function effortTokens(effort: string | null | undefined): number {
+  switch (effort) {
+    case 'minimal':
+      return 8;
+    case 'low':
+      return 16;
+    case 'medium':
+      return 32;
+    case 'high':
+      return 64;
+    case 'xhigh':
+    case 'max':
+      return 96;
+    default:
+      return 24;
+  }
+}
+
+/** How many reasoning tokens the request gets without a `reasoning` directive. */
+function implicitReasoningTokens(req: ChatRequest, model: CatalogModel): number {
+  if (!model.reasoning) return 0;
+  const r = req.reasoning;
+  const effort = r?.effort ?? req.reasoning_effort;
+  const off = r?.enabled === false || effort === 'none';
+  if (off) return model.reasoning.mandatory ? effortTokens('minimal') : 0;
+  const asked = r != null || req.include_reasoning === true || effort != null;
+  if (!asked && !model.reasoning.mandatory) return 0;
+  return effortTokens(effort ?? model.reasoning.default_effort);
+}
+
+function toolCall(name: string, args: string): PlannedToolCall {
+  return { id: `call_${randomId(24)}`, name, arguments: args, nameTokens: Math.max(1, tokenize(name).length), argPieces: tokenize(args) };
+}
+
+function argsFor(tool: FunctionTool, explicit: string | undefined): string {
+  if (explicit !== undefined) return explicit;
+  return JSON.stringify(sampleFromSchema(tool.function.parameters ?? { type: 'object', properties: {} }));
+}
+
+function webResults(topic: string, n: number, seed: number): { url: string; title: string; content: string }[] {
+  const slug = topic.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'query';
+  const tlds = ['com', 'org', 'net'];
+  return Array.from({ length: n }, (_, i) => ({
+    url: `https://www.example.${tlds[(seed + i) % 3]}/${slug}/${i + 1}`,
+    title: `${topic || 'Search'} — result ${i + 1}`,
+    content: `Snippet ${i + 1} about ${topic || 'the query'} from a stored local search index.`,
+  }));
+}
+
+export function buildPlan(ctx: PlanContext): Plan {
+  const { req, directive: d, model, endpoint } = ctx;
+  const name = d?.name ?? null;
+  const seed = hash32(ctx.promptText);
+
+  const defaultRate = ctx.defaultRate;
+  const rateFallback = name === 'long' ? (defaultRate === 0 ? 0 : Math.max(defaultRate, LONG_MIN_TOKENS_PER_SECOND)) : defaultRate;
+  const rate = numParam(d, 'rate', rateFallback, 0, 1_000_000);
+  const keepAliveMs = intParam(d, 'every', KEEPALIVE_DEFAULT_MS, 10);
+  const firstTokenDelayMs = name === 'slow-first' ? intParam(d, 'ms', 3000) : intParam(d, 'first', 0);
+
+  // ---- tools
+  const fnTools = (req.tools ?? []).filter(isFunctionTool);
+  const byName = new Map(fnTools.map((t) => [t.function.name, t]));
+  const toolChoice = req.tool_choice;
+  const { rounds, results } = toolHistory(req.messages);
+  const steps = intParam(d, 'steps', 1, 1);
+  let toolCalls: PlannedToolCall[] = [];
+  let followUp: string | null = null;
+  if (toolChoice !== 'none' && fnTools.length > 0) {
+    if (name === 'tool' || name === 'tools') {
+      const wanted = name === 'tool' ? [d?.params.name ?? ''] : (d?.params.calls ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const offered = wanted.filter((n) => byName.has(n));
+      if (offered.length > 0) {
+        if (rounds < steps) {
+          toolCalls = offered.map((n) => {
+            const t = byName.get(n) as FunctionTool;
+            const explicit = name === 'tool' ? d?.params.args : d?.params[`args.${n}`];
+            return toolCall(n, argsFor(t, explicit));
+          });
+        } else if (results.length > 0) {
+          followUp = followUpText(results);
+        }
+      }
+    } else if (toolChoice === 'required' || (typeof toolChoice === 'object' && toolChoice.type === 'function')) {
+      const forced = typeof toolChoice === 'object' ? byName.get((toolChoice.function as { name?: string } | undefined)?.name ?? '') : fnTools[0];
+      if (forced) toolCalls = [toolCall(forced.function.name, argsFor(forced, undefined))];
+    }
+    if (toolCalls.length === 0 && followUp === null && results.length > 0) followUp = followUpText(results);
+  } else if (results.length > 0) {
+    followUp = followUpText(results);
+  }
+
+  // ---- reasoning
+  let reasoningCount = 0;
+  if (name === 'reasoning') reasoningCount = intParam(d, 'tokens', REASONING_DEFAULT_TOKENS, 0, 100_000);
+  else if (d?.params.reasoning !== undefined) reasoningCount = intParam(d, 'reasoning', 0, 0, 100_000);
+  else reasoningCount = implicitReasoningTokens(req, model);
+  if (req.reasoning?.max_tokens != null) reasoningCount = Math.min(reasoningCount, req.reasoning.max_tokens);
+  let reasoning = reasoningCount > 0 ? tokenize(reasoningText(reasoningCount, seed)) : [];
+  const reasoningVisible = req.reasoning?.exclude !== true;
+
+  // ---- images (image-output models)
+  const wantsImage =
+    model.architecture.output_modalities.includes('image') && (req.modalities === undefined || req.modalities.includes('image')) && toolCalls.length === 0;
+  const images = wantsImage ? [pngDataUrl(seed)] : [];
+
+  // ---- structured output: a JSON value matching `response_format`'s schema
+  let structured: string | null = null;
+  const rf = req.response_format as { type?: string; json_schema?: { schema?: unknown } } | undefined;
+  if (rf?.type === 'json_schema') structured = JSON.stringify(sampleFromSchema(rf.json_schema?.schema ?? { type: 'object', properties: {} }));
+  else if (rf?.type === 'json_object') structured = JSON.stringify({ answer: defaultAnswer(ctx.promptText, model.name) });
+
+  // ---- content
+  let text: string;
+  const p = d?.params ?? {};
+  if (p.text !== undefined) text = p.text;
+  else if (toolCalls.length > 0) text = '';
+  else if (followUp !== null) text = followUp;
+  else if (p.tokens !== undefined && name !== 'reasoning') text = fillerText(intParam(d, 'tokens', TEXT_DEFAULT_TOKENS, 0, 1_000_000), seed);
+  else if (name === 'reasoning' && p.answer !== undefined) text = fillerText(intParam(d, 'answer', 20, 0, 1_000_000), seed);
+  else if (name === 'text') text = fillerText(TEXT_DEFAULT_TOKENS, seed);
+  else if (name === 'long') text = longText(LONG_TOKENS, seed);
+  else if (name === 'say') text = '';
+  else if (name !== null && FAILURE_NAMES.has(name) && name !== 'slow-first') text = fillerText(Math.max(intParam(d, 'after', 5) + 20, 40), seed);
+  else if (wantsImage) text = 'Here is the image you asked for.';
+  else if (structured !== null) text = structured;
+  else text = defaultAnswer(ctx.promptText, model.name);
+
+  // ---- stop sequences: the text ends before the first one (finish_reason stays "stop")
+  const stops = req.stop == null ? [] : Array.isArray(req.stop) ? req.stop : [req.stop];
+  let cut = -1;
+  for (const st of stops) {
+    const at = st ? text.indexOf(st) : -1;
+    if (at >= 0 && (cut < 0 || at < cut)) cut = at;
+  }
+  if (cut >= 0) text = text.slice(0, cut);
+
+  // ---- web search (plugin `web` or `:online`)
+  let annotations: UrlCitation[] = [];
+  let webSearch: WebSearchCharge | null = null;
+  let numSearchResults = 0;
+  if (ctx.webSearch.enabled && toolCalls.length === 0) {
+    // Native search when asked for (or by default) and the endpoint prices it; otherwise the Exa plugin.
+    const engine = ctx.webSearch.engine;
+    const native = (engine === undefined || engine === 'native') && endpoint.pricing.web_search !== undefined;
+    numSearchResults = ctx.webSearch.maxResults;
+    webSearch = native ? { engine: 'native' } : { engine: 'exa', results: numSearchResults };
+    const topic = ctx.promptText.replace(/\s+/g, ' ').trim().split(' ').slice(0, 6).join(' ');
+    const found = webResults(topic, numSearchResults, seed);
+    let body = `${text}\n\nSources: `;
+    annotations = found.map((r, i) => {
+      const link = `[${new URL(r.url).hostname}](${r.url})`;
+      if (i > 0) body += ', ';
+      const start = body.length;
+      body += link;
+      return { type: 'url_citation', url_citation: { url: r.url, title: r.title, content: r.content, start_index: start, end_index: body.length } };
+    });
+    text = body;
+  }
+
+  let content = tokenize(text);
+
+  // ---- max_tokens: reasoning, then text, then tool calls
+  let finishReason: FinishReason = toolCalls.length > 0 ? 'tool_calls' : 'stop';
+  const maxTokens = req.max_tokens ?? req.max_completion_tokens ?? null;
+  if (maxTokens != null) {
+    let budget = maxTokens;
+    const take = <T>(arr: T[]): T[] => {
+      const kept = arr.slice(0, Math.max(0, budget));
+      budget -= kept.length;
+      return kept;
+    };
+    const total = reasoning.length + content.length + toolCalls.reduce((n, t) => n + t.nameTokens + t.argPieces.length, 0);
+    if (total > maxTokens) {
+      reasoning = take(reasoning);
+      content = take(content);
+      const kept: PlannedToolCall[] = [];
+      for (const t of toolCalls) {
+        if (budget < t.nameTokens) break;
+        budget -= t.nameTokens;
+        kept.push({ ...t, argPieces: take(t.argPieces) });
+      }
+      toolCalls = kept;
+      finishReason = 'length';
+    }
+  }
+
+  // ---- failures
+  let failure: Failure | null = null;
+  let stall: Plan['stall'] = null;
+  const after = intParam(d, 'after', 5);
+  if (name === 'midstream-error') failure = { kind: 'midstream-error', afterTokens: after, message: p.message ?? 'Provider disconnected unexpectedly' };
+  else if (name === 'drop') failure = { kind: 'drop', afterTokens: after };
+  else if (name === 'malformed') failure = { kind: 'malformed', afterTokens: after, then: p.then === 'close' ? 'close' : 'continue' };
+  else if (name === 'stall') stall = { afterTokens: after, ms: intParam(d, 'ms', STALL_DEFAULT_MS), everyMs: keepAliveMs };
+
+  return {
+    reasoning,
+    reasoningVisible,
+    content,
+    toolCalls,
+    images,
+    annotations,
+    finishReason,
+    failure,
+    stall,
+    firstTokenDelayMs,
+    keepAliveMs,
+    rate,
+    cachedTokens: Math.min(intParam(d, 'cached', 0), ctx.promptTokens),
+    webSearch,
+    numSearchResults,
+  };
+}
+
+export function plannedCompletionTokens(plan: Plan): number {
+  return plan.reasoning.length + plan.content.length + plan.toolCalls.reduce((n, t) => n + t.nameTokens + t.argPieces.length, 0);
+}
+
+export { WEB_PLUGIN_DEFAULT_RESULTS };

@@ -1,0 +1,50 @@
+import "server-only";
+import { createOpenRouter, type OpenRouterProvider } from "@openrouter/ai-sdk-provider";
+import { getEnv } from "@/lib/env";
+
+export type UpstreamResponseInfo = {
+  /** OpenRouter's generation id (X-Generation-Id), known before the first token arrives. */
+  generationId: string | null;
+  status: number;
+};
+
+/**
+ * The one place the key is used: it goes upstream in the Authorization header only.
+ * `onResponse` sees every upstream response's headers, so a generation id is captured even
+ * when the stream is later stopped or breaks (the SDK reports no usage then).
+ */
+export function createUpstream(
+  hooks: {
+    onResponse?: (info: UpstreamResponseInfo) => void;
+    /** Closes the upstream connection without aborting the SDK's stream (it then ends in an error). */
+    connectionSignal?: AbortSignal;
+  } = {},
+): OpenRouterProvider {
+  const env = getEnv();
+  if (!env.OPENROUTER_API_KEY) throw new Error("OPENROUTER_API_KEY is not set (the start script sets it in demo mode).");
+  return createOpenRouter({
+    apiKey: env.OPENROUTER_API_KEY,
+    baseURL: env.OPENROUTER_BASE_URL,
+    appName: env.OPENROUTER_APP_TITLE,
+    appUrl: env.OPENROUTER_APP_URL,
+    compatibility: "strict",
+    fetch: async (input, init) => {
+      // The SDK's abort signal governs the request only until the headers arrive; after that
+      // the SDK stops by cancelling the body. Left attached, the same abort also errors the
+      // body, and the provider's un-awaited `reader.cancel()` then rejects unhandled.
+      const outer = init?.signal ?? undefined;
+      const request = new AbortController();
+      const forward = () => request.abort(outer?.reason);
+      if (outer?.aborted) request.abort(outer.reason);
+      else outer?.addEventListener("abort", forward, { once: true });
+      const signal = hooks.connectionSignal ? AbortSignal.any([request.signal, hooks.connectionSignal]) : request.signal;
+      try {
+        const response = await fetch(input, { ...init, signal });
+        hooks.onResponse?.({ generationId: response.headers.get("x-generation-id"), status: response.status });
+        return response;
+      } finally {
+        outer?.removeEventListener("abort", forward);
+      }
+    },
+  });
+}

@@ -1,0 +1,30 @@
+// What the UI knows about a model: client-safe, derived from the upstream catalog.
+
+export type ModelSummary = {
+  id: string;
+  name: string;
+  /** The author slug before the slash: "openai", "anthropic", ... */
+  provider: string;
+  description: string;
+  contextLength: number;
+  /** USD per token as the catalog gives it (decimal strings). */
+  pricing: {
+    prompt: string;
+    completion: string;
+    inputCacheRead?: string;
+    internalReasoning?: string;
+    webSearch?: string;
+    request?: string;
+    image?: string;
+  };
+  inputModalities: string[];
+  outputModalities: string[];
+  supportsTools: boolean;
+  supportsReasoning: boolean;
+  isFree: boolean;
+  maxCompletionTokens: number | null;
+};
+
+export type CatalogStatus =
+  | { state: "fresh" | "stale"; fetchedAt: string; models: ModelSummary[] }
+  | { state: "unavailable"; error: string; models: [] };

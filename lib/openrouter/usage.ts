@@ -1,0 +1,61 @@
+import "server-only";
+import { z } from "zod";
+import { usdToNano } from "@/lib/money";
+
+// Usage and cost of one upstream generation (one tool-loop step), from the provider's
+// metadata. The SDK does not sum steps; callers add the per-step figures.
+
+const openrouterMetadata = z.object({
+  provider: z.string().optional(),
+  usage: z
+    .object({
+      promptTokens: z.number().optional(),
+      completionTokens: z.number().optional(),
+      cost: z.number().optional(),
+      promptTokensDetails: z.object({ cachedTokens: z.number().optional() }).partial().optional(),
+      completionTokensDetails: z.object({ reasoningTokens: z.number().optional() }).partial().optional(),
+      costDetails: z.object({ upstreamInferenceCost: z.number().nullish() }).partial().optional(),
+    })
+    .partial()
+    .optional(),
+});
+
+const rawUsage = z.object({ is_byok: z.boolean().optional() }).partial();
+
+export type StepUsage = {
+  provider: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  reasoningTokens: number;
+  cachedTokens: number;
+  /** What this generation cost the user, nano-USD; null when the upstream did not say. */
+  costNano: bigint | null;
+  upstreamCostNano: bigint | null;
+  isByok: boolean;
+};
+
+/**
+ * With BYOK, OpenRouter's `cost` is only its fee and the provider charges the user's own key
+ * `upstream_inference_cost`: the user's spend is the sum. Otherwise `cost` is the whole
+ * charge and `upstream_inference_cost` a breakdown of it.
+ */
+export function extractStepUsage(providerMetadata: unknown, raw: unknown): StepUsage {
+  const meta = openrouterMetadata.safeParse((providerMetadata as { openrouter?: unknown } | undefined)?.openrouter);
+  const usage = meta.success ? meta.data.usage : undefined;
+  const isByok = rawUsage.safeParse(raw).data?.is_byok ?? false;
+  const fee = usage?.cost !== undefined ? usdToNano(usage.cost) : null;
+  const upstream =
+    usage?.costDetails?.upstreamInferenceCost !== undefined && usage.costDetails.upstreamInferenceCost !== null
+      ? usdToNano(usage.costDetails.upstreamInferenceCost)
+      : null;
+  return {
+    provider: meta.success ? (meta.data.provider ?? null) : null,
+    promptTokens: usage?.promptTokens ?? 0,
+    completionTokens: usage?.completionTokens ?? 0,
+    reasoningTokens: usage?.completionTokensDetails?.reasoningTokens ?? 0,
+    cachedTokens: usage?.promptTokensDetails?.cachedTokens ?? 0,
+    costNano: fee === null ? null : isByok ? fee + (upstream ?? 0n) : fee,
+    upstreamCostNano: upstream,
+    isByok,
+  };
+}

@@ -1,0 +1,21 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { Chat } from "@/components/chat/chat";
+import { requireUser } from "@/lib/auth";
+import { idSchema } from "@/lib/chat/types";
+import { loadConversationView } from "@/lib/chat/view";
+import { getModelPreferences } from "@/lib/db/preferences";
+import { getEnv } from "@/lib/env";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Chat" };
+
+export default async function ConversationPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  const { id } = await params;
+  if (!idSchema.safeParse(id).success) notFound();
+  const view = await loadConversationView(user.id, id);
+  if (!view) notFound();
+  const { defaultModel } = await getModelPreferences(user.id, getEnv().SWITCHBOARD_DEFAULT_MODEL);
+  return <Chat key={view.id} initial={view} isNew={false} defaultModel={defaultModel} />;
+}

@@ -1,0 +1,61 @@
+import { createUIMessageStreamResponse, generateId } from "ai";
+import { requireUser } from "@/lib/auth";
+import { startAnswer } from "@/lib/chat/answer";
+import { generateTitleInBackground } from "@/lib/chat/title";
+import { historyTexts } from "@/lib/chat/history";
+import { enforceChatRateLimit, readChatRequest } from "@/lib/chat/request";
+import { attachStream } from "@/lib/chat/streams";
+import { commitTurn, planTurn } from "@/lib/chat/turn";
+import type { ChatUIMessage } from "@/lib/chat/types";
+import { updateConversationChoice } from "@/lib/db/conversations";
+import { rememberRecentModel } from "@/lib/db/preferences";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { assertSameOrigin, route } from "@/lib/http";
+import { requireModel } from "@/lib/openrouter/catalog";
+import { estimatePromptTokens, releaseReservation, reserveBudget, worstCaseCostNano } from "@/lib/spend/budget";
+
+export const dynamic = "force-dynamic";
+
+const textOf = (message: ChatUIMessage) => message.parts.map((p) => (p.type === "text" ? p.text : "")).join(" ");
+
+export const POST = route(async (request) => {
+  const user = await requireUser();
+  assertSameOrigin(request);
+  const body = await readChatRequest(request);
+  await enforceChatRateLimit(user.id);
+  const model = await requireModel(body.model);
+  const plan = await planTurn(user, body);
+
+  const promptTokens = estimatePromptTokens([plan.settings.systemPrompt ?? "", ...historyTexts(plan.history)]);
+  const { reservationId } = await reserveBudget(user.id, worstCaseCostNano(model, promptTokens, plan.settings.maxTokens));
+  try {
+    const turn = await commitTurn(user, plan, { model: model.id, assistantMessageId: generateId() });
+    await updateConversationChoice(user.id, turn.conversation.id, { model: model.id, settings: body.settings });
+    await rememberRecentModel(user.id, getEnv().SWITCHBOARD_DEFAULT_MODEL, model.id);
+    await startAnswer({
+      user,
+      conversationId: turn.conversation.id,
+      model,
+      settings: plan.settings,
+      history: plan.history,
+      assistantMessageId: turn.assistantMessageId,
+      reservationId,
+      // The first exchange gets a generated title (the first words stand in until then).
+      afterSave:
+        plan.isFirstExchange && plan.userMessage
+          ? () => void generateTitleInBackground({ userId: user.id, conversationId: turn.conversation.id, firstUserText: textOf(plan.userMessage!) })
+          : undefined,
+      leadingChunks: turn.created
+        ? [{ type: "data-conversation", data: { id: turn.conversation.id, title: turn.conversation.title }, transient: true }]
+        : [],
+    });
+  } catch (error) {
+    await releaseReservation(reservationId);
+    throw error;
+  }
+
+  const stream = attachStream(plan.conversationId, user.id);
+  if (!stream) throw new AppError("internal:chat", "The answer could not be started.");
+  return createUIMessageStreamResponse({ stream });
+});

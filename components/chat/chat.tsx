@@ -1,0 +1,361 @@
+"use client";
+
+// The chat page's root: one conversation, streamed with the AI SDK's useChat.
+// The browser sends only the new message (or the message being regenerated), the model and
+// the settings; the server loads the history, streams the answer and saves everything.
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useChat } from "@ai-sdk/react";
+import { DefaultChatTransport } from "ai";
+import { shortModelName } from "@/components/models/format";
+import { useModelCatalog } from "@/components/models/use-model-catalog";
+import { noteRecentModel } from "@/components/models/use-model-preferences";
+import { toast } from "@/components/ui/toaster";
+import type { ChatRequest, ChatUIMessage, ConversationSettings, ConversationView } from "@/lib/chat/types";
+import { ChatBusyContext } from "./chat-context";
+import { ChatError, describeChatError } from "./chat-error";
+import { ChatHeader } from "./chat-header";
+import { Composer } from "./composer";
+import { announceConversationsChanged, CONVERSATIONS_CHANGED_EVENT, type ConversationsChangedDetail } from "./events";
+import { sumNano } from "./format";
+import { MessageList, type MessageActions } from "./message-list";
+import { preloadMarkdown } from "./message-markdown";
+import { messageText } from "./message-parts";
+
+export type ChatProps = {
+  initial: ConversationView;
+  /** A conversation that does not exist yet (the "/" page): the URL moves to /c/{id} once it does. */
+  isNew: boolean;
+  defaultModel: string;
+  /** Overrides the composer's own cost preview (nano-USD); leave unset to use it. */
+  estimateInputCostNano?: bigint | string | null;
+};
+
+/** One conversation. Remounts when the page hands it another conversation id. */
+export function Chat(props: ChatProps) {
+  return <ChatView key={props.initial.id} {...props} />;
+}
+
+/** What each request carries besides the message: the model and settings of the moment. */
+type RequestBody = { model: string; settings: NonNullable<ChatRequest["settings"]> };
+
+function wireSettings(settings: ConversationSettings, allowReasoning: boolean): NonNullable<ChatRequest["settings"]> {
+  return {
+    systemPrompt: settings.systemPrompt || null,
+    temperature: settings.temperature ?? null,
+    maxTokens: settings.maxTokens ?? null,
+    topP: settings.topP ?? null,
+    reasoningEffort: allowReasoning ? (settings.reasoningEffort ?? null) : null,
+  };
+}
+
+/** The last user message as the server's schema wants it: id, role and text parts only. */
+function wireMessage(message: ChatUIMessage | undefined): ChatRequest["message"] {
+  if (!message || message.role !== "user") return undefined;
+  const parts = message.parts.flatMap((part) => (part.type === "text" ? [{ type: "text" as const, text: part.text }] : []));
+  return parts.length > 0 ? { id: message.id, role: "user", parts } : undefined;
+}
+
+function isRequestBody(value: unknown): value is RequestBody {
+  return !!value && typeof value === "object" && typeof (value as RequestBody).model === "string";
+}
+
+function createTransport() {
+  return new DefaultChatTransport<ChatUIMessage>({
+    api: "/api/chat",
+    // Only the new message, never the history: the server loads that itself.
+    prepareSendMessagesRequest: ({ id, messages, trigger, messageId, body: extra }) => {
+      if (!isRequestBody(extra)) throw new Error("A chat request needs a model.");
+      const message = trigger === "submit-message" ? wireMessage(messages[messages.length - 1]) : undefined;
+      const body: ChatRequest = {
+        id,
+        ...(message ? { message } : {}),
+        trigger,
+        ...(messageId ? { messageId } : {}),
+        model: extra.model,
+        settings: extra.settings,
+      };
+      return { body };
+    },
+    prepareReconnectToStreamRequest: ({ id }) => ({ api: `/api/chat/${encodeURIComponent(id)}/stream` }),
+  });
+}
+
+async function patchConversation(id: string, body: { model?: string; settings?: ConversationSettings }): Promise<void> {
+  try {
+    const response = await fetch(`/api/conversations/${encodeURIComponent(id)}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    // 404: not created yet (it will be, with these values, by the next message).
+    if (!response.ok && response.status !== 404 && response.status !== 405) {
+      toast({
+        title: "Could not save the conversation settings",
+        description: describeChatError(new Error(await response.text())).message,
+        variant: "destructive",
+      });
+    }
+  } catch {
+    /* offline: the next message carries the model and settings anyway */
+  }
+}
+
+function parseNano(value: string | undefined): bigint {
+  try {
+    return value ? BigInt(value) : 0n;
+  } catch {
+    return 0n;
+  }
+}
+
+function ChatView({ initial, isNew, defaultModel, estimateInputCostNano }: ChatProps) {
+  const id = initial.id;
+  const [model, setModel] = useState(() => initial.model || defaultModel);
+  const [settings, setSettings] = useState<ConversationSettings>(() => initial.settings ?? {});
+  const [title, setTitle] = useState(initial.title);
+  /** Costs of answers finished in this session whose cost the page did not know yet. */
+  const [streamedCosts, setStreamedCosts] = useState<ReadonlyMap<string, string>>(() => new Map());
+  /** Answers the user stopped in this session (saved ones carry status "partial"). */
+  const [stoppedIds, setStoppedIds] = useState<ReadonlySet<string>>(() => new Set());
+  const [knownCostIds] = useState(() => new Set(initial.messages.filter((m) => m.metadata?.costNano).map((m) => m.id)));
+
+  const catalog = useModelCatalog();
+  const modelInfo = catalog.byId.get(model);
+  const supportsReasoning = modelInfo?.supportsReasoning ?? false;
+
+  const [transport] = useState(createTransport);
+  // The model and settings a request made right now carries. A reasoning effort goes only to
+  // models that reason (or when the catalog cannot tell).
+  const requestBody = useMemo<RequestBody>(
+    () => ({ model, settings: wireSettings(settings, modelInfo ? modelInfo.supportsReasoning : true) }),
+    [model, settings, modelInfo],
+  );
+  // Read by the row actions when clicked, so they stay stable (and the rows memoized) across changes.
+  const requestBodyRef = useRef(requestBody);
+  useEffect(() => {
+    requestBodyRef.current = requestBody;
+  }, [requestBody]);
+
+  // Whether the conversation exists on the server (and the URL says /c/{id}).
+  const created = useRef(!isNew);
+  const markCreated = useCallback(() => {
+    if (created.current) return;
+    created.current = true;
+    const path = `/c/${encodeURIComponent(id)}`;
+    if (window.location.pathname !== path) window.history.replaceState(null, "", path);
+    announceConversationsChanged({ id });
+  }, [id]);
+
+  /** Whether the last request sent a new question ("new") or acted on saved messages ("saved"). */
+  const lastRequest = useRef<"new" | "saved">("saved");
+  /** A title arrived (data-title, or a rename elsewhere); no need to ask the server for one. */
+  const titleKnown = useRef(false);
+  const titleFetched = useRef(false);
+
+  const refreshTitle = useCallback(async () => {
+    if (titleKnown.current) return;
+    try {
+      const response = await fetch(`/api/conversations/${encodeURIComponent(id)}`, { headers: { accept: "application/json" } });
+      if (!response.ok) return;
+      const body = (await response.json()) as { conversation?: { title?: unknown } };
+      const fresh = body.conversation?.title;
+      if (typeof fresh === "string" && fresh && !titleKnown.current) setTitle(fresh);
+    } catch {
+      /* the title shows after the next reload */
+    }
+  }, [id]);
+
+  const { messages, status, error, sendMessage, regenerate, stop, setMessages } = useChat<ChatUIMessage>({
+    id,
+    messages: initial.messages,
+    resume: initial.streaming,
+    transport,
+    throttle: 40,
+    onData: (part) => {
+      if (part.type === "data-conversation") {
+        markCreated();
+        // The new conversation's provisional title (its first words), until a generated one arrives.
+        if (part.data.title && !titleKnown.current) setTitle(part.data.title);
+      } else if (part.type === "data-title") {
+        titleKnown.current = true;
+        setTitle(part.data.title);
+        announceConversationsChanged({ id, title: part.data.title });
+      }
+    },
+    onFinish: ({ message, isError }) => {
+      // A new conversation's title is generated after its first answer; fetch it if it was not streamed.
+      if (isNew && !titleKnown.current && !titleFetched.current && message.role === "assistant" && !isError) {
+        titleFetched.current = true;
+        void refreshTitle();
+        window.setTimeout(() => void refreshTitle(), 4000);
+      }
+      const cost = message.metadata?.costNano;
+      if (message.role === "assistant" && cost && !knownCostIds.has(message.id)) {
+        setStreamedCosts((previous) => {
+          if (previous.get(message.id) === cost) return previous;
+          const next = new Map(previous);
+          next.set(message.id, cost);
+          return next;
+        });
+      }
+      if (!isError || message.parts.length > 0) announceConversationsChanged({ id });
+    },
+  });
+
+  const busy = status === "submitted" || status === "streaming";
+  const last = messages[messages.length - 1];
+
+  // Someone else (the sidebar's rename) changed this conversation's title.
+  useEffect(() => {
+    const onChanged = (event: Event) => {
+      const detail = (event as CustomEvent<ConversationsChangedDetail>).detail;
+      if (detail?.id !== id || !detail.title) return;
+      titleKnown.current = true;
+      setTitle(detail.title);
+    };
+    window.addEventListener(CONVERSATIONS_CHANGED_EVENT, onChanged);
+    return () => window.removeEventListener(CONVERSATIONS_CHANGED_EVENT, onChanged);
+  }, [id]);
+
+  // The server accepted the first message: the conversation exists now.
+  useEffect(() => {
+    if (status === "streaming") markCreated();
+  }, [status, markCreated]);
+
+  const fail = useCallback((reason: unknown) => {
+    toast({ title: "Could not send", description: reason instanceof Error ? reason.message : String(reason), variant: "destructive" });
+  }, []);
+
+  const actions = useMemo<MessageActions>(
+    () => ({
+      regenerate: (messageId) => {
+        lastRequest.current = "saved";
+        regenerate({ messageId, body: requestBodyRef.current }).catch(fail);
+      },
+      edit: (messageId, text) => {
+        lastRequest.current = "saved";
+        sendMessage({ text, messageId }, { body: requestBodyRef.current }).catch(fail);
+      },
+    }),
+    [regenerate, sendMessage, fail],
+  );
+
+  const send = useCallback(
+    (text: string) => {
+      if (busy) return false;
+      lastRequest.current = "new";
+      preloadMarkdown(); // the answer will need it
+      sendMessage({ text }, { body: requestBody }).catch(fail);
+      noteRecentModel(requestBody.model);
+      return true;
+    },
+    [busy, sendMessage, fail, requestBody],
+  );
+
+  // The answer on screen when Stop is pressed (read at click time, so onStop stays stable).
+  const lastAnswerId = useRef<string | null>(null);
+  useEffect(() => {
+    lastAnswerId.current = last?.role === "assistant" ? last.id : null;
+  }, [last]);
+
+  const stopAnswer = useCallback(() => {
+    const answerId = lastAnswerId.current;
+    if (answerId) setStoppedIds((previous) => new Set(previous).add(answerId));
+    // Closing the connection does not stop the server (a closed tab must not end an answer),
+    // so stopping is an explicit request.
+    fetch(`/api/chat/${encodeURIComponent(id)}/stop`, { method: "POST" }).catch(() => {});
+    void stop();
+  }, [id, stop]);
+
+  // Retry a failed answer by asking its question again.
+  // - The request was refused before anything was written (an HTTP error: budget, rate limit,
+  //   conflict) and the question was new: the server never saved it, so send it afresh.
+  // - Otherwise the question is saved: resend it in place (the server drops it and everything
+  //   after it, e.g. the failed answer, and answers again).
+  const retry = useCallback(() => {
+    const index = messages.findLastIndex((m) => m.role === "user");
+    if (index < 0) return;
+    const question = messages[index];
+    const text = messageText(question);
+    const refusedBeforeWriting = typeof (error as { statusCode?: unknown } | undefined)?.statusCode === "number";
+    if (refusedBeforeWriting && lastRequest.current === "new") {
+      setMessages(messages.slice(0, index));
+      sendMessage({ text }, { body: requestBody }).catch(fail);
+      return;
+    }
+    lastRequest.current = "saved";
+    sendMessage({ text, messageId: question.id }, { body: requestBody }).catch(fail);
+  }, [messages, error, setMessages, sendMessage, fail, requestBody]);
+
+  const changeModel = useCallback(
+    (next: string) => {
+      setModel(next);
+      if (created.current) void patchConversation(id, { model: next, settings });
+    },
+    [id, settings],
+  );
+
+  const changeSettings = useCallback(
+    (next: ConversationSettings) => {
+      setSettings(next);
+      if (created.current) void patchConversation(id, { model, settings: next });
+    },
+    [id, model],
+  );
+
+  const totalCostNano = parseNano(initial.totalCostNano) + sumNano(streamedCosts.values());
+  const liveError = error ? describeChatError(error) : null;
+
+  return (
+    <div
+      data-testid="chat"
+      data-conversation-id={id}
+      data-status={status}
+      className="flex min-h-0 min-w-0 flex-1 flex-col"
+    >
+      <ChatHeader
+        title={title}
+        model={model}
+        modelLabel={shortModelName(modelInfo, model)}
+        onModelChange={changeModel}
+        settings={settings}
+        onSettingsChange={changeSettings}
+        supportsReasoning={supportsReasoning}
+        totalCostNano={totalCostNano}
+      />
+      <ChatBusyContext value={busy}>
+        <MessageList
+          messages={messages}
+          busy={busy}
+          pending={status === "submitted" && last?.role !== "assistant"}
+          stoppedIds={stoppedIds}
+          hasLiveError={liveError !== null}
+          actions={actions}
+          footer={
+            liveError ? (
+              <ChatError key={error?.message} error={liveError} onRetry={retry} retryDisabled={busy} live />
+            ) : null
+          }
+          empty={
+            <div data-testid="chat-empty" className="m-auto grid max-w-md gap-2 px-6 py-16 text-center">
+              <h2 className="text-xl font-semibold">What shall we talk about?</h2>
+              <p className="text-sm text-muted-foreground">
+                Ask anything. You are talking to <span className="font-medium">{shortModelName(modelInfo, model)}</span> — switch
+                models any time from the header.
+              </p>
+            </div>
+          }
+        />
+      </ChatBusyContext>
+      <Composer
+        conversationId={id}
+        busy={busy}
+        onSend={send}
+        onStop={stopAnswer}
+        model={model}
+        estimateConversationId={!isNew || messages.length > 0 ? id : null}
+        estimateInputCostNano={estimateInputCostNano}
+      />
+    </div>
+  );
+}

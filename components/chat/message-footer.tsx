@@ -1,0 +1,92 @@
+"use client";
+
+import { memo } from "react";
+import { RotateCcw } from "lucide-react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import type { ChatMessageMetadata } from "@/lib/chat/types";
+import { CopyButton } from "./copy-button";
+import { formatCount, formatMs, formatNano } from "./format";
+
+type MessageFooterProps = {
+  metadata: ChatMessageMetadata | undefined;
+  streaming: boolean;
+  /** Stopped by the user (saved as "partial", or stopped in this session). */
+  stopped: boolean;
+  getText: () => string;
+  /** Given on the last answer when nothing is running. */
+  onRegenerate?: () => void;
+};
+
+/** Usage facts of one answer (model, provider, tokens, cost, speed) and its actions. */
+export const MessageFooter = memo(function MessageFooter({ metadata, streaming, stopped, getText, onRegenerate }: MessageFooterProps) {
+  const m = metadata ?? {};
+  const served = m.modelServed ?? m.model;
+  const cost = m.costPending ? "pending" : (formatNano(m.costNano) ?? (streaming ? "…" : "—"));
+  const ttft = formatMs(m.ttftMs);
+  const tps = m.tokensPerSecond !== undefined && Number.isFinite(m.tokensPerSecond) ? `${m.tokensPerSecond.toFixed(1)} tok/s` : null;
+  return (
+    <div
+      data-testid="message-footer"
+      data-streaming={streaming ? "true" : "false"}
+      className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-muted-foreground"
+    >
+      {stopped && (
+        <Badge variant="outline" data-testid="stopped-badge">
+          Stopped
+        </Badge>
+      )}
+      {served && (
+        <span
+          data-testid="footer-model"
+          className="font-mono"
+          title={m.model && m.model !== served ? `Asked for ${m.model}; answered by ${served}` : served}
+        >
+          {served}
+        </span>
+      )}
+      {m.provider && (
+        <span data-testid="footer-provider" title="Provider">
+          {m.provider}
+        </span>
+      )}
+      {(m.promptTokens !== undefined || m.completionTokens !== undefined) && (
+        <span data-testid="footer-tokens" title="Tokens in / out">
+          {formatCount(m.promptTokens)} in · {formatCount(m.completionTokens)} out
+          {m.reasoningTokens ? ` (${formatCount(m.reasoningTokens)} reasoning)` : ""}
+        </span>
+      )}
+      <span data-testid="footer-cost" data-pending={m.costPending ? "true" : undefined} title="Cost of this answer">
+        {cost}
+      </span>
+      {ttft && (
+        <span data-testid="footer-ttft" title="Time to first token">
+          TTFT {ttft}
+        </span>
+      )}
+      {tps && (
+        <span data-testid="footer-tps" title="Output speed">
+          {tps}
+        </span>
+      )}
+      {!streaming && (
+        <span className="ml-auto flex items-center gap-0.5">
+          <CopyButton data-testid="copy-answer" label="Copy answer" getText={getText} />
+          {onRegenerate && (
+            <Button
+              type="button"
+              variant="ghost"
+              size="icon-sm"
+              data-testid="regenerate"
+              aria-label="Regenerate answer"
+              title="Regenerate answer"
+              onClick={onRegenerate}
+            >
+              <RotateCcw aria-hidden className="size-3.5" />
+            </Button>
+          )}
+        </span>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,300 @@
+"use client";
+
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { ArrowDown } from "lucide-react";
+import { Button } from "@/components/ui/button";
+import type { ChatUIMessage } from "@/lib/chat/types";
+import { MessageAssistant } from "./message-assistant";
+import { MessageUser } from "./message-user";
+import { createViewportRegistry, useNearViewport, ViewportRegistryContext } from "./near-viewport";
+
+/** Stable callbacks the rows use; created once by <Chat>. */
+export type MessageActions = {
+  regenerate: (messageId: string) => void;
+  edit: (messageId: string, text: string) => void;
+};
+
+/** Rows this close to the end render fully at once; older ones upgrade as they near the viewport. */
+const EAGER_ROWS = 16;
+/** Messages rendered at first (server and client); older ones are added as the user scrolls up. */
+const INITIAL_WINDOW = 60;
+/** How many older messages each step up adds. */
+const WINDOW_STEP = 100;
+/** Within this many pixels of the bottom counts as "at the bottom". */
+const BOTTOM_SLACK = 48;
+
+type RowProps = {
+  message: ChatUIMessage;
+  streaming: boolean;
+  stopped: boolean;
+  hideSavedError: boolean;
+  /** Only the last answer, while idle, can be regenerated. */
+  canRegenerate: boolean;
+  /** Read once, at mount. */
+  eager: boolean;
+  actions: MessageActions;
+};
+
+const MessageRow = memo(
+  function MessageRow({ message, streaming, stopped, hideSavedError, canRegenerate, eager, actions }: RowProps) {
+    const ref = useRef<HTMLDivElement>(null);
+    const near = useNearViewport(ref, eager);
+    return (
+      <div
+        ref={ref}
+        data-testid="message-row"
+        data-role={message.role}
+        // Off-screen rows skip layout and paint; `auto` remembers their last real size.
+        className="px-4 py-3 [contain-intrinsic-size:auto_140px] [content-visibility:auto]"
+      >
+        <div className="mx-auto w-full max-w-3xl">
+          {message.role === "user" ? (
+            <MessageUser message={message} onEdit={actions.edit} />
+          ) : (
+            <MessageAssistant
+              message={message}
+              streaming={streaming}
+              stopped={stopped}
+              deferred={!near}
+              hideSavedError={hideSavedError}
+              onRegenerate={canRegenerate ? actions.regenerate : undefined}
+            />
+          )}
+        </div>
+      </div>
+    );
+  },
+  // `eager` only matters at mount; the message object is replaced whenever any of its parts change.
+  (prev, next) =>
+    prev.message === next.message &&
+    prev.streaming === next.streaming &&
+    prev.stopped === next.stopped &&
+    prev.hideSavedError === next.hideSavedError &&
+    prev.canRegenerate === next.canRegenerate &&
+    prev.actions === next.actions,
+);
+
+/** Rows for messages[from .. to-1]; the last EAGER_ROWS of the conversation render Markdown at once. */
+function rowsFor(
+  messages: ChatUIMessage[],
+  from: number,
+  to: number,
+  stoppedIds: ReadonlySet<string>,
+  actions: MessageActions,
+): ReactNode[] {
+  const rows: ReactNode[] = [];
+  const total = messages.length;
+  for (let i = from; i < to; i++) {
+    const message = messages[i];
+    rows.push(
+      <MessageRow
+        key={message.id}
+        message={message}
+        streaming={false}
+        stopped={stoppedIds.has(message.id)}
+        hideSavedError={false}
+        canRegenerate={false}
+        eager={i >= total - EAGER_ROWS}
+        actions={actions}
+      />,
+    );
+  }
+  return rows;
+}
+
+type MessageListProps = {
+  messages: ChatUIMessage[];
+  /** An answer is being requested or streamed. */
+  busy: boolean;
+  /** Waiting for the first chunk of an answer that has no message yet. */
+  pending: boolean;
+  stoppedIds: ReadonlySet<string>;
+  /** A live error is shown below the list (so the last answer hides its saved one). */
+  hasLiveError: boolean;
+  actions: MessageActions;
+  /** Rendered after the last message (the live error card). */
+  footer?: ReactNode;
+  empty?: ReactNode;
+};
+
+/** The scrolling conversation: sticks to the bottom while streaming unless the user scrolls up. */
+export function MessageList({ messages, busy, pending, stoppedIds, hasLiveError, actions, footer, empty }: MessageListProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const contentRef = useRef<HTMLDivElement>(null);
+  const stickRef = useRef(true);
+  const [atBottom, setAtBottom] = useState(true);
+  const [registry] = useState(() => createViewportRegistry());
+  // Only the end of a long conversation is rendered (server and first client render stay cheap);
+  // reaching the top adds older messages, keeping what is on screen in place.
+  const [windowStart, setWindowStart] = useState(() => Math.max(0, messages.length - INITIAL_WINDOW));
+  const topRef = useRef<HTMLDivElement>(null);
+  const keepFromBottom = useRef<number | null>(null);
+
+  const scrollToBottom = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    stickRef.current = true;
+    el.scrollTop = el.scrollHeight;
+    setAtBottom(true);
+  }, []);
+
+  // Start at the end of the conversation.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, []);
+
+  useEffect(() => {
+    const el = scrollRef.current;
+    return el ? registry.attach(el) : undefined;
+  }, [registry]);
+
+  const start = Math.min(windowStart, Math.max(0, messages.length - 1));
+  const showEarlier = useCallback(() => {
+    const el = scrollRef.current;
+    if (el) keepFromBottom.current = el.scrollHeight - el.scrollTop;
+    setWindowStart((s) => Math.max(0, Math.min(s, messages.length) - WINDOW_STEP));
+  }, [messages.length]);
+
+  // After older messages were added above, put the content that was on screen back in place
+  // (unless the browser's scroll anchoring already did).
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    const fromBottom = keepFromBottom.current;
+    keepFromBottom.current = null;
+    if (!el || fromBottom === null) return;
+    const wanted = el.scrollHeight - fromBottom;
+    if (Math.abs(el.scrollTop - wanted) > 1) el.scrollTop = wanted;
+  }, [start]);
+
+  // Coming near the top loads the previous messages.
+  useEffect(() => {
+    const el = scrollRef.current;
+    const sentinel = topRef.current;
+    if (!el || !sentinel || start === 0 || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) showEarlier();
+      },
+      { root: el, rootMargin: "800px 0px 0px 0px" },
+    );
+    observer.observe(sentinel);
+    return () => observer.disconnect();
+  }, [start, showEarlier]);
+
+  // Follow growth (tokens, images, expanding cards) while stuck to the bottom.
+  useEffect(() => {
+    const el = scrollRef.current;
+    const content = contentRef.current;
+    if (!el || !content || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => {
+      if (stickRef.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(content);
+    return () => observer.disconnect();
+  }, []);
+
+  // Sending a message always brings the end into view.
+  const count = messages.length;
+  const lastRole = messages[count - 1]?.role;
+  const previousCount = useRef(count);
+  useEffect(() => {
+    if (count > previousCount.current && lastRole === "user") scrollToBottom();
+    previousCount.current = count;
+  }, [count, lastRole, scrollToBottom]);
+
+  // Every row but the last, memoized: while an answer streams only the last message changes, so
+  // the others are not even re-checked on each token. The AI SDK only appends, truncates, or
+  // replaces the streaming message, so the same count, first and last earlier message mean the
+  // same earlier rows. The last row joins the same keyed array, so a message keeps its row
+  // (and its local state) when it stops being the last.
+  const first = messages[start];
+  const lastEarlier = count > 1 ? messages[count - 2] : undefined;
+  const earlier = useMemo(
+    () => rowsFor(messages, start, Math.max(start, count - 1), stoppedIds, actions),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on start/count/first/last earlier message on purpose (see above)
+    [start, count, first, lastEarlier, stoppedIds, actions],
+  );
+  const last = messages[count - 1];
+  const rows: ReactNode[] = last
+    ? [
+        ...earlier,
+        <MessageRow
+          key={last.id}
+          message={last}
+          streaming={busy && last.role === "assistant"}
+          stopped={stoppedIds.has(last.id)}
+          hideSavedError={hasLiveError}
+          canRegenerate={last.role === "assistant" && !busy}
+          eager
+          actions={actions}
+        />,
+      ]
+    : earlier;
+
+  return (
+    <ViewportRegistryContext value={registry}>
+      <div className="relative min-h-0 flex-1">
+        <div
+          ref={scrollRef}
+          data-testid="message-list"
+          role="log"
+          aria-label="Conversation"
+          aria-live="off"
+          tabIndex={-1}
+          className="h-full overflow-y-auto overscroll-contain outline-none"
+          onScroll={(event) => {
+            const el = event.currentTarget;
+            const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK;
+            stickRef.current = bottom;
+            setAtBottom(bottom);
+          }}
+        >
+          <div ref={contentRef} className="flex min-h-full flex-col py-4">
+            {count === 0 && empty}
+            {start > 0 && (
+              <div ref={topRef} className="flex justify-center px-4 pb-2">
+                <Button type="button" variant="ghost" size="sm" data-testid="load-earlier" onClick={showEarlier}>
+                  Show earlier messages ({start})
+                </Button>
+              </div>
+            )}
+            {rows}
+            {pending && (
+              <div className="px-4 py-3" data-testid="pending-answer">
+                <div className="mx-auto flex w-full max-w-3xl items-center gap-1 py-2" aria-label="Waiting for the answer">
+                  {[0, 1, 2].map((i) => (
+                    <span
+                      key={i}
+                      className="size-1.5 animate-pulse rounded-full bg-muted-foreground/60"
+                      style={{ animationDelay: `${i * 150}ms` }}
+                    />
+                  ))}
+                </div>
+              </div>
+            )}
+            {footer && (
+              <div className="px-4">
+                <div className="mx-auto w-full max-w-3xl">{footer}</div>
+              </div>
+            )}
+          </div>
+        </div>
+        {!atBottom && (
+          <Button
+            type="button"
+            variant="outline"
+            size="icon-sm"
+            data-testid="scroll-to-bottom"
+            aria-label="Scroll to the latest message"
+            title="Scroll to the latest message"
+            className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full shadow-md"
+            onClick={scrollToBottom}
+          >
+            <ArrowDown aria-hidden />
+          </Button>
+        )}
+      </div>
+    </ViewportRegistryContext>
+  );
+}

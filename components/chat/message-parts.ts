@@ -1,0 +1,20 @@
+// Narrowing helpers for the parts of a ChatUIMessage. Client-safe.
+import type { ChatUIMessage } from "@/lib/chat/types";
+
+export type MessagePart = ChatUIMessage["parts"][number];
+export type ToolPart = Extract<MessagePart, { toolCallId: string }>;
+
+export function isToolPart(part: MessagePart): part is ToolPart {
+  return part.type === "dynamic-tool" || part.type.startsWith("tool-");
+}
+
+export function toolNameOf(part: ToolPart): string {
+  return part.type === "dynamic-tool" ? part.toolName : part.type.slice("tool-".length);
+}
+
+/** The message's text parts joined, for copying and for resending. */
+export function messageText(message: ChatUIMessage): string {
+  const texts: string[] = [];
+  for (const part of message.parts) if (part.type === "text" && part.text) texts.push(part.text);
+  return texts.join("\n\n");
+}

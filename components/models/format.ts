@@ -1,0 +1,45 @@
+// Display helpers for models. Client-safe.
+import { perMillion } from "@/lib/money";
+import type { ModelSummary } from "@/lib/openrouter/types";
+
+/** "OpenAI: GPT-4o" → "GPT-4o" (the provider is shown separately). */
+export function shortModelName(model: Pick<ModelSummary, "name" | "id"> | undefined, fallbackId = ""): string {
+  if (!model) return fallbackId;
+  const name = model.name.replace(/^[^:]{1,40}:\s+/, "").trim();
+  return name || model.id;
+}
+
+/** 128000 → "128K", 1048576 → "1M". */
+export function formatContextLength(tokens: number): string {
+  if (!Number.isFinite(tokens) || tokens <= 0) return "—";
+  if (tokens >= 1_000_000) return `${trim(tokens / 1_000_000)}M`;
+  if (tokens >= 1_000) return `${trim(tokens / 1_000)}K`;
+  return String(tokens);
+}
+
+function trim(n: number): string {
+  return n >= 100 ? String(Math.round(n)) : String(Math.round(n * 10) / 10);
+}
+
+export function supportsVision(model: ModelSummary): boolean {
+  return model.inputModalities.includes("image");
+}
+
+/** Every whitespace-separated term must occur in the name, id or provider. */
+export function matchesQuery(model: ModelSummary, query: string): boolean {
+  const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (terms.length === 0) return true;
+  const haystack = `${model.name}\n${model.id}\n${model.provider}`.toLowerCase();
+  return terms.every((term) => haystack.includes(term));
+}
+
+/** USD-per-token catalog price → "$0.15" per million tokens; "varies" for routers (negative prices). */
+export function pricePerMillion(usdPerToken: string | undefined): string {
+  if (!usdPerToken) return "—";
+  if (usdPerToken.trim().startsWith("-")) return "varies";
+  try {
+    return perMillion(usdPerToken);
+  } catch {
+    return "—";
+  }
+}

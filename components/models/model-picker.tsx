@@ -1,0 +1,277 @@
+"use client";
+
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
+import { ChevronsUpDown, Search, TriangleAlert } from "lucide-react";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Kbd } from "@/components/ui/kbd";
+import { Popover, PopoverContent, PopoverTrigger } from "@/components/ui/popover";
+import { Spinner } from "@/components/ui/spinner";
+import type { ModelSummary } from "@/lib/openrouter/types";
+import { cn } from "@/lib/utils";
+import { matchesQuery, shortModelName } from "./format";
+import { ModelOption } from "./model-option";
+import { reloadModelCatalog, useModelCatalog } from "./use-model-catalog";
+import { setDefaultModel, toggleFavoriteModel, useModelPreferences, type PreferencesView } from "./use-model-preferences";
+
+type Section = { key: "favorites" | "recent" | "all"; label: string; models: ModelSummary[] };
+
+const RECENT_LIMIT = 5;
+
+/** Favourites first, then recently used, then every other model by name (which groups by provider). */
+function buildSections(sorted: ModelSummary[], byId: ReadonlyMap<string, ModelSummary>, prefs: PreferencesView, query: string): Section[] {
+  const match = (m: ModelSummary | undefined): m is ModelSummary => !!m && matchesQuery(m, query);
+  const favorites = prefs.favoriteModels.map((id) => byId.get(id)).filter(match);
+  const favoriteIds = new Set(prefs.favoriteModels);
+  const recent = prefs.recentModels
+    .filter((id) => !favoriteIds.has(id))
+    .slice(0, RECENT_LIMIT)
+    .map((id) => byId.get(id))
+    .filter(match);
+  const shown = new Set([...favorites, ...recent].map((m) => m.id));
+  const rest = sorted.filter((m) => !shown.has(m.id) && matchesQuery(m, query));
+  return [
+    { key: "favorites", label: "Favourites", models: favorites },
+    { key: "recent", label: "Recently used", models: recent },
+    { key: "all", label: favorites.length + recent.length > 0 ? "All models" : "Models", models: rest },
+  ];
+}
+
+type ModelPickerProps = {
+  /** The selected model id. */
+  value: string;
+  onChange: (modelId: string) => void;
+  disabled?: boolean;
+  className?: string;
+};
+
+/**
+ * Pick a model: a popover with a search box (ARIA combobox) over a listbox of models, fully
+ * keyboard-driven (↑/↓, PageUp/PageDown, Enter picks, Shift+Enter stars, Escape clears, then closes).
+ */
+export function ModelPicker({ value, onChange, disabled, className }: ModelPickerProps) {
+  const catalog = useModelCatalog();
+  const prefs = useModelPreferences();
+  const [open, setOpen] = useState(false);
+  const [query, setQuery] = useState("");
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const listboxId = useId();
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  const sorted = useMemo(() => [...catalog.models].sort((a, b) => a.name.localeCompare(b.name)), [catalog.models]);
+  const sections = useMemo(() => buildSections(sorted, catalog.byId, prefs, query), [sorted, catalog.byId, prefs, query]);
+  const flat = useMemo(() => sections.flatMap((s) => s.models), [sections]);
+  const activeIndex = Math.max(
+    0,
+    flat.findIndex((m) => m.id === activeId),
+  );
+  const active = flat[activeIndex] as ModelSummary | undefined;
+  const optionDomId = (index: number) => `${listboxId}-option-${index}`;
+  const current = catalog.byId.get(value);
+  const favoriteSet = useMemo(() => new Set(prefs.favoriteModels), [prefs.favoriteModels]);
+
+  const pick = useCallback(
+    (modelId: string) => {
+      onChange(modelId);
+      setOpen(false);
+    },
+    [onChange],
+  );
+
+  // Keep the active option in view while moving through the list.
+  useEffect(() => {
+    if (!open || !active) return;
+    document.getElementById(`${listboxId}-option-${activeIndex}`)?.scrollIntoView({ block: "nearest" });
+  }, [open, active, activeIndex, listboxId]);
+
+  const move = (delta: number) => {
+    if (flat.length === 0) return;
+    const next = (((activeIndex + delta) % flat.length) + flat.length) % flat.length;
+    setActiveId(flat[next].id);
+  };
+
+  let optionIndex = 0;
+
+  return (
+    <Popover
+      open={open}
+      onOpenChange={(next) => {
+        if (next) {
+          setQuery("");
+          setActiveId(value);
+        }
+        setOpen(next);
+      }}
+    >
+      <PopoverTrigger asChild>
+        <Button
+          type="button"
+          variant="outline"
+          size="sm"
+          disabled={disabled}
+          data-testid="model-picker"
+          data-model-id={value}
+          aria-label={`Model: ${shortModelName(current, value)}. Change model`}
+          title={value}
+          className={cn("max-w-64 justify-between gap-1.5 font-normal", className)}
+        >
+          <span className="truncate" data-testid="model-picker-name">
+            {shortModelName(current, value)}
+          </span>
+          <ChevronsUpDown aria-hidden className="size-3.5 opacity-60" />
+        </Button>
+      </PopoverTrigger>
+      <PopoverContent
+        align="start"
+        className="flex w-[min(36rem,calc(100vw-1rem))] flex-col overflow-hidden p-0"
+        data-testid="model-picker-popover"
+        onOpenAutoFocus={(event) => {
+          event.preventDefault();
+          inputRef.current?.focus();
+        }}
+        onEscapeKeyDown={(event) => {
+          if (query) {
+            event.preventDefault();
+            setQuery("");
+          }
+        }}
+      >
+        <div className="flex items-center gap-2 border-b border-border px-3">
+          <Search aria-hidden className="size-4 shrink-0 text-muted-foreground" />
+          <Input
+            ref={inputRef}
+            role="combobox"
+            aria-expanded={open}
+            aria-controls={listboxId}
+            aria-autocomplete="list"
+            aria-activedescendant={active ? optionDomId(activeIndex) : undefined}
+            aria-label="Search models"
+            data-testid="model-search"
+            placeholder="Search by name, id or provider…"
+            autoComplete="off"
+            spellCheck={false}
+            className="h-10 border-0 bg-transparent px-0 shadow-none focus-visible:ring-0 dark:bg-transparent"
+            value={query}
+            onChange={(event) => {
+              setQuery(event.target.value);
+              setActiveId(null);
+            }}
+            onKeyDown={(event) => {
+              if (event.nativeEvent.isComposing) return;
+              switch (event.key) {
+                case "ArrowDown":
+                  event.preventDefault();
+                  move(1);
+                  break;
+                case "ArrowUp":
+                  event.preventDefault();
+                  move(-1);
+                  break;
+                case "PageDown":
+                  event.preventDefault();
+                  move(Math.min(10, flat.length - 1 - activeIndex) || 0);
+                  break;
+                case "PageUp":
+                  event.preventDefault();
+                  move(-Math.min(10, activeIndex) || 0);
+                  break;
+                case "Enter":
+                  event.preventDefault();
+                  if (!active) break;
+                  if (event.shiftKey) toggleFavoriteModel(active.id);
+                  else pick(active.id);
+                  break;
+              }
+            }}
+          />
+        </div>
+        {catalog.state === "stale" && (
+          <p data-testid="catalog-stale" className="border-b border-border px-3 py-1.5 text-xs text-muted-foreground">
+            Showing a saved model list — OpenRouter could not be reached to refresh it.
+          </p>
+        )}
+        {catalog.state === "unavailable" && (
+          <div
+            data-testid="catalog-unavailable"
+            role="alert"
+            className="flex items-start gap-2 border-b border-border bg-destructive/5 px-3 py-2 text-sm"
+          >
+            <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-destructive" />
+            <div className="grid gap-1">
+              <p className="font-medium text-destructive">The model list is unavailable right now.</p>
+              <p className="text-xs text-muted-foreground">
+                {catalog.error ? `${catalog.error}. ` : ""}You can keep chatting with <span className="font-mono">{value}</span>.
+              </p>
+              <Button type="button" size="sm" variant="outline" className="w-fit" onClick={() => reloadModelCatalog()}>
+                Try again
+              </Button>
+            </div>
+          </div>
+        )}
+        <div
+          role="listbox"
+          id={listboxId}
+          aria-label="Models"
+          data-testid="model-list"
+          className="max-h-[min(60vh,26rem)] overflow-y-auto p-1"
+        >
+          {catalog.state === "loading" && (
+            <div data-testid="catalog-loading" className="flex items-center gap-2 px-2 py-3 text-sm text-muted-foreground">
+              <Spinner size="sm" label={null} /> Loading models…
+            </div>
+          )}
+          {sections.map((section) => {
+            if (section.models.length === 0) return null;
+            const headingId = `${listboxId}-${section.key}`;
+            return (
+              <div key={section.key} role="group" aria-labelledby={headingId} data-testid={`model-section-${section.key}`}>
+                <div id={headingId} className="px-2 pt-2 pb-1 text-xs font-medium text-muted-foreground">
+                  {section.label}
+                </div>
+                {section.models.map((model) => {
+                  const index = optionIndex++;
+                  return (
+                    <ModelOption
+                      key={model.id}
+                      id={optionDomId(index)}
+                      model={model}
+                      active={index === activeIndex}
+                      selected={model.id === value}
+                      favorite={favoriteSet.has(model.id)}
+                      onPick={pick}
+                      onHover={setActiveId}
+                      onToggleFavorite={toggleFavoriteModel}
+                    />
+                  );
+                })}
+              </div>
+            );
+          })}
+          {catalog.state !== "loading" && flat.length === 0 && (
+            <p data-testid="model-empty" className="px-2 py-3 text-sm text-muted-foreground">
+              {query ? `No models match “${query}”.` : "No models to show."}
+            </p>
+          )}
+        </div>
+        <div className="flex flex-wrap items-center justify-between gap-2 border-t border-border px-3 py-2 text-xs text-muted-foreground">
+          <span className="flex flex-wrap items-center gap-1">
+            <Kbd>↑</Kbd>
+            <Kbd>↓</Kbd> move <Kbd>Enter</Kbd> pick <Kbd>Shift</Kbd>+<Kbd>Enter</Kbd> star <Kbd>Esc</Kbd> close
+          </span>
+          {prefs.loaded && value && prefs.defaultModel !== value && (
+            <Button
+              type="button"
+              variant="ghost"
+              size="sm"
+              className="h-7"
+              data-testid="set-default-model"
+              onClick={() => setDefaultModel(value)}
+            >
+              Make {shortModelName(current, value)} my default
+            </Button>
+          )}
+        </div>
+      </PopoverContent>
+    </Popover>
+  );
+}

@@ -1,0 +1,112 @@
+// The chat's wire contract between the route and the browser. Client-safe.
+import type { UIMessage } from "ai";
+import { z } from "zod";
+
+/** Footer facts of an answer, streamed as message metadata and saved with the message. */
+export type ChatMessageMetadata = {
+  /** Model the user asked for. */
+  model?: string;
+  /** Model that actually answered (differs for fallbacks and openrouter/auto). */
+  modelServed?: string;
+  provider?: string;
+  createdAt?: string;
+  promptTokens?: number;
+  completionTokens?: number;
+  reasoningTokens?: number;
+  cachedTokens?: number;
+  /** nano-USD as a decimal string; absent while unknown. */
+  costNano?: string;
+  /** True while some generation of this answer awaits settlement from /generation. */
+  costPending?: boolean;
+  ttftMs?: number;
+  durationMs?: number;
+  tokensPerSecond?: number;
+  status?: "streaming" | "complete" | "partial" | "error";
+  error?: { code: string; message: string; retryAfter?: number };
+};
+
+export type ChatDataParts = {
+  /** Sent first on a new conversation so the client can move to its URL. */
+  conversation: { id: string; title: string };
+  /** A generated title, when it arrives. */
+  title: { title: string };
+};
+
+export type CalculatorInput = { expression: string };
+export type CalculatorOutput = { expression: string; result: string };
+export type CurrentTimeInput = { timeZone: string };
+export type CurrentTimeOutput = { timeZone: string; iso: string; formatted: string };
+export type SearchConversationsInput = { query: string; limit?: number };
+export type SearchConversationsOutput = {
+  results: { conversationId: string; title: string; snippet: string; at: string }[];
+};
+
+export type ChatTools = {
+  calculator: { input: CalculatorInput; output: CalculatorOutput };
+  current_time: { input: CurrentTimeInput; output: CurrentTimeOutput };
+  search_conversations: { input: SearchConversationsInput; output: SearchConversationsOutput };
+};
+
+export type ChatUIMessage = UIMessage<ChatMessageMetadata, ChatDataParts, ChatTools>;
+
+export const reasoningEfforts = ["low", "medium", "high"] as const;
+export type ReasoningEffort = (typeof reasoningEfforts)[number];
+
+/** Per-conversation generation settings. */
+export const conversationSettingsSchema = z.object({
+  systemPrompt: z.string().max(20_000).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  maxTokens: z.number().int().min(1).max(1_000_000).nullish(),
+  topP: z.number().min(0).max(1).nullish(),
+  reasoningEffort: z.enum(reasoningEfforts).nullish(),
+});
+export type ConversationSettings = z.infer<typeof conversationSettingsSchema>;
+
+export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "Not a valid id.");
+
+const textPartSchema = z.object({ type: z.literal("text"), text: z.string() });
+
+export const chatRequestSchema = z.object({
+  /** The conversation; created when it does not exist yet. */
+  id: idSchema,
+  /** The new user message (absent when regenerating). */
+  message: z
+    .object({
+      id: idSchema,
+      role: z.literal("user"),
+      parts: z.array(textPartSchema).min(1).max(50),
+    })
+    .optional(),
+  trigger: z.enum(["submit-message", "regenerate-message"]),
+  /** Edit: the user message being replaced. Regenerate: the assistant message being replaced. */
+  messageId: idSchema.optional(),
+  model: z.string().min(1).max(200),
+  settings: conversationSettingsSchema.optional(),
+});
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+/** What a chat page starts from: the conversation and its saved messages. */
+export type ConversationView = {
+  id: string;
+  title: string;
+  model: string;
+  settings: ConversationSettings;
+  pinned: boolean;
+  messages: ChatUIMessage[];
+  /** Sum of the answers' known costs, nano-USD decimal string. */
+  totalCostNano: string;
+  /** True while an answer is being generated (the page should resume the stream). */
+  streaming: boolean;
+};
+
+/** The signed-in user's model preferences. */
+export type ModelPreferences = {
+  defaultModel: string;
+  favoriteModels: string[];
+  recentModels: string[];
+};
+
+export const modelPreferencesPatchSchema = z.object({
+  defaultModel: z.string().min(1).max(200).optional(),
+  favoriteModels: z.array(z.string().min(1).max(200)).max(100).optional(),
+});

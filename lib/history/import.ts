@@ -1,0 +1,133 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { conversationSettingsSchema } from "@/lib/chat/types";
+import { insertImportedConversations, type ImportedConversation } from "@/lib/db/conversations";
+import { textOfParts } from "@/lib/db/messages";
+import type { ChatUIMessage } from "@/lib/chat/types";
+import { EXPORT_FORMAT } from "./export-format";
+import type { ImportResponse } from "./types";
+
+// Import of an export file (ours, version 1): every conversation is created again for the
+// importing user with new ids, in one transaction. Usage rows are not imported: they are
+// the instance's spending record (budgets add them up), and an import spends nothing; each
+// answer keeps its cost in its metadata, which is what the chat footer shows.
+
+export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
+export const IMPORT_MAX_CONVERSATIONS = 20_000;
+export const IMPORT_MAX_MESSAGES = 300_000;
+
+const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+/** A UIMessage part: any `type`, but text-bearing parts must carry text. */
+const partSchema = z
+  .looseObject({ type: z.string().min(1).max(100).regex(/^[a-z][a-z0-9_:-]*$/i, "Unknown part type.") })
+  .superRefine((part, ctx) => {
+    if ((part.type === "text" || part.type === "reasoning") && typeof part.text !== "string") {
+      ctx.addIssue({ code: "custom", message: `A ${part.type} part needs text.` });
+    }
+  });
+
+/** The footer facts the chat UI reads; anything else in the file's metadata is dropped. */
+const metadataSchema = z
+  .object({
+    model: z.string().max(200).optional(),
+    modelServed: z.string().max(200).optional(),
+    provider: z.string().max(200).optional(),
+    createdAt: z.iso.datetime({ offset: true }).optional(),
+    promptTokens: z.number().int().min(0).optional(),
+    completionTokens: z.number().int().min(0).optional(),
+    reasoningTokens: z.number().int().min(0).optional(),
+    cachedTokens: z.number().int().min(0).optional(),
+    costNano: z.string().regex(/^\d{1,30}$/).optional(),
+    costPending: z.boolean().optional(),
+    ttftMs: z.number().min(0).optional(),
+    durationMs: z.number().min(0).optional(),
+    tokensPerSecond: z.number().min(0).optional(),
+    status: z.enum(["streaming", "complete", "partial", "error"]).optional(),
+    error: z.object({ code: z.string().max(200), message: z.string().max(5000) }).optional(),
+  })
+  .catch({});
+
+const messageSchema = z.object({
+  role: z.enum(["user", "assistant"]),
+  parts: z.array(partSchema).max(2000),
+  model: z.string().max(200).nullish(),
+  status: z.enum(["complete", "partial", "error"]).default("complete"),
+  error: z.object({ code: z.string().max(200), message: z.string().max(5000) }).nullish(),
+  metadata: metadataSchema.nullish(),
+  createdAt: isoDate.optional(),
+  /** From the export; new messages always get new ids and costs stay in metadata. */
+  usage: z.array(z.unknown()).optional(),
+  costNano: z.string().regex(/^\d{1,30}$/).nullish(),
+});
+
+const conversationSchema = z.object({
+  title: z.string().max(500).transform((t) => t.replace(/\s+/g, " ").trim().slice(0, 200) || "Imported chat"),
+  model: z.string().min(1).max(200),
+  systemPrompt: z.string().max(20_000).nullish(),
+  settings: conversationSettingsSchema.omit({ systemPrompt: true }).partial().nullish().catch(null),
+  pinned: z.boolean().default(false),
+  createdAt: isoDate.optional(),
+  lastMessageAt: isoDate.optional(),
+  messages: z.array(messageSchema).max(20_000),
+});
+
+export const importFileSchema = z.object({
+  format: z.literal(EXPORT_FORMAT, { error: `Not a Switchboard export (format must be "${EXPORT_FORMAT}").` }),
+  version: z.literal(1, { error: "This export version is not supported." }),
+  conversations: z
+    .array(conversationSchema)
+    .max(IMPORT_MAX_CONVERSATIONS, `At most ${IMPORT_MAX_CONVERSATIONS} conversations per import.`)
+    .refine(
+      (list) => list.reduce((n, c) => n + c.messages.length, 0) <= IMPORT_MAX_MESSAGES,
+      `At most ${IMPORT_MAX_MESSAGES} messages per import.`,
+    ),
+});
+export type ImportFile = z.infer<typeof importFileSchema>;
+
+function newId(): string {
+  return randomBytes(15).toString("base64url");
+}
+
+export function toImported(file: ImportFile, now = new Date()): ImportedConversation[] {
+  return file.conversations.map((c) => {
+    const messages = c.messages.map((m) => {
+      const createdAt = m.createdAt ?? c.createdAt ?? now;
+      const parts = m.parts as unknown as ChatUIMessage["parts"];
+      const metadata = { ...(m.metadata ?? {}), status: m.status, createdAt: createdAt.toISOString() };
+      if (m.role === "assistant" && m.costNano && metadata.costNano === undefined) metadata.costNano = m.costNano;
+      return {
+        role: m.role,
+        parts: m.parts as unknown as Prisma.InputJsonValue,
+        text: textOfParts(parts),
+        model: m.model ?? null,
+        status: m.status,
+        error: m.error ? (m.error as Prisma.InputJsonValue) : null,
+        metadata: metadata as Prisma.InputJsonValue,
+        createdAt,
+      };
+    });
+    const lastAt = messages.length > 0 ? messages[messages.length - 1].createdAt : null;
+    return {
+      title: c.title,
+      model: c.model,
+      systemPrompt: c.systemPrompt ?? null,
+      settings: (c.settings ?? {}) as Prisma.InputJsonValue,
+      pinned: c.pinned,
+      createdAt: c.createdAt ?? messages[0]?.createdAt ?? now,
+      lastMessageAt: c.lastMessageAt ?? lastAt ?? c.createdAt ?? now,
+      messages,
+    };
+  });
+}
+
+/** Creates everything in the file for the user, or nothing (one transaction). */
+export async function importForUser(userId: string, file: ImportFile): Promise<ImportResponse> {
+  const created = await insertImportedConversations(userId, toImported(file), newId);
+  return {
+    imported: { conversations: created.length, messages: created.reduce((n, c) => n + c.messages, 0) },
+    conversations: created.slice(0, 1000).map(({ id, title }) => ({ id, title })),
+  };
+}

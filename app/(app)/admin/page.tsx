@@ -1,0 +1,33 @@
+import type { Metadata } from "next";
+import { AdminDashboard } from "@/components/admin/admin-dashboard";
+import { AdminsOnly } from "@/components/admin/admins-only";
+import { requireUser } from "@/lib/auth";
+import { lastDays, spendByModel, spendTotals } from "@/lib/spend/aggregates";
+import { adminUsers } from "@/lib/spend/service";
+import { toWire } from "@/lib/spend/types";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Administration · Switchboard" };
+
+export default async function AdminPage() {
+  const user = await requireUser();
+  // The API answers 403; the page says why in words.
+  if (user.role !== "admin") return <AdminsOnly />;
+  const now = new Date();
+  const [{ users, defaultBudgetNano }, totals, byModel] = await Promise.all([
+    adminUsers(now),
+    spendTotals({}, now),
+    spendByModel({}, lastDays(30, now)),
+  ]);
+  return (
+    <div className="min-h-0 flex-1 overflow-y-auto">
+      <AdminDashboard
+        users={toWire(users)}
+        defaultBudgetNano={defaultBudgetNano === null ? null : defaultBudgetNano.toString()}
+        totals={toWire(totals)}
+        byModel={toWire(byModel)}
+        currentUserId={user.id}
+      />
+    </div>
+  );
+}

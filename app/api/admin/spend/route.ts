@@ -1,0 +1,19 @@
+import { requireAdmin } from "@/lib/auth";
+import { json, route } from "@/lib/http";
+import { readSpendQuery } from "@/lib/spend/http";
+import { lastDayOf, rangeFromQuery } from "@/lib/spend/range";
+import { adminSpendQuerySchema } from "@/lib/spend/schemas";
+import { spendTotals } from "@/lib/spend/aggregates";
+import { spendGrouped } from "@/lib/spend/service";
+
+// GET /api/admin/spend?userId=&from=&to=&groupBy=day|model|provider|conversation
+// Spend of one user, or of everyone when userId is absent: totals (today, month, all time) and
+// the grouping over the range. Conversations are listed without their titles.
+export const GET = route(async (request) => {
+  await requireAdmin();
+  const query = readSpendQuery(request, adminSpendQuerySchema, "admin");
+  const range = rangeFromQuery(query, { surface: "admin" });
+  const scope = query.userId ? { userId: query.userId } : {};
+  const [totals, grouped] = await Promise.all([spendTotals(scope), spendGrouped(scope, range, query.groupBy, { titles: false })]);
+  return json({ userId: query.userId ?? null, from: range.from.toISOString().slice(0, 10), to: lastDayOf(range), totals, ...grouped });
+});

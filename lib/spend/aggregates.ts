@@ -1,0 +1,215 @@
+import "server-only";
+import { getDb, type Db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { dayStartUtc, monthStartUtc } from "./period";
+import type {
+  ByConversationRow,
+  ByModelRow,
+  ByProviderRow,
+  DayPoint,
+  SpendRange,
+  SpendTotals,
+  TokenTotals,
+} from "./types";
+
+// Spend aggregates, all in SQL over three rollups of Usage — "UsageDaily" (user, UTC day,
+// model, provider), "UsageConversationDaily" (user, UTC day, conversation) and "UsageMonthly"
+// (user, UTC month) — which triggers keep in the same transaction as every Usage write
+// (migration 20261124020000_spend),
+// so it is always exactly the sum of the rows (the tests compare both). Sums of nano-USD come
+// back as numeric text and become BigInt: nothing is ever a float. Ranges are whole UTC days.
+// A scope without userId covers every user (admin views).
+
+export type SpendScope = { userId?: string };
+
+const dayText = (date: Date): string => date.toISOString().slice(0, 10);
+
+function where(scope: SpendScope, range?: SpendRange): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (scope.userId) parts.push(Prisma.sql`d."userId" = ${scope.userId}`);
+  if (range) {
+    parts.push(Prisma.sql`d."day" >= ${dayText(range.from)}::date`, Prisma.sql`d."day" < ${dayText(range.to)}::date`);
+  }
+  return parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty;
+}
+
+const big = (text: string | null | undefined): bigint => BigInt(text ?? "0");
+const int = (text: string | number | bigint | null | undefined): number => Number(text ?? 0);
+
+/** Whole UTC days: [start of from's day, start of the day after to's day). */
+export function dayRange(fromDay: Date, toDayInclusive: Date): SpendRange {
+  return { from: dayStartUtc(fromDay), to: new Date(dayStartUtc(toDayInclusive).getTime() + 86_400_000) };
+}
+
+/** The last `days` UTC days, today included. */
+export function lastDays(days: number, now = new Date()): SpendRange {
+  const today = dayStartUtc(now);
+  return { from: new Date(today.getTime() - (days - 1) * 86_400_000), to: new Date(today.getTime() + 86_400_000) };
+}
+
+/** Known spend today, this month and all time (UTC), and how many answers still await their cost. */
+export async function spendTotals(scope: SpendScope, now = new Date()): Promise<SpendTotals> {
+  const db = await getDb();
+  const today = dayText(now);
+  const month = dayText(monthStartUtc(now));
+  const [row] = await db.$queryRaw<{ today: string; month: string; all: string; pending: string; n: string }[]>`
+    SELECT (SELECT COALESCE(SUM(t."costNano"), 0) FROM "UsageDaily" t
+            WHERE t."day" = ${today}::date ${scope.userId ? Prisma.sql`AND t."userId" = ${scope.userId}` : Prisma.empty})::text AS today,
+           COALESCE(SUM(d."costNano") FILTER (WHERE d."month" = ${month}::date), 0)::text AS month,
+           COALESCE(SUM(d."costNano"), 0)::text AS all,
+           COALESCE(SUM(d."pendingCount"), 0)::text AS pending,
+           COALESCE(SUM(d."generations"), 0)::text AS n
+    FROM "UsageMonthly" d ${where(scope)}`;
+  return {
+    todayNano: big(row?.today),
+    monthNano: big(row?.month),
+    allTimeNano: big(row?.all),
+    pendingCount: int(row?.pending),
+    generations: int(row?.n),
+  };
+}
+
+/** Month-to-date known spend and pending count of one user (one row). */
+export async function monthToDate(
+  db: Pick<Db, "$queryRaw">,
+  userId: string,
+  now = new Date(),
+): Promise<{ monthNano: bigint; pendingCount: number }> {
+  const [row] = await db.$queryRaw<{ month: string; pending: string }[]>`
+    SELECT COALESCE(SUM(d."costNano"), 0)::text AS month, COALESCE(SUM(d."pendingCount"), 0)::text AS pending
+    FROM "UsageMonthly" d WHERE d."userId" = ${userId} AND d."month" = ${dayText(monthStartUtc(now))}::date`;
+  return { monthNano: big(row?.month), pendingCount: int(row?.pending) };
+}
+
+/** One point per UTC day of the range, zero-filled. */
+export async function spendByDay(scope: SpendScope, range: SpendRange): Promise<DayPoint[]> {
+  const db = await getDb();
+  const rows = await db.$queryRaw<{ day: string; cost: string; n: string; pending: string }[]>`
+    SELECT to_char(d."day", 'YYYY-MM-DD') AS day,
+           COALESCE(SUM(d."costNano"), 0)::text AS cost,
+           COALESCE(SUM(d."generations"), 0)::text AS n,
+           COALESCE(SUM(d."pendingCount"), 0)::text AS pending
+    FROM "UsageDaily" d ${where(scope, range)}
+    GROUP BY d."day" ORDER BY d."day"`;
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  const points: DayPoint[] = [];
+  for (let t = dayStartUtc(range.from).getTime(); t < range.to.getTime(); t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    const r = byDay.get(day);
+    points.push({ day, costNano: big(r?.cost), generations: int(r?.n), pendingCount: int(r?.pending) });
+  }
+  return points;
+}
+
+/** By the model that answered (the requested one while that is unknown). */
+export async function spendByModel(scope: SpendScope, range?: SpendRange): Promise<ByModelRow[]> {
+  const db = await getDb();
+  const rows = await db.$queryRaw<
+    { model: string; cost: string; n: string; pending: string; prompt: string; completion: string; cached: string; reasoning: string }[]
+  >`
+    SELECT d."model" AS model,
+           SUM(d."costNano")::text AS cost,
+           SUM(d."generations")::text AS n,
+           SUM(d."pendingCount")::text AS pending,
+           SUM(d."promptTokens")::text AS prompt,
+           SUM(d."completionTokens")::text AS completion,
+           SUM(d."cachedTokens")::text AS cached,
+           SUM(d."reasoningTokens")::text AS reasoning
+    FROM "UsageDaily" d ${where(scope, range)}
+    GROUP BY d."model" ORDER BY SUM(d."costNano") DESC, d."model"`;
+  return rows.map((r) => ({
+    model: r.model,
+    costNano: big(r.cost),
+    generations: int(r.n),
+    pendingCount: int(r.pending),
+    promptTokens: int(r.prompt),
+    completionTokens: int(r.completion),
+    cachedTokens: int(r.cached),
+    reasoningTokens: int(r.reasoning),
+  }));
+}
+
+/** By the provider that served (null while unknown). */
+export async function spendByProvider(scope: SpendScope, range?: SpendRange): Promise<ByProviderRow[]> {
+  const db = await getDb();
+  const rows = await db.$queryRaw<{ provider: string; cost: string; n: string; pending: string }[]>`
+    SELECT d."provider" AS provider,
+           SUM(d."costNano")::text AS cost,
+           SUM(d."generations")::text AS n,
+           SUM(d."pendingCount")::text AS pending
+    FROM "UsageDaily" d ${where(scope, range)}
+    GROUP BY d."provider" ORDER BY SUM(d."costNano") DESC, d."provider"`;
+  return rows.map((r) => ({
+    provider: r.provider === "" ? null : r.provider,
+    costNano: big(r.cost),
+    generations: int(r.n),
+    pendingCount: int(r.pending),
+  }));
+}
+
+/** The most expensive conversations (deleted ones included: their cost was real). */
+export async function topConversations(scope: SpendScope, range?: SpendRange, limit = 10): Promise<ByConversationRow[]> {
+  const db = await getDb();
+  const rows = await db.$queryRaw<
+    { id: string; title: string | null; deleted: boolean | null; cost: string; n: string; pending: string }[]
+  >`
+    SELECT t."conversationId" AS id, c."title" AS title, (c."deletedAt" IS NOT NULL) AS deleted,
+           t.total::text AS cost, t.n::text AS n, t.pending::text AS pending
+    FROM (
+      SELECT d."conversationId", SUM(d."costNano") AS total, SUM(d."generations") AS n, SUM(d."pendingCount") AS pending
+      FROM "UsageConversationDaily" d ${where(scope, range)}
+      GROUP BY d."conversationId"
+      ORDER BY 2 DESC, 1
+      LIMIT ${limit}
+    ) t LEFT JOIN "Conversation" c ON c."id" = t."conversationId"
+    ORDER BY t.total DESC, t."conversationId"`;
+  return rows.map((r) => ({
+    conversationId: r.id,
+    title: r.title ?? "(deleted conversation)",
+    deleted: r.deleted !== false,
+    costNano: big(r.cost),
+    generations: int(r.n),
+    pendingCount: int(r.pending),
+  }));
+}
+
+/**
+ * Tokens, split so the four parts add up to the total: input not from cache, cached input,
+ * output that is not reasoning, reasoning (OpenRouter counts cached within prompt tokens
+ * and reasoning within completion tokens).
+ */
+export async function tokenTotals(scope: SpendScope, range?: SpendRange): Promise<TokenTotals> {
+  const db = await getDb();
+  const [row] = await db.$queryRaw<{ prompt: string; completion: string; cached: string; reasoning: string }[]>`
+    SELECT COALESCE(SUM(d."promptTokens"), 0)::text AS prompt,
+           COALESCE(SUM(d."completionTokens"), 0)::text AS completion,
+           COALESCE(SUM(d."cachedTokens"), 0)::text AS cached,
+           COALESCE(SUM(d."reasoningTokens"), 0)::text AS reasoning
+    FROM "UsageDaily" d ${where(scope, range)}`;
+  const prompt = int(row?.prompt);
+  const completion = int(row?.completion);
+  const cached = Math.min(int(row?.cached), prompt);
+  const reasoning = Math.min(int(row?.reasoning), completion);
+  return {
+    inputTokens: prompt - cached,
+    cachedInputTokens: cached,
+    outputTokens: completion - reasoning,
+    reasoningTokens: reasoning,
+    promptTokens: prompt,
+    completionTokens: completion,
+  };
+}
+
+/** Known spend of every user with usage: this month and all time (admin). */
+export async function spendPerUser(
+  now = new Date(),
+): Promise<Map<string, { monthNano: bigint; allTimeNano: bigint; pendingCount: number }>> {
+  const db = await getDb();
+  const rows = await db.$queryRaw<{ userId: string; month: string; all: string; pending: string }[]>`
+    SELECT d."userId" AS "userId",
+           COALESCE(SUM(d."costNano") FILTER (WHERE d."month" = ${dayText(monthStartUtc(now))}::date), 0)::text AS month,
+           SUM(d."costNano")::text AS all,
+           SUM(d."pendingCount")::text AS pending
+    FROM "UsageMonthly" d GROUP BY d."userId"`;
+  return new Map(rows.map((r) => [r.userId, { monthNano: big(r.month), allTimeNano: big(r.all), pendingCount: int(r.pending) }]));
+}

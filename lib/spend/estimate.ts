@@ -1,0 +1,43 @@
+import "server-only";
+import { settingsOf, findOwnedConversation } from "@/lib/db/conversations";
+import { listMessages } from "@/lib/db/messages";
+import { requireModel } from "@/lib/openrouter/catalog";
+import { estimatePromptTokens, inputCostNano } from "./budget";
+
+// The composer's cost preview: what sending `text` would cost in input on `model`, with the
+// conversation's current context (system prompt and saved messages) — the same conservative
+// estimate the budget reservation uses, priced at the model's prompt price.
+
+export async function estimateInput(
+  userId: string,
+  input: { conversationId?: string; model: string; text: string },
+): Promise<{ inputCostNano: bigint; promptTokens: number; model: string }> {
+  const model = await requireModel(input.model);
+  const texts: string[] = [];
+  if (input.conversationId) {
+    // A conversation that does not exist yet (a new chat's id) has no context: not an error.
+    const conversation = await findOwnedConversation(userId, input.conversationId);
+    if (conversation) {
+      const system = settingsOf(conversation).systemPrompt;
+      if (system) texts.push(system);
+      for (const message of await listMessages(userId, conversation.id)) texts.push(contextText(message.parts));
+    }
+  }
+  texts.push(input.text);
+  const promptTokens = estimatePromptTokens(texts);
+  return { inputCostNano: inputCostNano(model, promptTokens), promptTokens, model: model.id };
+}
+
+/** What of a saved message goes back to the model: text, reasoning, tool calls and results. */
+function contextText(parts: unknown): string {
+  if (!Array.isArray(parts)) return "";
+  return parts
+    .map((part: unknown) => {
+      if (!part || typeof part !== "object") return "";
+      const p = part as { type?: unknown; text?: unknown };
+      if ((p.type === "text" || p.type === "reasoning") && typeof p.text === "string") return p.text;
+      if (typeof p.type === "string" && p.type.startsWith("tool-")) return JSON.stringify(part);
+      return "";
+    })
+    .join("\n");
+}

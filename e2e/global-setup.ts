@@ -1,0 +1,23 @@
+// One Switchboard for the suite, on a fresh data folder, talking to a local OpenRouter over
+// HTTP with a known test key (so the key-secrecy checks have something to look for).
+import { startLocalOpenRouterProcess } from "@/lib/openrouter/local/spawn";
+import { startApp } from "@/tests/helpers/app";
+import { E2E_OPENROUTER_KEY } from "./fixtures/constants";
+
+export default async function globalSetup() {
+  const upstream = await startLocalOpenRouterProcess({ key: E2E_OPENROUTER_KEY });
+  const app = await startApp({
+    env: {
+      OPENROUTER_API_KEY: E2E_OPENROUTER_KEY,
+      OPENROUTER_BASE_URL: upstream.baseURL,
+      SWITCHBOARD_CHAT_RATE_PER_MINUTE: "1000",
+    },
+  });
+  process.env.SB_E2E_URL = app.url;
+  process.env.SB_E2E_UPSTREAM_URL = upstream.url;
+  process.env.SB_E2E_DATA_DIR = app.dataDir;
+  return async () => {
+    await app.stop();
+    await upstream.stop();
+  };
+}

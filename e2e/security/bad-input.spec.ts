@@ -1,0 +1,435 @@
+// Bad input, the way the real world sends it: malformed JSON, wrong types, missing fields, bodies over
+// the limits, overlong strings, NUL and lone surrogates, hostile ids, unknown models, absurd numbers
+// and dates. Every case answers a 4xx JSON error with a stable code — never a 500 — and the database
+// is byte-for-byte unchanged: compared table by table with `pg` when the security app runs on
+// PostgreSQL (TEST_DATABASE_URL), else through the API (everything the users and the admin can read).
+import pg from "pg";
+import { statusForCode, type ErrorCode } from "@/lib/errors";
+import { casesFor, encodeSegment, rawRequest, UNKNOWN_ID, BAD_IDS, type Case, type CorpusEntry, type CorpusWorld } from "./bad-input";
+import { chatRequest, importFile, type Role } from "./route-matrix";
+import { discoverApiRoutes, newId, poll, readsInput, type Client, type Reply } from "./support";
+import { expect, test, type SecurityApp } from "./world";
+
+
+const id = { kind: "id" } as const;
+const model = { kind: "model" } as const;
+const nullableNano = { kind: "nano", nullable: true } as const;
+const date = { kind: "date" } as const;
+const settings = {
+  "settings.temperature": { kind: "number", min: 0, max: 2, nullable: true },
+  "settings.maxTokens": { kind: "number", min: 1, max: 1_000_000, int: true, nullable: true },
+  "settings.topP": { kind: "number", min: 0, max: 1, nullable: true },
+  "settings.reasoningEffort": { kind: "enum", values: ["low", "medium", "high"], nullable: true },
+  "settings.systemPrompt": { kind: "string", max: 20_000, nullable: true },
+} as const;
+
+const searchProbes = [
+  "' OR 1=1 --",
+  `x"); DROP TABLE "Message"; --`,
+  ") | (",
+  "-",
+  "!",
+  "&|!():*",
+  '"unclosed',
+  "\\",
+  "a:*",
+  "<script>alert(1)</script>",
+  "\u202Egnp.exe",
+  "%",
+  "_",
+  "*".repeat(200),
+];
+
+/** Every route that reads a body, a query string or a path id needs an entry. */
+const corpus: Record<string, CorpusEntry> = {
+  "POST /api/auth/register": {
+    role: "anonymous",
+    control: () => ({ path: "/api/auth/register", json: { name: "Corpus", email: `corpus-${newId("")}@example.com`, password: "long-enough-password" }, status: 201 }),
+    body: {
+      name: { kind: "string", min: 1, max: 100, required: true },
+      email: { kind: "email", required: true },
+      password: { kind: "string", min: 8, max: 200, required: true },
+    },
+    maxBytes: 10_000,
+  },
+  "POST /api/chat": {
+    role: "owner",
+    control: (w) => ({ path: "/api/chat", json: chatRequest(w.conversationId, 'control [[sb:say text="ok"]]'), status: 200 }),
+    body: {
+      id: { ...id, required: true },
+      trigger: { kind: "enum", values: ["submit-message", "regenerate-message"], required: true },
+      model: { ...model, required: true },
+      "message.id": { ...id, required: true },
+      "message.role": { kind: "enum", values: ["user"], required: true },
+      "message.parts": { kind: "array", max: 50, required: true },
+      "message.parts.0.type": { kind: "enum", values: ["text"], required: true },
+      "message.parts.0.text": { kind: "string", min: 1, max: 100_000, required: true },
+      messageId: id,
+      ...settings,
+    },
+    maxBytes: 100_000 * 4 + 64_000,
+    extra: (w) => [
+      { name: "regenerate in a conversation that does not exist", method: "POST", path: "/api/chat", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...chatRequest(UNKNOWN_ID, "x"), trigger: "regenerate-message", message: undefined }) },
+      { name: "edit a message that does not exist", method: "POST", path: "/api/chat", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...chatRequest(w.conversationId, "x"), messageId: UNKNOWN_ID }) },
+      { name: "51 parts", method: "POST", path: "/api/chat", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...chatRequest(w.conversationId, "x"), message: { id: newId("m"), role: "user", parts: Array.from({ length: 51 }, () => ({ type: "text", text: "x" })) } }) },
+      { name: "an image part", method: "POST", path: "/api/chat", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...chatRequest(w.conversationId, "x"), message: { id: newId("m"), role: "user", parts: [{ type: "file", url: "file:///etc/passwd", mediaType: "text/plain" }] } }) },
+    ],
+  },
+  "POST /api/chat/[id]/stop": { role: "owner", control: (w) => ({ path: `/api/chat/${w.conversationId}/stop`, status: 200 }) },
+  "GET /api/chat/[id]/stream": { role: "owner", control: (w) => ({ path: `/api/chat/${w.conversationId}/stream`, status: [200, 204] }) },
+  "GET /api/conversations": {
+    role: "owner",
+    control: () => ({ path: "/api/conversations?limit=20", status: 200 }),
+    query: {
+      limit: { kind: "number", min: 1, max: 100, int: true },
+      cursor: { kind: "string", max: 400 },
+      q: { kind: "string", max: 500 },
+    },
+    strictQuery: true,
+    extra: () =>
+      searchProbes.map((q): Case => ({ name: `search probe ${JSON.stringify(q)}`, method: "GET", path: `/api/conversations?q=${encodeURIComponent(q)}`, expect: [200] })),
+  },
+  "GET /api/conversations/[id]": { role: "owner", control: (w) => ({ path: `/api/conversations/${w.conversationId}`, status: 200 }) },
+  "PATCH /api/conversations/[id]": {
+    role: "owner",
+    control: (w) => ({ path: `/api/conversations/${w.conversationId}`, json: { title: "Renamed by the control" }, status: 200 }),
+    body: { title: { kind: "string", min: 1, max: 200 }, pinned: { kind: "boolean" }, model, ...settings },
+    maxBytes: 64_000,
+    extra: (w) =>
+      [
+        ["nothing to change", "{}"],
+        ["an unknown field", '{"title":"x","owner":"someone"}'],
+        ["a title of spaces", '{"title":"   "}'],
+        ["prototype pollution", '{"title":"x","__proto__":{"admin":true}}'],
+      ].map(([name, body]) => ({ name, method: "PATCH", path: `/api/conversations/${w.conversationId}`, headers: { "content-type": "application/json" }, body })),
+  },
+  "DELETE /api/conversations/[id]": { role: "owner", control: (w) => ({ path: `/api/conversations/${w.disposableId}`, status: 200 }) },
+  "POST /api/conversations/[id]/restore": { role: "owner", control: (w) => ({ path: `/api/conversations/${w.deletedId}/restore`, status: 200 }) },
+  "GET /api/conversations/[id]/export": {
+    role: "owner",
+    control: (w) => ({ path: `/api/conversations/${w.conversationId}/export?format=json`, status: 200 }),
+    query: { format: { kind: "enum", values: ["md", "json"] } },
+    strictQuery: true,
+  },
+  "POST /api/account/import": {
+    role: "owner",
+    control: () => ({ path: "/api/account/import", json: importFile("Imported by the corpus control"), status: 201 }),
+    body: {
+      format: { kind: "enum", values: ["switchboard-export"], required: true },
+      version: { kind: "number", min: 1, max: 1, int: true, required: true },
+      conversations: { kind: "array", max: 20_000, required: true },
+      "conversations.0.title": { kind: "string", max: 500, required: true },
+      "conversations.0.model": { kind: "string", min: 1, max: 200, required: true },
+      "conversations.0.messages": { kind: "array", max: 20_000, required: true },
+      "conversations.0.messages.0.role": { kind: "enum", values: ["user", "assistant"], required: true },
+      "conversations.0.messages.0.parts.0.type": { kind: "string", min: 1, max: 100, required: true },
+      "conversations.0.messages.0.parts.0.text": { kind: "text", required: true },
+      "conversations.0.createdAt": { kind: "datetime" },
+      "conversations.0.systemPrompt": { kind: "string", max: 20_000, nullable: true },
+    },
+    maxBytes: 50 * 1024 * 1024,
+    extra: () => {
+      const at = (createdAt: string) => {
+        const file = importFile("dated");
+        return JSON.stringify({ ...file, conversations: [{ ...file.conversations[0], createdAt }] });
+      };
+      const yearZero =
+        "lib/history/import.ts `isoDate` accepts year 0000, which PostgreSQL cannot store: a 500; bound the year (e.g. refine 1 ≤ year ≤ 9999)";
+      const cases: [string, string, string?][] = [
+        ["a date before year 1", at("0000-01-01T00:00:00Z"), yearZero],
+        ["a date beyond year 9999", at("+275760-09-13T00:00:00Z")],
+        ["a date that is not one", at("2024-02-30T00:00:00Z")],
+      ];
+      return cases.map(([name, body, knownBug]): Case => ({
+        name,
+        method: "POST",
+        path: "/api/account/import",
+        headers: { "content-type": "application/json" },
+        body,
+        expect: [400],
+        knownBug,
+      }));
+    },
+  },
+  "PATCH /api/me/preferences": {
+    role: "owner",
+    control: () => ({ path: "/api/me/preferences", json: { favoriteModels: ["openai/gpt-4o-mini"] }, status: 200 }),
+    body: { defaultModel: model, favoriteModels: { kind: "array", max: 100 }, "favoriteModels.0": { kind: "string", min: 1, max: 200 } },
+    maxBytes: 20_000,
+  },
+  "GET /api/spend": {
+    role: "owner",
+    control: () => ({ path: "/api/spend?from=2024-01-01&to=2024-01-31&groupBy=day", status: 200 }),
+    query: { from: date, to: date, groupBy: { kind: "enum", values: ["day", "model", "provider", "conversation"] } },
+    extra: () => spendRangeCases("/api/spend?groupBy=day&"),
+  },
+  "GET /api/spend/export.csv": {
+    role: "owner",
+    control: () => ({ path: "/api/spend/export.csv?from=2024-01-01&to=2024-01-31", status: 200 }),
+    query: { from: date, to: date },
+    extra: () => spendRangeCases("/api/spend/export.csv?"),
+  },
+  "PATCH /api/spend/limit": {
+    role: "owner",
+    control: () => ({ path: "/api/spend/limit", json: { limitNano: "5000000000" }, status: 200 }),
+    body: { limitNano: { ...nullableNano, required: true } },
+    maxBytes: 1_000,
+  },
+  "POST /api/spend/estimate": {
+    role: "owner",
+    control: (w) => ({ path: "/api/spend/estimate", json: { conversationId: w.conversationId, model: "openai/gpt-4o-mini", text: "hi" }, status: 200 }),
+    body: { conversationId: id, model: { ...model, required: true }, text: { kind: "string", max: 2_000_000, required: true } },
+    maxBytes: 8_000_000,
+  },
+  "PATCH /api/admin/users/[id]": {
+    role: "admin",
+    control: (w) => ({ path: `/api/admin/users/${w.victimUserId}`, json: { monthlyBudgetNano: null }, status: 200 }),
+    body: { monthlyBudgetNano: nullableNano, disabled: { kind: "boolean" } },
+    maxBytes: 1_000,
+    extra: (w) => [{ name: "nothing to change", method: "PATCH", path: `/api/admin/users/${w.victimUserId}`, headers: { "content-type": "application/json" }, body: "{}" }],
+  },
+  "PUT /api/admin/settings": {
+    role: "admin",
+    control: () => ({ path: "/api/admin/settings", json: { defaultMonthlyBudgetNano: null }, status: 200 }),
+    body: { defaultMonthlyBudgetNano: { ...nullableNano, required: true } },
+    maxBytes: 1_000,
+  },
+  "GET /api/admin/spend": {
+    role: "admin",
+    control: (w) => ({ path: `/api/admin/spend?userId=${w.ownerId}&groupBy=model`, status: 200 }),
+    query: { userId: id, from: date, to: date, groupBy: { kind: "enum", values: ["day", "model", "provider", "conversation"] } },
+    extra: () => spendRangeCases("/api/admin/spend?"),
+  },
+};
+
+function spendRangeCases(prefix: string): Case[] {
+  const outOfRange =
+    "lib/spend/schemas.ts `day` accepts dates PostgreSQL cannot take: year 0000, and 9999-12-31 (the range's end, " +
+    "the next midnight, is in year 10000) — a 500 (or a CSV that breaks off); the schema must bound the year (e.g. 1970–9998)";
+  const cases: [string, string, number[], string?][] = [
+    ["from after to", "from=2024-02-01&to=2024-01-01", [400]],
+    ["a range of ten thousand years", "from=0001-01-01&to=9999-12-31", [400]],
+    ["year zero", "from=0000-01-01&to=0000-01-02", [400], outOfRange],
+    ["the last days of year 9999", "from=9999-12-01&to=9999-12-31", [400], outOfRange],
+    ["repeated parameters (the first counts)", "from=2024-01-01&from=2024-99-99&to=2024-01-02", [200]],
+  ];
+  return cases.map(([name, query, expected, knownBug]) => ({ name, method: "GET", path: `${prefix}${query}`, expect: expected, knownBug }));
+}
+
+// ---- the world ------------------------------------------------------------------------------
+
+const clients = {} as Record<Role, Client>;
+const world = {} as CorpusWorld;
+let app: SecurityApp;
+
+test.beforeAll(async ({ securityApp }) => {
+  test.setTimeout(120_000);
+  app = securityApp;
+  clients.owner = await securityApp.user("corpus-owner");
+  clients.admin = securityApp.admin;
+  clients.anonymous = await securityApp.client("corpus-anonymous");
+  clients.other = await securityApp.user("corpus-other");
+  const victim = await securityApp.user("corpus-victim");
+  world.ownerId = clients.owner.user!.id;
+  world.victimUserId = victim.user!.id;
+  world.conversationId = newId();
+  world.disposableId = newId();
+  world.deletedId = newId();
+  for (const conversation of [world.conversationId, world.disposableId, world.deletedId]) {
+    const reply = await clients.owner.chat(conversation, 'a first message [[sb:say text="a first answer"]]');
+    expect(reply.status, reply.text).toBe(200);
+  }
+  expect((await clients.owner.send("DELETE", `/api/conversations/${world.deletedId}`)).status).toBe(200);
+  // Nothing may still change on its own while cases run: every cost is settled first.
+  await poll("every usage row settled", async () => {
+    const csv = await clients.owner.get("/api/spend/export.csv");
+    return csv.status === 200 && !csv.text.includes(",pending,");
+  });
+});
+
+// ---- the database, before and after --------------------------------------------------------
+
+async function snapshot(): Promise<unknown> {
+  if (app.databaseUrl) return tablesSnapshot(app.databaseUrl);
+  return apiSnapshot();
+}
+
+async function tablesSnapshot(url: string): Promise<Record<string, string[]>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1",
+    );
+    const out: Record<string, string[]> = {};
+    for (const { table_name } of tables.rows) {
+      const rows = await client.query(`SELECT * FROM "${table_name.replace(/"/g, '""')}"`);
+      out[table_name] = rows.rows.map((r) => JSON.stringify(r)).sort();
+    }
+    expect(Object.keys(out)).toEqual(expect.arrayContaining(["User", "Conversation", "Message", "Usage", "AuthSession"]));
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Everything the owner, the victim's admin view and the instance settings show. */
+async function apiSnapshot(): Promise<Record<string, unknown>> {
+  const read = async (client: Client, path: string) => {
+    const reply = await client.get(path);
+    expect(reply.status, `${path}: ${reply.text.slice(0, 200)}`).toBe(200);
+    return reply.json ?? reply.text;
+  };
+  const { owner, admin, other, anonymous } = clients;
+  const list = (await read(owner, "/api/conversations?limit=100")) as { items?: { id: string }[] };
+  const conversations: Record<string, unknown> = {};
+  for (const item of list.items ?? []) conversations[item.id] = await read(owner, `/api/conversations/${item.id}`);
+  const accountExport = (await read(owner, "/api/account/export")) as Record<string, unknown>;
+  delete accountExport.exportedAt;
+  return {
+    list,
+    conversations,
+    deleted: (await owner.get(`/api/conversations/${world.deletedId}`)).status,
+    preferences: await read(owner, "/api/me/preferences"),
+    spend: await read(owner, "/api/spend/summary"),
+    csv: await read(owner, "/api/spend/export.csv"),
+    accountExport,
+    otherList: await read(other, "/api/conversations?limit=100"),
+    otherPreferences: await read(other, "/api/me/preferences"),
+    users: await read(admin, "/api/admin/users"),
+    settings: await read(admin, "/api/admin/settings"),
+    anonymousSession: (await anonymous.get("/api/auth/session")).text,
+  };
+}
+
+// ---- running cases --------------------------------------------------------------------------
+
+async function cookieOf(client: Client): Promise<string> {
+  const state = await client.ctx.storageState();
+  return state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+}
+
+async function send(client: Client, c: Case): Promise<Pick<Reply, "status" | "text" | "json" | "headers">> {
+  if (c.raw) {
+    const reply = await rawRequest(app.url, c, await cookieOf(client));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(reply.text);
+    } catch {
+      parsed = undefined;
+    }
+    return { ...reply, json: parsed };
+  }
+  return client.send(c.method, c.path, { body: c.body, headers: c.headers, timeout: 120_000 });
+}
+
+/** What is wrong with a reply to a bad request, or null. */
+function problemWith(c: Case, reply: Pick<Reply, "status" | "json" | "text">): string | null {
+  const allowed = c.expect ?? [400, 404, 413];
+  const summary = `${c.method} ${c.path.slice(0, 120)} [${c.name}] → ${reply.status} ${reply.text.slice(0, 160)}`;
+  if (!allowed.includes(reply.status)) return `status not in ${JSON.stringify(allowed)}: ${summary}`;
+  if (reply.status < 400) return null;
+  const code = (reply.json as { error?: { code?: unknown } } | undefined)?.error?.code;
+  if (typeof code !== "string" || !/^[a-z_]+:[a-z_]+$/.test(code)) return `no stable JSON error code: ${summary}`;
+  if (statusForCode(code as ErrorCode) !== reply.status) return `code ${code} does not match status: ${summary}`;
+  return null;
+}
+
+test("every API route that reads a body, a query or a path id has a bad-input corpus", () => {
+  const needed = discoverApiRoutes()
+    .filter((r) => !r.path.includes("[..."))
+    .filter((r) => {
+      const input = readsInput(r.source, r.method);
+      return input.body || input.query || r.path.includes("[");
+    })
+    .map((r) => `${r.method} ${r.path}`);
+  expect(needed.length).toBeGreaterThan(10);
+  expect(needed.filter((k) => !(k in corpus)), "routes without a corpus in e2e/security/bad-input.spec.ts").toEqual([]);
+  expect(Object.keys(corpus).filter((k) => !needed.includes(k)), "corpus entries for routes that read no input (or are gone)").toEqual([]);
+});
+
+for (const [key, entry] of Object.entries(corpus)) {
+  test(`${key}: every bad request gets a 4xx JSON error and changes nothing`, async () => {
+    test.setTimeout(240_000);
+    const cases = casesFor(key, entry, world);
+    expect(cases.length).toBeGreaterThan(0);
+    const before = await snapshot();
+    const problems: string[] = [];
+    const started = Date.now();
+    for (const c of cases) {
+      let problem: string | null;
+      try {
+        problem = problemWith(c, await send(clients[entry.role], c));
+      } catch (error) {
+        problem = `no answer: ${c.method} ${c.path.slice(0, 120)} [${c.name}] → ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
+      }
+      if (c.knownBug) {
+        if (problem) test.info().annotations.push({ type: "known bug", description: `${problem} — ${c.knownBug}` });
+        else problems.push(`[${c.name}] passes now: remove its knownBug`);
+      } else if (problem) {
+        problems.push(problem);
+      }
+    }
+    test.info().annotations.push({ type: "cases", description: `${cases.length} cases in ${Date.now() - started} ms` });
+    expect(problems, `${problems.length} of ${cases.length} cases`).toEqual([]);
+    // The server still answers, and nothing was written.
+    expect((await clients.owner.get("/api/health")).status).toBe(200);
+    expect(await snapshot()).toEqual(before);
+  });
+}
+
+test("each case was one defect away from an accepted request: the controls succeed", async () => {
+  const order = Object.entries(corpus).sort(([a], [b]) => Number(a.startsWith("DELETE")) - Number(b.startsWith("DELETE")));
+  for (const [key, entry] of order) {
+    const control = entry.control(world);
+    const reply = await clients[entry.role].send(key.split(" ")[0], control.path, { data: control.json, timeout: 120_000 });
+    const allowed = typeof control.status === "number" ? [control.status] : control.status;
+    expect(allowed, `${key} control → ${reply.status} ${reply.text.slice(0, 300)}`).toContain(reply.status);
+  }
+});
+
+test("odd but valid Unicode — RTL override, emoji, combining marks, zero-width joiners — round-trips exactly", async () => {
+  const texts = [
+    "\u202Egnp.exe \u202Dnormal",
+    "👩‍👩‍👧‍👦 family 🏳️‍🌈",
+    "e\u0301 vs é, ﷽, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    "zero\u200Bwidth\u200Djoin\uFEFFbom",
+    "עברית עם English ומספרים 123",
+  ];
+  const { owner } = clients;
+  for (const text of texts) {
+    const conversation = newId();
+    const reply = await owner.chat(conversation, `${text} [[sb:say text="ok"]]`);
+    expect(reply.status, reply.text).toBe(200);
+    expect((await owner.patch(`/api/conversations/${conversation}`, { title: text })).status).toBe(200);
+    const view = (await owner.get(`/api/conversations/${conversation}`)).json as {
+      conversation: { title: string; messages: { role: string; parts: { type: string; text?: string }[] }[] };
+    };
+    expect(view.conversation.title).toBe(text.replace(/\s+/g, " ").trim());
+    const sent = view.conversation.messages.find((m) => m.role === "user")!.parts.find((p) => p.type === "text")!.text;
+    expect(sent).toBe(`${text} [[sb:say text="ok"]]`);
+  }
+});
+
+test("pages never answer 500 to hostile ids", async () => {
+  const { owner } = clients;
+  for (const [name, bad] of Object.entries({ ...BAD_IDS, unknown: UNKNOWN_ID })) {
+    if (!bad) continue;
+    const path = `/c/${name === "encoded traversal" ? bad : encodeSegment(bad)}`;
+    const reply = await owner.send("GET", path, { maxRedirects: 3 });
+    expect(reply.status, `${name}: GET ${path.slice(0, 80)} → ${reply.status}`).toBeLessThan(500);
+  }
+});
+
+test("a valid export larger than 10 MiB (within the import's 50 MiB) imports", async () => {
+  test.fail(
+    true,
+    "Next truncates request bodies that pass through the proxy at experimental.proxyClientMaxBodySize (10 MiB by default): " +
+      "next.config.mjs must set it to lib/http MAX_REQUEST_BYTES, or the documented 50 MiB import limit is 10 MiB",
+  );
+  test.setTimeout(120_000);
+  const file = importFile("A big import");
+  file.conversations[0].messages[0].parts[0].text = "big ".repeat(3 * 1024 * 1024);
+  const reply = await clients.owner.post("/api/account/import", file, { timeout: 120_000 });
+  expect(reply.status, reply.text.slice(0, 200)).toBe(201);
+});

@@ -1,0 +1,317 @@
+// Who may call what. One entry per (method, route file) under app/api and per exported server
+// action; the specs discover the routes from the source tree at test time and fail when one has no
+// entry here (or an entry names a route that is gone), so a new route cannot ship unexamined.
+//
+// Roles: `anonymous` (no session), `owner` (owns the resources in the request), `other` (another
+// ordinary user, sending the owner's ids), `admin` (the administrator, also sending the owner's ids:
+// an admin manages accounts and budgets, never reads someone's conversations).
+// Every entry says the request each role sends and the status each must get; the spec also checks
+// that no response to a role other than the owner contains the owner's marker.
+
+export type Role = "anonymous" | "other" | "owner" | "admin";
+export const ROLES: readonly Role[] = ["anonymous", "other", "admin", "owner"];
+
+/** What the spec set up before the matrix runs. */
+export type World = {
+  /** In the owner's conversation title, first message, answer, system prompt and favourite models; no one else ever sends it. */
+  marker: string;
+  /** A second word planted beside the marker: what the search entry searches for (a search echoes its query). */
+  searchTerm: string;
+  ids: Record<Role, string>;
+  /** The owner's conversation carrying the marker (a finished exchange). */
+  conversationId: string;
+  /** An owner's conversation that is deleted (restore target). */
+  deletedConversationId: string;
+  /** An owner's conversation the DELETE entry may remove. */
+  disposableConversationId: string;
+  /** An ordinary account the admin entries change (not one of the four roles). */
+  victimUserId: string;
+};
+
+export type MatrixRequest = {
+  path: string;
+  /** JSON body. */
+  data?: unknown;
+  form?: Record<string, string>;
+};
+
+export type Expected = number | readonly number[];
+
+export type MatrixEntry = {
+  about: string;
+  request: (role: Role, w: World) => MatrixRequest;
+  expect: Record<Role, Expected>;
+  /** The owner's answer must contain the marker: proves the leak check would see a leak here. */
+  ownerSeesMarker?: boolean;
+  /**
+   * CSRF defence of a state-changing route: `origin` (lib/http assertSameOrigin: a cross-site
+   * Origin gets 403 forbidden:csrf), `authjs` (Auth.js's double-submit token), `none` (reads only).
+   */
+  csrf: "origin" | "authjs" | "none";
+  /** Sent by this role in the bad-input corpus (default owner). */
+  inputRole?: Role;
+  /**
+   * A known, reported violation: the entry's test is expected to fail until it is fixed (then it
+   * "unexpectedly passes" and this line must go).
+   */
+  knownBug?: string;
+};
+
+const SIGNED_OUT = 401;
+const ownerOnly = (owner: Expected = 200): Record<Role, Expected> => ({ anonymous: SIGNED_OUT, other: 404, admin: 404, owner });
+const anyUser = (status: Expected = 200): Record<Role, Expected> => ({ anonymous: SIGNED_OUT, other: status, admin: status, owner: status });
+const adminOnly = (status: Expected = 200): Record<Role, Expected> => ({ anonymous: SIGNED_OUT, other: 403, admin: status, owner: 403 });
+const everyone = (status: Expected): Record<Role, Expected> => ({ anonymous: status, other: status, admin: status, owner: status });
+
+let counter = 0;
+const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+
+/** A minimal valid Switchboard export with one conversation (neutral content). */
+export function importFile(title = "Imported by the matrix") {
+  return {
+    format: "switchboard-export",
+    version: 1,
+    conversations: [
+      {
+        title,
+        model: "openai/gpt-4o-mini",
+        messages: [
+          { role: "user", parts: [{ type: "text", text: "hello from an import" }] },
+          { role: "assistant", parts: [{ type: "text", text: "hello back" }], status: "complete" },
+        ],
+      },
+    ],
+  };
+}
+
+export function chatRequest(conversationId: string, text: string) {
+  return {
+    id: conversationId,
+    trigger: "submit-message",
+    model: "openai/gpt-4o-mini",
+    message: { id: unique("m"), role: "user", parts: [{ type: "text", text }] },
+  };
+}
+
+export const routeMatrix: Record<string, MatrixEntry> = {
+  // ---- public -------------------------------------------------------------------------------
+  "GET /api/health": {
+    about: "liveness and database check, public",
+    request: () => ({ path: "/api/health" }),
+    expect: everyone(200),
+    csrf: "none",
+  },
+  "GET /api/auth/[...nextauth]": {
+    about: "Auth.js reads (session, csrf, providers): each caller sees only their own session",
+    request: () => ({ path: "/api/auth/session" }),
+    expect: everyone(200),
+    csrf: "none",
+  },
+  "POST /api/auth/[...nextauth]": {
+    about: "Auth.js actions: a credentials sign-in without the CSRF token is refused (redirect to the error page)",
+    request: (_role, w) => ({ path: "/api/auth/callback/credentials", form: { email: `${w.ids.owner}@example.com`, password: "x" } }),
+    expect: everyone(302),
+    csrf: "authjs",
+  },
+  "POST /api/auth/register": {
+    about: "create an account (registration open): anyone; never signs the caller in as someone else",
+    request: () => ({ path: "/api/auth/register", data: { name: "Matrix", email: `${unique("reg")}@example.com`, password: "long-enough-password" } }),
+    expect: everyone(201),
+    csrf: "origin",
+    inputRole: "anonymous",
+  },
+
+  // ---- chat ---------------------------------------------------------------------------------
+  "POST /api/chat": {
+    about: "send a message into a conversation: only its owner; another's id is 404, not a new chat",
+    request: (_role, w) => ({ path: "/api/chat", data: chatRequest(w.conversationId, 'matrix turn [[sb:say text="ok"]]') }),
+    expect: ownerOnly(200),
+    ownerSeesMarker: false,
+    csrf: "origin",
+  },
+  "GET /api/chat/[id]/stream": {
+    about: "reattach to the answer being written: only the owner",
+    request: (_role, w) => ({ path: `/api/chat/${w.conversationId}/stream` }),
+    expect: ownerOnly([200, 204]),
+    csrf: "none",
+  },
+  "POST /api/chat/[id]/stop": {
+    about: "stop the answer being written: only the owner",
+    request: (_role, w) => ({ path: `/api/chat/${w.conversationId}/stop` }),
+    expect: ownerOnly(200),
+    csrf: "origin",
+  },
+  "GET /api/models": {
+    about: "the model catalog: any signed-in user",
+    request: () => ({ path: "/api/models" }),
+    expect: anyUser(200),
+    csrf: "none",
+  },
+  "GET /api/me/preferences": {
+    about: "the caller's model preferences",
+    request: () => ({ path: "/api/me/preferences" }),
+    expect: anyUser(200),
+    ownerSeesMarker: true,
+    csrf: "none",
+  },
+  "PATCH /api/me/preferences": {
+    about: "change the caller's own preferences only",
+    request: (role, w) => ({
+      path: "/api/me/preferences",
+      data: { favoriteModels: role === "owner" ? ["openai/gpt-4o-mini", `x/${w.marker}`] : ["openai/gpt-4o-mini"] },
+    }),
+    expect: anyUser(200),
+    ownerSeesMarker: true,
+    csrf: "origin",
+  },
+
+  // ---- history ------------------------------------------------------------------------------
+  "GET /api/conversations": {
+    about: "the caller's conversation list and search (searching for the owner's marker finds nothing for others)",
+    request: (_role, w) => ({ path: `/api/conversations?q=${encodeURIComponent(w.searchTerm)}` }),
+    expect: anyUser(200),
+    ownerSeesMarker: true,
+    csrf: "none",
+  },
+  "GET /api/conversations/[id]": {
+    about: "a conversation with its messages: only the owner",
+    request: (_role, w) => ({ path: `/api/conversations/${w.conversationId}` }),
+    expect: ownerOnly(200),
+    ownerSeesMarker: true,
+    csrf: "none",
+  },
+  "PATCH /api/conversations/[id]": {
+    about: "rename, pin, change model or settings: only the owner",
+    request: (_role, w) => ({ path: `/api/conversations/${w.conversationId}`, data: { pinned: true } }),
+    expect: ownerOnly(200),
+    ownerSeesMarker: true,
+    csrf: "origin",
+  },
+  "DELETE /api/conversations/[id]": {
+    about: "soft-delete: only the owner",
+    request: (_role, w) => ({ path: `/api/conversations/${w.disposableConversationId}` }),
+    expect: ownerOnly(200),
+    csrf: "origin",
+  },
+  "POST /api/conversations/[id]/restore": {
+    about: "undo a delete: only the owner",
+    request: (_role, w) => ({ path: `/api/conversations/${w.deletedConversationId}/restore` }),
+    expect: ownerOnly(200),
+    csrf: "origin",
+  },
+  "GET /api/conversations/[id]/export": {
+    about: "download one conversation: only the owner",
+    request: (_role, w) => ({ path: `/api/conversations/${w.conversationId}/export?format=json` }),
+    expect: ownerOnly(200),
+    ownerSeesMarker: true,
+    csrf: "none",
+  },
+  "GET /api/account/export": {
+    about: "download all of the caller's conversations, never anyone else's",
+    request: () => ({ path: "/api/account/export" }),
+    expect: anyUser(200),
+    ownerSeesMarker: true,
+    csrf: "none",
+  },
+  "POST /api/account/import": {
+    about: "import an export into the caller's own account",
+    request: () => ({ path: "/api/account/import", data: importFile() }),
+    expect: anyUser(201),
+    csrf: "origin",
+  },
+
+  // ---- spend --------------------------------------------------------------------------------
+  "GET /api/spend": {
+    about: "the caller's spend (by conversation: titles of the caller's conversations only)",
+    request: () => ({ path: "/api/spend?groupBy=conversation" }),
+    expect: anyUser(200),
+    ownerSeesMarker: true,
+    csrf: "none",
+  },
+  "GET /api/spend/summary": {
+    about: "the caller's month-to-date spend and limit",
+    request: () => ({ path: "/api/spend/summary" }),
+    expect: anyUser(200),
+    csrf: "none",
+  },
+  "GET /api/spend/export.csv": {
+    about: "the caller's usage rows as CSV",
+    request: () => ({ path: "/api/spend/export.csv" }),
+    expect: anyUser(200),
+    ownerSeesMarker: true,
+    csrf: "none",
+  },
+  "PATCH /api/spend/limit": {
+    about: "the caller's own spending limit",
+    request: () => ({ path: "/api/spend/limit", data: { limitNano: null } }),
+    expect: anyUser(200),
+    csrf: "origin",
+  },
+  "POST /api/spend/estimate": {
+    about: "input-cost preview; another's conversation id is treated as a new chat (its context stays secret)",
+    request: (_role, w) => ({ path: "/api/spend/estimate", data: { conversationId: w.conversationId, model: "openai/gpt-4o-mini", text: "hi" } }),
+    expect: anyUser(200),
+    csrf: "origin",
+  },
+
+  // ---- admin --------------------------------------------------------------------------------
+  "GET /api/admin/users": {
+    about: "every account with its spend: admin only",
+    request: () => ({ path: "/api/admin/users" }),
+    expect: adminOnly(200),
+    csrf: "none",
+    inputRole: "admin",
+  },
+  "PATCH /api/admin/users/[id]": {
+    about: "set an account's budget or disable it: admin only",
+    request: (_role, w) => ({ path: `/api/admin/users/${w.victimUserId}`, data: { monthlyBudgetNano: null } }),
+    expect: adminOnly(200),
+    csrf: "origin",
+    inputRole: "admin",
+  },
+  "GET /api/admin/settings": {
+    about: "instance settings: admin only",
+    request: () => ({ path: "/api/admin/settings" }),
+    expect: adminOnly(200),
+    csrf: "none",
+    inputRole: "admin",
+  },
+  "PUT /api/admin/settings": {
+    about: "change the default budget: admin only",
+    request: () => ({ path: "/api/admin/settings", data: { defaultMonthlyBudgetNano: null } }),
+    expect: adminOnly(200),
+    csrf: "origin",
+    inputRole: "admin",
+  },
+  "GET /api/admin/spend": {
+    about: "spend of one user or all: admin only; amounts, never conversation content",
+    request: (_role, w) => ({ path: `/api/admin/spend?userId=${w.ids.owner}&groupBy=conversation` }),
+    expect: adminOnly(200),
+    csrf: "none",
+    inputRole: "admin",
+    knownBug:
+      "groupBy=conversation returns the user's conversation titles to the admin (lib/spend/aggregates.ts topConversations " +
+      "joins Conversation.title for any scope); the admin view must carry ids and amounts only",
+  },
+};
+
+/** Whether a matrix request changes state (so CSRF applies). */
+export function isStateChanging(key: string): boolean {
+  return !/^(GET|HEAD|OPTIONS) /.test(key);
+}
+
+export type ActionEntry = {
+  about: string;
+  /** Who may run it; `session` = any signed-in user. */
+  requires: "session" | "admin" | "public";
+};
+
+/**
+ * Server actions (`"use server"` exports). Next serves each as a POST to a page with a
+ * `Next-Action` header; the spec looks their ids up in the build's manifest and calls them directly:
+ * signed out (the proxy sends the visitor to sign-in before the action runs), cross-site (Next's own
+ * Origin check refuses), and signed in.
+ */
+export const serverActionMatrix: Record<string, ActionEntry> = {
+  "app/(app)/actions.ts#signOutAction": { about: "sign out (revokes the session row)", requires: "session" },
+};

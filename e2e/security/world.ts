@@ -1,0 +1,77 @@
+// A Switchboard of the security specs' own, shared by them within a worker: a fresh instance
+// (on a fresh PostgreSQL database when TEST_DATABASE_URL is set, else PGlite) whose first account,
+// made here, is the administrator — the suite's shared instance already has its admin.
+import { test as recorded, expect } from "../fixtures/response-recorder";
+import type { Role, World } from "./route-matrix";
+import { Client, newId, startIsolatedApp, uniqueMarker, type IsolatedApp } from "./support";
+
+export type SecurityApp = IsolatedApp & {
+  admin: Client;
+  /** A fresh signed-out client of this app. */
+  client(label: string): Promise<Client>;
+  /** A fresh signed-in client of a new ordinary user. */
+  user(label: string): Promise<Client>;
+};
+
+export const test = recorded.extend<object, { securityApp: SecurityApp }>({
+  securityApp: [
+    async ({ playwright: _playwright }, provide) => {
+      const app = await startIsolatedApp({ postgres: Boolean(process.env.TEST_DATABASE_URL) });
+      const clients: Client[] = [];
+      const client = async (label: string) => {
+        const c = await Client.create(app.url, label);
+        clients.push(c);
+        return c;
+      };
+      const admin = await client("admin");
+      await admin.registerAndSignIn();
+      const user = async (label: string) => {
+        const c = await client(label);
+        await c.registerAndSignIn();
+        return c;
+      };
+      await provide(Object.assign(app, { admin, client, user }));
+      for (const c of clients) await c.dispose().catch(() => undefined);
+      await app.stop();
+    },
+    { scope: "worker", timeout: 120_000 },
+  ],
+});
+
+export { expect };
+
+/**
+ * The four roles of the matrix on the security app, and an owner whose data carries a unique
+ * marker: a conversation (title, message, answer, system prompt), a deleted one, a disposable one,
+ * favourite models; plus an ordinary account for the admin entries to change.
+ */
+export async function plantOwnerWorld(app: SecurityApp): Promise<{ world: World; clients: Record<Role, Client> }> {
+  const clients = {
+    owner: await app.user("owner"),
+    other: await app.user("other"),
+    admin: app.admin,
+    anonymous: await app.client("anonymous"),
+  } satisfies Record<Role, Client>;
+  const victim = await app.user("victim");
+  const world: World = {
+    marker: uniqueMarker("LEAK"),
+    searchTerm: uniqueMarker("FIND"),
+    ids: { owner: clients.owner.user!.id, other: clients.other.user!.id, admin: clients.admin.user!.id, anonymous: "" },
+    conversationId: newId(),
+    deletedConversationId: newId(),
+    disposableConversationId: newId(),
+    victimUserId: victim.user!.id,
+  };
+  const { owner } = clients;
+  const m = `${world.searchTerm} ${world.marker}`;
+  const first = await owner.chat(world.conversationId, `private words ${m} [[sb:say text="the answer mentions ${m} too"]]`, {
+    settings: { systemPrompt: `system prompt ${m}` },
+  });
+  expect(first.status, first.text).toBe(200);
+  expect((await owner.patch(`/api/conversations/${world.conversationId}`, { title: `Title ${m}` })).status).toBe(200);
+  expect((await owner.patch("/api/me/preferences", { favoriteModels: ["openai/gpt-4o-mini", `x/${m}`] })).status).toBe(200);
+  expect((await owner.chat(world.deletedConversationId, `to be deleted ${m} [[sb:say text=gone]]`)).status).toBe(200);
+  expect((await owner.send("DELETE", `/api/conversations/${world.deletedConversationId}`)).status).toBe(200);
+  expect((await owner.chat(world.disposableConversationId, `disposable ${m} [[sb:say text=bye]]`)).status).toBe(200);
+  return { world, clients };
+}

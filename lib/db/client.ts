@@ -77,6 +77,9 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
     await client.end();
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server closes (restart, failover, admin) emits 'error' on the pool;
+  // without a listener that would crash the process. The pool replaces the connection itself.
+  pool.on("error", (error) => console.warn(`PostgreSQL connection lost (${error.message}); reconnecting on next use`));
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   const sql: SqlRunner = {
     exec: async (text) => {

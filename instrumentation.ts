@@ -1,9 +1,12 @@
-// Next.js calls register() once per server process at start-up. The settlement loop (costs of
-// stopped or broken streams, from OpenRouter's /generation) starts here, in the Node.js runtime
-// only; it opens the database on its first tick, never at import and never during `next build`.
+// Next.js calls register() once per server process at start-up. Here, in the Node.js runtime
+// only: the settlement loop (costs of stopped or broken streams, from OpenRouter's
+// /generation), and with REDIS_URL the listener for stop requests from other instances and
+// the sweeper that saves the answers of instances that died mid-stream. Nothing opens the
+// database at import, and nothing runs during `next build`.
 export async function register(): Promise<void> {
-  if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { ensureSettlementLoop } = await import("@/lib/spend/settlement");
-    ensureSettlementLoop();
-  }
+  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
+  const { ensureSettlementLoop } = await import("@/lib/spend/settlement");
+  ensureSettlementLoop();
+  const { describeDeployment } = await import("@/lib/redis/deployment");
+  describeDeployment();
 }

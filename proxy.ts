@@ -9,9 +9,9 @@ import { isSameOriginRequest, MAX_REQUEST_BYTES } from "@/lib/http";
 // Pages also get a per-request nonce and a strict Content-Security-Policy here.
 
 const PUBLIC_PAGES = ["/sign-in", "/register"];
-/** Public API: Auth.js's routes (and registration) by prefix, the health check exactly. */
+/** Public API: Auth.js's routes (and registration) by prefix, the health check and the metrics (own token) exactly. */
 const PUBLIC_API_PREFIX = "/api/auth/";
-const PUBLIC_API_EXACT = ["/api/health"];
+const PUBLIC_API_EXACT = ["/api/health", "/api/metrics"];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export async function proxy(request: NextRequest) {

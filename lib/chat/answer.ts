@@ -11,6 +11,7 @@ import { mapUpstreamError } from "@/lib/openrouter/errors";
 import { createUpstream } from "@/lib/openrouter/provider";
 import type { ModelSummary } from "@/lib/openrouter/types";
 import { extractStepUsage } from "@/lib/openrouter/usage";
+import { observeAnswer } from "@/lib/metrics";
 import { releaseReservation } from "@/lib/spend/budget";
 import { toModelHistory } from "./history";
 import { runStream } from "./streams";
@@ -199,6 +200,7 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
       });
     }
     const status = failure ? "error" : isAborted ? "partial" : "complete";
+    observeAnswer({ ...totals, model: input.model.id, status, ttftMs: firstOutputAt !== undefined ? firstOutputAt - startedAt : undefined, durationMs: Date.now() - startedAt, errorCode: failure?.code });
     await updateMessage(input.assistantMessageId, {
       parts: responseMessage.parts,
       status,
@@ -252,5 +254,5 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
       },
     }),
   );
-  runStream(input.conversationId, input.user.id, abort, decorated);
+  await runStream(input.conversationId, input.user.id, abort, decorated, { messageId: input.assistantMessageId, model: input.model.id });
 }

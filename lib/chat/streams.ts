@@ -1,14 +1,23 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { UIMessageChunk } from "ai";
+import { logger } from "@/lib/log";
+import { streamEnded, streamStarted } from "@/lib/metrics";
+import { attachRemote, listenForStops, requestRemoteStop, SharedStreamWriter } from "@/lib/redis/streams";
 
-// Answers in flight on this instance. The generation is pumped here, independent of any
-// browser: closing the tab detaches a reader, it does not stop the answer. A reload attaches
-// a new reader that replays what was sent so far and then follows live. Stopping is an
-// explicit request that aborts the upstream call.
+// Answers in flight. The generation is pumped here, independent of any browser: closing the
+// tab detaches a reader, it does not stop the answer. A reload attaches a new reader that
+// replays what was sent so far and then follows live. Stopping is an explicit request that
+// aborts the upstream call.
+//
+// With REDIS_URL every chunk is also mirrored to Redis (lib/redis/streams.ts), so a reload
+// landing on another instance resumes there, and a stop sent to any instance reaches the one
+// running the answer. Without Redis (or while it is down) all of this holds on one instance.
 
 type ActiveStream = {
   conversationId: string;
   userId: string;
+  runId: string;
   chunks: UIMessageChunk[];
   readers: Set<ReadableStreamDefaultController<UIMessageChunk>>;
   done: boolean;
@@ -32,15 +41,34 @@ export function activeStreamCount(): number {
   return n;
 }
 
-/** Starts pumping `source` for the conversation. The caller attaches readers. */
-export function runStream(
+/** Stop requests from other instances abort the run they name, if it is on this one. */
+export function listenForRemoteStops(): void {
+  listenForStops((conversationId, runId) => {
+    const entry = active().get(conversationId);
+    if (entry && entry.runId === runId && !entry.done) {
+      logger().info({ conversationId }, "stopping an answer at another instance's request");
+      entry.abort.abort();
+    }
+  });
+}
+
+/**
+ * Starts pumping `source` for the conversation. The caller attaches readers. Resolves once
+ * the stream is registered here (and offered through Redis when there is one).
+ */
+export async function runStream(
   conversationId: string,
   userId: string,
   abort: AbortController,
   source: ReadableStream<UIMessageChunk>,
-): void {
-  const entry: ActiveStream = { conversationId, userId, chunks: [], readers: new Set(), done: false, abort };
+  shared: { messageId: string; model: string } = { messageId: "", model: "" },
+): Promise<void> {
+  const runId = randomUUID();
+  const entry: ActiveStream = { conversationId, userId, runId, chunks: [], readers: new Set(), done: false, abort };
   active().set(conversationId, entry);
+  listenForRemoteStops();
+  const mirror = await SharedStreamWriter.open({ conversationId, userId, runId, messageId: shared.messageId, model: shared.model });
+  streamStarted();
   void (async () => {
     const reader = source.getReader();
     try {
@@ -48,6 +76,7 @@ export function runStream(
         const { done, value } = await reader.read();
         if (done) break;
         entry.chunks.push(value);
+        mirror?.push(value);
         for (const controller of entry.readers) {
           try {
             controller.enqueue(value);
@@ -57,9 +86,11 @@ export function runStream(
         }
       }
     } catch (error) {
-      console.error("[chat] stream pump failed", error instanceof Error ? error.message : error);
+      logger().error({ conversationId, error: error instanceof Error ? error.message : String(error) }, "stream pump failed");
     } finally {
       entry.done = true;
+      streamEnded();
+      await mirror?.end();
       for (const controller of entry.readers) {
         try {
           controller.close();
@@ -75,7 +106,7 @@ export function runStream(
   })();
 }
 
-/** A reader of the conversation's current answer from its first chunk, or null when none. */
+/** A reader of this instance's current answer for the conversation from its first chunk, or null. */
 export function attachStream(conversationId: string, userId: string): ReadableStream<UIMessageChunk> | null {
   const entry = active().get(conversationId);
   if (!entry || entry.userId !== userId) return null;
@@ -93,10 +124,26 @@ export function attachStream(conversationId: string, userId: string): ReadableSt
   });
 }
 
-/** Aborts the upstream generation of the caller's conversation. */
+/**
+ * A reader of the conversation's current answer from its first chunk, wherever it runs
+ * (this instance, or another through Redis); null when there is none for this user.
+ */
+export async function attachAnywhere(conversationId: string, userId: string): Promise<ReadableStream<UIMessageChunk> | null> {
+  const entry = active().get(conversationId);
+  if (entry && !entry.done) return attachStream(conversationId, userId);
+  // A finished run kept here may be older than one started since on another instance.
+  return (await attachRemote(conversationId, userId)) ?? attachStream(conversationId, userId);
+}
+
+/** Aborts the upstream generation of the caller's conversation when it runs on this instance. */
 export function stopStream(conversationId: string, userId: string): boolean {
   const entry = active().get(conversationId);
   if (!entry || entry.userId !== userId || entry.done) return false;
   entry.abort.abort();
   return true;
+}
+
+/** Aborts the caller's answer here, or asks the instance running it (through Redis) to. */
+export async function stopAnywhere(conversationId: string, userId: string): Promise<boolean> {
+  return stopStream(conversationId, userId) || (await requestRemoteStop(conversationId, userId));
 }

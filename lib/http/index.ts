@@ -1,18 +1,41 @@
 import "server-only";
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { log, logger, requestIdOf, withRequestId } from "@/lib/log";
+import { observeRequest, routeLabel } from "@/lib/metrics";
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
-/** Wraps a route handler: typed errors become precise JSON, anything else a 500 without details. */
+/**
+ * Wraps a route handler: typed errors become precise JSON, anything else a 500 without details.
+ * Every request gets an id (`x-request-id`, kept from a load balancer when it sent one) that its
+ * log lines carry, one access log line and a count in the metrics.
+ */
 export function route<C>(handler: Handler<C>): Handler<C> {
   return async (request, context) => {
-    try {
-      return await handler(request, context);
-    } catch (error) {
-      return errorResponse(error);
-    }
+    const started = Date.now();
+    const requestId = requestIdOf(request.headers);
+    const response = await withRequestId(requestId, async () => {
+      try {
+        return await handler(request, context);
+      } catch (error) {
+        return errorResponse(error);
+      }
+    });
+    accessLog(request, response, requestId, started);
+    return response;
   };
+}
+
+function accessLog(request: Request, response: Response, requestId: string, started: number): void {
+  try {
+    response.headers.set("x-request-id", requestId);
+  } catch {
+    /* immutable headers (a proxied response): the log still has the id */
+  }
+  observeRequest(request, response.status);
+  const route = routeLabel(new URL(request.url).pathname);
+  logger().info({ requestId, method: request.method, route, status: response.status, ms: Date.now() - started }, "request");
 }
 
 export function errorResponse(error: unknown): Response {
@@ -21,7 +44,7 @@ export function errorResponse(error: unknown): Response {
     if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter);
     return Response.json(error.toBody(), { status: error.status, headers });
   }
-  console.error("[route] unexpected error", error instanceof Error ? error.stack : error);
+  log().error({ error: error instanceof Error ? error.stack : String(error) }, "unexpected error in a route");
   return Response.json(
     { error: { code: "internal:server", message: "Something went wrong on our side." } },
     { status: 500, headers: { "cache-control": "no-store" } },

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { getRedis } from "@/lib/redis/client";
 import type { CatalogStatus, ModelSummary } from "./types";
 
 // The upstream /models list, cached for SWITCHBOARD_CATALOG_TTL_SECONDS and refreshed in the
@@ -94,11 +95,11 @@ async function fetchCatalog(): Promise<ModelSummary[]> {
 
 function refresh(): Promise<void> {
   const state = cache();
-  state.refreshing ??= fetchCatalog()
-    .then((models) => {
+  state.refreshing ??= loadCatalog()
+    .then(({ models, fetchedAt }) => {
       state.models = models;
       state.byId = new Map(models.map((m) => [m.id, m]));
-      state.fetchedAt = Date.now();
+      state.fetchedAt = fetchedAt;
       state.lastError = undefined;
     })
     .catch((error: unknown) => {
@@ -109,6 +110,48 @@ function refresh(): Promise<void> {
       state.refreshing = undefined;
     });
   return state.refreshing;
+}
+
+// With Redis the catalog is shared: an instance whose copy is old takes the fresh one another
+// instance fetched; if there is none, one instance (holder of a short lock) fetches /models
+// and the others wait for its copy. So one upstream fetch per refresh, however many instances.
+const SHARED_KEY = "sb:catalog";
+const LOCK_KEY = "sb:catalog:lock";
+const LOCK_MS = 20_000;
+/** How long an instance waits for another's fetch before fetching itself. */
+const WAIT_FOR_PEER_MS = 16_000;
+
+type SharedCatalog = { fetchedAt: number; models: ModelSummary[] };
+
+async function loadCatalog(): Promise<SharedCatalog> {
+  const redis = getRedis();
+  const ttlMs = getEnv().SWITCHBOARD_CATALOG_TTL_SECONDS * 1000;
+  if (!redis || redis.status !== "ready") return { models: await fetchCatalog(), fetchedAt: Date.now() };
+  const readShared = async (): Promise<SharedCatalog | null> => {
+    const raw = await redis.get(SHARED_KEY).catch(() => null);
+    return raw ? (JSON.parse(raw) as SharedCatalog) : null;
+  };
+  const fresh = (c: SharedCatalog | null): c is SharedCatalog => c !== null && Date.now() - c.fetchedAt < ttlMs;
+  const deadline = Date.now() + WAIT_FOR_PEER_MS;
+  while (Date.now() < deadline) {
+    const shared = await readShared();
+    if (fresh(shared)) return shared;
+    const token = `${process.pid}-${Math.random()}`;
+    const locked = await redis.set(LOCK_KEY, token, "PX", LOCK_MS, "NX").catch(() => "unavailable");
+    if (locked === "unavailable") break; // Redis went away: fetch ourselves
+    if (locked === "OK") {
+      try {
+        const fetched: SharedCatalog = { models: await fetchCatalog(), fetchedAt: Date.now() };
+        // Kept well past its TTL: a stale copy still serves while OpenRouter is down.
+        await redis.set(SHARED_KEY, JSON.stringify(fetched), "PX", Math.max(ttlMs * 20, 3_600_000)).catch(() => undefined);
+        return fetched;
+      } finally {
+        await redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, LOCK_KEY, token).catch(() => undefined);
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { models: await fetchCatalog(), fetchedAt: Date.now() };
 }
 
 /** The catalog, refreshing it first when there is none yet, in the background when old. */

@@ -1,5 +1,5 @@
 import { requireUser } from "@/lib/auth";
-import { stopStream } from "@/lib/chat/streams";
+import { stopAnywhere } from "@/lib/chat/streams";
 import { idSchema } from "@/lib/chat/types";
 import { requireOwnedConversation } from "@/lib/chat/ownership";
 import { assertSameOrigin, json, parseWith, route } from "@/lib/http";
@@ -12,5 +12,5 @@ export const POST = route(async (request, { params }: { params: Promise<{ id: st
   assertSameOrigin(request);
   const id = parseWith(idSchema, (await params).id, "chat");
   await requireOwnedConversation(user.id, id);
-  return json({ stopped: stopStream(id, user.id) });
+  return json({ stopped: await stopAnywhere(id, user.id) });
 });

@@ -1,6 +1,6 @@
 import { createUIMessageStreamResponse } from "ai";
 import { requireUser } from "@/lib/auth";
-import { attachStream } from "@/lib/chat/streams";
+import { attachAnywhere } from "@/lib/chat/streams";
 import { idSchema } from "@/lib/chat/types";
 import { requireOwnedConversation } from "@/lib/chat/ownership";
 import { parseWith, route } from "@/lib/http";
@@ -12,7 +12,7 @@ export const GET = route(async (_request, { params }: { params: Promise<{ id: st
   const user = await requireUser();
   const id = parseWith(idSchema, (await params).id, "chat");
   await requireOwnedConversation(user.id, id);
-  const stream = attachStream(id, user.id);
+  const stream = await attachAnywhere(id, user.id);
   if (!stream) return new Response(null, { status: 204 });
   return createUIMessageStreamResponse({ stream });
 });

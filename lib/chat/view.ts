@@ -28,7 +28,7 @@ async function settlePendingCosts(userId: string, conversationId: string, messag
   for (const message of pending) {
     const usage = byMessage.get(message.id);
     if (!usage || usage.some((u) => u.costNano === null)) continue;
-    const sum = (pick: (u: (typeof usage)[number]) => number) => usage.reduce((n, u) => n + pick(u), 0);
+    const sum = (pick: (u: (typeof rows)[number]) => number) => usage.reduce((n, u) => n + pick(u), 0);
     const metadata: ChatMessageMetadata = {
       ...message.metadata,
       costNano: usage.reduce((n, u) => n + (u.costNano ?? 0n), 0n).toString(),

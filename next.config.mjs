@@ -7,6 +7,12 @@ const nextConfig = {
   // PGlite ships WASM and data files it loads from its own folder at run time.
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg"],
   typedRoutes: false,
+  experimental: {
+    // Next buffers request bodies that pass through the proxy and silently truncates them at this
+    // size (10 MiB by default). It must be lib/http MAX_REQUEST_BYTES (51 MiB: the account import's
+    // 50 MiB plus its envelope); the proxy refuses larger declared bodies and each route its own limit.
+    proxyClientMaxBodySize: 51 * 1024 * 1024,
+  },
   async headers() {
     return [
       {

@@ -289,9 +289,6 @@ export const routeMatrix: Record<string, MatrixEntry> = {
     expect: adminOnly(200),
     csrf: "none",
     inputRole: "admin",
-    knownBug:
-      "groupBy=conversation returns the user's conversation titles to the admin (lib/spend/aggregates.ts topConversations " +
-      "joins Conversation.title for any scope); the admin view must carry ids and amounts only",
   },
 };
 

@@ -18,7 +18,12 @@ export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 export const IMPORT_MAX_CONVERSATIONS = 20_000;
 export const IMPORT_MAX_MESSAGES = 300_000;
 
-const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+// PostgreSQL's timestamps cover years 1 to 9999 here (JS Date reads "0000-…" as year 0, which the
+// database refuses with an error): a date outside them is a bad request, not a 500.
+const isoDate = z.iso
+  .datetime({ offset: true })
+  .transform((s) => new Date(s))
+  .refine((d) => !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, "A date between the years 1 and 9999.");
 
 /** A UIMessage part: any `type`, but text-bearing parts must carry text. */
 const partSchema = z

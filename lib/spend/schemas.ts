@@ -13,7 +13,10 @@ export const nanoString = z
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Expected a date as YYYY-MM-DD.")
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "Not a real date.");
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "Not a real date.")
+  // A range ends at the next day's midnight: 9999-12-31 would reach year 10000, which neither
+  // PostgreSQL's date type nor an ISO string in the CSV can carry; year 0 is not storable either.
+  .refine((v) => Number(v.slice(0, 4)) >= 1970 && Number(v.slice(0, 4)) <= 9998, "A date between 1970 and 9998.");
 
 /** from / to: whole UTC days, both inclusive. Absent: the last 30 days. */
 export const rangeQuerySchema = z.object({

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // Vitest 5's reporter calls Map.groupBy (Node 21+) when it prints a failure; on the
 // machines' Node 20 that would hide the failure behind a TypeError.
@@ -39,7 +39,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { ...shared, name: "pglite", include: ["lib/**/*.test.ts", "tests/**/*.test.ts"] },
+        test: {
+          ...shared,
+          name: "pglite",
+          include: ["lib/**/*.test.ts", "tests/**/*.test.ts"],
+          // Production servers: their own stage after the build (tests/instances/vitest.config.ts).
+          exclude: [...configDefaults.exclude, "tests/instances/**"],
+        },
       },
       ...(process.env.TEST_DATABASE_URL
         ? [

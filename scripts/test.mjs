@@ -1,6 +1,7 @@
 // `npm test`: the whole suite, in order, stopping at the first failing stage:
 // typecheck → lint → unit and integration (Vitest; PGlite, and PostgreSQL when
-// TEST_DATABASE_URL is set) → production build → end-to-end (Playwright in Chromium).
+// TEST_DATABASE_URL is set) → production build → two instances on PostgreSQL and Redis
+// (tests/instances) → end-to-end (Playwright in Chromium).
 // Ends with one line `tests: N passed, N failed, N skipped` summed over both runners.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -21,6 +22,12 @@ const stages = [
     ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(results, "vitest.json")}`],
   ],
   ["build", bin("next"), ["build"]],
+  // Issue 12: two production instances on one PostgreSQL and one Redis (needs the build).
+  [
+    "instances",
+    bin("vitest"),
+    ["run", "--config", "tests/instances/vitest.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(results, "vitest-instances.json")}`],
+  ],
   ["e2e", bin("playwright"), ["test", "--project=chromium", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(results, "playwright.json") }],
 ];
 
@@ -41,8 +48,9 @@ for (const [name, command, args, env] of stages) {
 
 function collect(name) {
   try {
-    if (name === "unit" && existsSync(path.join(results, "vitest.json"))) {
-      const report = JSON.parse(readFileSync(path.join(results, "vitest.json"), "utf8"));
+    const vitestReport = { unit: "vitest.json", instances: "vitest-instances.json" }[name];
+    if (vitestReport && existsSync(path.join(results, vitestReport))) {
+      const report = JSON.parse(readFileSync(path.join(results, vitestReport), "utf8"));
       totals.passed += report.numPassedTests ?? 0;
       totals.failed += report.numFailedTests ?? 0;
       totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);

@@ -326,6 +326,33 @@ test("the model picker is keyboard-driven, shows capabilities and prices, and pi
   await expect(page.getByTestId("model-option").first()).toHaveAttribute("data-model-id", "google/gemini-2.5-pro");
 });
 
+test("the reasoning-effort control goes with the next message, and used models show under Recently used", async ({ page }) => {
+  await openNewChat(page);
+  // A model that does not reason has no effort control.
+  await expect(page.getByTestId("reasoning-effort")).toHaveCount(0);
+  await page.getByTestId("model-picker").click();
+  await page.getByTestId("model-search").fill("deepseek r1");
+  await page.locator('[data-testid="model-option"][data-model-id="deepseek/deepseek-r1"]').click();
+  await expect(page.getByTestId("model-picker")).toHaveAttribute("data-model-id", "deepseek/deepseek-r1");
+  const effort = page.getByTestId("reasoning-effort");
+  await expect(effort).toBeVisible();
+  await effort.selectOption("high");
+
+  const m = marker("effort");
+  await sendAndWait(page, `Think hard ${m} [[sb:say text="thought"]]`);
+  const request = (await completionsMentioning(m)).find((r) => r.model === "deepseek/deepseek-r1");
+  expect(request, "a completion request to the reasoning model").toBeTruthy();
+  expect(JSON.stringify(request!.body)).toMatch(/"effort":"high"|"reasoning_effort":"high"/);
+
+  // The conversation keeps its effort; the model is now under Recently used in a new chat.
+  await page.reload();
+  await expect(page.getByTestId("reasoning-effort")).toHaveValue("high");
+  await openNewChat(page);
+  await page.getByTestId("model-picker").click();
+  await expect(page.getByTestId("model-section-recent").locator('[data-model-id="deepseek/deepseek-r1"]')).toBeVisible();
+  await page.keyboard.press("Escape");
+});
+
 test("conversation settings are sent with the next message", async ({ page }) => {
   await openNewChat(page);
   const m = marker("settings");
@@ -460,6 +487,19 @@ test("Markdown renders (tables, code with copy) and hostile HTML and links stay 
   await expect(safe).toHaveAttribute("rel", /noopener/);
   await expect(safe).toHaveAttribute("rel", /noreferrer/);
 
+  // Saved answers are rendered by the server after a reload: just as inert.
+  await page.reload();
+  const saved = lastAssistant(page).getByTestId("message-content");
+  await expect(saved).toContainText("<script>alert(1)</script>");
+  await expect(saved).toContainText("<img src=x onerror=alert(1)>");
+  await expect(saved.getByTestId("blocked-link")).toHaveText(["bad link", "data link"]);
+  expect(await page.getByTestId("message-list").locator("script, [onerror]").count()).toBe(0);
+  expect(await saved.locator("img").count()).toBe(0);
+  expect(await page.locator('a[href^="javascript:" i], a[href^="data:" i]').count()).toBe(0);
+  await expect(saved.locator('a[href="https://example.com/a"]')).toHaveAttribute("rel", /noopener/);
+  await page.waitForTimeout(500);
+  expect(dialogs).toEqual([]);
+
   // GFM and code blocks.
   const markdown = "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n```js\nconst x = 1;\n```";
   const second = await sendAndWait(page, `[[sb:say text=${JSON.stringify(markdown)}]]`);
@@ -468,6 +508,15 @@ test("Markdown renders (tables, code with copy) and hostile HTML and links stay 
   await expect(second.getByTestId("code-language")).toHaveText("js");
   await expect(second.getByTestId("copy-code")).toBeVisible();
   await expect(second.locator("pre code")).toContainText("const x = 1;");
+
+  // The same, rendered by the server after a reload, highlighted.
+  await page.reload();
+  const savedCode = lastAssistant(page);
+  await expect(savedCode.locator("table td").first()).toHaveText("1");
+  await expect(savedCode.locator('input[type="checkbox"]')).toBeChecked();
+  await expect(savedCode.getByTestId("code-language")).toHaveText("js");
+  await expect(savedCode.locator("pre code.hljs")).toContainText("const x = 1;");
+  await expect(savedCode.locator("pre code span[class^='hljs-']").first()).toBeVisible();
 });
 
 test("upstream 402, 429 and 503 each show their own clear message, and the next message works", async ({ page }) => {

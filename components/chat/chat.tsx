@@ -4,13 +4,11 @@
 // The browser sends only the new message (or the message being regenerated), the model and
 // the settings; the server loads the history, streams the answer and saves everything.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useChat } from "@ai-sdk/react";
-import { DefaultChatTransport } from "ai";
 import { shortModelName } from "@/components/models/format";
 import { useModelCatalog } from "@/components/models/use-model-catalog";
 import { noteRecentModel } from "@/components/models/use-model-preferences";
 import { toast } from "@/components/ui/toaster";
-import type { ChatRequest, ChatUIMessage, ConversationSettings, ConversationView } from "@/lib/chat/types";
+import type { ChatRequest, ConversationSettings, ConversationView } from "@/lib/chat/types";
 import { ChatBusyContext } from "./chat-context";
 import { ChatError, describeChatError } from "./chat-error";
 import { ChatHeader } from "./chat-header";
@@ -20,12 +18,18 @@ import { sumNano } from "./format";
 import { MessageList, type MessageActions } from "./message-list";
 import { preloadMarkdown } from "./message-markdown";
 import { messageText } from "./message-parts";
+import type { RequestBody } from "./chat-engine";
+import type { PrerenderedMarkdown } from "./prerender-key";
+import { PrerenderedContext } from "./prerendered";
+import { useLazyChat } from "./use-lazy-chat";
 
 export type ChatProps = {
   initial: ConversationView;
   /** A conversation that does not exist yet (the "/" page): the URL moves to /c/{id} once it does. */
   isNew: boolean;
   defaultModel: string;
+  /** Saved answers' Markdown rendered by the server (markdown-server.tsx), by prerenderKey. */
+  prerendered?: PrerenderedMarkdown;
   /** Overrides the composer's own cost preview (nano-USD); leave unset to use it. */
   estimateInputCostNano?: bigint | string | null;
 };
@@ -35,9 +39,6 @@ export function Chat(props: ChatProps) {
   return <ChatView key={props.initial.id} {...props} />;
 }
 
-/** What each request carries besides the message: the model and settings of the moment. */
-type RequestBody = { model: string; settings: NonNullable<ChatRequest["settings"]> };
-
 function wireSettings(settings: ConversationSettings, allowReasoning: boolean): NonNullable<ChatRequest["settings"]> {
   return {
     systemPrompt: settings.systemPrompt || null,
@@ -46,38 +47,6 @@ function wireSettings(settings: ConversationSettings, allowReasoning: boolean): 
     topP: settings.topP ?? null,
     reasoningEffort: allowReasoning ? (settings.reasoningEffort ?? null) : null,
   };
-}
-
-/** The last user message as the server's schema wants it: id, role and text parts only. */
-function wireMessage(message: ChatUIMessage | undefined): ChatRequest["message"] {
-  if (!message || message.role !== "user") return undefined;
-  const parts = message.parts.flatMap((part) => (part.type === "text" ? [{ type: "text" as const, text: part.text }] : []));
-  return parts.length > 0 ? { id: message.id, role: "user", parts } : undefined;
-}
-
-function isRequestBody(value: unknown): value is RequestBody {
-  return !!value && typeof value === "object" && typeof (value as RequestBody).model === "string";
-}
-
-function createTransport() {
-  return new DefaultChatTransport<ChatUIMessage>({
-    api: "/api/chat",
-    // Only the new message, never the history: the server loads that itself.
-    prepareSendMessagesRequest: ({ id, messages, trigger, messageId, body: extra }) => {
-      if (!isRequestBody(extra)) throw new Error("A chat request needs a model.");
-      const message = trigger === "submit-message" ? wireMessage(messages[messages.length - 1]) : undefined;
-      const body: ChatRequest = {
-        id,
-        ...(message ? { message } : {}),
-        trigger,
-        ...(messageId ? { messageId } : {}),
-        model: extra.model,
-        settings: extra.settings,
-      };
-      return { body };
-    },
-    prepareReconnectToStreamRequest: ({ id }) => ({ api: `/api/chat/${encodeURIComponent(id)}/stream` }),
-  });
 }
 
 async function patchConversation(id: string, body: { model?: string; settings?: ConversationSettings }): Promise<void> {
@@ -108,7 +77,9 @@ function parseNano(value: string | undefined): bigint {
   }
 }
 
-function ChatView({ initial, isNew, defaultModel, estimateInputCostNano }: ChatProps) {
+const NOTHING_PRERENDERED: PrerenderedMarkdown = {};
+
+function ChatView({ initial, isNew, defaultModel, prerendered = NOTHING_PRERENDERED, estimateInputCostNano }: ChatProps) {
   const id = initial.id;
   const [model, setModel] = useState(() => initial.model || defaultModel);
   const [settings, setSettings] = useState<ConversationSettings>(() => initial.settings ?? {});
@@ -123,7 +94,6 @@ function ChatView({ initial, isNew, defaultModel, estimateInputCostNano }: ChatP
   const modelInfo = catalog.byId.get(model);
   const supportsReasoning = modelInfo?.supportsReasoning ?? false;
 
-  const [transport] = useState(createTransport);
   // The model and settings a request made right now carries. A reasoning effort goes only to
   // models that reason (or when the catalog cannot tell).
   const requestBody = useMemo<RequestBody>(
@@ -165,11 +135,10 @@ function ChatView({ initial, isNew, defaultModel, estimateInputCostNano }: ChatP
     }
   }, [id]);
 
-  const { messages, status, error, sendMessage, regenerate, stop, setMessages } = useChat<ChatUIMessage>({
+  const { messages, status, error, sendMessage, regenerate, stop, setMessages, preload } = useLazyChat({
     id,
     messages: initial.messages,
     resume: initial.streaming,
-    transport,
     throttle: 40,
     onData: (part) => {
       if (part.type === "data-conversation") {
@@ -312,6 +281,9 @@ function ChatView({ initial, isNew, defaultModel, estimateInputCostNano }: ChatP
       data-conversation-id={id}
       data-status={status}
       className="flex min-h-0 min-w-0 flex-1 flex-col"
+      // The streaming engine is fetched when the user starts doing something, not on load.
+      onFocusCapture={preload}
+      onPointerDownCapture={preload}
     >
       <ChatHeader
         title={title}
@@ -324,28 +296,30 @@ function ChatView({ initial, isNew, defaultModel, estimateInputCostNano }: ChatP
         totalCostNano={totalCostNano}
       />
       <ChatBusyContext value={busy}>
-        <MessageList
-          messages={messages}
-          busy={busy}
-          pending={status === "submitted" && last?.role !== "assistant"}
-          stoppedIds={stoppedIds}
-          hasLiveError={liveError !== null}
-          actions={actions}
-          footer={
-            liveError ? (
-              <ChatError key={error?.message} error={liveError} onRetry={retry} retryDisabled={busy} live />
-            ) : null
-          }
-          empty={
-            <div data-testid="chat-empty" className="m-auto grid max-w-md gap-2 px-6 py-16 text-center">
-              <h2 className="text-xl font-semibold">What shall we talk about?</h2>
-              <p className="text-sm text-muted-foreground">
-                Ask anything. You are talking to <span className="font-medium">{shortModelName(modelInfo, model)}</span> — switch
-                models any time from the header.
-              </p>
-            </div>
-          }
-        />
+        <PrerenderedContext value={prerendered}>
+          <MessageList
+            messages={messages}
+            busy={busy}
+            pending={status === "submitted" && last?.role !== "assistant"}
+            stoppedIds={stoppedIds}
+            hasLiveError={liveError !== null}
+            actions={actions}
+            footer={
+              liveError ? (
+                <ChatError key={error?.message} error={liveError} onRetry={retry} retryDisabled={busy} live />
+              ) : null
+            }
+            empty={
+              <div data-testid="chat-empty" className="m-auto grid max-w-md gap-2 px-6 py-16 text-center">
+                <h2 className="text-xl font-semibold">What shall we talk about?</h2>
+                <p className="text-sm text-muted-foreground">
+                  Ask anything. You are talking to <span className="font-medium">{shortModelName(modelInfo, model)}</span> — switch
+                  models any time from the header.
+                </p>
+              </div>
+            }
+          />
+        </PrerenderedContext>
       </ChatBusyContext>
       <Composer
         conversationId={id}

@@ -1,31 +1,22 @@
 "use client";
 
-// Syntax highlighting for fenced code blocks, with one shared highlight.js (lowlight) instance
-// loaded on demand.
-//
-// Why not rehype-highlight: react-markdown builds a new unified processor on every render, and
-// rehype-highlight creates (and registers ~37 grammars into) a new lowlight instance each time
-// its plugin is attached — i.e. for every Markdown render, including every update of a
-// streaming answer. This plugin does the same job with one instance for the page, and keeps
-// highlight.js (~50 KB gzipped) out of the first load: code renders plain until it arrives.
-// (lowlight is the package rehype-highlight uses; it is installed with it.)
+// The browser's highlight.js (lowlight), loaded on demand: code renders plain until it arrives.
+// Saved answers come highlighted from the server (markdown-server.tsx); this is for answers
+// rendered in the browser (streamed ones, older pages).
 import { useSyncExternalStore } from "react";
-import type { ExtraProps } from "react-markdown";
+import { rehypeHighlightWith, type Lowlight } from "./highlight-core";
 
-type Lowlight = ReturnType<typeof import("lowlight").createLowlight>;
-type Element = NonNullable<ExtraProps["node"]>;
-type Node = Element | Element["children"][number] | { type: "root"; children: Element["children"] };
-
-let engine: Lowlight | null = null;
+let plugin: ReturnType<typeof rehypeHighlightWith> | null = null;
 let loading: Promise<void> | null = null;
 const listeners = new Set<() => void>();
 
 /** Fetch highlight.js once; blocks with code re-render highlighted when it is ready. */
 export function loadHighlighter(): void {
-  if (engine || loading) return;
+  if (plugin || loading) return;
   loading = import("lowlight")
     .then(({ common, createLowlight }) => {
-      engine = createLowlight(common);
+      const engine: Lowlight = createLowlight(common);
+      plugin = rehypeHighlightWith(engine);
       for (const listener of listeners) listener();
     })
     .catch(() => {
@@ -41,60 +32,13 @@ function subscribe(listener: () => void): () => void {
 }
 
 /**
- * Whether highlighting may be applied in this render. False on the server and while hydrating
- * (so the markup matches the server's), true once highlight.js has loaded.
+ * The highlighting plugin once highlight.js has loaded; null on the server render of a client
+ * component and while hydrating (so the markup matches the server's) or until it is loaded.
  */
-export function useHighlighterReady(): boolean {
+export function useHighlightPlugin(): ReturnType<typeof rehypeHighlightWith> | null {
   return useSyncExternalStore(
     subscribe,
-    () => engine !== null,
-    () => false,
+    () => plugin,
+    () => null,
   );
-}
-
-function textOf(node: Node): string {
-  if (node.type === "text") return node.value;
-  if ("children" in node) return node.children.map((child) => textOf(child)).join("");
-  return "";
-}
-
-function languageOf(code: Element): { classes: string[]; language: string | null } {
-  const raw = code.properties.className;
-  const classes = Array.isArray(raw) ? raw.map(String) : [];
-  for (const c of classes) {
-    if (c === "no-highlight" || c === "nohighlight") return { classes, language: null };
-    if (c.startsWith("language-")) return { classes, language: c.slice("language-".length) };
-  }
-  return { classes, language: null };
-}
-
-function highlightCode(lowlight: Lowlight, code: Element): void {
-  const { classes, language } = languageOf(code);
-  if (!language || !lowlight.registered(language)) return;
-  try {
-    const result = lowlight.highlight(language, textOf(code), { prefix: "hljs-" });
-    code.children = result.children as Element["children"];
-    code.properties.className = ["hljs", ...classes];
-  } catch {
-    /* leave the block as plain text */
-  }
-}
-
-function visit(lowlight: Lowlight, node: Node): void {
-  if (!("children" in node)) return;
-  for (const child of node.children) {
-    if (child.type !== "element") continue;
-    if (child.tagName === "pre") {
-      for (const inner of child.children) if (inner.type === "element" && inner.tagName === "code") highlightCode(lowlight, inner);
-    } else {
-      visit(lowlight, child);
-    }
-  }
-}
-
-/** rehype plugin: highlight `pre > code.language-*` blocks (no auto-detection) once highlight.js is loaded. */
-export function rehypeHighlightCode() {
-  return (tree: Node) => {
-    if (engine) visit(engine, tree);
-  };
 }

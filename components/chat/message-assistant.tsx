@@ -63,7 +63,7 @@ export const MessageAssistant = memo(function MessageAssistant({
     if (part.type === "text") {
       if (!part.text) return;
       hasVisible = true;
-      content.push(<MessageMarkdown key={index} text={part.text} deferred={deferred} />);
+      content.push(<MessageMarkdown key={index} messageId={message.id} partIndex={index} text={part.text} deferred={deferred} />);
     } else if (part.type === "reasoning") {
       const live = streaming && part.state === "streaming";
       if (!part.text && !live) return;

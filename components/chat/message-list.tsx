@@ -7,6 +7,7 @@ import type { ChatUIMessage } from "@/lib/chat/types";
 import { MessageAssistant } from "./message-assistant";
 import { MessageUser } from "./message-user";
 import { createViewportRegistry, useNearViewport, ViewportRegistryContext } from "./near-viewport";
+import { INITIAL_WINDOW, WINDOW_STEP } from "./window";
 
 /** Stable callbacks the rows use; created once by <Chat>. */
 export type MessageActions = {
@@ -16,10 +17,6 @@ export type MessageActions = {
 
 /** Rows this close to the end render fully at once; older ones upgrade as they near the viewport. */
 const EAGER_ROWS = 16;
-/** Messages rendered at first (server and client); older ones are added as the user scrolls up. */
-const INITIAL_WINDOW = 60;
-/** How many older messages each step up adds. */
-const WINDOW_STEP = 100;
 /** Within this many pixels of the bottom counts as "at the bottom". */
 const BOTTOM_SLACK = 48;
 

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Chat } from "@/components/chat/chat";
+import { prerenderAnswers } from "@/components/chat/markdown-server";
+import { INITIAL_WINDOW } from "@/components/chat/window";
 import { requireUser } from "@/lib/auth";
 import { idSchema } from "@/lib/chat/types";
 import { loadConversationView } from "@/lib/chat/view";
@@ -17,5 +19,8 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
   const view = await loadConversationView(user.id, id);
   if (!view) notFound();
   const { defaultModel } = await getModelPreferences(user.id, getEnv().SWITCHBOARD_DEFAULT_MODEL);
-  return <Chat key={view.id} initial={view} isNew={false} defaultModel={defaultModel} />;
+  // The answers on screen at first arrive as rendered Markdown: the browser does not need the
+  // Markdown and highlighting code to show them.
+  const prerendered = prerenderAnswers(view.messages.slice(-INITIAL_WINDOW));
+  return <Chat key={view.id} initial={view} isNew={false} defaultModel={defaultModel} prerendered={prerendered} />;
 }

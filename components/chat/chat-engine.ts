@@ -1,0 +1,50 @@
+"use client";
+
+// The streaming engine of a conversation: the AI SDK's Chat and its HTTP transport. Loaded on
+// demand by use-lazy-chat.ts (the AI SDK and its zod schemas are a large part of the chat's
+// JavaScript): a page that is only read never fetches it.
+import { Chat } from "@ai-sdk/react";
+import { DefaultChatTransport, type ChatInit } from "ai";
+import type { ChatRequest, ChatUIMessage } from "@/lib/chat/types";
+
+/** What each request carries besides the message: the model and settings of the moment. */
+export type RequestBody = { model: string; settings: NonNullable<ChatRequest["settings"]> };
+
+function isRequestBody(value: unknown): value is RequestBody {
+  return !!value && typeof value === "object" && typeof (value as RequestBody).model === "string";
+}
+
+/** The last user message as the server's schema wants it: id, role and text parts only. */
+function wireMessage(message: ChatUIMessage | undefined): ChatRequest["message"] {
+  if (!message || message.role !== "user") return undefined;
+  const parts = message.parts.flatMap((part) => (part.type === "text" ? [{ type: "text" as const, text: part.text }] : []));
+  return parts.length > 0 ? { id: message.id, role: "user", parts } : undefined;
+}
+
+function createTransport() {
+  return new DefaultChatTransport<ChatUIMessage>({
+    api: "/api/chat",
+    // Only the new message, never the history: the server loads that itself.
+    prepareSendMessagesRequest: ({ id, messages, trigger, messageId, body: extra }) => {
+      if (!isRequestBody(extra)) throw new Error("A chat request needs a model.");
+      const message = trigger === "submit-message" ? wireMessage(messages[messages.length - 1]) : undefined;
+      const body: ChatRequest = {
+        id,
+        ...(message ? { message } : {}),
+        trigger,
+        ...(messageId ? { messageId } : {}),
+        model: extra.model,
+        settings: extra.settings,
+      };
+      return { body };
+    },
+    prepareReconnectToStreamRequest: ({ id }) => ({ api: `/api/chat/${encodeURIComponent(id)}/stream` }),
+  });
+}
+
+export type ChatEngine = Chat<ChatUIMessage>;
+export type ChatEngineInit = Pick<ChatInit<ChatUIMessage>, "id" | "messages" | "onData" | "onFinish">;
+
+export function createChatEngine(init: ChatEngineInit): ChatEngine {
+  return new Chat<ChatUIMessage>({ ...init, transport: createTransport() });
+}

@@ -1,16 +1,17 @@
+"use client";
+
+import { Bar, BarChart, CartesianGrid, Cell, Pie, PieChart, Tooltip, XAxis, YAxis } from "recharts";
 import { formatUsd } from "@/lib/money";
 import { cn } from "@/lib/utils";
+import { chartColor } from "./chart-colors";
 
-// Small dependency-free charts (SVG and CSS) in the theme's --chart-1..5 colours, readable in
-// both themes. Bar lengths are proportions for drawing only; every figure shown is the exact
-// bigint formatted. (Swap for recharts here, in one file, once it is installed.)
+// Charts are drawn by recharts in the theme's --chart-1..5 colours (CSS variables, so both
+// themes read well). recharts needs numbers: amounts become floating-point USD for drawing
+// only; every figure a person reads (tooltips, totals, tables) is the exact bigint formatted.
 
-export const CHART_COLORS = ["var(--chart-1)", "var(--chart-2)", "var(--chart-3)", "var(--chart-4)", "var(--chart-5)"];
-
-/** The five theme colours, then the same five paler, so the first ten series stay distinct. */
-export function chartColor(index: number): string {
-  const base = CHART_COLORS[index % CHART_COLORS.length]!;
-  return Math.floor(index / CHART_COLORS.length) % 2 === 0 ? base : `color-mix(in oklch, ${base} 50%, var(--background))`;
+/** nano-USD as a float in USD, for drawing only. */
+function drawUsd(nano: string): number {
+  return Number(BigInt(nano)) / 1e9;
 }
 
 /** a / max as a fraction in [0, 1], from bigints, for drawing only. */
@@ -24,25 +25,28 @@ function shortDay(day: string): string {
   return d.toLocaleDateString("en", { month: "short", day: "numeric", timeZone: "UTC" });
 }
 
-export function DayBarChart({
-  points,
-  className,
-  testId,
-}: {
-  points: { day: string; costNano: string; generations: number; pendingCount: number }[];
-  className?: string;
-  testId?: string;
-}) {
+const axisTick = { fill: "var(--muted-foreground)", fontSize: 11 };
+
+function TooltipBox({ title, lines }: { title: string; lines: string[] }) {
+  return (
+    <div className="rounded-md border bg-popover px-2.5 py-1.5 text-xs text-popover-foreground shadow-md">
+      <div className="font-medium">{title}</div>
+      {lines.map((line) => (
+        <div key={line} className="text-muted-foreground">
+          {line}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+type DayPointWire = { day: string; costNano: string; generations: number; pendingCount: number };
+
+export function DayBarChart({ points, className, testId }: { points: DayPointWire[]; className?: string; testId?: string }) {
   const values = points.map((p) => BigInt(p.costNano));
   const max = values.reduce((m, v) => (v > m ? v : m), 0n);
   const total = values.reduce((s, v) => s + v, 0n);
-  const width = 720;
-  const height = 180;
-  const pad = { top: 8, bottom: 2, left: 0, right: 0 };
-  const slot = (width - pad.left - pad.right) / Math.max(points.length, 1);
-  const bar = Math.max(1, slot * 0.7);
-  const plot = height - pad.top - pad.bottom;
-  const labelEvery = points.length > 45 ? 15 : 7;
+  const data = points.map((p) => ({ ...p, usd: drawUsd(p.costNano) }));
   return (
     <figure className={cn("w-full", className)} data-testid={testId}>
       <div className="mb-1 flex justify-between text-xs text-muted-foreground">
@@ -51,51 +55,59 @@ export function DayBarChart({
           Total <span className="font-medium text-foreground">{formatUsd(total)}</span>
         </span>
       </div>
-      <svg
-        viewBox={`0 0 ${width} ${height}`}
-        className="h-40 w-full"
-        preserveAspectRatio="none"
-        role="img"
-        aria-label={`Spend per day, ${points[0]?.day ?? ""} to ${points.at(-1)?.day ?? ""}: total ${formatUsd(total)}, highest day ${formatUsd(max)}.`}
-      >
-        <line x1={0} x2={width} y1={height - pad.bottom} y2={height - pad.bottom} stroke="var(--border)" strokeWidth={1} />
-        {points.map((p, i) => {
-          const v = values[i]!;
-          const h = Math.max(v > 0n ? 2 : 0, fraction(v, max) * plot);
-          const x = pad.left + i * slot + (slot - bar) / 2;
-          return (
-            <g key={p.day} data-testid="spend-day-bar" data-day={p.day} data-nano={p.costNano}>
-              <rect x={pad.left + i * slot} y={pad.top} width={slot} height={plot} fill="transparent">
-                <title>{`${p.day}: ${formatUsd(v)} · ${p.generations} answer${p.generations === 1 ? "" : "s"}${p.pendingCount ? ` · ${p.pendingCount} pending` : ""}`}</title>
-              </rect>
-              <rect x={x} y={height - pad.bottom - h} width={bar} height={h} rx={1.5} fill="var(--chart-1)" pointerEvents="none" />
-            </g>
-          );
-        })}
-      </svg>
-      {/* Day labels in HTML, so the stretched SVG does not distort the text. */}
-      <div className="relative h-5 text-[11px] text-muted-foreground" aria-hidden>
-        {points.map((p, i) =>
-          (points.length - 1 - i) % labelEvery === 0 ? (
-            <span
-              key={p.day}
-              className="absolute top-1 whitespace-nowrap"
-              style={{
-                left: `${((i + 0.5) / points.length) * 100}%`,
-                transform: i === points.length - 1 ? "translateX(-100%)" : i < labelEvery / 2 ? "none" : "translateX(-50%)",
-              }}
-            >
-              {shortDay(p.day)}
-            </span>
-          ) : null,
-        )}
+      <div aria-hidden className="h-44 w-full">
+        <BarChart responsive data={data} margin={{ top: 4, right: 4, bottom: 0, left: 0 }} style={{ width: "100%", height: "100%" }}>
+          <CartesianGrid vertical={false} stroke="var(--border)" strokeDasharray="3 3" />
+          <XAxis dataKey="day" tickFormatter={shortDay} tick={axisTick} tickLine={false} axisLine={{ stroke: "var(--border)" }} minTickGap={24} />
+          <YAxis
+            tick={axisTick}
+            tickLine={false}
+            axisLine={false}
+            width={56}
+            tickFormatter={(usd: number) => (usd >= 1 ? `$${usd.toFixed(0)}` : `$${usd.toPrecision(2)}`)}
+          />
+          <Tooltip
+            cursor={{ fill: "var(--muted)" }}
+            content={({ active, payload }) => {
+              const point = active ? (payload?.[0]?.payload as DayPointWire | undefined) : undefined;
+              if (!point) return null;
+              return (
+                <TooltipBox
+                  title={shortDay(point.day)}
+                  lines={[
+                    formatUsd(BigInt(point.costNano)),
+                    `${point.generations} answer${point.generations === 1 ? "" : "s"}`,
+                    ...(point.pendingCount ? [`${point.pendingCount} pending`] : []),
+                  ]}
+                />
+              );
+            }}
+          />
+          <Bar dataKey="usd" fill="var(--chart-1)" radius={[2, 2, 0, 0]} isAnimationActive={false} />
+        </BarChart>
       </div>
+      {/* The same figures as a table for screen readers (the chart itself is hidden from them). */}
+      <table className="sr-only">
+        <caption>
+          Spend per day, {points[0]?.day ?? ""} to {points.at(-1)?.day ?? ""}: total {formatUsd(total)}
+        </caption>
+        <tbody>
+          {points.map((p) => (
+            <tr key={p.day} data-testid="spend-day-row" data-day={p.day} data-nano={p.costNano}>
+              <th scope="row">{p.day}</th>
+              <td>{formatUsd(BigInt(p.costNano))}</td>
+              <td>{p.generations} answers</td>
+              <td>{p.pendingCount} pending</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </figure>
   );
 }
 
-/** One horizontal bar split into the shares of each item, plus a legend-free look: the table beside it is the legend. */
-export function ShareBar({
+/** A donut of each item's share; the table beside it is the legend and carries the exact figures. */
+export function ShareDonut({
   items,
   label,
   className,
@@ -104,39 +116,33 @@ export function ShareBar({
   label: string;
   className?: string;
 }) {
-  const values = items.map((i) => BigInt(i.costNano));
-  const total = values.reduce((s, v) => s + v, 0n);
+  const data = items.filter((item) => BigInt(item.costNano) > 0n).map((item) => ({ ...item, usd: drawUsd(item.costNano) }));
+  const total = items.reduce((sum, item) => sum + BigInt(item.costNano), 0n);
+  if (data.length === 0) return null;
   return (
     <div
-      className={cn("flex h-3 w-full overflow-hidden rounded-full bg-muted", className)}
+      className={cn("mx-auto h-40 w-40", className)}
       role="img"
       aria-label={`${label}: ${items
         .slice(0, 5)
         .map((i) => `${i.label} ${formatUsd(BigInt(i.costNano))}`)
         .join(", ")}`}
     >
-      {items.map((item, index) => {
-        const share = fraction(values[index]!, total);
-        if (share <= 0) return null;
-        return (
-          <span
-            key={item.key}
-            className="h-full"
-            style={{ width: `${share * 100}%`, background: chartColor(index) }}
-            title={`${item.label}: ${formatUsd(values[index]!)}`}
-          />
-        );
-      })}
+      <PieChart responsive style={{ width: "100%", height: "100%" }}>
+        <Pie data={data} dataKey="usd" nameKey="label" innerRadius="58%" outerRadius="100%" stroke="var(--background)" isAnimationActive={false}>
+          {data.map((item) => (
+            <Cell key={item.key} fill={chartColor(items.findIndex((i) => i.key === item.key))} />
+          ))}
+        </Pie>
+        <Tooltip
+          content={({ active, payload }) => {
+            const item = active ? (payload?.[0]?.payload as { label: string; costNano: string } | undefined) : undefined;
+            if (!item) return null;
+            const share = fraction(BigInt(item.costNano), total);
+            return <TooltipBox title={item.label} lines={[formatUsd(BigInt(item.costNano)), `${(share * 100).toFixed(1)}%`]} />;
+          }}
+        />
+      </PieChart>
     </div>
-  );
-}
-
-/** A short bar for a table row: the row's amount against the largest one. */
-export function InlineBar({ value, max, index }: { value: string; max: string; index: number }) {
-  const share = fraction(BigInt(value), BigInt(max));
-  return (
-    <span className="block h-2 w-full min-w-16 overflow-hidden rounded-full bg-muted" aria-hidden>
-      <span className="block h-full rounded-full" style={{ width: `${share * 100}%`, background: chartColor(index) }} />
-    </span>
   );
 }

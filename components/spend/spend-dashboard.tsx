@@ -5,7 +5,9 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { formatUsd } from "@/lib/money";
 import type { DayPoint, SpendPageData, Wire } from "@/lib/spend/types";
 import { cn } from "@/lib/utils";
-import { chartColor, DayBarChart, InlineBar, ShareBar } from "./charts";
+import { chartColor } from "./chart-colors";
+import { DayBarChart, ShareDonut } from "./charts";
+import { InlineBar } from "./inline-bar";
 import { CsvExport } from "./csv-export";
 import { LimitForm } from "./limit-form";
 import { Money } from "./money";
@@ -159,7 +161,7 @@ export function SpendDashboard({
             <CardDescription>The model that answered, last {days} days.</CardDescription>
           </CardHeader>
           <CardContent className="grid gap-3">
-            <ShareBar label="Spend by model" items={byModel.map((m) => ({ key: m.model, label: m.model, costNano: m.costNano }))} />
+            <ShareDonut label="Spend by model" items={byModel.map((m) => ({ key: m.model, label: m.model, costNano: m.costNano }))} />
             <Table data-testid="spend-by-model">
               <TableHeader>
                 <TableRow>
@@ -207,7 +209,7 @@ export function SpendDashboard({
             <CardDescription>Who served the answers, last {days} days.</CardDescription>
           </CardHeader>
           <CardContent className="grid gap-3">
-            <ShareBar
+            <ShareDonut
               label="Spend by provider"
               items={byProvider.map((p) => ({ key: p.provider ?? "", label: p.provider ?? "Not known yet", costNano: p.costNano }))}
             />

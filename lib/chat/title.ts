@@ -1,7 +1,7 @@
 import "server-only";
 import { generateText } from "ai";
 import { findOwnedConversation, replaceConversationTitle } from "@/lib/db/conversations";
-import { recordGenerationResult, recordGenerationStarted } from "@/lib/db/usage";
+import { markGenerationsDue, recordGenerationResult, recordGenerationStarted } from "@/lib/db/usage";
 import { getEnv } from "@/lib/env";
 import { createUpstream } from "@/lib/openrouter/provider";
 import { extractStepUsage } from "@/lib/openrouter/usage";
@@ -87,6 +87,8 @@ async function generateTitle(userId: string, conversationId: string, firstUserTe
     });
     await Promise.all(recording);
     const generationId = generations[generations.length - 1];
+    // Attempts that failed before the one that answered are billed too: settle them now.
+    await markGenerationsDue(generations.slice(0, -1));
     if (generationId) {
       const usage = extractStepUsage(result.providerMetadata, result.usage.raw);
       await recordGenerationResult(generationId, {
@@ -101,7 +103,10 @@ async function generateTitle(userId: string, conversationId: string, firstUserTe
   } catch (error) {
     console.warn("[title] generation failed, using the first words:", error instanceof Error ? error.message : error);
     await Promise.all(recording);
-    // The row stays unsettled; the settlement job asks /generation what it cost.
+    // The rows stay unsettled; the settlement job asks /generation what they cost, now.
+    await markGenerationsDue(generations).catch((markError: unknown) =>
+      console.warn("[title] could not schedule settlement:", markError instanceof Error ? markError.message : markError),
+    );
     return null;
   }
 }

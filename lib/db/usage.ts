@@ -76,6 +76,19 @@ export async function recordGenerationResult(generationId: string, result: Gener
   });
 }
 
+/**
+ * The request that made these generations is over without a reported cost (it failed, or a
+ * retry replaced it): make them due for settlement now rather than after the crash margin.
+ */
+export async function markGenerationsDue(generationIds: string[]): Promise<void> {
+  if (generationIds.length === 0) return;
+  const db = await getDb();
+  await db.usage.updateMany({
+    where: { generationId: { in: generationIds }, settledAt: null, costNano: null },
+    data: { nextSettleAt: new Date(Date.now() + 2_000) },
+  });
+}
+
 /** Links the generations of an answer to the saved assistant message. */
 export async function attachGenerationsToMessage(generationIds: string[], messageId: string): Promise<void> {
   if (generationIds.length === 0) return;

@@ -60,6 +60,16 @@ describe("titles", () => {
     const rows = await db.usage.findMany({ where: { userId: user.id } });
     expect(rows.length).toBeGreaterThanOrEqual(1);
     expect(rows.every((r) => r.kind === "title" && r.settledAt === null && r.nextSettleAt !== null)).toBe(true);
+    // Due within seconds, not after the margin kept for a process that dies mid-request.
+    expect(rows.every((r) => r.nextSettleAt!.getTime() <= Date.now() + 5_000)).toBe(true);
+    // And settlement then finds each one's true cost.
+    const { settleDueGenerations } = await import("@/lib/spend/settlement");
+    await settleDueGenerations({ now: new Date(Date.now() + 5_000) });
+    const settled = await db.usage.findMany({ where: { userId: user.id } });
+    for (const row of settled) {
+      expect(row.settledAt).not.toBeNull();
+      expect(row.costNano).toBe(upstream.generations.get(row.generationId!)!.costNano);
+    }
   }, 30_000);
 
   it("never overwrites a rename made while the title was being generated", async () => {

@@ -2,6 +2,16 @@
 const nextConfig = {
   // Separate build folders let several builds (helpers, benchmarks) coexist in one checkout.
   distDir: process.env.SB_DIST_DIR || ".next",
+  // SB_STANDALONE=1 (the Dockerfile, and the build stage of `npm test`, whose instance tests start
+  // that server): also write the self-contained server Docker runs, `<distDir>/standalone/server.js`.
+  // Left out otherwise, so `npm start` (`next start`) does not warn about it.
+  ...(process.env.SB_STANDALONE === "1"
+    ? {
+        output: "standalone",
+        // Paths built from process.cwd() make the tracer take whole folders; these are never read.
+        outputFileTracingExcludes: { "*": ["bench/**", "data/**", "test-results/**", "playwright-report/**", "e2e/**"] },
+      }
+    : {}),
   poweredByHeader: false,
   reactStrictMode: true,
   // PGlite ships WASM and data files it loads from its own folder at run time.

@@ -5,6 +5,7 @@
 import { bundle } from "./bundle";
 import { browserBench } from "./browser";
 import { history } from "./history";
+import { instances } from "./instances";
 import { parseArgs } from "./lib/args";
 import { cleanupAll, log, root } from "./lib/context";
 import { describeMachine } from "./lib/machine";
@@ -24,6 +25,7 @@ const ALL: { id: string; title: string; run: Benchmark }[] = [
   { id: "spend", title: "4. Spend at scale", run: spend },
   { id: "browser", title: "5. Long conversation in the browser", run: browserBench },
   { id: "bundle", title: "6. First-load JavaScript", run: bundle },
+  { id: "instances", title: "7. Several instances behind a proxy", run: instances },
 ];
 
 async function main(): Promise<number> {

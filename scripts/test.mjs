@@ -21,7 +21,8 @@ const stages = [
     bin("vitest"),
     ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(results, "vitest.json")}`],
   ],
-  ["build", bin("next"), ["build"]],
+  // SB_STANDALONE=1: also the standalone server the Dockerfile runs, which the instance tests start.
+  ["build", bin("next"), ["build"], { SB_STANDALONE: "1" }],
   // Issue 12: two production instances on one PostgreSQL and one Redis (needs the build).
   [
     "instances",

@@ -10,6 +10,7 @@ import { startLocalOpenRouter, type LocalOpenRouter } from "@/lib/openrouter/loc
 import { startApp, type RunningApp } from "../helpers/app";
 import { createTestPostgresDatabase } from "../helpers/postgres";
 import { findRedisServer, startTestRedis, type TestRedis } from "./redis-server";
+import { standaloneDir, startStandalone } from "./standalone";
 
 export const POSTGRES_BASE = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 export const UPSTREAM_KEY = "sk-or-v1-instances-test-key-0123456789";
@@ -69,8 +70,11 @@ export async function startCluster(options: { instances?: number; env?: Record<s
     ...options.env,
   };
   const apps: RunningApp[] = [];
+  // As the Dockerfile runs it (standalone server.js) when the build has it, else as `npm start`.
+  const standalone = standaloneDir();
+  console.info(`[instances] servers: ${standalone ? `standalone ${path.relative(root, standalone)}/server.js` : "npm start (scripts/start.ts)"}`);
   const startInstance = async (extra: Record<string, string> = {}) => {
-    const app = await startApp({ env: { ...env, ...extra } });
+    const app = standalone ? await startStandalone(standalone, { ...env, ...extra }) : await startApp({ env: { ...env, ...extra } });
     apps.push(app);
     return app;
   };

@@ -12,6 +12,7 @@ import { rememberRecentModel } from "@/lib/db/preferences";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { assertSameOrigin, route } from "@/lib/http";
+import { log } from "@/lib/log";
 import { requireModel } from "@/lib/openrouter/catalog";
 import { estimatePromptTokens, releaseReservation, reserveBudget, worstCaseCostNano } from "@/lib/spend/budget";
 
@@ -32,7 +33,10 @@ export const POST = route(async (request) => {
   try {
     const turn = await commitTurn(user, plan, { model: model.id, assistantMessageId: generateId() });
     await updateConversationChoice(user.id, turn.conversation.id, { model: model.id, settings: body.settings });
-    await rememberRecentModel(user.id, getEnv().SWITCHBOARD_DEFAULT_MODEL, model.id);
+    // A recent-models list is not worth failing a chat for (its row lock queues under load).
+    await rememberRecentModel(user.id, getEnv().SWITCHBOARD_DEFAULT_MODEL, model.id).catch((error: unknown) =>
+      log().warn({ error: error instanceof Error ? error.message.split("\n")[0] : String(error) }, "could not update the recent models"),
+    );
     await startAnswer({
       user,
       conversationId: turn.conversation.id,

@@ -606,3 +606,47 @@ test("the list sticks to the bottom while streaming, unless the user scrolls up"
   expect(await list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(80);
   await waitIdle(page);
 });
+
+test("a long conversation opens at its end and pages in earlier messages when scrolled up", async ({ page }) => {
+  // 150 saved messages, through the account import.
+  const total = 150;
+  const messages = Array.from({ length: total }, (_, i) =>
+    i % 2 === 0
+      ? { role: "user", parts: [{ type: "text", text: `Question ${i}` }] }
+      : { role: "assistant", parts: [{ type: "text", text: `Answer **${i}** with \`code ${i}\`` }], model: DEFAULT_MODEL },
+  );
+  const imported = await page.request.post("/api/account/import", {
+    data: {
+      format: "switchboard-export",
+      version: 1,
+      conversations: [{ title: `Long ${marker()}`, model: DEFAULT_MODEL, messages }],
+    },
+  });
+  expect(imported.status()).toBe(201);
+  const { conversations } = (await imported.json()) as { conversations: { id: string }[] };
+  await page.goto(`/c/${conversations[0].id}`);
+
+  // Only the latest page comes with the page, rendered as Markdown by the server.
+  const rows = page.getByTestId("message-row");
+  await expect(lastAssistant(page).getByTestId("message-text")).toContainText("Answer 149");
+  await expect(lastAssistant(page).locator("strong")).toHaveText("149");
+  await expect(rows).toHaveCount(60);
+  const more = page.getByTestId("load-earlier");
+  await expect(more).toHaveAttribute("data-count", "90");
+
+  // Scrolling to the top brings the previous page (100 more); the button pages the rest.
+  await page.getByTestId("message-list").evaluate((el) => (el.scrollTop = 0));
+  await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(140);
+  if ((await more.count()) > 0) await more.click();
+  await expect(rows).toHaveCount(total);
+  await expect(more).toHaveCount(0);
+  await expect(userMessages(page).first()).toContainText("Question 0");
+  await expect(assistantMessages(page).first().locator("strong")).toHaveText("1");
+
+  // The conversation goes on as usual.
+  const answer = await sendAndWait(page, 'Still here? [[sb:say text="yes"]]');
+  await expect(answer.getByTestId("message-content")).toContainText("yes");
+  await page.reload();
+  await expect(rows).toHaveCount(60);
+  await expect(page.getByTestId("load-earlier")).toHaveAttribute("data-count", "92");
+});

@@ -7,7 +7,6 @@ import type { ChatUIMessage } from "@/lib/chat/types";
 import { MessageAssistant } from "./message-assistant";
 import { MessageUser } from "./message-user";
 import { createViewportRegistry, useNearViewport, ViewportRegistryContext } from "./near-viewport";
-import { INITIAL_WINDOW, WINDOW_STEP } from "./window";
 
 /** Stable callbacks the rows use; created once by <Chat>. */
 export type MessageActions = {
@@ -106,6 +105,10 @@ type MessageListProps = {
   /** Waiting for the first chunk of an answer that has no message yet. */
   pending: boolean;
   stoppedIds: ReadonlySet<string>;
+  /** Saved messages before the first one shown, not loaded yet. */
+  earlierCount: number;
+  /** Loads the page of messages before the first one (prepends them). */
+  onShowEarlier: () => Promise<void>;
   /** A live error is shown below the list (so the last answer hides its saved one). */
   hasLiveError: boolean;
   actions: MessageActions;
@@ -115,17 +118,29 @@ type MessageListProps = {
 };
 
 /** The scrolling conversation: sticks to the bottom while streaming unless the user scrolls up. */
-export function MessageList({ messages, busy, pending, stoppedIds, hasLiveError, actions, footer, empty }: MessageListProps) {
+export function MessageList({
+  messages,
+  busy,
+  pending,
+  stoppedIds,
+  earlierCount,
+  onShowEarlier,
+  hasLiveError,
+  actions,
+  footer,
+  empty,
+}: MessageListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const contentRef = useRef<HTMLDivElement>(null);
   const stickRef = useRef(true);
   const [atBottom, setAtBottom] = useState(true);
   const [registry] = useState(() => createViewportRegistry());
-  // Only the end of a long conversation is rendered (server and first client render stay cheap);
-  // reaching the top adds older messages, keeping what is on screen in place.
-  const [windowStart, setWindowStart] = useState(() => Math.max(0, messages.length - INITIAL_WINDOW));
+  // A long conversation arrives with its latest messages only; reaching the top loads the
+  // previous page, keeping what is on screen in place.
   const topRef = useRef<HTMLDivElement>(null);
   const keepFromBottom = useRef<number | null>(null);
+  const [loadingEarlier, setLoadingEarlier] = useState(false);
+  const loadingRef = useRef(false);
 
   const scrollToBottom = useCallback(() => {
     const el = scrollRef.current;
@@ -146,29 +161,36 @@ export function MessageList({ messages, busy, pending, stoppedIds, hasLiveError,
     return el ? registry.attach(el) : undefined;
   }, [registry]);
 
-  const start = Math.min(windowStart, Math.max(0, messages.length - 1));
   const showEarlier = useCallback(() => {
+    if (loadingRef.current) return;
+    loadingRef.current = true;
+    setLoadingEarlier(true);
     const el = scrollRef.current;
     if (el) keepFromBottom.current = el.scrollHeight - el.scrollTop;
-    setWindowStart((s) => Math.max(0, Math.min(s, messages.length) - WINDOW_STEP));
-  }, [messages.length]);
+    onShowEarlier().finally(() => {
+      loadingRef.current = false;
+      setLoadingEarlier(false);
+    });
+  }, [onShowEarlier]);
 
   // After older messages were added above, put the content that was on screen back in place
   // (unless the browser's scroll anchoring already did).
+  const firstId = messages[0]?.id;
   useLayoutEffect(() => {
     const el = scrollRef.current;
     const fromBottom = keepFromBottom.current;
-    keepFromBottom.current = null;
     if (!el || fromBottom === null) return;
+    keepFromBottom.current = null;
     const wanted = el.scrollHeight - fromBottom;
     if (Math.abs(el.scrollTop - wanted) > 1) el.scrollTop = wanted;
-  }, [start]);
+  }, [firstId]);
 
   // Coming near the top loads the previous messages.
+  const hasEarlier = earlierCount > 0;
   useEffect(() => {
     const el = scrollRef.current;
     const sentinel = topRef.current;
-    if (!el || !sentinel || start === 0 || typeof IntersectionObserver === "undefined") return;
+    if (!el || !sentinel || !hasEarlier || loadingEarlier || typeof IntersectionObserver === "undefined") return;
     const observer = new IntersectionObserver(
       (entries) => {
         if (entries.some((e) => e.isIntersecting)) showEarlier();
@@ -177,7 +199,7 @@ export function MessageList({ messages, busy, pending, stoppedIds, hasLiveError,
     );
     observer.observe(sentinel);
     return () => observer.disconnect();
-  }, [start, showEarlier]);
+  }, [hasEarlier, loadingEarlier, showEarlier]);
 
   // Follow growth (tokens, images, expanding cards) while stuck to the bottom.
   useEffect(() => {
@@ -194,23 +216,24 @@ export function MessageList({ messages, busy, pending, stoppedIds, hasLiveError,
   // Sending a message always brings the end into view.
   const count = messages.length;
   const lastRole = messages[count - 1]?.role;
-  const previousCount = useRef(count);
+  const lastId = messages[count - 1]?.id;
+  const previousLastId = useRef(lastId);
   useEffect(() => {
-    if (count > previousCount.current && lastRole === "user") scrollToBottom();
-    previousCount.current = count;
-  }, [count, lastRole, scrollToBottom]);
+    if (lastId !== previousLastId.current && lastRole === "user") scrollToBottom();
+    previousLastId.current = lastId;
+  }, [lastId, lastRole, scrollToBottom]);
 
   // Every row but the last, memoized: while an answer streams only the last message changes, so
   // the others are not even re-checked on each token. The AI SDK only appends, truncates, or
   // replaces the streaming message, so the same count, first and last earlier message mean the
   // same earlier rows. The last row joins the same keyed array, so a message keeps its row
   // (and its local state) when it stops being the last.
-  const first = messages[start];
+  const first = messages[0];
   const lastEarlier = count > 1 ? messages[count - 2] : undefined;
   const earlier = useMemo(
-    () => rowsFor(messages, start, Math.max(start, count - 1), stoppedIds, actions),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on start/count/first/last earlier message on purpose (see above)
-    [start, count, first, lastEarlier, stoppedIds, actions],
+    () => rowsFor(messages, 0, Math.max(0, count - 1), stoppedIds, actions),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on count/first/last earlier message on purpose (see above)
+    [count, first, lastEarlier, stoppedIds, actions],
   );
   const last = messages[count - 1];
   const rows: ReactNode[] = last
@@ -249,10 +272,18 @@ export function MessageList({ messages, busy, pending, stoppedIds, hasLiveError,
         >
           <div ref={contentRef} className="flex min-h-full flex-col py-4">
             {count === 0 && empty}
-            {start > 0 && (
+            {hasEarlier && (
               <div ref={topRef} className="flex justify-center px-4 pb-2">
-                <Button type="button" variant="ghost" size="sm" data-testid="load-earlier" onClick={showEarlier}>
-                  Show earlier messages ({start})
+                <Button
+                  type="button"
+                  variant="ghost"
+                  size="sm"
+                  data-testid="load-earlier"
+                  data-count={earlierCount}
+                  disabled={loadingEarlier}
+                  onClick={showEarlier}
+                >
+                  {loadingEarlier ? "Loading earlier messages…" : `Show earlier messages (${earlierCount})`}
                 </Button>
               </div>
             )}

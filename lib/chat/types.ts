@@ -93,6 +93,8 @@ export type ConversationView = {
   settings: ConversationSettings;
   pinned: boolean;
   messages: ChatUIMessage[];
+  /** Saved messages before `messages` not sent with the page (paged in on demand); 0 or absent: none. */
+  earlierCount?: number;
   /** Sum of the answers' known costs, nano-USD decimal string. */
   totalCostNano: string;
   /** True while an answer is being generated (the page should resume the stream). */

@@ -1,7 +1,7 @@
 import "server-only";
 import type { ChatMessageMetadata, ChatUIMessage, ConversationView } from "@/lib/chat/types";
 import { findOwnedConversation, settingsOf } from "@/lib/db/conversations";
-import { listMessages, toUIMessage } from "@/lib/db/messages";
+import { toUIMessage, type StoredMessage } from "@/lib/db/messages";
 import { getDb } from "@/lib/db";
 import { isStreaming } from "./streams";
 
@@ -41,21 +41,62 @@ async function settlePendingCosts(userId: string, conversationId: string, messag
   }
 }
 
-/** A saved conversation as the chat page starts from it, or null when it is not the caller's. */
-export async function loadConversationView(userId: string, id: string): Promise<ConversationView | null> {
+const MESSAGE_SELECT = {
+  id: true,
+  position: true,
+  role: true,
+  parts: true,
+  model: true,
+  status: true,
+  metadata: true,
+  createdAt: true,
+} as const;
+
+/**
+ * The last `limit` messages of the caller's conversation before `beforePosition` (or the last
+ * ones), oldest first, and how many older ones remain.
+ */
+async function listMessagePage(
+  userId: string,
+  conversationId: string,
+  limit: number,
+  beforePosition?: number,
+): Promise<{ rows: StoredMessage[]; earlierCount: number }> {
+  const db = await getDb();
+  const where = {
+    conversationId,
+    conversation: { userId },
+    ...(beforePosition !== undefined ? { position: { lt: beforePosition } } : {}),
+  };
+  const rows = (await db.message.findMany({ where, orderBy: { position: "desc" }, take: limit, select: MESSAGE_SELECT })).reverse();
+  const first = rows[0];
+  const earlierCount =
+    rows.length < limit || !first
+      ? 0
+      : await db.message.count({ where: { conversationId, conversation: { userId }, position: { lt: first.position } } });
+  return { rows: rows as StoredMessage[], earlierCount };
+}
+
+/**
+ * A saved conversation as the chat page starts from it — its latest `limit` messages (older ones
+ * are paged in with loadEarlierMessages) — or null when it is not the caller's.
+ */
+export async function loadConversationView(userId: string, id: string, limit = 10_000): Promise<ConversationView | null> {
   const conversation = await findOwnedConversation(userId, id);
   if (!conversation) return null;
   const streaming = isStreaming(id);
-  const rows = await listMessages(userId, id);
-  const messages = rows.map(toUIMessage);
+  const db = await getDb();
+  const [page, total] = await Promise.all([
+    listMessagePage(userId, id, limit),
+    db.usage.aggregate({ where: { userId, conversationId: id }, _sum: { costNano: true } }),
+  ]);
+  const messages = page.rows.map(toUIMessage);
   if (streaming) {
     // The answer in flight is replayed by the resumed stream from its first chunk.
     const last = messages.at(-1);
     if (last?.role === "assistant") last.parts = [];
   }
   await settlePendingCosts(userId, id, messages);
-  const db = await getDb();
-  const total = await db.usage.aggregate({ where: { userId, conversationId: id }, _sum: { costNano: true } });
   return {
     id,
     title: conversation.title,
@@ -63,7 +104,31 @@ export async function loadConversationView(userId: string, id: string): Promise<
     settings: settingsOf(conversation),
     pinned: conversation.pinned,
     messages,
+    earlierCount: page.earlierCount,
     totalCostNano: (total._sum.costNano ?? 0n).toString(),
     streaming,
   };
+}
+
+/**
+ * Up to `limit` messages saved before `beforeMessageId` in the caller's conversation, oldest
+ * first, and how many remain before them; null when the message is not in the caller's
+ * conversation.
+ */
+export async function loadEarlierMessages(
+  userId: string,
+  conversationId: string,
+  beforeMessageId: string,
+  limit: number,
+): Promise<{ messages: ChatUIMessage[]; earlierCount: number } | null> {
+  const db = await getDb();
+  const anchor = await db.message.findFirst({
+    where: { id: beforeMessageId, conversationId, conversation: { userId, deletedAt: null } },
+    select: { position: true },
+  });
+  if (!anchor) return null;
+  const page = await listMessagePage(userId, conversationId, limit, anchor.position);
+  const messages = page.rows.map(toUIMessage);
+  await settlePendingCosts(userId, conversationId, messages);
+  return { messages, earlierCount: page.earlierCount };
 }

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { Chat } from "@/components/chat/chat";
 import { prerenderAnswers } from "@/components/chat/markdown-server";
 import { INITIAL_WINDOW } from "@/components/chat/window";
+import { loadEarlierMessagesAction } from "./actions";
 import { requireUser } from "@/lib/auth";
 import { idSchema } from "@/lib/chat/types";
 import { loadConversationView } from "@/lib/chat/view";
@@ -16,11 +17,21 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
   const user = await requireUser();
   const { id } = await params;
   if (!idSchema.safeParse(id).success) notFound();
-  const view = await loadConversationView(user.id, id);
+  // The latest messages only: older ones are paged in as the user scrolls up.
+  const view = await loadConversationView(user.id, id, INITIAL_WINDOW);
   if (!view) notFound();
   const { defaultModel } = await getModelPreferences(user.id, getEnv().SWITCHBOARD_DEFAULT_MODEL);
   // The answers on screen at first arrive as rendered Markdown: the browser does not need the
   // Markdown and highlighting code to show them.
-  const prerendered = prerenderAnswers(view.messages.slice(-INITIAL_WINDOW));
-  return <Chat key={view.id} initial={view} isNew={false} defaultModel={defaultModel} prerendered={prerendered} />;
+  const prerendered = prerenderAnswers(view.messages);
+  return (
+    <Chat
+      key={view.id}
+      initial={view}
+      isNew={false}
+      defaultModel={defaultModel}
+      prerendered={prerendered}
+      loadEarlier={loadEarlierMessagesAction}
+    />
+  );
 }

@@ -1,0 +1,30 @@
+"use server";
+
+import type { ReactNode } from "react";
+import { z } from "zod";
+import { prerenderAnswers } from "@/components/chat/markdown-server";
+import { WINDOW_STEP } from "@/components/chat/window";
+import { requireUser } from "@/lib/auth";
+import { idSchema, type ChatUIMessage } from "@/lib/chat/types";
+import { loadEarlierMessages } from "@/lib/chat/view";
+import { AppError } from "@/lib/errors";
+
+export type EarlierMessages = {
+  messages: ChatUIMessage[];
+  /** How many are still before these. */
+  earlierCount: number;
+  /** Their answers' Markdown rendered here, by prerenderKey. */
+  prerendered: Record<string, ReactNode>;
+};
+
+const inputSchema = z.object({ conversationId: idSchema, beforeMessageId: idSchema });
+
+/** The page of saved messages before `beforeMessageId` (scrolling up a long conversation). */
+export async function loadEarlierMessagesAction(conversationId: string, beforeMessageId: string): Promise<EarlierMessages> {
+  const user = await requireUser();
+  const input = inputSchema.safeParse({ conversationId, beforeMessageId });
+  if (!input.success) throw new AppError("bad_request:message_id", "Not a valid message id.");
+  const page = await loadEarlierMessages(user.id, input.data.conversationId, input.data.beforeMessageId, WINDOW_STEP);
+  if (!page) throw new AppError("not_found:conversation", "Conversation not found.");
+  return { ...page, prerendered: prerenderAnswers(page.messages) };
+}

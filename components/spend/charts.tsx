@@ -25,6 +25,13 @@ function shortDay(day: string): string {
   return d.toLocaleDateString("en", { month: "short", day: "numeric", timeZone: "UTC" });
 }
 
+/** Axis labels only: two significant digits, no trailing zeros ($0.000075, $1.5, $120). */
+function axisUsd(usd: number): string {
+  if (usd === 0) return "$0";
+  const decimals = Math.min(12, Math.max(0, 1 - Math.floor(Math.log10(usd))));
+  return `$${usd.toFixed(decimals).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "")}`;
+}
+
 const axisTick = { fill: "var(--muted-foreground)", fontSize: 11 };
 
 function TooltipBox({ title, lines }: { title: string; lines: string[] }) {
@@ -63,8 +70,8 @@ export function DayBarChart({ points, className, testId }: { points: DayPointWir
             tick={axisTick}
             tickLine={false}
             axisLine={false}
-            width={56}
-            tickFormatter={(usd: number) => (usd >= 1 ? `$${usd.toFixed(0)}` : `$${usd.toPrecision(2)}`)}
+            width="auto"
+            tickFormatter={axisUsd}
           />
           <Tooltip
             cursor={{ fill: "var(--muted)" }}

@@ -61,6 +61,76 @@ function Pending({ count, testId }: { count: number; testId?: string }) {
   );
 }
 
+type BreakdownRow = { key: string; label: string | null; costNano: string; generations: number; pendingCount: number };
+
+/** A share donut and its table (the legend, with the exact figures); rows arrive largest first. */
+function BreakdownCard({
+  title,
+  description,
+  column,
+  testId,
+  rowAttribute,
+  rows,
+}: {
+  title: string;
+  description: string;
+  column: string;
+  testId: string;
+  rowAttribute: "data-model" | "data-provider";
+  rows: BreakdownRow[];
+}) {
+  const max = rows[0]?.costNano ?? "0";
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>{title}</CardTitle>
+        <CardDescription>{description}</CardDescription>
+      </CardHeader>
+      <CardContent className="grid gap-3">
+        <ShareDonut label={`Spend ${title.toLowerCase()}`} items={rows.map((r) => ({ key: r.key, label: r.label ?? "Not known yet", costNano: r.costNano }))} />
+        <Table data-testid={testId}>
+          <TableHeader>
+            <TableRow>
+              <TableHead>{column}</TableHead>
+              <TableHead className="text-right">Answers</TableHead>
+              <TableHead className="text-right">Cost</TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {rows.length === 0 && (
+              <TableRow>
+                <TableCell colSpan={3} className="text-muted-foreground">
+                  No answers in this period.
+                </TableCell>
+              </TableRow>
+            )}
+            {rows.map((row, i) => (
+              <TableRow key={row.key} data-testid={`${testId}-row`} {...{ [rowAttribute]: row.key }} data-nano={row.costNano}>
+                <TableCell className="max-w-0 w-full">
+                  <span className="flex min-w-0 items-center gap-2">
+                    <span className="size-2.5 shrink-0 rounded-sm" style={{ background: chartColor(i) }} aria-hidden />
+                    <span className="truncate" title={row.label ?? undefined}>
+                      {row.label ?? <span className="text-muted-foreground">Not known yet</span>}
+                    </span>
+                    <Pending count={row.pendingCount} />
+                  </span>
+                  <span className="mt-1 block pl-4.5">
+                    <InlineBar value={row.costNano} max={max} index={i} />
+                  </span>
+                </TableCell>
+                <TableCell className="text-right tabular-nums">{numberFormat.format(row.generations)}</TableCell>
+                <TableCell className="text-right">
+                  <Money nano={row.costNano} />
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </CardContent>
+    </Card>
+  );
+}
+
 function resetsText(iso: string): string {
   return new Date(iso).toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
 }
@@ -77,8 +147,6 @@ export function SpendDashboard({
   const { totals, budget, byModel, byProvider, topConversations, tokens } = data;
   const from = data.range.from.slice(0, 10);
   const to = new Date(new Date(data.range.to).getTime() - 86_400_000).toISOString().slice(0, 10);
-  const maxModel = byModel[0]?.costNano ?? "0";
-  const maxProvider = byProvider[0]?.costNano ?? "0";
   const limit = budget.limitNano;
   const periodTotal = series.reduce((s, p) => s + BigInt(p.costNano), 0n).toString();
 
@@ -155,107 +223,22 @@ export function SpendDashboard({
       </Card>
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card>
-          <CardHeader>
-            <CardTitle>By model</CardTitle>
-            <CardDescription>The model that answered, last {days} days.</CardDescription>
-          </CardHeader>
-          <CardContent className="grid gap-3">
-            <ShareDonut label="Spend by model" items={byModel.map((m) => ({ key: m.model, label: m.model, costNano: m.costNano }))} />
-            <Table data-testid="spend-by-model">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Model</TableHead>
-                  <TableHead className="text-right">Answers</TableHead>
-                  <TableHead className="text-right">Cost</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {byModel.length === 0 && (
-                  <TableRow>
-                    <TableCell colSpan={3} className="text-muted-foreground">
-                      No answers in this period.
-                    </TableCell>
-                  </TableRow>
-                )}
-                {byModel.map((m, i) => (
-                  <TableRow key={m.model} data-testid="spend-by-model-row" data-model={m.model} data-nano={m.costNano}>
-                    <TableCell className="max-w-0 w-full">
-                      <span className="flex min-w-0 items-center gap-2">
-                        <span className="size-2.5 shrink-0 rounded-sm" style={{ background: chartColor(i) }} aria-hidden />
-                        <span className="truncate" title={m.model}>
-                          {m.model}
-                        </span>
-                        <Pending count={m.pendingCount} />
-                      </span>
-                      <span className="mt-1 block pl-4.5">
-                        <InlineBar value={m.costNano} max={maxModel} index={i} />
-                      </span>
-                    </TableCell>
-                    <TableCell className="text-right tabular-nums">{numberFormat.format(m.generations)}</TableCell>
-                    <TableCell className="text-right">
-                      <Money nano={m.costNano} />
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </CardContent>
-        </Card>
-
-        <Card>
-          <CardHeader>
-            <CardTitle>By provider</CardTitle>
-            <CardDescription>Who served the answers, last {days} days.</CardDescription>
-          </CardHeader>
-          <CardContent className="grid gap-3">
-            <ShareDonut
-              label="Spend by provider"
-              items={byProvider.map((p) => ({ key: p.provider ?? "", label: p.provider ?? "Not known yet", costNano: p.costNano }))}
-            />
-            <Table data-testid="spend-by-provider">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Provider</TableHead>
-                  <TableHead className="text-right">Answers</TableHead>
-                  <TableHead className="text-right">Cost</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {byProvider.length === 0 && (
-                  <TableRow>
-                    <TableCell colSpan={3} className="text-muted-foreground">
-                      No answers in this period.
-                    </TableCell>
-                  </TableRow>
-                )}
-                {byProvider.map((p, i) => (
-                  <TableRow
-                    key={p.provider ?? ""}
-                    data-testid="spend-by-provider-row"
-                    data-provider={p.provider ?? ""}
-                    data-nano={p.costNano}
-                  >
-                    <TableCell className="max-w-0 w-full">
-                      <span className="flex min-w-0 items-center gap-2">
-                        <span className="size-2.5 shrink-0 rounded-sm" style={{ background: chartColor(i) }} aria-hidden />
-                        <span className="truncate">{p.provider ?? <span className="text-muted-foreground">Not known yet</span>}</span>
-                        <Pending count={p.pendingCount} />
-                      </span>
-                      <span className="mt-1 block pl-4.5">
-                        <InlineBar value={p.costNano} max={maxProvider} index={i} />
-                      </span>
-                    </TableCell>
-                    <TableCell className="text-right tabular-nums">{numberFormat.format(p.generations)}</TableCell>
-                    <TableCell className="text-right">
-                      <Money nano={p.costNano} />
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </CardContent>
-        </Card>
+        <BreakdownCard
+          title="By model"
+          description={`The model that answered, last ${days} days.`}
+          column="Model"
+          testId="spend-by-model"
+          rowAttribute="data-model"
+          rows={byModel.map((m) => ({ key: m.model, label: m.model, ...m }))}
+        />
+        <BreakdownCard
+          title="By provider"
+          description={`Who served the answers, last ${days} days.`}
+          column="Provider"
+          testId="spend-by-provider"
+          rowAttribute="data-provider"
+          rows={byProvider.map((p) => ({ key: p.provider ?? "", label: p.provider, ...p }))}
+        />
       </div>
 
       <div className="grid gap-6 lg:grid-cols-2">

@@ -204,10 +204,14 @@ test("after sign-in, a hostile callbackUrl never leads off the site", async ({ b
   await (await app.client("redirect-setup")).register(user);
   const context = await browser.newContext({ baseURL: app.url });
   recorder.watch(context);
-  await context.route(/evil\.example/, (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<h1>evil</h1>" }));
+  // By host: the sign-in URL itself names evil.example in its query.
+  await context.route((url) => url.hostname.endsWith("evil.example"), (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<h1>evil</h1>" }));
   const page = await context.newPage();
   const escaped: string[] = [];
-  for (const vector of REDIRECT_VECTORS) {
+  // The form redirects to what the server sanitised (the test above covers every vector there):
+  // one of each kind is enough in the browser.
+  const vectors = ["https://evil.example/", "/\\evil.example/", "/\t/evil.example/", "javascript:alert(document.domain)"];
+  for (const vector of vectors) {
     await context.clearCookies();
     await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(vector)}`);
     await page.getByTestId("sign-in-email").fill(user.email);

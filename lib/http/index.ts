@@ -192,3 +192,20 @@ export function isSameOriginRequest(headers: Headers): boolean {
   }
   return Boolean(host) && originHost === host;
 }
+
+/**
+ * A redirect target after sign-in: a path on this site, or `fallback`. Browsers read `/\host`,
+ * `/\t/host` (tabs and newlines are dropped) and `//host` as another site, so a target with a
+ * backslash or a control character is refused, and what is left must resolve to this origin.
+ */
+export function safeRedirectPath(value: string | null | undefined, fallback = "/"): string {
+  if (!value || !value.startsWith("/") || /[\\\u0000-\u001f\u007f]/.test(value)) return fallback;
+  const base = "http://switchboard.invalid";
+  try {
+    const url = new URL(value, base);
+    if (url.origin !== base) return fallback;
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return fallback;
+  }
+}

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { assertSameOrigin, assertStorable, errorResponse, isSameOriginRequest, MAX_INPUT_DEPTH, parseWith, readJson } from "@/lib/http";
+import { metricsAuthorized } from "@/lib/metrics";
+import { assertSameOrigin, assertStorable, errorResponse, isSameOriginRequest, MAX_INPUT_DEPTH, parseWith, readJson, safeRedirectPath } from "@/lib/http";
 
 function request(body: BodyInit | null, headers: Record<string, string> = {}): Request {
   return new Request("http://app.test/api/x", { method: "POST", body, headers, duplex: "half" } as RequestInit);
@@ -135,5 +136,44 @@ describe("errorResponse", () => {
     } finally {
       console.error = original;
     }
+  });
+});
+
+describe("safeRedirectPath (after sign-in)", () => {
+  it("keeps paths on this site, with their query and fragment", () => {
+    expect(safeRedirectPath("/c/abc?x=1#m")).toBe("/c/abc?x=1#m");
+    expect(safeRedirectPath("/")).toBe("/");
+    expect(safeRedirectPath("/%5Cevil.example/")).toBe("/%5Cevil.example/");
+  });
+
+  it("sends everything that a browser would read as another site to the fallback", () => {
+    for (const value of [
+      undefined,
+      "",
+      "https://evil.example/",
+      "//evil.example/",
+      "/\\evil.example/",
+      "\\/evil.example/",
+      "/\\/evil.example/",
+      "/\t/evil.example/",
+      "/\n/evil.example/",
+      "javascript:alert(1)",
+      "evil.example",
+    ]) {
+      expect(safeRedirectPath(value), JSON.stringify(value)).toBe("/");
+    }
+  });
+});
+
+describe("the metrics endpoint's token (lib/metrics)", () => {
+  const withAuth = (value?: string) => new Headers(value === undefined ? {} : { authorization: value });
+
+  it("opens only to the exact bearer token, and never when no token is configured", () => {
+    expect(metricsAuthorized(withAuth("Bearer s3cret-token"), "s3cret-token")).toBe(true);
+    for (const value of [undefined, "", "Bearer", "Bearer ", "bearer s3cret-token", "Bearer s3cret-tokenX", "Bearer s3cret-toke", "Basic s3cret-token", "s3cret-token"]) {
+      expect(metricsAuthorized(withAuth(value), "s3cret-token"), String(value)).toBe(false);
+    }
+    expect(metricsAuthorized(withAuth("Bearer "), "")).toBe(false);
+    expect(metricsAuthorized(withAuth("Bearer undefined"), undefined)).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import { auth } from "@/lib/auth";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { configuredOAuthProviders } from "@/lib/auth/providers";
 import { getEnv } from "@/lib/env";
+import { safeRedirectPath } from "@/lib/http";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
@@ -22,5 +23,5 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
 
 /** Only same-site paths: never an open redirect. */
 function safeCallback(value: string | undefined): string {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/";
+  return safeRedirectPath(value);
 }

@@ -2,6 +2,7 @@ import "server-only";
 import path from "node:path";
 import { getEnv } from "@/lib/env";
 import { openDatabase, type Db, type OpenDatabase } from "./client";
+import { recoverInterruptedAnswers } from "./interrupted";
 
 export type { Db } from "./client";
 
@@ -12,11 +13,27 @@ const holder = globalThis as unknown as { __switchboardDb?: Promise<OpenDatabase
 export function getDatabase(): Promise<OpenDatabase> {
   if (!holder.__switchboardDb) {
     const env = getEnv();
-    holder.__switchboardDb = openDatabase(
+    const startedAt = new Date();
+    const opening = openDatabase(
       env.DATABASE_URL
         ? { kind: "postgres", url: env.DATABASE_URL }
         : { kind: "pglite", dataDir: path.join(env.dataDir) },
     );
+    // In the server (not in scripts or tests), answers a killed process left "streaming" are
+    // finished as interrupted before any request reads them (lib/db/interrupted.ts); with Redis
+    // on PostgreSQL, lib/redis/orphans.ts does it instead.
+    const recover = process.env.NEXT_RUNTIME === "nodejs" && !(env.DATABASE_URL && env.REDIS_URL);
+    holder.__switchboardDb = recover
+      ? opening.then(async (open) => {
+          try {
+            const count = await recoverInterruptedAnswers(open.db, startedAt);
+            if (count > 0) console.warn(`[db] ${count} answer(s) interrupted by a previous server stop were marked partial`);
+          } catch (error) {
+            console.warn(`[db] could not mark interrupted answers: ${error instanceof Error ? error.message : String(error)}`);
+          }
+          return open;
+        })
+      : opening;
     holder.__switchboardDb.catch(() => {
       holder.__switchboardDb = undefined;
     });

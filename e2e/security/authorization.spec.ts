@@ -170,6 +170,25 @@ test("server actions: refused signed out and cross-site, run for a signed-in use
     expect(crossSite.status, `${key} cross-site → ${crossSite.status} ${crossSite.text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
     expect(await user.sessionUserId(), "the cross-site call did not run the action").toBe(user.user!.id);
 
+    if (key.endsWith("#loadEarlierMessagesAction")) {
+      // The owner's conversation: the page before its answer is the question, which carries the marker.
+      const view = (await clients.owner.get(`/api/conversations/${world.conversationId}`)).json as { conversation: { messages: { id: string }[] } };
+      const last = view.conversation.messages.at(-1)!.id;
+      const args = JSON.stringify([world.conversationId, last]);
+      const invoke = (client: Client) =>
+        client.send("POST", `/c/${world.conversationId}`, {
+          body: args,
+          headers: { "next-action": action!.id, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component", origin: securityApp.url },
+        });
+      const own = await invoke(clients.owner);
+      expect(own.status, `${key} as the owner → ${own.status} ${own.text.slice(0, 200)}`).toBe(200);
+      expect(own.text, "the owner pages in their own earlier message").toContain(world.marker);
+      for (const role of ["other", "admin"] as const) {
+        const probe = await invoke(clients[role]);
+        expect(probe.text.includes(world.marker), `${key} as ${role} → ${probe.status}: the owner's marker leaked`).toBe(false);
+      }
+    }
+
     if (key.endsWith("#signOutAction")) {
       const cookies = await user.ctx.storageState();
       const ran = await call(user, securityApp.url);

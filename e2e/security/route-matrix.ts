@@ -101,6 +101,12 @@ export const routeMatrix: Record<string, MatrixEntry> = {
     expect: everyone(200),
     csrf: "none",
   },
+  "GET /api/metrics": {
+    about: "Prometheus metrics, guarded by METRICS_TOKEN (its own bearer token, not a session); unset here: off for everyone",
+    request: () => ({ path: "/api/metrics" }),
+    expect: everyone(404),
+    csrf: "none",
+  },
   "GET /api/auth/[...nextauth]": {
     about: "Auth.js reads (session, csrf, providers): each caller sees only their own session",
     request: () => ({ path: "/api/auth/session" }),
@@ -311,4 +317,8 @@ export type ActionEntry = {
  */
 export const serverActionMatrix: Record<string, ActionEntry> = {
   "app/(app)/actions.ts#signOutAction": { about: "sign out (revokes the session row)", requires: "session" },
+  "app/(app)/c/[id]/actions.ts#loadEarlierMessagesAction": {
+    about: "older messages of a conversation, scrolling up: only its owner's (another user's ids find nothing)",
+    requires: "session",
+  },
 };

@@ -273,6 +273,8 @@ export async function startIsolatedApp(options: { env?: Record<string, string>; 
     SWITCHBOARD_CHAT_RATE_PER_MINUTE: "1000",
     DATABASE_URL: database?.url ?? "",
     SWITCHBOARD_DEMO: "",
+    // The matrix expects the metrics endpoint off (its token guard: tests/security/http.test.ts).
+    METRICS_TOKEN: "",
     ...options.env,
   };
   let app = await startApp({ env });

@@ -1,11 +1,8 @@
-import { Money } from "@/components/spend/money";
+import { BreakdownCard, Figure } from "@/components/spend/spend-cards";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { AdminUserRow, ByModelRow, SpendTotals, Wire } from "@/lib/spend/types";
 import { DefaultBudgetForm } from "./default-budget-form";
 import { UsersTable } from "./users-table";
-
-const numberFormat = new Intl.NumberFormat("en");
 
 export function AdminDashboard({
   users,
@@ -28,22 +25,9 @@ export function AdminDashboard({
       </div>
 
       <section className="grid gap-3 sm:grid-cols-3" aria-label="Spend of all users">
-        {(
-          [
-            ["Today, all users", totals.todayNano, "admin-spend-today"],
-            ["This month, all users", totals.monthNano, "admin-spend-month"],
-            ["All time, all users", totals.allTimeNano, "admin-spend-all"],
-          ] as const
-        ).map(([label, nano, testId]) => (
-          <Card key={testId} className="gap-1 py-4">
-            <CardHeader className="px-4">
-              <CardDescription>{label}</CardDescription>
-            </CardHeader>
-            <CardContent className="px-4">
-              <Money nano={nano} testId={testId} className="text-2xl font-semibold" />
-            </CardContent>
-          </Card>
-        ))}
+        <Figure label="Today, all users" nano={totals.todayNano} testId="admin-spend-today" />
+        <Figure label="This month, all users" nano={totals.monthNano} testId="admin-spend-month" />
+        <Figure label="All time, all users" nano={totals.allTimeNano} testId="admin-spend-all" />
       </section>
 
       <Card>
@@ -70,41 +54,15 @@ export function AdminDashboard({
         </CardContent>
       </Card>
 
-      <Card>
-        <CardHeader>
-          <CardTitle>Spend per model, all users</CardTitle>
-          <CardDescription>Last 30 days, by the model that answered.</CardDescription>
-        </CardHeader>
-        <CardContent>
-          <Table data-testid="admin-spend-by-model">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Model</TableHead>
-                <TableHead className="text-right">Answers</TableHead>
-                <TableHead className="text-right">Cost</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {byModel.length === 0 && (
-                <TableRow>
-                  <TableCell colSpan={3} className="text-muted-foreground">
-                    No answers in the last 30 days.
-                  </TableCell>
-                </TableRow>
-              )}
-              {byModel.map((m) => (
-                <TableRow key={m.model} data-testid="admin-spend-by-model-row" data-model={m.model} data-nano={m.costNano}>
-                  <TableCell>{m.model}</TableCell>
-                  <TableCell className="text-right tabular-nums">{numberFormat.format(m.generations)}</TableCell>
-                  <TableCell className="text-right">
-                    <Money nano={m.costNano} />
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </CardContent>
-      </Card>
+      <BreakdownCard
+        title="Spend per model, all users"
+        description="Last 30 days, by the model that answered."
+        column="Model"
+        testId="admin-spend-by-model"
+        rowAttribute="data-model"
+        emptyText="No answers in the last 30 days."
+        rows={byModel.map((m) => ({ key: m.model, label: m.model, ...m }))}
+      />
     </div>
   );
 }

@@ -3,7 +3,8 @@ import { randomUUID } from "node:crypto";
 import type { UIMessageChunk } from "ai";
 import { logger } from "@/lib/log";
 import { streamEnded, streamStarted } from "@/lib/metrics";
-import { attachRemote, listenForStops, requestRemoteStop, SharedStreamWriter } from "@/lib/redis/streams";
+import { AppError } from "@/lib/errors";
+import { attachRemote, listenForStops, requestRemoteStop, runningElsewhere, SharedStreamWriter } from "@/lib/redis/streams";
 
 // Answers in flight. The generation is pumped here, independent of any browser: closing the
 // tab detaches a reader, it does not stop the answer. A reload attaches a new reader that
@@ -39,6 +40,12 @@ export function activeStreamCount(): number {
   let n = 0;
   for (const entry of active().values()) if (!entry.done) n++;
   return n;
+}
+
+/** Refuses a new turn while an answer is being written in the conversation on another instance. */
+export async function assertNotStreamingElsewhere(conversationId: string, userId: string): Promise<void> {
+  if (isStreaming(conversationId) || !(await runningElsewhere(conversationId, userId))) return; // here: planTurn says so
+  throw new AppError("conflict:chat", "An answer is still being written in this conversation. Stop it or wait for it to finish.");
 }
 
 /** Stop requests from other instances abort the run they name, if it is on this one. */

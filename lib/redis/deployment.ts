@@ -1,8 +1,27 @@
 import "server-only";
 import { listenForRemoteStops } from "@/lib/chat/streams";
+import { EnvError, parseEnv } from "@/lib/env/schema";
 import { logger } from "@/lib/log";
 import { redisUrl } from "./client";
 import { ensureOrphanSweeper } from "./orphans";
+
+/**
+ * At server start (instrumentation): stops on an invalid environment — `npm start` checks it
+ * before Next starts, the standalone server of the Docker image has only this — then says what
+ * kind of deployment this is.
+ */
+export function startInstance(): void {
+  try {
+    parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  describeDeployment();
+}
 
 /**
  * Says at start what kind of deployment this is, and starts what several instances need.

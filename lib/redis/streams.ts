@@ -221,6 +221,15 @@ export async function attachRemote(conversationId: string, userId: string): Prom
   });
 }
 
+/** True while another instance (still beating) writes this user's answer in the conversation. */
+export async function runningElsewhere(conversationId: string, userId: string): Promise<boolean> {
+  const redis = getRedis();
+  const info = await readInfo(conversationId);
+  if (!redis || !info || info.done || info.userId !== userId) return false;
+  const beat = await redis.zscore(keys.live, conversationId).catch(() => null);
+  return beat !== null && Date.now() - Number(beat) < ORPHAN_AFTER_MS;
+}
+
 /** Asks whichever instance runs the answer to abort it. True when one was running. */
 export async function requestRemoteStop(conversationId: string, userId: string): Promise<boolean> {
   const redis = getRedis();

@@ -27,6 +27,13 @@ export async function registerAndSignIn(baseUrl: string, prefix = "inst"): Promi
     body: JSON.stringify({ name: `${prefix} ${id}`, email, password }),
   });
   if (registered.status !== 201) throw new Error(`register: ${registered.status} ${await registered.text()}`);
+  const cookie = await signIn(baseUrl, email, password);
+  if (!cookie) throw new Error(`sign-in failed for ${email}`);
+  return { email, password, cookie };
+}
+
+/** Auth.js's credentials flow; the session cookie, or null when the sign-in was refused. */
+export async function signIn(baseUrl: string, email: string, password: string): Promise<string | null> {
   const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
   const jar = cookiesOf(csrf);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
@@ -43,8 +50,7 @@ export async function registerAndSignIn(baseUrl: string, prefix = "inst"): Promi
   await response.arrayBuffer();
   for (const [k, v] of cookiesOf(response)) jar.set(k, v);
   const name = [...jar.keys()].find((k) => k.endsWith("authjs.session-token"));
-  if (!name) throw new Error(`sign-in failed: ${response.status}`);
-  return { email, password, cookie: `${name}=${jar.get(name)}` };
+  return name ? `${name}=${jar.get(name)}` : null;
 }
 
 export type Chunk = { type: string; delta?: string; errorText?: string; [key: string]: unknown };

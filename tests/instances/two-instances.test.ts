@@ -13,6 +13,7 @@ import {
   readChunks,
   registerAndSignIn,
   resume,
+  signIn,
   sendChat,
   stop,
   textOf,
@@ -24,6 +25,7 @@ const reason = await unavailableReason();
 if (reason) console.warn(`[instances] skipped: ${reason}`);
 
 const RATE = 60;
+const CATALOG_TTL_SECONDS = 5;
 
 describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis", () => {
   let cluster: Cluster;
@@ -32,7 +34,9 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
   let proxy: RoundRobinProxy;
 
   beforeAll(async () => {
-    cluster = await startCluster({ env: { SWITCHBOARD_CHAT_RATE_PER_MINUTE: String(RATE) } });
+    cluster = await startCluster({
+      env: { SWITCHBOARD_CHAT_RATE_PER_MINUTE: String(RATE), SWITCHBOARD_CATALOG_TTL_SECONDS: String(CATALOG_TTL_SECONDS) },
+    });
     [a, b] = cluster.apps as [RunningApp, RunningApp];
     proxy = await startRoundRobinProxy([a.url, b.url]);
   }, 120_000);
@@ -199,6 +203,11 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
     await eventually(async () => upstreamRequestFor(marker), 10_000, "the upstream request");
     expect(upstreamRequestFor(marker)!.closedByClient).toBeFalsy();
 
+    // While A writes the answer, B refuses a second turn in that conversation.
+    const second = await sendChat(b.url, user, "a second message meanwhile", { conversationId });
+    expect(second.status).toBe(409);
+    expect(((await second.json()) as { error: { code: string } }).error.code).toBe("conflict:chat");
+
     const stopped = await stop(b.url, user, conversationId);
     expect(stopped).toEqual({ status: 200, body: { stopped: true } });
     const entry = await eventually(async () => (upstreamRequestFor(marker)?.closedByClient ? upstreamRequestFor(marker) : undefined), 15_000, "A's upstream connection to close");
@@ -213,6 +222,20 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
     // Nothing to stop any more, wherever it is asked.
     expect((await stop(b.url, user, conversationId)).body.stopped).toBe(false);
   });
+
+  it("the catalog is refreshed once per TTL for both instances, not once per instance", async () => {
+    const user = await registerAndSignIn(b.url, "refresh");
+    // Both instances keep asking for the models over more than two TTLs.
+    const until = Date.now() + CATALOG_TTL_SECONDS * 2_000 + 1_500;
+    while (Date.now() < until) {
+      await Promise.all([a, b].map(async (app) => (await fetch(`${app.url}/api/models`, { headers: { cookie: user.cookie } })).arrayBuffer()));
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const fetches = cluster.upstream.log.filter((e) => e.path.startsWith("/api/v1/models")).map((e) => Date.parse(e.at));
+    expect(fetches.length).toBeGreaterThanOrEqual(3);
+    // Each refresh waits for the shared copy to be TTL old: never two fetches within one TTL.
+    for (let i = 1; i < fetches.length; i++) expect(fetches[i]! - fetches[i - 1]!).toBeGreaterThanOrEqual(CATALOG_TTL_SECONDS * 1000);
+  }, 60_000);
 
   it("Redis stopped: chats still complete and health says degraded; Redis back: resumes work again", async () => {
     const user = await registerAndSignIn(a.url, "outage");
@@ -279,6 +302,24 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
       expect(app.output()).not.toContain(UPSTREAM_KEY);
       expect(app.output()).not.toContain("budget race");
       expect(app.output()).not.toContain("during the outage");
+    }
+  });
+
+  it("sign-in brute-force counters are shared: 10 failures spread over A and B lock the account on both", async () => {
+    const user = await registerAndSignIn(a.url, "brute");
+    for (let i = 0; i < 10; i++) expect(await signIn(i % 2 ? b.url : a.url, user.email, "wrong-password-123")).toBeNull();
+    // Five failures on each instance: only a shared count reaches the limit of 10.
+    expect(await signIn(a.url, user.email, user.password)).toBeNull();
+    expect(await signIn(b.url, user.email, user.password)).toBeNull();
+  });
+
+  it("an instance on PGlite with REDIS_URL set says at start why that is not a multi-instance setup", async () => {
+    const lone = await cluster.startInstance({ DATABASE_URL: "" });
+    try {
+      expect(lone.output()).toContain("this is not a multi-instance setup");
+      expect(a.output()).toContain("several instances: PostgreSQL and Redis are shared");
+    } finally {
+      await lone.stop();
     }
   });
 

@@ -3,10 +3,11 @@ import { requireUser } from "@/lib/auth";
 import { startAnswer } from "@/lib/chat/answer";
 import { generateTitleInBackground } from "@/lib/chat/title";
 import { historyTexts } from "@/lib/chat/history";
-import { enforceChatRateLimit, readChatRequest } from "@/lib/chat/request";
-import { attachStream } from "@/lib/chat/streams";
+import { enforceChatRateLimit, prepareUpstream, readChatRequest, worstCaseForChoices } from "@/lib/chat/request";
+import { assertNotStreamingElsewhere, attachStream } from "@/lib/chat/streams";
 import { commitTurn, planTurn } from "@/lib/chat/turn";
 import type { ChatUIMessage } from "@/lib/chat/types";
+import { bindAttachments } from "@/lib/attachments/store";
 import { updateConversationChoice } from "@/lib/db/conversations";
 import { rememberRecentModel } from "@/lib/db/preferences";
 import { getEnv } from "@/lib/env";
@@ -14,7 +15,7 @@ import { AppError } from "@/lib/errors";
 import { assertSameOrigin, route } from "@/lib/http";
 import { log } from "@/lib/log";
 import { requireModel } from "@/lib/openrouter/catalog";
-import { estimatePromptTokens, releaseReservation, reserveBudget, worstCaseCostNano } from "@/lib/spend/budget";
+import { estimatePromptTokens, releaseReservation, reserveBudget } from "@/lib/spend/budget";
 
 export const dynamic = "force-dynamic";
 
@@ -26,12 +27,14 @@ export const POST = route(async (request) => {
   const body = await readChatRequest(request);
   await enforceChatRateLimit(user.id);
   const model = await requireModel(body.model);
-  const plan = await planTurn(user, body);
+  await assertNotStreamingElsewhere(body.id, user.id);
+  const { plan, choices, attachmentIds } = await prepareUpstream(user.id, model, await planTurn(user, body), body);
 
   const promptTokens = estimatePromptTokens([plan.settings.systemPrompt ?? "", ...historyTexts(plan.history)]);
-  const { reservationId } = await reserveBudget(user.id, worstCaseCostNano(model, promptTokens, plan.settings.maxTokens));
+  const { reservationId } = await reserveBudget(user.id, worstCaseForChoices(model, choices, promptTokens, plan.settings.maxTokens));
   try {
     const turn = await commitTurn(user, plan, { model: model.id, assistantMessageId: generateId() });
+    await bindAttachments(user.id, turn.conversation.id, attachmentIds);
     await updateConversationChoice(user.id, turn.conversation.id, { model: model.id, settings: body.settings });
     // A recent-models list is not worth failing a chat for (its row lock queues under load).
     await rememberRecentModel(user.id, getEnv().SWITCHBOARD_DEFAULT_MODEL, model.id).catch((error: unknown) =>
@@ -45,6 +48,7 @@ export const POST = route(async (request) => {
       history: plan.history,
       assistantMessageId: turn.assistantMessageId,
       reservationId,
+      upstream: choices,
       // The first exchange gets a generated title (the first words stand in until then).
       afterSave:
         plan.isFirstExchange && plan.userMessage

@@ -1,7 +1,7 @@
 // The one entry point that runs Switchboard: validates the configuration (stopping with a
 // message that names the bad variable), starts the local OpenRouter when no key is set
 // (demo mode), then runs the Next.js production server on PORT.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -24,14 +24,25 @@ async function main() {
     }
     throw error;
   }
+  // A fresh clone needs only `npm install && npm start`: the first start builds.
   if (!existsSync(path.join(root, process.env.SB_DIST_DIR || ".next", "BUILD_ID"))) {
-    console.error("No production build found. Run `npm run setup` (or `npm run build`) first.");
-    process.exit(1);
+    console.log("No production build yet: building once (`npm run build`), this takes a minute or two.");
+    const build = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    });
+    if (build.status !== 0) {
+      console.error("The build failed (see above); nothing was started.");
+      process.exit(1);
+    }
   }
 
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
+    // Self-hosted: nothing phones home.
+    NEXT_TELEMETRY_DISABLED: "1",
     SWITCHBOARD_DATA_DIR: path.resolve(env.SWITCHBOARD_DATA_DIR),
   };
   const children: ChildProcess[] = [];

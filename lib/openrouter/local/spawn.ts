@@ -27,8 +27,11 @@ export function startLocalOpenRouterProcess(options: {
         ...options.env,
         LOCAL_OPENROUTER_PORT: String(options.port ?? 0),
         ...(options.key ? { LOCAL_OPENROUTER_KEY: options.key } : {}),
+        LOCAL_OPENROUTER_EXIT_WITH_PARENT: "1",
       },
-      stdio: ["ignore", "pipe", "inherit"],
+      // stdin stays open for the child's life: when this process dies, even by SIGKILL, the pipe
+      // closes and the child stops instead of lingering on its port.
+      stdio: ["pipe", "pipe", "inherit"],
     },
   );
   return new Promise((resolve, reject) => {

@@ -41,6 +41,16 @@ export const envSchema = z.object({
   SWITCHBOARD_MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   SWITCHBOARD_CATALOG_TTL_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
   SWITCHBOARD_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  /** Largest attachment (image or PDF) a user may upload, in bytes. */
+  SWITCHBOARD_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Most attachments one message (and one upload request) may carry. */
+  SWITCHBOARD_ATTACHMENTS_PER_MESSAGE: z.coerce.number().int().min(1).max(50).default(5),
+  /** How OpenRouter's file-parser plugin reads PDFs for models that cannot read files themselves. */
+  SWITCHBOARD_PDF_ENGINE: z.enum(["pdf-text", "mistral-ocr"]).default("pdf-text"),
+  /** Web search engine for the web plugin: `auto` lets OpenRouter pick (native when the model has one, else Exa). */
+  SWITCHBOARD_WEB_SEARCH_ENGINE: z.enum(["auto", "native", "exa"]).default("auto"),
+  /** Results the web plugin fetches per search. */
+  SWITCHBOARD_WEB_SEARCH_MAX_RESULTS: z.coerce.number().int().min(1).max(25).default(5),
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional()),
   METRICS_TOKEN: optionalString,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

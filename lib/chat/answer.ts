@@ -13,7 +13,11 @@ import type { ModelSummary } from "@/lib/openrouter/types";
 import { extractStepUsage } from "@/lib/openrouter/usage";
 import { observeAnswer } from "@/lib/metrics";
 import { releaseReservation } from "@/lib/spend/budget";
+import { persistGeneratedFiles } from "@/lib/attachments/output";
+import { resolveAttachmentsForModel } from "@/lib/attachments/model-input";
 import { toModelHistory } from "./history";
+import { routingMetadata, upstreamSettings, type UpstreamChoices } from "./routing";
+import { sanitizeSources } from "./sources";
 import { runStream } from "./streams";
 import { buildTools } from "./tools";
 
@@ -25,6 +29,8 @@ export type AnswerInput = {
   history: ChatUIMessage[];
   assistantMessageId: string;
   reservationId: string | null;
+  /** Fallbacks, provider preferences, web search, file parser, image output (lib/chat/routing). */
+  upstream?: UpstreamChoices;
   /** Chunks to send right after the stream's start (e.g. the new conversation's id). */
   leadingChunks?: UIMessageChunk[];
   /** Runs after the answer is saved (titles, sidebar refresh). */
@@ -128,9 +134,10 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     model: upstream.chat(input.model.id, {
       usage: { include: true },
       ...(effort ? { reasoning: { effort } } : {}),
+      ...(input.upstream ? upstreamSettings(input.model, input.upstream) : {}),
     }),
     ...(settings.systemPrompt ? { instructions: settings.systemPrompt } : {}),
-    messages: await toModelHistory(input.history, tools),
+    messages: await toModelHistory(await resolveAttachmentsForModel(input.user.id, input.history), tools),
     tools,
     stopWhen: isStepCount(5),
     // Failures are shown at once with a Retry button rather than silently retried for seconds.
@@ -174,6 +181,7 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
       durationMs,
       tokensPerSecond: streamingMs > 0 && totals.completionTokens > 0 ? Math.round((totals.completionTokens / streamingMs) * 10_000) / 10 : undefined,
       status,
+      ...routingMetadata(input.model, input.upstream, totals.modelServed),
       ...(failure ? { error: { code: failure.code, message: failure.message, retryAfter: failure.retryAfter } } : {}),
     };
   };
@@ -201,8 +209,10 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     }
     const status = failure ? "error" : isAborted ? "partial" : "complete";
     observeAnswer({ ...totals, model: input.model.id, status, ttftMs: firstOutputAt !== undefined ? firstOutputAt - startedAt : undefined, durationMs: Date.now() - startedAt, errorCode: failure?.code });
+    // Citations become plain links; generated images become the user's attachments.
+    const parts = await persistGeneratedFiles(input.user.id, input.conversationId, sanitizeSources(responseMessage.parts));
     await updateMessage(input.assistantMessageId, {
-      parts: responseMessage.parts,
+      parts,
       status,
       metadata: metadata(status),
       model: totals.modelServed ?? input.model.id,

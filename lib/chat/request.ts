@@ -1,9 +1,15 @@
 import "server-only";
-import { chatRequestSchema, type ChatRequest } from "@/lib/chat/types";
+import { attachmentNeeds, attachmentParts, canReadFiles, requireReadable } from "@/lib/attachments/model-input";
+import { effectiveRouting, requireFallbackModels, webSearchChoice, type UpstreamChoices } from "@/lib/chat/routing";
+import type { TurnPlan } from "@/lib/chat/turn";
+import { chatRequestSchema, type ChatRequest, type ChatUIMessage } from "@/lib/chat/types";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { readJson } from "@/lib/http";
+import { getCatalog } from "@/lib/openrouter/catalog";
+import type { ModelSummary } from "@/lib/openrouter/types";
 import { hit } from "@/lib/rate-limit";
+import { worstCaseCostNano } from "@/lib/spend/budget";
 
 /** The chat request body: size-limited before parsing, validated, the message length checked. */
 export async function readChatRequest(request: Request): Promise<ChatRequest> {
@@ -13,7 +19,8 @@ export async function readChatRequest(request: Request): Promise<ChatRequest> {
   if (length > maxChars) {
     throw new AppError("payload_too_large:chat", `The message is ${length} characters long; the limit is ${maxChars}.`);
   }
-  if (body.message && length === 0) throw new AppError("bad_request:chat", "The message is empty.");
+  // A message may be only attachments (an image to describe), but not nothing at all.
+  if (body.message && length === 0 && (body.attachments ?? []).length === 0) throw new AppError("bad_request:chat", "The message is empty.");
   return body;
 }
 
@@ -26,4 +33,63 @@ export async function enforceChatRateLimit(userId: string): Promise<void> {
       retryAfter: result.retryAfterSeconds,
     });
   }
+}
+
+/**
+ * Everything a message adds to the upstream request beyond its text, decided before anything is
+ * written or sent: its attachments (owned by the caller, within the count limit, readable by the
+ * model — else refused here, with nothing sent upstream), the conversation's routing (or the
+ * user's default), fallback models checked against the catalog, web search, the file-parser
+ * plugin for PDFs the model cannot read itself, and image output.
+ */
+export async function prepareUpstream(
+  userId: string,
+  model: ModelSummary,
+  plan: TurnPlan,
+  body: ChatRequest,
+): Promise<{ plan: TurnPlan; choices: UpstreamChoices; attachmentIds: string[] }> {
+  const env = getEnv();
+  const attachmentIds = [...new Set(body.attachments ?? [])];
+  if (attachmentIds.length > 0 && !plan.userMessage) {
+    throw new AppError("bad_request:chat", "attachments: only a new message can carry attachments.");
+  }
+  let next = plan;
+  if (attachmentIds.length > 0 && plan.userMessage) {
+    const files = await attachmentParts(userId, attachmentIds, env.SWITCHBOARD_ATTACHMENTS_PER_MESSAGE);
+    const userMessage: ChatUIMessage = { ...plan.userMessage, parts: [...plan.userMessage.parts, ...files] };
+    next = { ...plan, userMessage, history: [...plan.history.slice(0, -1), userMessage] };
+  }
+  const routing = await effectiveRouting(userId, next.settings);
+  const fallbacks = await requireFallbackModels(model, routing);
+  const needs = attachmentNeeds(next.history);
+  if (needs.images > 0) {
+    const catalog = await getCatalog();
+    requireReadable(model, needs, catalog.models, fallbacks);
+  }
+  const choices: UpstreamChoices = {
+    routing,
+    fallbacks,
+    webSearch: webSearchChoice(body.webSearch),
+    pdfEngine: needs.pdfs > 0 && [model, ...fallbacks].some((m) => !canReadFiles(m)) ? env.SWITCHBOARD_PDF_ENGINE : null,
+    imageOutput: model.outputModalities.includes("image"),
+  };
+  return { plan: next, choices, attachmentIds };
+}
+
+/** Exa's web plugin: USD 0.004 per result (OpenRouter's price), as nano-USD. */
+const WEB_RESULT_NANO = 4_000_000n;
+
+/**
+ * The most this answer can cost, for the budget reservation: the dearest of the model and its
+ * fallbacks (a price OpenRouter does not fix in advance, like the auto router's, counts as 0),
+ * plus the web search.
+ */
+export function worstCaseForChoices(model: ModelSummary, choices: UpstreamChoices, promptTokens: number, maxTokens: number | null | undefined): bigint {
+  let worst = 0n;
+  for (const m of [model, ...choices.fallbacks]) {
+    const cost = worstCaseCostNano(m, promptTokens, maxTokens);
+    if (cost > worst) worst = cost;
+  }
+  if (choices.webSearch) worst += WEB_RESULT_NANO * BigInt(choices.webSearch.maxResults);
+  return worst;
 }

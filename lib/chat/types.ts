@@ -23,6 +23,12 @@ export type ChatMessageMetadata = {
   tokensPerSecond?: number;
   status?: "streaming" | "complete" | "partial" | "error";
   error?: { code: string; message: string; retryAfter?: number };
+  /** True when a fallback model answered because the first choice failed (`modelServed` names it). */
+  fallbackUsed?: boolean;
+  /** True when `openrouter/auto` chose the model (`modelServed` names it). */
+  autoRouted?: boolean;
+  /** Web search ran for this answer; its cost is inside `costNano`. */
+  webSearch?: { engine: string; maxResults: number };
 };
 
 export type ChatDataParts = {
@@ -52,6 +58,52 @@ export type ChatUIMessage = UIMessage<ChatMessageMetadata, ChatDataParts, ChatTo
 export const reasoningEfforts = ["low", "medium", "high"] as const;
 export type ReasoningEffort = (typeof reasoningEfforts)[number];
 
+export const providerSorts = ["price", "throughput", "latency"] as const;
+export const MAX_FALLBACK_MODELS = 3;
+
+const modelIdSchema = z.string().min(1).max(200);
+const providerSlugSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._/-]*$/, "Not a provider name.");
+/** USD per million tokens, as a decimal number (0 to 10,000). */
+const perMillionUsd = z.number().min(0).max(10_000);
+
+/**
+ * OpenRouter provider routing for a conversation (sent upstream as `provider`, see
+ * `ProviderPreferences` in OpenRouter's API): every field optional, absent = OpenRouter's default.
+ */
+export const providerPreferencesSchema = z
+  .object({
+    /** Rank the endpoints by lowest price, highest throughput or lowest latency. */
+    sort: z.enum(providerSorts).nullish(),
+    /** Providers to try first, in this order. */
+    order: z.array(providerSlugSchema).max(20).nullish(),
+    /** Providers never to use. */
+    ignore: z.array(providerSlugSchema).max(50).nullish(),
+    /** false: only the first eligible provider is tried (default true). */
+    allowFallbacks: z.boolean().nullish(),
+    /** "deny": only providers that do not store or train on prompts. */
+    dataCollection: z.enum(["allow", "deny"]).nullish(),
+    /** Only zero-data-retention endpoints. */
+    zdr: z.boolean().nullish(),
+    /** Highest price accepted, USD per million tokens. */
+    maxPrice: z.object({ prompt: perMillionUsd.nullish(), completion: perMillionUsd.nullish() }).strict().nullish(),
+  })
+  .strict();
+export type ProviderPreferencesSettings = z.infer<typeof providerPreferencesSchema>;
+
+/** Routing of a conversation: fallback models (sent as `models`) and provider preferences. */
+export const routingSettingsSchema = z
+  .object({
+    /** Tried in order when the conversation's model fails; at most 3. */
+    fallbackModels: z.array(modelIdSchema).max(MAX_FALLBACK_MODELS, `At most ${MAX_FALLBACK_MODELS} fallback models.`).nullish(),
+    provider: providerPreferencesSchema.nullish(),
+  })
+  .strict();
+export type RoutingSettings = z.infer<typeof routingSettingsSchema>;
+
 /** Per-conversation generation settings. */
 export const conversationSettingsSchema = z.object({
   systemPrompt: z.string().max(20_000).nullish(),
@@ -59,6 +111,8 @@ export const conversationSettingsSchema = z.object({
   maxTokens: z.number().int().min(1).max(1_000_000).nullish(),
   topP: z.number().min(0).max(1).nullish(),
   reasoningEffort: z.enum(reasoningEfforts).nullish(),
+  /** Fallback models and provider preferences; absent: the user's default routing. */
+  routing: routingSettingsSchema.nullish(),
 });
 export type ConversationSettings = z.infer<typeof conversationSettingsSchema>;
 
@@ -82,6 +136,10 @@ export const chatRequestSchema = z.object({
   messageId: idSchema.optional(),
   model: z.string().min(1).max(200),
   settings: conversationSettingsSchema.optional(),
+  /** Uploaded attachments (ids from POST /api/attachments) sent with the new message. */
+  attachments: z.array(idSchema).max(50).optional(),
+  /** Turn on OpenRouter's web search (the `web` plugin) for this message. */
+  webSearch: z.boolean().optional(),
 });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
@@ -106,9 +164,12 @@ export type ModelPreferences = {
   defaultModel: string;
   favoriteModels: string[];
   recentModels: string[];
+  /** Routing new conversations start with (and conversations without their own use). */
+  defaultRouting?: RoutingSettings | null;
 };
 
 export const modelPreferencesPatchSchema = z.object({
   defaultModel: z.string().min(1).max(200).optional(),
   favoriteModels: z.array(z.string().min(1).max(200)).max(100).optional(),
+  defaultRouting: routingSettingsSchema.nullable().optional(),
 });

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { ModelPreferences } from "@/lib/chat/types";
+import { routingSettingsSchema, type ModelPreferences, type RoutingSettings } from "@/lib/chat/types";
 import { getDb } from "./index";
 
 const MAX_RECENT = 8;
@@ -12,6 +12,7 @@ function parse(stored: Prisma.JsonValue, fallbackModel: string): ModelPreference
     defaultModel: typeof obj.defaultModel === "string" ? obj.defaultModel : fallbackModel,
     favoriteModels: strings(obj.favoriteModels),
     recentModels: strings(obj.recentModels),
+    defaultRouting: routingSettingsSchema.safeParse(obj.defaultRouting).data ?? null,
   };
 }
 
@@ -40,12 +41,13 @@ async function updatePreferences(
 export function saveModelPreferences(
   userId: string,
   fallbackModel: string,
-  patch: { defaultModel?: string; favoriteModels?: string[] },
+  patch: { defaultModel?: string; favoriteModels?: string[]; defaultRouting?: RoutingSettings | null },
 ): Promise<ModelPreferences> {
   return updatePreferences(userId, fallbackModel, (current) => ({
     ...current,
     ...(patch.defaultModel ? { defaultModel: patch.defaultModel } : {}),
     ...(patch.favoriteModels ? { favoriteModels: [...new Set(patch.favoriteModels)] } : {}),
+    ...(patch.defaultRouting !== undefined ? { defaultRouting: patch.defaultRouting } : {}),
   }));
 }
 

@@ -82,7 +82,7 @@ function fromStatus(
       );
     }
     case 404:
-      return new AppError("unavailable:routing", `No provider can serve this request: ${upstreamMessage ?? "no endpoint matches"}.`);
+      return routingError(upstreamMessage);
     case 408:
       return new AppError("timeout:upstream", "The model took too long to start answering. Try again.");
     case 429: {
@@ -102,6 +102,41 @@ function fromStatus(
     default:
       return new AppError("upstream:unknown", `OpenRouter answered with an error${status ? ` (${status})` : ""}${upstreamMessage ? `: ${upstreamMessage}` : ""}.`);
   }
+}
+
+/** Provider preferences as a person names them, by OpenRouter's field name. */
+export const PREFERENCE_LABELS: Record<string, string> = {
+  order: "preferred provider order",
+  only: "allowed providers",
+  ignore: "ignored providers",
+  allow_fallbacks: "no fallbacks to other providers",
+  data_collection: "deny data collection",
+  zdr: "zero data retention only",
+  max_price: "maximum price",
+  quantizations: "quantizations",
+  require_parameters: "providers that support every parameter",
+  sort: "sort order",
+};
+
+/**
+ * 404 from the chat endpoint: no endpoint can serve the request. When OpenRouter names the
+ * provider preference that ruled every endpoint out (`provider.max_price: …`), the error names it
+ * too (`details.preference`), so the person knows which setting to relax.
+ */
+function routingError(upstreamMessage: string | undefined): AppError {
+  const named = upstreamMessage ? /provider\.([a-z_]+)/.exec(upstreamMessage)?.[1] : undefined;
+  if (named && PREFERENCE_LABELS[named]) {
+    const preference = /allow_fallbacks: false/.test(upstreamMessage ?? "") && named === "order" ? "allow_fallbacks" : named;
+    return new AppError(
+      "unavailable:routing_preference",
+      `No provider of this model meets your routing preference “${PREFERENCE_LABELS[preference]}” (provider.${preference}). Relax it in the conversation's routing settings or pick another model.`,
+      { details: { preference, upstream: upstreamMessage } },
+    );
+  }
+  if (upstreamMessage && /image input/i.test(upstreamMessage)) {
+    return new AppError("bad_request:attachment_unsupported", "This model cannot read images. Pick a model that can, or remove the image.");
+  }
+  return new AppError("unavailable:routing", `No provider can serve this request: ${upstreamMessage ?? "no endpoint matches"}.`);
 }
 
 function truncate(text: string): string {

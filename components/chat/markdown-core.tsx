@@ -125,8 +125,25 @@ const components: Components = {
   img: MarkdownImage,
 };
 
-/** Markdown text through react-markdown: GFM, optional highlighting, then rehype-sanitize. */
+/**
+ * Plain prose: one line that starts with a letter and has no character Markdown or GFM gives a
+ * meaning to (emphasis, code, links and autolinks, HTML, entities, tables, strikethrough,
+ * footnotes, escapes). Such a text parses to exactly one paragraph holding that text.
+ */
+const MARKDOWN_SYNTAX = /[\\`*_[\]<>!&#|~:@\n\r]|www\./i;
+const STARTS_WITH_LETTER = /^\p{L}/u;
+
+export function isPlainProse(text: string): boolean {
+  return STARTS_WITH_LETTER.test(text) && !MARKDOWN_SYNTAX.test(text.trimEnd());
+}
+
+/**
+ * Markdown text through react-markdown: GFM, optional highlighting, then rehype-sanitize.
+ * Plain prose (the common case while an answer streams) skips the parse: it renders the same
+ * paragraph as a React text node, which is escaped like any other.
+ */
 export function MarkdownView({ text, highlight }: { text: string; highlight: HighlightPlugin | null }) {
+  if (isPlainProse(text)) return <p>{text.trimEnd()}</p>;
   return (
     <Markdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePluginsFor(highlight)} components={components} urlTransform={safeUrlTransform}>
       {text}

@@ -1,12 +1,14 @@
 "use client";
 
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { memo, use, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { ArrowDown } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { MessageAssistant } from "./message-assistant";
 import { MessageUser } from "./message-user";
 import { createViewportRegistry, useNearViewport, ViewportRegistryContext } from "./near-viewport";
+import { prerenderKey } from "./prerender-key";
+import { PrerenderedContext } from "./prerendered";
 
 /** Stable callbacks the rows use; created once by <Chat>. */
 export type MessageActions = {
@@ -34,7 +36,12 @@ type RowProps = {
 const MessageRow = memo(
   function MessageRow({ message, streaming, stopped, hideSavedError, canRegenerate, eager, actions }: RowProps) {
     const ref = useRef<HTMLDivElement>(null);
-    const near = useNearViewport(ref, eager);
+    // Only answers with Markdown the server did not render need to know when they come near.
+    const prerendered = use(PrerenderedContext);
+    const needsUpgrade =
+      message.role === "assistant" &&
+      message.parts.some((p, i) => p.type === "text" && p.text !== "" && prerendered[prerenderKey(message.id, i, p.text)] === undefined);
+    const near = useNearViewport(ref, eager || !needsUpgrade);
     return (
       <div
         ref={ref}

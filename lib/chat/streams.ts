@@ -42,6 +42,11 @@ export function activeStreamCount(): number {
   return n;
 }
 
+/** True while the caller's answer in the conversation is being written here or on another instance. */
+export async function isStreamingAnywhere(conversationId: string, userId: string): Promise<boolean> {
+  return isStreaming(conversationId) || (await runningElsewhere(conversationId, userId));
+}
+
 /** Refuses a new turn while an answer is being written in the conversation on another instance. */
 export async function assertNotStreamingElsewhere(conversationId: string, userId: string): Promise<void> {
   if (isStreaming(conversationId) || !(await runningElsewhere(conversationId, userId))) return; // here: planTurn says so

@@ -3,7 +3,7 @@ import type { ChatMessageMetadata, ChatUIMessage, ConversationView } from "@/lib
 import { findOwnedConversation, settingsOf } from "@/lib/db/conversations";
 import { toUIMessage, type StoredMessage } from "@/lib/db/messages";
 import { getDb } from "@/lib/db";
-import { isStreaming } from "./streams";
+import { isStreamingAnywhere } from "./streams";
 
 /**
  * An answer saved while its cost was still unknown (stopped, broken) carries `costPending` in
@@ -84,7 +84,8 @@ async function listMessagePage(
 export async function loadConversationView(userId: string, id: string, limit = 10_000): Promise<ConversationView | null> {
   const conversation = await findOwnedConversation(userId, id);
   if (!conversation) return null;
-  const streaming = isStreaming(id);
+  // Anywhere: a reload may land on another instance than the one writing the answer (Redis).
+  const streaming = await isStreamingAnywhere(id, userId);
   const db = await getDb();
   const [page, total] = await Promise.all([
     listMessagePage(userId, id, limit),

@@ -81,6 +81,26 @@ describe.skipIf(!("bin" in found))("answers in flight through Redis", () => {
     expect(await requestRemoteStop(conversationId, "u1")).toBe(false); // done: nothing to stop
   });
 
+  it("the chat page sees an answer written on another instance as streaming, and refuses a second turn", async () => {
+    const { makeUser } = await import("@/tests/helpers/users");
+    const { createConversation } = await import("@/lib/db/conversations");
+    const { loadConversationView } = await import("@/lib/chat/view");
+    const { assertNotStreamingElsewhere } = await import("@/lib/chat/streams");
+    const { SharedStreamWriter } = await import("./streams");
+    const user = await makeUser("elsewhere");
+    const conversationId = id();
+    await createConversation(user.id, { id: conversationId, model: "openai/gpt-4o-mini" });
+    expect((await loadConversationView(user.id, conversationId))?.streaming).toBe(false);
+    // Only in Redis, as when another instance writes it.
+    const writer = (await SharedStreamWriter.open({ conversationId, userId: user.id, runId: "r5", messageId: "m5", model: "x/y" }))!;
+    expect((await loadConversationView(user.id, conversationId))?.streaming).toBe(true);
+    await expect(assertNotStreamingElsewhere(conversationId, user.id)).rejects.toMatchObject({ code: "conflict:chat" });
+    await expect(assertNotStreamingElsewhere(conversationId, "someone-else")).resolves.toBeUndefined();
+    await writer.end();
+    expect((await loadConversationView(user.id, conversationId))?.streaming).toBe(false);
+    await expect(assertNotStreamingElsewhere(conversationId, user.id)).resolves.toBeUndefined();
+  });
+
   it("an answer whose owner stopped beating is saved as interrupted, with the text it got to", async () => {
     const { makeUser } = await import("@/tests/helpers/users");
     const { createConversation } = await import("@/lib/db/conversations");

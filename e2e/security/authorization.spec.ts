@@ -51,7 +51,7 @@ for (const [key, entry] of Object.entries(routeMatrix)) {
     const method = key.split(" ")[0];
     for (const role of ROLES) {
       const spec = entry.request(role, world);
-      const reply = await clients[role].send(method, spec.path, { data: spec.data, form: spec.form });
+      const reply = await clients[role].send(method, spec.path, { data: spec.data, form: spec.form, body: spec.body, headers: spec.headers });
       const what = describeReply(role, reply);
       expect(accepts(entry.expect[role], reply.status), `expected ${JSON.stringify(entry.expect[role])} — ${what}`).toBe(true);
       const type = errorTypeByStatus[reply.status];

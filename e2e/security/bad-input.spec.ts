@@ -6,7 +6,7 @@
 import pg from "pg";
 import { statusForCode, type ErrorCode } from "@/lib/errors";
 import { casesFor, encodeSegment, rawRequest, UNKNOWN_ID, BAD_IDS, type Case, type CorpusEntry, type CorpusWorld } from "./bad-input";
-import { chatRequest, importFile, type Role } from "./route-matrix";
+import { chatRequest, importFile, pngWith, type Role } from "./route-matrix";
 import { discoverApiRoutes, newId, poll, readsInput, type Client, type Reply } from "./support";
 import { expect, test, type SecurityApp } from "./world";
 
@@ -148,6 +148,12 @@ const corpus: Record<string, CorpusEntry> = {
       }));
     },
   },
+  "POST /api/attachments": {
+    role: "owner",
+    control: () => ({ path: "/api/attachments", body: pngWith("the control's file"), headers: upload("control.png"), status: 201 }),
+    extra: () => uploadCases(),
+  },
+  "GET /api/attachments/[id]": { role: "owner", control: (w) => ({ path: `/api/attachments/${w.attachmentId}`, status: 200 }) },
   "PATCH /api/me/preferences": {
     role: "owner",
     control: () => ({ path: "/api/me/preferences", json: { favoriteModels: ["openai/gpt-4o-mini"] }, status: 200 }),
@@ -199,6 +205,47 @@ const corpus: Record<string, CorpusEntry> = {
   },
 };
 
+const upload = (filename: string) => ({ "content-type": "application/octet-stream", "x-filename": filename });
+
+/** Uploads that are not files we keep: nothing may be stored. */
+function uploadCases(): Case[] {
+  const boundary = "sbcorpusboundary";
+  const multipart = (parts: { name: string; filename?: string; bytes: Buffer }[], end = true) =>
+    Buffer.concat([
+      ...parts.flatMap((p) => [
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ""}\r\n\r\n`),
+        p.bytes,
+        Buffer.from("\r\n"),
+      ]),
+      Buffer.from(end ? `--${boundary}--\r\n` : ""),
+    ]);
+  const form = { "content-type": `multipart/form-data; boundary=${boundary}` };
+  const png = pngWith("x");
+  const cases: [string, Buffer, Record<string, string>][] = [
+    ["an empty body", Buffer.alloc(0), upload("empty.png")],
+    ["plain text", Buffer.from("just some words"), upload("notes.txt")],
+    ["HTML named .png", Buffer.from("<html><script>alert(1)</script></html>"), upload("image.png")],
+    ["SVG with a script", Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), upload("image.svg")],
+    ["a PNG signature cut short", png.subarray(0, 5), upload("short.png")],
+    ["multipart that is not", Buffer.from("garbage without any boundary"), form],
+    ["multipart cut off", multipart([{ name: "file", filename: "a.png", bytes: png }], false), form],
+    ["multipart with only a text field", multipart([{ name: "note", bytes: Buffer.from("hello") }]), form],
+    ["multipart with one file that is not an image", multipart([{ name: "file", filename: "a.png", bytes: png }, { name: "file", filename: "b.png", bytes: Buffer.from("text") }]), form],
+    ["multipart with more files than allowed", multipart(Array.from({ length: 6 }, (_, i) => ({ name: "file", filename: `${i}.png`, bytes: png }))), form],
+  ];
+  return [
+    ...cases.map(([name, body, headers]): Case => ({ name, method: "POST", path: "/api/attachments", body, headers, expect: [400, 413, 415] })),
+    {
+      name: "a file over the 10 MiB limit, chunked",
+      method: "POST",
+      path: "/api/attachments",
+      headers: upload("big.png"),
+      raw: { chunkedBytes: 10 * 1024 * 1024 + 65_536 },
+      expect: [413],
+    },
+  ];
+}
+
 function spendRangeCases(prefix: string): Case[] {
   const cases: [string, string, number[]][] = [
     ["from after to", "from=2024-02-01&to=2024-01-01", [400]],
@@ -230,6 +277,9 @@ test.beforeAll(async ({ securityApp }) => {
   world.conversationId = newId();
   world.disposableId = newId();
   world.deletedId = newId();
+  const file = await clients.owner.send("POST", "/api/attachments", { body: pngWith("the owner's file"), headers: upload("mine.png") });
+  expect(file.status, file.text).toBe(201);
+  world.attachmentId = (file.json as { attachments: { id: string }[] }).attachments[0].id;
   for (const conversation of [world.conversationId, world.disposableId, world.deletedId]) {
     const reply = await clients.owner.chat(conversation, 'a first message [[sb:say text="a first answer"]]');
     expect(reply.status, reply.text).toBe(200);
@@ -377,7 +427,12 @@ test("each case was one defect away from an accepted request: the controls succe
   const order = Object.entries(corpus).sort(([a], [b]) => Number(a.startsWith("DELETE")) - Number(b.startsWith("DELETE")));
   for (const [key, entry] of order) {
     const control = entry.control(world);
-    const reply = await clients[entry.role].send(key.split(" ")[0], control.path, { data: control.json, timeout: 120_000 });
+    const reply = await clients[entry.role].send(key.split(" ")[0], control.path, {
+      data: control.json,
+      body: control.body,
+      headers: control.headers,
+      timeout: 120_000,
+    });
     const allowed = typeof control.status === "number" ? [control.status] : control.status;
     expect(allowed, `${key} control → ${reply.status} ${reply.text.slice(0, 300)}`).toContain(reply.status);
   }

@@ -51,13 +51,22 @@ export type CorpusWorld = {
   deletedId: string;
   victimUserId: string;
   ownerId: string;
+  /** The owner's uploaded file. */
+  attachmentId: string;
 };
 
 export type CorpusEntry = {
   /** Who sends the cases. */
   role: Role;
   /** The accepted request every case is one defect away from; sent last, it must succeed. */
-  control: (w: CorpusWorld) => { path: string; json?: unknown; status: number | readonly number[] };
+  control: (w: CorpusWorld) => {
+    path: string;
+    json?: unknown;
+    /** A raw body (uploads), sent with `headers`. */
+    body?: Buffer;
+    headers?: Record<string, string>;
+    status: number | readonly number[];
+  };
   /** Body fields by dotted path (`message.parts.0.text`). */
   body?: Record<string, FieldSpec>;
   /** Largest accepted body in bytes. */
@@ -326,7 +335,7 @@ export function casesFor(key: string, entry: CorpusEntry, w: CorpusWorld): Case[
     }
   }
 
-  const real = [w.conversationId, w.disposableId, w.deletedId, w.victimUserId].find((id) => pathOnly.includes(id));
+  const real = [w.conversationId, w.disposableId, w.deletedId, w.victimUserId, w.attachmentId].find((id) => id && pathOnly.includes(id));
   if (real) {
     const body = control.json === undefined ? undefined : JSON.stringify(control.json);
     const headers = body === undefined ? undefined : json;

@@ -26,6 +26,8 @@ export type World = {
   disposableConversationId: string;
   /** An ordinary account the admin entries change (not one of the four roles). */
   victimUserId: string;
+  /** The owner's uploaded file (a PNG whose bytes carry the marker). */
+  attachmentId: string;
 };
 
 export type MatrixRequest = {
@@ -33,6 +35,9 @@ export type MatrixRequest = {
   /** JSON body. */
   data?: unknown;
   form?: Record<string, string>;
+  /** Raw body (with `headers`), for uploads. */
+  body?: Buffer;
+  headers?: Record<string, string>;
 };
 
 export type Expected = number | readonly number[];
@@ -82,6 +87,11 @@ export function importFile(title = "Imported by the matrix") {
       },
     ],
   };
+}
+
+/** A file the upload sniffs as a PNG (its signature), carrying `text` in its bytes. */
+export function pngWith(text: string): Buffer {
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(` ${text} `, "utf8")]);
 }
 
 export function chatRequest(conversationId: string, text: string) {
@@ -224,6 +234,25 @@ export const routeMatrix: Record<string, MatrixEntry> = {
     request: () => ({ path: "/api/account/import", data: importFile() }),
     expect: anyUser(201),
     csrf: "origin",
+  },
+
+  // ---- attachments ---------------------------------------------------------------------------
+  "POST /api/attachments": {
+    about: "upload a file into the caller's own store",
+    request: (role) => ({
+      path: "/api/attachments",
+      body: pngWith(`uploaded by ${role}`),
+      headers: { "content-type": "application/octet-stream", "x-filename": `${role}.png` },
+    }),
+    expect: anyUser(201),
+    csrf: "origin",
+  },
+  "GET /api/attachments/[id]": {
+    about: "an uploaded file: only its owner (anyone else, the admin too, gets the same 404 as for no file)",
+    request: (_role, w) => ({ path: `/api/attachments/${w.attachmentId}` }),
+    expect: ownerOnly(200),
+    ownerSeesMarker: true,
+    csrf: "none",
   },
 
   // ---- spend --------------------------------------------------------------------------------

@@ -141,7 +141,7 @@ test("every state-changing route refuses a cross-site Origin with 403 forbidden:
     const method = key.split(" ")[0];
     for (const origin of ["https://evil.example", "null", `${app.url}.evil.example`, "http://127.0.0.1.nip.io"]) {
       const spec = entry.request(role, world);
-      const reply = await clients[role].send(method, spec.path, { data: spec.data, headers: { origin } });
+      const reply = await clients[role].send(method, spec.path, { data: spec.data, body: spec.body, headers: { ...spec.headers, origin } });
       const what = `${key} as ${role} from ${origin} → ${reply.status} ${reply.text.slice(0, 200)}`;
       expect(reply.status, what).toBe(403);
       expect((reply.json as { error?: { code?: string } })?.error?.code, what).toBe("forbidden:csrf");

@@ -2,7 +2,7 @@
 // (on a fresh PostgreSQL database when TEST_DATABASE_URL is set, else PGlite) whose first account,
 // made here, is the administrator — the suite's shared instance already has its admin.
 import { test as recorded, expect } from "../fixtures/response-recorder";
-import type { Role, World } from "./route-matrix";
+import { pngWith, type Role, type World } from "./route-matrix";
 import { Client, newId, startIsolatedApp, uniqueMarker, type IsolatedApp } from "./support";
 
 export type SecurityApp = IsolatedApp & {
@@ -61,6 +61,7 @@ export async function plantOwnerWorld(app: SecurityApp): Promise<{ world: World;
     deletedConversationId: newId(),
     disposableConversationId: newId(),
     victimUserId: victim.user!.id,
+    attachmentId: "",
   };
   const { owner } = clients;
   const m = `${world.searchTerm} ${world.marker}`;
@@ -73,5 +74,11 @@ export async function plantOwnerWorld(app: SecurityApp): Promise<{ world: World;
   expect((await owner.chat(world.deletedConversationId, `to be deleted ${m} [[sb:say text=gone]]`)).status).toBe(200);
   expect((await owner.send("DELETE", `/api/conversations/${world.deletedConversationId}`)).status).toBe(200);
   expect((await owner.chat(world.disposableConversationId, `disposable ${m} [[sb:say text=bye]]`)).status).toBe(200);
+  const upload = await owner.send("POST", "/api/attachments", {
+    body: pngWith(`owner's file ${m}`),
+    headers: { "content-type": "application/octet-stream", "x-filename": "private.png" },
+  });
+  expect(upload.status, upload.text).toBe(201);
+  world.attachmentId = (upload.json as { attachments: { id: string }[] }).attachments[0].id;
   return { world, clients };
 }

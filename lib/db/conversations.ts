@@ -1,6 +1,6 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { ConversationSettings } from "@/lib/chat/types";
+import { routingSettingsSchema, type ConversationSettings } from "@/lib/chat/types";
 import { isUniqueViolation } from "./errors";
 import { getDb } from "./index";
 import { AppError } from "@/lib/errors";
@@ -111,6 +111,7 @@ export function settingsOf(row: Pick<ConversationRow, "settings" | "systemPrompt
       stored.reasoningEffort === "low" || stored.reasoningEffort === "medium" || stored.reasoningEffort === "high"
         ? stored.reasoningEffort
         : null,
+    routing: routingSettingsSchema.safeParse(stored.routing).data ?? null,
   };
 }
 

@@ -42,6 +42,19 @@ export type ExportMessage = {
   costPending: boolean;
 };
 
+/** A file of the conversation (an upload or a generated image); message parts point at it by `id`. */
+export type ExportAttachment = {
+  id: string;
+  kind: "upload" | "generated";
+  mediaType: string;
+  filename: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
+  /** The bytes, base64. */
+  dataBase64: string;
+};
+
 export type ExportConversation = {
   id: string;
   title: string;
@@ -56,6 +69,8 @@ export type ExportConversation = {
   messages: ExportMessage[];
   /** Generations not tied to a message (the title). */
   otherUsage: ExportUsage[];
+  /** Files the messages' `file` parts point at (`/api/attachments/<id>`); absent when there are none. */
+  attachments?: ExportAttachment[];
 };
 
 export type ExportFile = {

@@ -5,11 +5,13 @@ import {
   type ExportConversationRow,
   type ExportUsageRow,
 } from "@/lib/db/conversations";
+import { attachmentsOfConversations, type AttachmentWithData } from "@/lib/attachments/store";
 import { formatUsd } from "@/lib/money";
 import { notFound } from "./conversation";
 import {
   EXPORT_FORMAT,
   EXPORT_VERSION,
+  type ExportAttachment,
   type ExportConversation,
   type ExportFile,
   type ExportMessage,
@@ -86,10 +88,40 @@ export function toExportConversation(row: ExportConversationRow): ExportConversa
   };
 }
 
+function toExportAttachment(a: AttachmentWithData): ExportAttachment {
+  return {
+    id: a.id,
+    kind: a.kind === "generated" ? "generated" : "upload",
+    mediaType: a.mediaType,
+    filename: a.filename,
+    size: a.size,
+    sha256: a.sha256,
+    createdAt: a.createdAt.toISOString(),
+    dataBase64: Buffer.from(a.data).toString("base64"),
+  };
+}
+
+/** The conversations with their files added (only those that have some get the key). */
+async function withAttachments(userId: string, conversations: ExportConversation[]): Promise<ExportConversation[]> {
+  const files = await attachmentsOfConversations(
+    userId,
+    conversations.map((c) => c.id),
+  );
+  if (files.length === 0) return conversations;
+  const byConversation = new Map<string, ExportAttachment[]>();
+  for (const f of files) {
+    const list = byConversation.get(f.conversationId!) ?? [];
+    list.push(toExportAttachment(f));
+    byConversation.set(f.conversationId!, list);
+  }
+  return conversations.map((c) => (byConversation.has(c.id) ? { ...c, attachments: byConversation.get(c.id) } : c));
+}
+
 export async function exportConversation(userId: string, id: string): Promise<ExportConversation> {
   const row = await loadConversationForExport(userId, id);
   if (!row) throw notFound();
-  return toExportConversation(row);
+  const [conversation] = await withAttachments(userId, [toExportConversation(row)]);
+  return conversation;
 }
 
 export function conversationExportFile(conversation: ExportConversation): ExportFile {
@@ -124,8 +156,8 @@ export async function* accountExportChunks(
   let first = true;
   for (;;) {
     const rows = await loadConversationBatchForExport(userId, after, batch);
-    for (const row of rows) {
-      yield (first ? "" : ",") + JSON.stringify(toExportConversation(row));
+    for (const conversation of await withAttachments(userId, rows.map(toExportConversation))) {
+      yield (first ? "" : ",") + JSON.stringify(conversation);
       first = false;
     }
     if (rows.length < batch) break;

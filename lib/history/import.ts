@@ -2,6 +2,9 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { sniffMediaType } from "@/lib/attachments/sniff";
+import { cleanFilename, createAttachment, bindAttachments, deleteOwnedAttachments } from "@/lib/attachments/store";
+import { attachmentIdOf, attachmentUrl } from "@/lib/attachments/types";
 import { conversationSettingsSchema } from "@/lib/chat/types";
 import { insertImportedConversations, type ImportedConversation } from "@/lib/db/conversations";
 import { textOfParts } from "@/lib/db/messages";
@@ -52,6 +55,9 @@ const metadataSchema = z
     tokensPerSecond: z.number().min(0).optional(),
     status: z.enum(["streaming", "complete", "partial", "error"]).optional(),
     error: z.object({ code: z.string().max(200), message: z.string().max(5000) }).optional(),
+    fallbackUsed: z.boolean().optional(),
+    autoRouted: z.boolean().optional(),
+    webSearch: z.object({ engine: z.string().max(50), maxResults: z.number().int().min(0).max(100) }).optional(),
   })
   .catch({});
 
@@ -68,6 +74,15 @@ const messageSchema = z.object({
   costNano: z.string().regex(/^\d{1,30}$/).nullish(),
 });
 
+/** A file of the export: checked again from its bytes on the way in (the name and type are not trusted). */
+const attachmentSchema = z.object({
+  id: z.string().min(1).max(64),
+  kind: z.enum(["upload", "generated"]).catch("upload"),
+  filename: z.string().max(500).catch(""),
+  createdAt: isoDate.optional().catch(undefined),
+  dataBase64: z.string().max(IMPORT_MAX_BYTES).regex(/^[A-Za-z0-9+/]*={0,2}$/, "Attachment data must be base64."),
+});
+
 const conversationSchema = z.object({
   title: z.string().max(500).transform((t) => t.replace(/\s+/g, " ").trim().slice(0, 200) || "Imported chat"),
   model: z.string().min(1).max(200),
@@ -77,6 +92,7 @@ const conversationSchema = z.object({
   createdAt: isoDate.optional(),
   lastMessageAt: isoDate.optional(),
   messages: z.array(messageSchema).max(20_000),
+  attachments: z.array(attachmentSchema).max(1000).optional(),
 });
 
 export const importFileSchema = z.object({
@@ -128,9 +144,57 @@ export function toImported(file: ImportFile, now = new Date()): ImportedConversa
   });
 }
 
-/** Creates everything in the file for the user, or nothing (one transaction). */
-export async function importForUser(userId: string, file: ImportFile): Promise<ImportResponse> {
-  const created = await insertImportedConversations(userId, toImported(file), newId);
+type PlannedFile = { conversation: number; oldId: string; newId: string; kind: "upload" | "generated"; filename: string; bytes: Uint8Array; createdAt?: Date };
+
+/**
+ * The files of the export, each re-typed from its bytes (one that is not an accepted type is
+ * dropped), with new ids; the messages' `file` parts are pointed at the new ids.
+ */
+function planAttachments(file: ImportFile): { file: ImportFile; files: PlannedFile[] } {
+  const files: PlannedFile[] = [];
+  const conversations = file.conversations.map((c, index) => {
+    const renamed = new Map<string, string>();
+    for (const a of c.attachments ?? []) {
+      const bytes = new Uint8Array(Buffer.from(a.dataBase64, "base64"));
+      if (bytes.byteLength === 0 || !sniffMediaType(bytes) || renamed.has(a.id)) continue;
+      const id = newId();
+      renamed.set(a.id, id);
+      files.push({ conversation: index, oldId: a.id, newId: id, kind: a.kind, filename: a.filename, bytes, createdAt: a.createdAt });
+    }
+    if (renamed.size === 0) return c;
+    const messages = c.messages.map((m) => ({
+      ...m,
+      parts: m.parts.map((p) => {
+        if (p.type !== "file") return p;
+        const old = attachmentIdOf(p.url);
+        const replacement = old ? renamed.get(old) : undefined;
+        return replacement ? { ...p, url: attachmentUrl(replacement) } : p;
+      }),
+    }));
+    return { ...c, messages };
+  });
+  return { file: { ...file, conversations }, files };
+}
+
+/** Creates everything in the file for the user, or nothing (one transaction, files removed again on failure). */
+export async function importForUser(userId: string, input: ImportFile): Promise<ImportResponse> {
+  const { file, files } = planAttachments(input);
+  const stored: string[] = [];
+  let created: Awaited<ReturnType<typeof insertImportedConversations>>;
+  try {
+    for (const f of files) {
+      const mediaType = sniffMediaType(f.bytes)!;
+      await createAttachment({ id: f.newId, userId, kind: f.kind, mediaType, filename: cleanFilename(f.filename, mediaType), data: f.bytes, createdAt: f.createdAt });
+      stored.push(f.newId);
+    }
+    created = await insertImportedConversations(userId, toImported(file), newId);
+  } catch (error) {
+    await deleteOwnedAttachments(userId, stored).catch(() => undefined);
+    throw error;
+  }
+  for (const [index, conversation] of created.entries()) {
+    await bindAttachments(userId, conversation.id, files.filter((f) => f.conversation === index).map((f) => f.newId));
+  }
   return {
     imported: { conversations: created.length, messages: created.reduce((n, c) => n + c.messages, 0) },
     conversations: created.slice(0, 1000).map(({ id, title }) => ({ id, title })),

@@ -163,6 +163,12 @@ export const routeMatrix: Record<string, MatrixEntry> = {
     expect: anyUser(200),
     csrf: "none",
   },
+  "GET /api/models/[author]/[slug]/endpoints": {
+    about: "a model's endpoints (providers, prices): any signed-in user",
+    request: () => ({ path: "/api/models/openai/gpt-4o-mini/endpoints" }),
+    expect: anyUser(200),
+    csrf: "none",
+  },
   "GET /api/me/preferences": {
     about: "the caller's model preferences",
     request: () => ({ path: "/api/me/preferences" }),

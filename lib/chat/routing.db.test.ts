@@ -5,6 +5,7 @@ import { generateId } from "ai";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth";
 import type { ChatMessageMetadata } from "@/lib/chat/types";
+import { loadSpecValidator } from "@/lib/openrouter/local/spec-validator";
 import { pngDataUrl } from "@/lib/openrouter/local/text";
 import type { LocalOpenRouter } from "@/lib/openrouter/local/server";
 import { APP, jsonRequest, readUIChunks, sessionMock, signInAs } from "@/tests/helpers/routes";
@@ -58,6 +59,8 @@ async function chat(text: string, body: ChatBody = {}) {
     .slice(logFrom)
     .filter((e) => e.path.startsWith("/api/v1/chat/completions") && (e.body as { stream?: boolean }).stream === true && JSON.stringify((e.body as { messages?: unknown[] }).messages?.at(-1) ?? "").includes(JSON.stringify(text).slice(1, -1)));
   const answer = messages.find((m) => m.role === "assistant");
+  // Every request we sent is a valid ChatRequest by OpenRouter's own description.
+  for (const entry of sent) loadSpecValidator().assert("ChatRequest", entry.body, "request sent upstream");
   return {
     id,
     status: response.status,
@@ -142,7 +145,7 @@ describe("provider preferences", () => {
       ignore: ["Together"],
       allow_fallbacks: true,
       data_collection: "deny",
-      max_price: { prompt: 1, completion: 2 },
+      max_price: { prompt: "1", completion: "2" },
     });
     expect(r.sent[0].models).toBeUndefined();
     const endpoints = (await (await fetch(`${upstream.baseURL}/models/${model}/endpoints`)).json()) as {
@@ -169,7 +172,7 @@ describe("provider preferences", () => {
   it("a preference no endpoint meets is a typed error naming it, saved with the answer", async () => {
     const r = await chat("Hello", { model, settings: { routing: { provider: { maxPrice: { prompt: 0.01 } } } } });
     expect(r.status).toBe(200);
-    expect(r.sent[0].provider).toEqual({ max_price: { prompt: 0.01 } });
+    expect(r.sent[0].provider).toEqual({ max_price: { prompt: "0.01" } });
     expect(r.answer?.status).toBe("error");
     expect(r.meta.error).toMatchObject({ code: "unavailable:routing_preference" });
     expect(r.meta.error!.message).toContain("maximum price");
@@ -290,7 +293,7 @@ describe("attachments in a message", () => {
     const id2 = await uploadFile(PDF, "report.pdf");
     const parsed = await chat("Summarise [[sb:text tokens=5]]", { model: "meta-llama/llama-3.3-70b-instruct", attachments: [id2] });
     expect(parsed.status).toBe(200);
-    expect(parsed.sent[0].plugins).toEqual([{ id: "file-parser", pdf: { engine: "pdf-text" } }]);
+    expect(parsed.sent[0].plugins).toEqual([{ id: "file-parser", pdf: { engine: "cloudflare-ai" } }]);
     expect(((parsed.sent[0].messages as { content: unknown }[]).at(-1)!.content as { type: string }[]).map((p) => p.type)).toEqual(["text", "file"]);
   });
 

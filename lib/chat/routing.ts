@@ -19,7 +19,7 @@ export type UpstreamChoices = {
   fallbacks: ModelSummary[];
   webSearch: { engine: "native" | "exa" | undefined; maxResults: number } | null;
   /** The file-parser plugin's engine, when a PDF goes to a model that cannot read files. */
-  pdfEngine: "pdf-text" | "mistral-ocr" | null;
+  pdfEngine: "cloudflare-ai" | "mistral-ocr" | "pdf-text" | null;
   /** Ask for image output (models whose output modalities include images). */
   imageOutput: boolean;
 };
@@ -75,10 +75,15 @@ export function providerPreferences(routing: RoutingSettings | null): ProviderFi
   if (p.dataCollection) out.data_collection = p.dataCollection;
   if (p.zdr === true) out.zdr = true;
   const maxPrice: NonNullable<ProviderField["max_price"]> = {};
-  if (p.maxPrice?.prompt !== undefined && p.maxPrice.prompt !== null) maxPrice.prompt = p.maxPrice.prompt;
-  if (p.maxPrice?.completion !== undefined && p.maxPrice.completion !== null) maxPrice.completion = p.maxPrice.completion;
+  // Decimal strings, as OpenRouter's ProviderPreferences describes them (never "1e-7").
+  if (p.maxPrice?.prompt !== undefined && p.maxPrice.prompt !== null) maxPrice.prompt = decimal(p.maxPrice.prompt);
+  if (p.maxPrice?.completion !== undefined && p.maxPrice.completion !== null) maxPrice.completion = decimal(p.maxPrice.completion);
   if (Object.keys(maxPrice).length > 0) out.max_price = maxPrice;
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function decimal(value: number): string {
+  return value.toFixed(9).replace(/\.?0+$/, "") || "0";
 }
 
 /** The settings the provider turns into `models`, `provider`, `plugins` and `modalities`. */

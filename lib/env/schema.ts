@@ -46,7 +46,7 @@ export const envSchema = z.object({
   /** Most attachments one message (and one upload request) may carry. */
   SWITCHBOARD_ATTACHMENTS_PER_MESSAGE: z.coerce.number().int().min(1).max(50).default(5),
   /** How OpenRouter's file-parser plugin reads PDFs for models that cannot read files themselves. */
-  SWITCHBOARD_PDF_ENGINE: z.enum(["pdf-text", "mistral-ocr"]).default("pdf-text"),
+  SWITCHBOARD_PDF_ENGINE: z.enum(["cloudflare-ai", "mistral-ocr", "pdf-text"]).default("cloudflare-ai"),
   /** Web search engine for the web plugin: `auto` lets OpenRouter pick (native when the model has one, else Exa). */
   SWITCHBOARD_WEB_SEARCH_ENGINE: z.enum(["auto", "native", "exa"]).default("auto"),
   /** Results the web plugin fetches per search. */

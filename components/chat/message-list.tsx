@@ -140,6 +140,8 @@ export function MessageList({
   const scrollRef = useRef<HTMLDivElement>(null);
   const contentRef = useRef<HTMLDivElement>(null);
   const stickRef = useRef(true);
+  /** The list's scrollTop at the last scroll event, to tell the user scrolling up from content growing. */
+  const lastScrollTop = useRef(0);
   const [atBottom, setAtBottom] = useState(true);
   const [registry] = useState(() => createViewportRegistry());
   // A long conversation arrives with its latest messages only; reaching the top loads the
@@ -273,8 +275,13 @@ export function MessageList({
           onScroll={(event) => {
             const el = event.currentTarget;
             const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK;
-            stickRef.current = bottom;
-            setAtBottom(bottom);
+            // Only the user moving up lets go of the bottom. Content that grew since the last
+            // follow (a slow frame while streaming) leaves the list short of the bottom without
+            // any scrolling up: it stays stuck and the ResizeObserver catches up.
+            if (bottom) stickRef.current = true;
+            else if (el.scrollTop < lastScrollTop.current - 1) stickRef.current = false;
+            lastScrollTop.current = el.scrollTop;
+            setAtBottom(stickRef.current);
           }}
         >
           <div ref={contentRef} className="flex min-h-full flex-col py-4">

@@ -145,3 +145,20 @@ describe("GET /api/attachments/:id", () => {
     expect((await get(attachments[0].id)).status).toBe(401);
   });
 });
+
+describe("deleting", () => {
+  it("an account deletes its files; uploads never sent are removed after a day", async () => {
+    const user = await makeUser("leaving");
+    signInAs(user);
+    const { attachments } = (await (await upload(form([{ bytes: PNG, name: "p.png" }]))).json()) as { attachments: { id: string }[] };
+    const { getDb } = await import("@/lib/db");
+    const db = await getDb();
+    await db.attachment.update({ where: { id: attachments[0].id }, data: { createdAt: new Date(Date.now() - 2 * 86_400_000) } });
+    // The next upload sweeps the abandoned one.
+    const next = (await (await upload(form([{ bytes: PDF, name: "d.pdf" }]))).json()) as { attachments: { id: string }[] };
+    expect(await db.attachment.count({ where: { id: attachments[0].id } })).toBe(0);
+    expect(await db.attachment.count({ where: { id: next.attachments[0].id } })).toBe(1);
+    await db.user.delete({ where: { id: user.id } });
+    expect(await db.attachment.count({ where: { userId: user.id } })).toBe(0);
+  });
+});

@@ -154,6 +154,20 @@ const corpus: Record<string, CorpusEntry> = {
     extra: () => uploadCases(),
   },
   "GET /api/attachments/[id]": { role: "owner", control: (w) => ({ path: `/api/attachments/${w.attachmentId}`, status: 200 }) },
+  "GET /api/models/[author]/[slug]/endpoints": {
+    role: "owner",
+    control: () => ({ path: "/api/models/openai/gpt-4o-mini/endpoints", status: 200 }),
+    extra: () =>
+      Object.entries({ ...BAD_IDS, "unknown model": "nobody", "URL in a segment": "https:%2F%2Fevil.example" })
+        .filter(([, v]) => v !== "")
+        .flatMap(([name, v]): Case[] => {
+          const segment = name === "encoded traversal" || name === "URL in a segment" ? v : encodeSegment(v);
+          return [
+            { name: `author: ${name}`, method: "GET", path: `/api/models/${segment}/gpt-4o-mini/endpoints`, expect: [400, 404] },
+            { name: `slug: ${name}`, method: "GET", path: `/api/models/openai/${segment}/endpoints`, expect: [400, 404] },
+          ];
+        }),
+  },
   "PATCH /api/me/preferences": {
     role: "owner",
     control: () => ({ path: "/api/me/preferences", json: { favoriteModels: ["openai/gpt-4o-mini"] }, status: 200 }),

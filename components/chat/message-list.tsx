@@ -271,7 +271,9 @@ export function MessageList({
           aria-label="Conversation"
           aria-live="off"
           tabIndex={-1}
-          className="h-full overflow-y-auto overscroll-contain outline-none"
+          // Opaque and hinted: Chromium scrolls it on the compositor instead of repainting it as the
+          // stream moves it down.
+          className="h-full overflow-y-auto overscroll-contain bg-background outline-none [will-change:scroll-position]"
           onScroll={(event) => {
             const el = event.currentTarget;
             const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK;

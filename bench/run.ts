@@ -5,6 +5,7 @@
 import { bundle } from "./bundle";
 import { browserBench } from "./browser";
 import { history } from "./history";
+import { load } from "./load";
 import { instances } from "./instances";
 import { parseArgs } from "./lib/args";
 import { cleanupAll, log, root } from "./lib/context";
@@ -26,6 +27,7 @@ const ALL: { id: string; title: string; run: Benchmark }[] = [
   { id: "browser", title: "5. Long conversation in the browser", run: browserBench },
   { id: "bundle", title: "6. First-load JavaScript", run: bundle },
   { id: "instances", title: "7. Several instances behind a proxy", run: instances },
+  { id: "load", title: "8. Load: concurrent answers, nothing lost", run: load },
 ];
 
 async function main(): Promise<number> {

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
 // Debian's Chromium where it is installed (CI installs it); Playwright cannot download its own here.
-const IN_PROGRESS = [
+const IN_PROGRESS: string[] = [
 ];
 
 const executablePath = existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined;

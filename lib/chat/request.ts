@@ -79,15 +79,29 @@ export async function prepareUpstream(
 /** Exa's web plugin: USD 0.004 per result (OpenRouter's price), as nano-USD. */
 const WEB_RESULT_NANO = 4_000_000n;
 
+/** A price OpenRouter does not fix in advance (the auto router's "-1"). */
+function hasVariablePrice(model: ModelSummary): boolean {
+  return model.pricing.prompt.startsWith("-") || model.pricing.completion.startsWith("-");
+}
+
 /**
  * The most this answer can cost, for the budget reservation: the dearest of the model and its
- * fallbacks (a price OpenRouter does not fix in advance, like the auto router's, counts as 0),
- * plus the web search.
+ * fallbacks, plus the web search. A model without a fixed price (the auto router) may pick any
+ * model, so it counts as the dearest fixed-price model of the catalog: the budget must hold
+ * whatever it picks.
  */
-export function worstCaseForChoices(model: ModelSummary, choices: UpstreamChoices, promptTokens: number, maxTokens: number | null | undefined): bigint {
+export function worstCaseForChoices(
+  model: ModelSummary,
+  choices: UpstreamChoices,
+  promptTokens: number,
+  maxTokens: number | null | undefined,
+  catalog: readonly ModelSummary[],
+): bigint {
+  const costOf = (m: ModelSummary) => worstCaseCostNano(m, promptTokens, maxTokens);
+  const dearest = (models: readonly ModelSummary[]) => models.reduce((max, m) => (costOf(m) > max ? costOf(m) : max), 0n);
   let worst = 0n;
   for (const m of [model, ...choices.fallbacks]) {
-    const cost = worstCaseCostNano(m, promptTokens, maxTokens);
+    const cost = hasVariablePrice(m) ? dearest(catalog.filter((c) => !hasVariablePrice(c))) : costOf(m);
     if (cost > worst) worst = cost;
   }
   if (choices.webSearch) worst += WEB_RESULT_NANO * BigInt(choices.webSearch.maxResults);

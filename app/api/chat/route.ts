@@ -14,7 +14,7 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { assertSameOrigin, route } from "@/lib/http";
 import { log } from "@/lib/log";
-import { requireModel } from "@/lib/openrouter/catalog";
+import { getCatalog, requireModel } from "@/lib/openrouter/catalog";
 import { estimatePromptTokens, releaseReservation, reserveBudget } from "@/lib/spend/budget";
 
 export const dynamic = "force-dynamic";
@@ -31,7 +31,8 @@ export const POST = route(async (request) => {
   const { plan, choices, attachmentIds } = await prepareUpstream(user.id, model, await planTurn(user, body), body);
 
   const promptTokens = estimatePromptTokens([plan.settings.systemPrompt ?? "", ...historyTexts(plan.history)]);
-  const { reservationId } = await reserveBudget(user.id, worstCaseForChoices(model, choices, promptTokens, plan.settings.maxTokens));
+  const worstCase = worstCaseForChoices(model, choices, promptTokens, plan.settings.maxTokens, (await getCatalog()).models);
+  const { reservationId } = await reserveBudget(user.id, worstCase);
   try {
     const turn = await commitTurn(user, plan, { model: model.id, assistantMessageId: generateId() });
     await bindAttachments(user.id, turn.conversation.id, attachmentIds);

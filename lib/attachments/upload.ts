@@ -1,6 +1,7 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { readBodyBytes } from "@/lib/http";
 import { createAttachment, cleanFilename, deleteUnboundAttachments, toAttachmentInfo } from "./store";
 import { sniffMediaType } from "./sniff";
 import type { AttachmentInfo } from "./types";
@@ -29,32 +30,6 @@ function tooLarge(limits: UploadLimits, name?: string, size?: number): AppError 
   });
 }
 
-async function readLimited(request: Request, maxBytes: number, onTooLarge: () => AppError): Promise<Uint8Array<ArrayBuffer>> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw onTooLarge();
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw onTooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
-}
-
 type IncomingFile = { name: string | null; bytes: Uint8Array };
 
 /** The files of an upload request, each within the limits (not yet typed). */
@@ -63,7 +38,7 @@ export async function readUploadFiles(request: Request, limits: UploadLimits = u
   if (contentType.toLowerCase().startsWith("multipart/form-data")) {
     // Room for the multipart envelope around the largest allowed set of files.
     const envelope = limits.maxBytes * limits.maxFiles + 64 * 1024;
-    const body = await readLimited(request, envelope, () => tooLarge(limits));
+    const body = await readBodyBytes(request, envelope, () => tooLarge(limits));
     let form: FormData;
     try {
       form = await new Response(body, { headers: { "content-type": contentType } }).formData();
@@ -92,7 +67,7 @@ export async function readUploadFiles(request: Request, limits: UploadLimits = u
       name = headerName;
     }
   }
-  const bytes = await readLimited(request, limits.maxBytes, () => tooLarge(limits, name ?? undefined));
+  const bytes = await readBodyBytes(request, limits.maxBytes, () => tooLarge(limits, name ?? undefined));
   return [{ name, bytes }];
 }
 

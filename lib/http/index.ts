@@ -145,8 +145,13 @@ function unstorable(surface: string): AppError {
   );
 }
 
-async function readBodyText(request: Request, maxBytes: number, surface: string): Promise<string> {
-  if (!request.body) return "";
+/**
+ * A request body as bytes, read no further than `maxBytes` (a declared Content-Length over it
+ * is refused before reading): the error from `onTooLarge` when the body is larger.
+ */
+export async function readBodyBytes(request: Request, maxBytes: number, onTooLarge: () => AppError): Promise<Uint8Array<ArrayBuffer>> {
+  if (Number(request.headers.get("content-length") ?? "0") > maxBytes) throw onTooLarge();
+  if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -155,14 +160,29 @@ async function readBodyText(request: Request, maxBytes: number, surface: string)
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
-      throw new AppError(`payload_too_large:${surface}`, `The request body is larger than ${maxBytes} bytes.`);
+      await reader.cancel().catch(() => undefined);
+      throw onTooLarge();
     }
     chunks.push(value);
   }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+async function readBodyText(request: Request, maxBytes: number, surface: string): Promise<string> {
+  const bytes = await readBodyBytes(
+    request,
+    maxBytes,
+    () => new AppError(`payload_too_large:${surface}`, `The request body is larger than ${maxBytes} bytes.`),
+  );
   // fatal: a body that is not UTF-8 is refused rather than silently mangled.
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new AppError(`bad_request:${surface}`, "The request body is not valid UTF-8.");
   }

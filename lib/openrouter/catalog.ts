@@ -126,6 +126,10 @@ type SharedCatalog = { fetchedAt: number; models: ModelSummary[] };
 async function loadCatalog(): Promise<SharedCatalog> {
   const redis = getRedis();
   const ttlMs = getEnv().SWITCHBOARD_CATALOG_TTL_SECONDS * 1000;
+  // Just started: give the connection a moment rather than fetching on our own.
+  if (redis && (redis.status === "connecting" || redis.status === "connect")) {
+    await Promise.race([new Promise((resolve) => redis.once("ready", resolve)), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  }
   if (!redis || redis.status !== "ready") return { models: await fetchCatalog(), fetchedAt: Date.now() };
   const readShared = async (): Promise<SharedCatalog | null> => {
     const raw = await redis.get(SHARED_KEY).catch(() => null);
@@ -141,6 +145,9 @@ async function loadCatalog(): Promise<SharedCatalog> {
     if (locked === "unavailable") break; // Redis went away: fetch ourselves
     if (locked === "OK") {
       try {
+        // A peer may have stored a fresh copy and let go of the lock since we last looked.
+        const again = await readShared();
+        if (fresh(again)) return again;
         const fetched: SharedCatalog = { models: await fetchCatalog(), fetchedAt: Date.now() };
         // Kept well past its TTL: a stale copy still serves while OpenRouter is down.
         await redis.set(SHARED_KEY, JSON.stringify(fetched), "PX", Math.max(ttlMs * 20, 3_600_000)).catch(() => undefined);

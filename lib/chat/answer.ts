@@ -116,14 +116,7 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     await generations.get(generationId);
     await recordGenerationResult(generationId, {
       modelServed: step.response.modelId || null,
-      provider: usage.provider,
-      promptTokens: usage.promptTokens,
-      completionTokens: usage.completionTokens,
-      reasoningTokens: usage.reasoningTokens,
-      cachedTokens: usage.cachedTokens,
-      costNano: usage.costNano,
-      upstreamCostNano: usage.upstreamCostNano,
-      isByok: usage.isByok,
+      ...usage,
       ttftMs: step.performance.timeToFirstOutputMs !== undefined ? Math.round(step.performance.timeToFirstOutputMs) : null,
       durationMs: Math.round(step.performance.stepTimeMs),
       finishReason: step.finishReason,

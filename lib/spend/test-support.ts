@@ -58,14 +58,7 @@ export async function generateAnswer(input: {
       if (usage.costNano !== null) reportedCostNano = (reportedCostNano ?? 0n) + usage.costNano;
       await recordGenerationResult(generationId, {
         modelServed: step.response.modelId || null,
-        provider: usage.provider,
-        promptTokens: usage.promptTokens,
-        completionTokens: usage.completionTokens,
-        reasoningTokens: usage.reasoningTokens,
-        cachedTokens: usage.cachedTokens,
-        costNano: usage.costNano,
-        upstreamCostNano: usage.upstreamCostNano,
-        isByok: usage.isByok,
+        ...usage,
         ttftMs: null,
         durationMs: null,
         finishReason: step.finishReason,

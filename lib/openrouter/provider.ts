@@ -1,6 +1,7 @@
 import "server-only";
 import { createOpenRouter, type OpenRouterProvider } from "@openrouter/ai-sdk-provider";
 import { getEnv } from "@/lib/env";
+import { withCoalescedTextDeltas } from "./coalesce";
 
 export type UpstreamResponseInfo = {
   /** OpenRouter's generation id (X-Generation-Id), known before the first token arrives. */
@@ -11,7 +12,8 @@ export type UpstreamResponseInfo = {
 /**
  * The one place the key is used: it goes upstream in the Authorization header only.
  * `onResponse` sees every upstream response's headers, so a generation id is captured even
- * when the stream is later stopped or breaks (the SDK reports no usage then).
+ * when the stream is later stopped or breaks (the SDK reports no usage then). Text deltas that
+ * arrive in one read are merged before the SDK sees them (see ./coalesce).
  */
 export function createUpstream(
   hooks: {
@@ -41,7 +43,7 @@ export function createUpstream(
       try {
         const response = await fetch(input, { ...init, signal });
         hooks.onResponse?.({ generationId: response.headers.get("x-generation-id"), status: response.status });
-        return response;
+        return withCoalescedTextDeltas(response);
       } finally {
         outer?.removeEventListener("abort", forward);
       }

@@ -1,0 +1,131 @@
+import "server-only";
+
+// When the server falls behind a fast stream, one socket read holds many SSE events, each a
+// one-token text delta. Every event then costs the whole relay (the SDK's parse and validation,
+// streamText's transforms, the UI stream, the resumable copy) about half a millisecond. Merging
+// the plain text deltas that arrived together into one event keeps the text and every other
+// event exactly as sent, never waits for more bytes, and makes that cost per read instead of
+// per token — so the relay keeps up under load instead of queueing.
+
+const encoder = new TextEncoder();
+
+type Chunk = {
+  choices?: unknown;
+  usage?: unknown;
+  [key: string]: unknown;
+};
+
+type TextDelta = {
+  /** The chunk's fields other than `choices`, serialized: consecutive deltas merge only when equal. */
+  envelope: string;
+  chunk: Chunk;
+  content: string;
+  /** The event as received, used as it is when nothing merges with it. */
+  raw: string;
+};
+
+const CHOICE_KEYS = new Set(["index", "delta", "finish_reason", "native_finish_reason", "logprobs"]);
+const DELTA_KEYS = new Set(["content", "role"]);
+
+/** A chunk that carries nothing but text for the first choice (no finish, usage, tools, reasoning). */
+function asTextDelta(event: string): TextDelta | null {
+  const data = event.slice("data: ".length);
+  let chunk: Chunk;
+  try {
+    chunk = JSON.parse(data) as Chunk;
+  } catch {
+    return null;
+  }
+  if (typeof chunk !== "object" || chunk === null || chunk.usage != null) return null;
+  const choices = chunk.choices;
+  if (!Array.isArray(choices) || choices.length !== 1) return null;
+  const choice = choices[0] as Record<string, unknown> | null;
+  if (typeof choice !== "object" || choice === null) return null;
+  if (Object.keys(choice).some((key) => !CHOICE_KEYS.has(key))) return null;
+  if (choice.finish_reason != null || choice.native_finish_reason != null || choice.logprobs != null) return null;
+  const delta = choice.delta as Record<string, unknown> | null;
+  if (typeof delta !== "object" || delta === null) return null;
+  if (Object.keys(delta).some((key) => !DELTA_KEYS.has(key)) || typeof delta.content !== "string") return null;
+  const { choices: _choices, ...rest } = chunk;
+  return { envelope: JSON.stringify(rest), chunk, content: delta.content, raw: event };
+}
+
+function render(run: TextDelta[]): string {
+  if (run.length === 1) return `${run[0]!.raw}\n\n`;
+  const first = run[0]!;
+  const choice = (first.chunk.choices as Record<string, unknown>[])[0]!;
+  const delta = choice.delta as Record<string, unknown>;
+  const merged = { ...first.chunk, choices: [{ ...choice, delta: { ...delta, content: run.map((d) => d.content).join("") } }] };
+  return `data: ${JSON.stringify(merged)}\n\n`;
+}
+
+/** The complete events, in order, with each run of mergeable text deltas made one event. */
+function coalesceEvents(events: string[]): string {
+  let out = "";
+  let run: TextDelta[] = [];
+  const flushRun = () => {
+    if (run.length > 0) out += render(run);
+    run = [];
+  };
+  for (const event of events) {
+    const delta = event.startsWith("data: ") && !event.includes("\n") ? asTextDelta(event) : null;
+    if (delta && run.length > 0 && run[0]!.envelope !== delta.envelope) flushRun();
+    if (delta) {
+      run.push(delta);
+      continue;
+    }
+    flushRun();
+    out += `${event}\n\n`;
+  }
+  flushRun();
+  return out;
+}
+
+/**
+ * An SSE body transform that merges consecutive text-delta events found in the same read.
+ * Events are passed on as soon as they are complete; a body with `\r` line ends is passed
+ * through untouched (OpenRouter sends `\n`).
+ */
+export function coalesceTextDeltas(): TransformStream<Uint8Array, Uint8Array> {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  let passThrough = false;
+  return new TransformStream({
+    transform(bytes, controller) {
+      if (passThrough) {
+        controller.enqueue(bytes);
+        return;
+      }
+      buffer += decoder.decode(bytes, { stream: true });
+      if (buffer.includes("\r")) {
+        passThrough = true;
+        controller.enqueue(encoder.encode(buffer));
+        buffer = "";
+        return;
+      }
+      const end = buffer.lastIndexOf("\n\n");
+      if (end === -1) return;
+      const complete = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const events = complete.split("\n\n").filter((event) => event.length > 0);
+      // The common case when the server keeps up: one event per read, nothing to merge.
+      const text = events.length === 1 ? `${events[0]}\n\n` : coalesceEvents(events);
+      controller.enqueue(encoder.encode(text));
+    },
+    flush(controller) {
+      buffer += decoder.decode();
+      if (buffer.length > 0) controller.enqueue(encoder.encode(buffer));
+    },
+  });
+}
+
+/** The same response with its SSE body coalesced; other responses are returned as they are. */
+export function withCoalescedTextDeltas(response: Response): Response {
+  const type = response.headers.get("content-type") ?? "";
+  if (!response.ok || !response.body || !type.includes("text/event-stream")) return response;
+  return new Response(response.body.pipeThrough(coalesceTextDeltas()), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}

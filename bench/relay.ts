@@ -3,7 +3,7 @@
 //    chunks, the server's CPU per 1,000 relayed tokens and its peak memory.
 import { registerAndSignIn, type Session } from "./lib/auth";
 import { deadline, isMain, log, onCleanup, scratchDir, sleep } from "./lib/context";
-import { isAppTextDelta, isUpstreamTextDelta, postSse } from "./lib/http";
+import { appDeltaText, postSse, upstreamDeltaText } from "./lib/http";
 import { sampleTree, treeUsage } from "./lib/proc";
 import { atLeast, atMost, info, newSection, type Section } from "./lib/report";
 import { runAlone, type BenchEnv } from "./lib/runner";
@@ -14,7 +14,12 @@ import { appChatBody, upstreamBody } from "./ttft";
 const TOKENS = 100;
 const RATE = 50;
 
-type StreamStats = { ok: boolean; tokens: number; ttft: number; ratePerSecond: number; gaps: number[]; error?: string };
+/**
+ * One stream: `deltas` text events carrying `chars` characters; `charsPerSecond` from the first
+ * delta to the last. Upstream, a delta is one token; the app may merge several into one delta,
+ * so its tokens are counted as its text's share of the upstream's characters per token.
+ */
+type StreamStats = { ok: boolean; deltas: number; chars: number; ttft: number; charsPerSecond: number; gaps: number[]; error?: string };
 type Batch = {
   side: "app" | "upstream";
   concurrency: number;
@@ -25,12 +30,16 @@ type Batch = {
   startRssBytes: number;
 };
 
-function analyse(lines: { at: number; data: string }[], isDelta: (d: string) => boolean): Omit<StreamStats, "ok"> {
-  const times = lines.filter((l) => isDelta(l.data)).map((l) => l.at);
+function analyse(lines: { at: number; data: string }[], deltaText: (d: string) => string | null): Omit<StreamStats, "ok"> {
+  const deltas = lines.flatMap((l) => {
+    const text = deltaText(l.data);
+    return text === null ? [] : [{ at: l.at, chars: text.length }];
+  });
   const gaps: number[] = [];
-  for (let i = 1; i < times.length; i++) gaps.push(times[i]! - times[i - 1]!);
-  const span = times.length > 1 ? times[times.length - 1]! - times[0]! : Number.NaN;
-  return { tokens: times.length, ttft: times[0] ?? Number.NaN, ratePerSecond: ((times.length - 1) / span) * 1000, gaps };
+  for (let i = 1; i < deltas.length; i++) gaps.push(deltas[i]!.at - deltas[i - 1]!.at);
+  const chars = deltas.reduce((n, d) => n + d.chars, 0);
+  const span = deltas.length > 1 ? deltas[deltas.length - 1]!.at - deltas[0]!.at : Number.NaN;
+  return { deltas: deltas.length, chars, ttft: deltas[0]?.at ?? Number.NaN, charsPerSecond: ((chars - (deltas[0]?.chars ?? 0)) / span) * 1000, gaps };
 }
 
 async function batch(
@@ -39,7 +48,7 @@ async function batch(
   target: { url: string; pid: number; headers: (i: number) => Record<string, string>; body: (text: string) => string },
   round: number,
 ): Promise<Batch> {
-  const isDelta = side === "app" ? isAppTextDelta : isUpstreamTextDelta;
+  const deltaText = side === "app" ? appDeltaText : upstreamDeltaText;
   const sampler = sampleTree(target.pid, 50);
   const started = performance.now();
   const streams = await Promise.all(
@@ -47,10 +56,10 @@ async function batch(
       const text = `Relay ${side} r${round} #${i}: tell me a story. [[sb:text tokens=${TOKENS} rate=${RATE}]]`;
       try {
         const result = await postSse(target.url, target.body(text), { headers: target.headers(i), timeoutMs: 180_000 });
-        if (result.status !== 200) return { ok: false, tokens: 0, ttft: NaN, ratePerSecond: NaN, gaps: [], error: `${result.status} ${result.errorBody?.slice(0, 200)}` };
-        return { ok: true, ...analyse(result.lines, isDelta) };
+        if (result.status !== 200) return { ok: false, deltas: 0, chars: 0, ttft: NaN, charsPerSecond: NaN, gaps: [], error: `${result.status} ${result.errorBody?.slice(0, 200)}` };
+        return { ok: true, ...analyse(result.lines, deltaText) };
       } catch (error) {
-        return { ok: false, tokens: 0, ttft: NaN, ratePerSecond: NaN, gaps: [], error: (error as Error).message };
+        return { ok: false, deltas: 0, chars: 0, ttft: NaN, charsPerSecond: NaN, gaps: [], error: (error as Error).message };
       }
     }),
   );
@@ -127,9 +136,11 @@ export async function relay(env: BenchEnv): Promise<Section> {
     }
     const streams = (side: "app" | "upstream") => all[side].flatMap((b) => b.streams);
     const ok = (side: "app" | "upstream") => streams(side).filter((s) => s.ok);
-    const rates = (side: "app" | "upstream") => ok(side).map((s) => s.ratePerSecond);
+    const chars = (side: "app" | "upstream") => ok(side).reduce((n, s) => n + s.chars, 0);
+    const charsPerToken = chars("upstream") / ok("upstream").reduce((n, s) => n + s.deltas, 0);
+    const rates = (side: "app" | "upstream") => ok(side).map((s) => s.charsPerSecond / charsPerToken);
     const gaps = (side: "app" | "upstream") => ok(side).flatMap((s) => s.gaps);
-    const tokens = (side: "app" | "upstream") => ok(side).reduce((n, s) => n + s.tokens, 0);
+    const tokens = (side: "app" | "upstream") => chars(side) / charsPerToken;
     const cpu = (side: "app" | "upstream") => all[side].reduce((n, b) => n + b.cpuSeconds, 0);
     const rate = { app: summarize(rates("app")), upstream: summarize(rates("upstream")) };
     const gap = { app: summarize(gaps("app")), upstream: summarize(gaps("upstream")) };
@@ -146,7 +157,7 @@ export async function relay(env: BenchEnv): Promise<Section> {
       gaps: gap,
       addedGapP99: gap.app.p99 - gap.upstream.p99,
       ttft: { app: summarize(ok("app").map((s) => s.ttft)), upstream: summarize(ok("upstream").map((s) => s.ttft)) },
-      tokens: { app: tokens("app"), upstream: tokens("upstream") },
+      tokens: { app: Math.round(tokens("app")), upstream: Math.round(tokens("upstream")) },
       cpuSecondsPer1000Tokens: { app: (cpu("app") / tokens("app")) * 1000, upstream: (cpu("upstream") / tokens("upstream")) * 1000 },
       peakRssMiB: Math.max(...all.app.map((b) => b.peakRssBytes)) / 2 ** 20,
       startRssMiB: idleRss / 2 ** 20,
@@ -190,7 +201,7 @@ export async function relay(env: BenchEnv): Promise<Section> {
   );
   section.notes.push(
     `${TOKENS} tokens at ${RATE} tokens/s per answer (\`[[sb:text tokens=${TOKENS} rate=${RATE}]]\`), ${results.map((r) => `${r.rounds} round(s) at ${r.concurrency}`).join(", ")}, ${userCount} users, a new conversation per answer, PGlite.`,
-    "Tokens per second per stream = (deltas − 1) / (last delta − first delta). CPU is utime+stime of the server's process tree (tsx wrapper, start script, Next) over the batch, request handling and saving included.",
+    "Tokens per second per stream = characters after the first delta / (last delta − first delta), in upstream tokens (the upstream sends one token per delta; the app merges the deltas that reach it together, so its deltas are counted by their text). CPU is utime+stime of the server's process tree (tsx wrapper, start script, Next) over the batch, request handling and saving included.",
   );
   section.data = { levels: results };
   return section;

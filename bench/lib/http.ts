@@ -136,6 +136,30 @@ export function isAppTextDelta(data: string): boolean {
   return data.includes('"type":"text-delta"');
 }
 
+/**
+ * The text a delta carries, or null for any other event. The app may deliver several upstream
+ * tokens in one delta (it merges the deltas that reach it together), so rates compare text.
+ */
+export function appDeltaText(data: string): string | null {
+  if (!isAppTextDelta(data)) return null;
+  try {
+    const part = JSON.parse(data) as { delta?: unknown };
+    return typeof part.delta === "string" ? part.delta : null;
+  } catch {
+    return null;
+  }
+}
+
+export function upstreamDeltaText(data: string): string | null {
+  if (!data.includes('"content"')) return null;
+  try {
+    const chunk = JSON.parse(data) as { choices?: { delta?: { content?: string | null } }[] };
+    return chunk.choices?.[0]?.delta?.content || null;
+  } catch {
+    return null;
+  }
+}
+
 export function isUpstreamTextDelta(data: string): boolean {
   if (!data.includes('"content"')) return false;
   try {

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startApp } from "@/tests/helpers/app";
+import { createE2eDatabase } from "./fixtures/database";
 import { newUser, register, signIn, signOut } from "./fixtures/users";
 
 test("register lands in the shell; sign out; sign in again", async ({ page }) => {
@@ -52,13 +53,14 @@ test("signing out revokes the session on the server, not only in the browser", a
 
 test("the session and the data survive a server restart", async ({ browser }) => {
   test.setTimeout(180_000);
-  const app = await startApp({ env: { SWITCHBOARD_DEMO: "" } });
+  const database = await createE2eDatabase();
+  const app = await startApp({ env: { SWITCHBOARD_DEMO: "", DATABASE_URL: database.url } });
   try {
     const context = await browser.newContext({ baseURL: app.url });
     const page = await context.newPage();
     const user = await register(page, newUser("restart"));
     await app.stop();
-    const again = await startApp({ dataDir: app.dataDir, port: app.port });
+    const again = await startApp({ dataDir: app.dataDir, port: app.port, env: { SWITCHBOARD_DEMO: "", DATABASE_URL: database.url } });
     try {
       await page.goto("/");
       await expect(page.getByTestId("user-name")).toHaveText(user.name);
@@ -68,5 +70,6 @@ test("the session and the data survive a server restart", async ({ browser }) =>
     await context.close();
   } finally {
     await app.stop();
+    await database.drop().catch(() => undefined);
   }
 });

@@ -1,10 +1,12 @@
 import { expect, test } from "@playwright/test";
 import { startApp } from "@/tests/helpers/app";
+import { createE2eDatabase } from "./fixtures/database";
 import { newUser } from "./fixtures/users";
 
 test("with no key, the app runs its local OpenRouter, says so on every page, and chats", async ({ browser }) => {
   test.setTimeout(180_000);
-  const app = await startApp({ env: { OPENROUTER_API_KEY: "", OPENROUTER_BASE_URL: "" } });
+  const database = await createE2eDatabase();
+  const app = await startApp({ env: { OPENROUTER_API_KEY: "", OPENROUTER_BASE_URL: "", DATABASE_URL: database.url } });
   try {
     const context = await browser.newContext({ baseURL: app.url });
     const page = await context.newPage();
@@ -26,5 +28,6 @@ test("with no key, the app runs its local OpenRouter, says so on every page, and
     await context.close();
   } finally {
     await app.stop();
+    await database.drop().catch(() => undefined);
   }
 });

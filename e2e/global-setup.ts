@@ -1,16 +1,21 @@
-// One Switchboard for the suite, on a fresh data folder, talking to a local OpenRouter over
-// HTTP with a known test key (so the key-secrecy checks have something to look for).
+// One Switchboard for the suite, on a fresh data folder (and a fresh PostgreSQL database in the
+// PostgreSQL run), talking to a local OpenRouter over HTTP with a known test key (so the
+// key-secrecy checks have something to look for).
 import { startLocalOpenRouterProcess } from "@/lib/openrouter/local/spawn";
 import { startApp } from "@/tests/helpers/app";
+import { createE2eDatabase, e2eDatabase } from "./fixtures/database";
 import { E2E_OPENROUTER_KEY } from "./fixtures/constants";
 
 export default async function globalSetup() {
+  console.log(`[e2e] servers of this run use ${e2eDatabase() === "postgres" ? "PostgreSQL" : "PGlite"}`);
   const upstream = await startLocalOpenRouterProcess({ key: E2E_OPENROUTER_KEY });
+  const database = await createE2eDatabase();
   const app = await startApp({
     env: {
       OPENROUTER_API_KEY: E2E_OPENROUTER_KEY,
       OPENROUTER_BASE_URL: upstream.baseURL,
       SWITCHBOARD_CHAT_RATE_PER_MINUTE: "1000",
+      DATABASE_URL: database.url,
     },
   });
   process.env.SB_E2E_URL = app.url;
@@ -18,6 +23,7 @@ export default async function globalSetup() {
   process.env.SB_E2E_DATA_DIR = app.dataDir;
   return async () => {
     await app.stop();
+    await database.drop().catch(() => undefined);
     await upstream.stop();
   };
 }

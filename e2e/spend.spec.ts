@@ -8,6 +8,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { startApp, type RunningApp } from "@/tests/helpers/app";
 import { chatBody, newId } from "./fixtures/api";
+import { createE2eDatabase, type E2eDatabaseHandle } from "./fixtures/database";
 import { E2E_OPENROUTER_KEY } from "./fixtures/constants";
 import { composerInput, openNewChat } from "./fixtures/chat";
 import { newUser, type TestUser } from "./fixtures/users";
@@ -15,6 +16,7 @@ import { newUser, type TestUser } from "./fixtures/users";
 test.describe.configure({ mode: "serial" });
 
 let app: RunningApp;
+let database: E2eDatabaseHandle;
 let adminContext: BrowserContext;
 let userContext: BrowserContext;
 let admin: Page;
@@ -58,8 +60,8 @@ async function settledSummary(page: Page): Promise<{ monthNano: bigint }> {
 
 /** SQL against the app's database, after it has stopped (PGlite allows one process at a time). */
 async function queryDatabase<T>(sql: string, params: unknown[]): Promise<T[]> {
-  if (process.env.DATABASE_URL) {
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  if (database.url) {
+    const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
       return (await client.query(sql, params)).rows as T[];
@@ -79,8 +81,10 @@ test.beforeAll(async ({ browser }) => {
   test.setTimeout(240_000); // a server of its own: start-up and the first compiles of each page
   const upstream = process.env.SB_E2E_UPSTREAM_URL;
   if (!upstream) throw new Error("SB_E2E_UPSTREAM_URL is not set (e2e/global-setup.ts starts the local OpenRouter)");
+  database = await createE2eDatabase();
   app = await startApp({
     env: {
+      DATABASE_URL: database.url,
       OPENROUTER_API_KEY: E2E_OPENROUTER_KEY,
       OPENROUTER_BASE_URL: `${upstream}/api/v1`,
       SWITCHBOARD_CHAT_RATE_PER_MINUTE: "1000",
@@ -100,6 +104,7 @@ test.afterAll(async () => {
   await adminContext?.close();
   await userContext?.close();
   await app?.stop();
+  await database?.drop().catch(() => undefined);
 });
 
 test("scripted conversations: the spend page, the API and the CSV agree", async () => {

@@ -1,10 +1,11 @@
 // `npm test`: the whole suite, in order, stopping at the first failing stage:
 // typecheck → lint → unit and integration (Vitest; PGlite, and PostgreSQL when
 // TEST_DATABASE_URL is set) → production build → two instances on PostgreSQL and Redis
-// (tests/instances) → end-to-end (Playwright in Chromium).
+// (tests/instances) → end-to-end (Playwright in Chromium: on PGlite, and at the same time a
+// second full run on PostgreSQL when TEST_DATABASE_URL is set).
 // Ends with one line `tests: N passed, N failed, N skipped` summed over both runners.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -29,19 +30,60 @@ const stages = [
     bin("vitest"),
     ["run", "--config", "tests/instances/vitest.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(results, "vitest-instances.json")}`],
   ],
-  ["e2e", bin("playwright"), ["test", "--project=chromium", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(results, "playwright.json") }],
+  ["e2e", runBrowserSuites],
 ];
+
+// The browser suite once per database, both runs at once: each has its own local OpenRouter,
+// servers, data folders (and PostgreSQL databases), so they share nothing but the build. The
+// PGlite run prints as it goes; the PostgreSQL run's output follows it.
+const databases = process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+const playwrightReport = (database) => path.join(results, `playwright-${database}.json`);
+
+async function runBrowserSuites() {
+  if (databases.length === 1) console.log("TEST_DATABASE_URL is not set: the browser suite runs on PGlite only");
+  const runs = databases.map((database, index) => {
+    rmSync(playwrightReport(database), { force: true });
+    const args = ["test", "--project=chromium", "--reporter=list,json", `--output=${path.join(results, `e2e-${database}`)}`];
+    const child = spawn(bin("playwright"), args, {
+      cwd: root,
+      stdio: ["ignore", index === 0 ? "inherit" : "pipe", index === 0 ? "inherit" : "pipe"],
+      env: { ...process.env, SB_E2E_DATABASE: database, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport(database) },
+    });
+    const logFile = path.join(results, `e2e-${database}.log`);
+    if (index > 0) {
+      const log = createWriteStream(logFile);
+      child.stdout.pipe(log);
+      child.stderr.pipe(log);
+    }
+    return new Promise((resolve) => child.on("close", (status) => resolve({ database, status, logFile: index > 0 ? logFile : null })));
+  });
+  const finished = await Promise.all(runs);
+  for (const run of finished) {
+    if (run.logFile) {
+      console.log(`\n--- browser suite on ${run.database} ---`);
+      process.stdout.write(readFileSync(run.logFile, "utf8"));
+    }
+    console.log(`browser suite on ${run.database}: ${run.status === 0 ? "ok" : "FAILED"}`);
+  }
+  return finished.every((run) => run.status === 0) ? 0 : 1;
+}
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let failedStage = null;
 for (const [name, command, args, env] of stages) {
   if (only && !only.includes(name)) continue;
   const started = Date.now();
-  console.log(`\n=== ${name}: ${path.basename(command)} ${args.join(" ")}`);
-  const run = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
-  console.log(`=== ${name}: ${run.status === 0 ? "ok" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  let status;
+  if (typeof command === "function") {
+    console.log(`\n=== ${name}: ${databases.map((d) => `playwright on ${d}`).join(" + ")}`);
+    status = await command();
+  } else {
+    console.log(`\n=== ${name}: ${path.basename(command)} ${args.join(" ")}`);
+    status = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } }).status;
+  }
+  console.log(`=== ${name}: ${status === 0 ? "ok" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   collect(name);
-  if (run.status !== 0) {
+  if (status !== 0) {
     failedStage = name;
     break;
   }
@@ -56,8 +98,9 @@ function collect(name) {
       totals.failed += report.numFailedTests ?? 0;
       totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
     }
-    if (name === "e2e" && existsSync(path.join(results, "playwright.json"))) {
-      const { stats } = JSON.parse(readFileSync(path.join(results, "playwright.json"), "utf8"));
+    for (const database of name === "e2e" ? databases : []) {
+      if (!existsSync(playwrightReport(database))) continue;
+      const { stats } = JSON.parse(readFileSync(playwrightReport(database), "utf8"));
       totals.passed += (stats.expected ?? 0) + (stats.flaky ?? 0);
       totals.failed += stats.unexpected ?? 0;
       totals.skipped += stats.skipped ?? 0;

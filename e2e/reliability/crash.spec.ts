@@ -1,10 +1,11 @@
 // kill -9 in the middle of an answer, then start again on the same data: the database opens, the
 // conversation is consistent (the user's message is there; the answer is absent or marked partial,
 // never left "streaming" or passed off as complete), the conversation takes new messages, and the
-// interrupted generation's cost is settled afterwards from the upstream's records. On PGlite, and
-// on PostgreSQL when TEST_DATABASE_URL is set — both at once, to keep the suite short.
+// interrupted generation's cost is settled afterwards from the upstream's records. On the run's
+// database: `npm test` runs the suite once on PGlite and once on PostgreSQL.
+import { e2eDatabase } from "../fixtures/database";
 import { responseRecorder } from "../fixtures/response-recorder";
-import { Client, generationsMentioning, newId, poll, sseChunks, startIsolatedApp, streamedText, uniqueMarker, upstreamGenerations, type IsolatedApp } from "../security/support";
+import { Client, generationsMentioning, newId, poll, sseChunks, streamedText, uniqueMarker, upstreamGenerations, type IsolatedApp } from "../security/support";
 import { expect, expectSettledToTrueCost, savedConversation, test } from "./support";
 
 
@@ -86,28 +87,7 @@ async function crashMidAnswer(label: string, app: IsolatedApp, client: Client): 
 }
 
 test("kill -9 mid-answer: the database reopens consistent, and the interrupted generation's cost is settled", async ({ reliabilityApp }) => {
-  test.setTimeout(360_000);
-  const runs: Promise<void>[] = [];
-  const pgliteClient = await reliabilityApp.user("crash");
-  runs.push(crashMidAnswer("PGlite", reliabilityApp, pgliteClient));
-  let postgres: IsolatedApp | undefined;
-  let postgresClient: Client | undefined;
-  if (process.env.TEST_DATABASE_URL) {
-    postgres = await startIsolatedApp({ postgres: true });
-    postgresClient = await Client.create(postgres.url, "crash-pg");
-    await postgresClient.registerAndSignIn();
-    runs.push(crashMidAnswer("PostgreSQL", postgres, postgresClient));
-  } else {
-    const reason = "PostgreSQL half skipped: TEST_DATABASE_URL is not set (the PGlite half runs)";
-    console.log(`[crash] ${reason}`);
-    test.info().annotations.push({ type: "skipped", description: reason });
-  }
-  try {
-    const results = await Promise.allSettled(runs);
-    const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failures.length > 0) throw failures[0].reason;
-  } finally {
-    await postgresClient?.dispose();
-    await postgres?.stop();
-  }
+  test.setTimeout(240_000);
+  const client = await reliabilityApp.user("crash");
+  await crashMidAnswer(e2eDatabase() === "postgres" ? "PostgreSQL" : "PGlite", reliabilityApp, client);
 });

@@ -1,4 +1,4 @@
-// A Switchboard of the reliability specs' own (shared within a worker): on PGlite, talking to the
+// A Switchboard of the reliability specs' own (shared within a worker): on the run's database, talking to the
 // suite's local OpenRouter, with a 2 s upstream stall timeout so a stall is seen quickly. Plus the
 // checks they share: the conversation as saved, and its spend against the upstream's own records.
 import { test as recorded, expect } from "../fixtures/response-recorder";

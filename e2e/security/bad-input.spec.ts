@@ -2,7 +2,7 @@
 // the limits, overlong strings, NUL and lone surrogates, hostile ids, unknown models, absurd numbers
 // and dates. Every case answers a 4xx JSON error with a stable code — never a 500 — and the database
 // is byte-for-byte unchanged: compared table by table with `pg` when the security app runs on
-// PostgreSQL (TEST_DATABASE_URL), else through the API (everything the users and the admin can read).
+// PostgreSQL (the PostgreSQL run), else through the API (everything the users and the admin can read).
 import pg from "pg";
 import { statusForCode, type ErrorCode } from "@/lib/errors";
 import { casesFor, encodeSegment, rawRequest, UNKNOWN_ID, BAD_IDS, type Case, type CorpusEntry, type CorpusWorld } from "./bad-input";

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { request, type APIRequestContext } from "@playwright/test";
 import { startApp, type RunningApp } from "@/tests/helpers/app";
-import { createTestPostgresDatabase } from "@/tests/helpers/postgres";
+import { createE2eDatabase } from "../fixtures/database";
 import { E2E_OPENROUTER_KEY } from "../fixtures/constants";
 import { responseRecorder } from "../fixtures/response-recorder";
 import { newUser, type TestUser } from "../fixtures/users";
@@ -256,22 +256,17 @@ export function upstreamURL(): string {
 }
 
 /**
- * A Switchboard of the test's own on a fresh data folder (and, with `postgres`, a fresh database on
- * TEST_DATABASE_URL), talking to the suite's local OpenRouter with the known test key. Its first
- * registered account is the administrator.
+ * A Switchboard of the test's own on a fresh data folder (and, in the PostgreSQL run, a fresh
+ * database on TEST_DATABASE_URL), talking to the suite's local OpenRouter with the known test key.
+ * Its first registered account is the administrator.
  */
-export async function startIsolatedApp(options: { env?: Record<string, string>; postgres?: boolean } = {}): Promise<IsolatedApp> {
-  let database: { url: string; drop(): Promise<void> } | undefined;
-  if (options.postgres) {
-    const base = process.env.TEST_DATABASE_URL;
-    if (!base) throw new Error("postgres: TEST_DATABASE_URL is not set");
-    database = await createTestPostgresDatabase(base);
-  }
+export async function startIsolatedApp(options: { env?: Record<string, string> } = {}): Promise<IsolatedApp> {
+  const database = await createE2eDatabase();
   const env = {
     OPENROUTER_API_KEY: E2E_OPENROUTER_KEY,
     OPENROUTER_BASE_URL: `${upstreamURL()}/api/v1`,
     SWITCHBOARD_CHAT_RATE_PER_MINUTE: "1000",
-    DATABASE_URL: database?.url ?? "",
+    DATABASE_URL: database.url,
     SWITCHBOARD_DEMO: "",
     // The matrix expects the metrics endpoint off (its token guard: tests/security/http.test.ts).
     METRICS_TOKEN: "",
@@ -283,14 +278,14 @@ export async function startIsolatedApp(options: { env?: Record<string, string>; 
     app,
     url: app.url,
     dataDir: app.dataDir,
-    databaseUrl: database?.url,
+    databaseUrl: database.url || undefined,
     async restart() {
       app = await startApp({ env, dataDir: isolated.dataDir, port: isolated.app.port });
       isolated.app = app;
     },
     async stop() {
       await app.stop();
-      await database?.drop().catch(() => undefined);
+      await database.drop().catch(() => undefined);
       rmSync(isolated.dataDir, { recursive: true, force: true });
     },
   };

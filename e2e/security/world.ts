@@ -1,5 +1,5 @@
 // A Switchboard of the security specs' own, shared by them within a worker: a fresh instance
-// (on a fresh PostgreSQL database when TEST_DATABASE_URL is set, else PGlite) whose first account,
+// (on a fresh PostgreSQL database in the PostgreSQL run, else PGlite) whose first account,
 // made here, is the administrator — the suite's shared instance already has its admin.
 import { test as recorded, expect } from "../fixtures/response-recorder";
 import { pngWith, type Role, type World } from "./route-matrix";
@@ -16,7 +16,7 @@ export type SecurityApp = IsolatedApp & {
 export const test = recorded.extend<object, { securityApp: SecurityApp }>({
   securityApp: [
     async ({ playwright: _playwright }, provide) => {
-      const app = await startIsolatedApp({ postgres: Boolean(process.env.TEST_DATABASE_URL) });
+      const app = await startIsolatedApp();
       const clients: Client[] = [];
       const client = async (label: string) => {
         const c = await Client.create(app.url, label);

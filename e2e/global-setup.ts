@@ -4,7 +4,7 @@
 import { startLocalOpenRouterProcess } from "@/lib/openrouter/local/spawn";
 import { startApp } from "@/tests/helpers/app";
 import { createE2eDatabase, e2eDatabase } from "./fixtures/database";
-import { E2E_OPENROUTER_KEY } from "./fixtures/constants";
+import { E2E_ATTACHMENT_MAX_BYTES, E2E_OPENROUTER_KEY } from "./fixtures/constants";
 
 export default async function globalSetup() {
   console.log(`[e2e] servers of this run use ${e2eDatabase() === "postgres" ? "PostgreSQL" : "PGlite"}`);
@@ -15,6 +15,8 @@ export default async function globalSetup() {
       OPENROUTER_API_KEY: E2E_OPENROUTER_KEY,
       OPENROUTER_BASE_URL: upstream.baseURL,
       SWITCHBOARD_CHAT_RATE_PER_MINUTE: "1000",
+      // Small, so the oversize-attachment journey uploads 2 MiB rather than the default's 10.
+      SWITCHBOARD_ATTACHMENT_MAX_BYTES: String(E2E_ATTACHMENT_MAX_BYTES),
       DATABASE_URL: database.url,
     },
   });

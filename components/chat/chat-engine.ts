@@ -5,10 +5,16 @@
 // JavaScript): a page that is only read never fetches it.
 import { Chat } from "@ai-sdk/react";
 import { DefaultChatTransport, type ChatInit } from "ai";
+import { attachmentIdOf } from "@/lib/attachments/types";
 import type { ChatRequest, ChatUIMessage } from "@/lib/chat/types";
 
 /** What each request carries besides the message: the model and settings of the moment. */
-export type RequestBody = { model: string; settings: NonNullable<ChatRequest["settings"]> };
+export type RequestBody = {
+  model: string;
+  settings: NonNullable<ChatRequest["settings"]>;
+  /** Search the web for this message (the composer's per-message toggle). */
+  webSearch?: boolean;
+};
 
 function isRequestBody(value: unknown): value is RequestBody {
   return !!value && typeof value === "object" && typeof (value as RequestBody).model === "string";
@@ -21,13 +27,25 @@ function wireMessage(message: ChatUIMessage | undefined): ChatRequest["message"]
   return parts.length > 0 ? { id: message.id, role: "user", parts } : undefined;
 }
 
+/** The uploaded attachments a new message carries: the ids in its file parts' urls. */
+function wireAttachments(message: ChatUIMessage | undefined): string[] {
+  if (!message || message.role !== "user") return [];
+  return message.parts.flatMap((part) => {
+    const id = part.type === "file" ? attachmentIdOf(part.url) : null;
+    return id ? [id] : [];
+  });
+}
+
 function createTransport() {
   return new DefaultChatTransport<ChatUIMessage>({
     api: "/api/chat",
     // Only the new message, never the history: the server loads that itself.
     prepareSendMessagesRequest: ({ id, messages, trigger, messageId, body: extra }) => {
       if (!isRequestBody(extra)) throw new Error("A chat request needs a model.");
-      const message = trigger === "submit-message" ? wireMessage(messages[messages.length - 1]) : undefined;
+      const last = messages[messages.length - 1];
+      const message = trigger === "submit-message" ? wireMessage(last) : undefined;
+      // A sent or edited message brings its attachments (regenerating brings none).
+      const attachments = message ? wireAttachments(last) : [];
       const body: ChatRequest = {
         id,
         ...(message ? { message } : {}),
@@ -35,6 +53,8 @@ function createTransport() {
         ...(messageId ? { messageId } : {}),
         model: extra.model,
         settings: extra.settings,
+        ...(attachments.length > 0 ? { attachments } : {}),
+        ...(extra.webSearch ? { webSearch: true } : {}),
       };
       return { body };
     },

@@ -4,9 +4,15 @@ import { useEffect, useState } from "react";
 import { CircleAlert, RotateCcw } from "lucide-react";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { describeError } from "@/lib/errors";
+import { describeError, parseErrorBody } from "@/lib/errors";
 
-export type ChatErrorInfo = { code: string; message: string; retryAfter?: number };
+export type ChatErrorInfo = {
+  code: string;
+  message: string;
+  retryAfter?: number;
+  /** Models the server suggests instead (an attachment the chosen model cannot read). */
+  models?: string[];
+};
 
 const titles: Record<string, string> = {
   unauthorized: "You are signed out",
@@ -19,8 +25,39 @@ const titles: Record<string, string> = {
   unavailable: "Service unavailable",
   timeout: "The model timed out",
   bad_request: "Request not accepted",
+  unsupported_media: "File type not supported",
   internal: "Something went wrong",
 };
+
+/** Titles for codes that need more than their type's. */
+const titlesByCode: Record<string, string> = {
+  "bad_request:attachment_unsupported": "This model cannot read the attachment",
+  "payload_too_large:attachment": "File too large",
+  "payload_too_large:attachments": "Too many attachments",
+  "not_found:attachment": "Attachment not found",
+  "unavailable:routing_preference": "Your routing settings rule out every provider",
+};
+
+/** What an upload failure means when the server's body says nothing readable, by code and then by status. */
+const uploadMessages: Record<string, string> = {
+  "payload_too_large:attachment": "The file is larger than the size limit for attachments.",
+  "payload_too_large:attachments": "Too many attachments at once.",
+  "unsupported_media:attachment": "Only PNG, JPEG, WebP and GIF images and PDFs can be attached.",
+  "bad_request:attachment": "The file could not be read.",
+  "unauthorized:auth": "You are signed out. Sign in again to attach files.",
+};
+const uploadMessagesByStatus: Record<number, string> = {
+  401: "You are signed out. Sign in again to attach files.",
+  413: uploadMessages["payload_too_large:attachment"]!,
+  415: uploadMessages["unsupported_media:attachment"]!,
+};
+
+/** A sentence for a failed POST /api/attachments: the server's message, else one for its code or status. */
+export function describeUploadError(status: number, body: string): string {
+  const parsed = parseErrorBody(body);
+  if (parsed) return parsed.message || uploadMessages[parsed.code] || describeError(body).message;
+  return uploadMessagesByStatus[status] ?? `The file could not be uploaded (HTTP ${status}).`;
+}
 
 /**
  * What a failed request means, from `useChat`'s error: our JSON error body (pre-stream),
@@ -29,7 +66,11 @@ const titles: Record<string, string> = {
 export function describeChatError(error: Error | undefined | null): ChatErrorInfo {
   const text = error?.message ?? "";
   const described = describeError(text);
-  if (described.code !== "internal:unknown") return described;
+  if (described.code !== "internal:unknown") {
+    const models = parseErrorBody(text)?.details?.models;
+    const suggested = Array.isArray(models) ? models.filter((m): m is string => typeof m === "string").slice(0, 5) : [];
+    return suggested.length > 0 ? { ...described, models: suggested } : described;
+  }
   if (error instanceof TypeError || /failed to fetch|network|load failed/i.test(text)) {
     return { code: "unavailable:network", message: "Could not reach Switchboard. Check your connection and try again." };
   }
@@ -62,16 +103,20 @@ type ChatErrorProps = {
   retryDisabled?: boolean;
   /** The error of the request just made (not one saved with an earlier answer). */
   live?: boolean;
+  /** Send the question again to this one of the suggested models (`error.models`). */
+  onUseModel?: (modelId: string) => void;
+  /** How to name a suggested model. */
+  modelLabel?: (modelId: string) => string;
 };
 
 /** The in-conversation error card: what failed, its code, when to retry, and a Retry button. */
-export function ChatError({ error, onRetry, retryDisabled, live }: ChatErrorProps) {
+export function ChatError({ error, onRetry, retryDisabled, live, onUseModel, modelLabel }: ChatErrorProps) {
   const type = error.code.split(":")[0];
   const remaining = useCountdown(error.retryAfter);
   return (
     <Alert variant="destructive" data-testid="chat-error" data-code={error.code} data-live={live ? "true" : "false"} className="my-2">
       <CircleAlert aria-hidden />
-      <AlertTitle>{titles[type] ?? "The answer failed"}</AlertTitle>
+      <AlertTitle>{titlesByCode[error.code] ?? titles[type] ?? "The answer failed"}</AlertTitle>
       <AlertDescription>
         <p data-testid="chat-error-message" className="text-foreground">
           {error.message}
@@ -86,6 +131,25 @@ export function ChatError({ error, onRetry, retryDisabled, live }: ChatErrorProp
             </span>
           )}
         </p>
+        {onUseModel && error.models && error.models.length > 0 && (
+          <div data-testid="chat-error-models" className="mt-1 flex flex-wrap items-center gap-1.5">
+            <span className="text-xs text-muted-foreground">Send it to</span>
+            {error.models.map((modelId) => (
+              <Button
+                key={modelId}
+                type="button"
+                size="sm"
+                variant="outline"
+                data-testid="chat-error-use-model"
+                data-model-id={modelId}
+                disabled={retryDisabled}
+                onClick={() => onUseModel(modelId)}
+              >
+                {modelLabel ? modelLabel(modelId) : modelId}
+              </Button>
+            ))}
+          </div>
+        )}
         {onRetry && (
           <Button
             type="button"

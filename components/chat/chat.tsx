@@ -12,12 +12,12 @@ import type { ChatRequest, ChatUIMessage, ConversationSettings, ConversationView
 import { ChatBusyContext } from "./chat-context";
 import { ChatError, describeChatError } from "./chat-error";
 import { ChatHeader } from "./chat-header";
-import { Composer } from "./composer";
+import { Composer, type ComposedExtras } from "./composer";
 import { announceConversationsChanged, CONVERSATIONS_CHANGED_EVENT, type ConversationsChangedDetail } from "./events";
 import { sumNano } from "./format";
 import { MessageList, type MessageActions } from "./message-list";
 import { preloadMarkdown } from "./message-markdown";
-import { messageText } from "./message-parts";
+import { messageFiles, messageText } from "./message-parts";
 import type { RequestBody } from "./chat-engine";
 import type { PrerenderedMarkdown } from "./prerender-key";
 import { PrerenderedContext } from "./prerendered";
@@ -51,6 +51,7 @@ function wireSettings(settings: ConversationSettings, allowReasoning: boolean): 
     maxTokens: settings.maxTokens ?? null,
     topP: settings.topP ?? null,
     reasoningEffort: allowReasoning ? (settings.reasoningEffort ?? null) : null,
+    routing: settings.routing ?? null,
   };
 }
 
@@ -123,6 +124,8 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
 
   /** Whether the last request sent a new question ("new") or acted on saved messages ("saved"). */
   const lastRequest = useRef<"new" | "saved">("saved");
+  /** The last new question asked for a web search (a retry asks again). */
+  const lastWebSearch = useRef(false);
   /** A title arrived (data-title, or a rename elsewhere); no need to ask the server for one. */
   const titleKnown = useRef(false);
   const titleFetched = useRef(false);
@@ -221,6 +224,12 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
     toast({ title: "Could not send", description: reason instanceof Error ? reason.message : String(reason), variant: "destructive" });
   }, []);
 
+  // Read by the Edit action when clicked: an edited message keeps its attachments.
+  const messagesRef = useRef(messages);
+  useEffect(() => {
+    messagesRef.current = messages;
+  }, [messages]);
+
   const actions = useMemo<MessageActions>(
     () => ({
       regenerate: (messageId) => {
@@ -229,18 +238,21 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
       },
       edit: (messageId, text) => {
         lastRequest.current = "saved";
-        sendMessage({ text, messageId }, { body: requestBodyRef.current }).catch(fail);
+        const original = messagesRef.current.find((m) => m.id === messageId);
+        const files = original ? messageFiles(original) : [];
+        sendMessage({ text, files, messageId }, { body: requestBodyRef.current }).catch(fail);
       },
     }),
     [regenerate, sendMessage, fail],
   );
 
   const send = useCallback(
-    (text: string) => {
+    (text: string, { files, webSearch }: ComposedExtras) => {
       if (busy) return false;
       lastRequest.current = "new";
+      lastWebSearch.current = webSearch;
       preloadMarkdown(); // the answer will need it
-      sendMessage({ text }, { body: requestBody }).catch(fail);
+      sendMessage({ text, files }, { body: { ...requestBody, webSearch } }).catch(fail);
       noteRecentModel(requestBody.model);
       return true;
     },
@@ -267,20 +279,25 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
   //   conflict) and the question was new: the server never saved it, so send it afresh.
   // - Otherwise the question is saved: resend it in place (the server drops it and everything
   //   after it, e.g. the failed answer, and answers again).
-  const retry = useCallback(() => {
-    const index = messages.findLastIndex((m) => m.role === "user");
-    if (index < 0) return;
-    const question = messages[index];
-    const text = messageText(question);
-    const refusedBeforeWriting = typeof (error as { statusCode?: unknown } | undefined)?.statusCode === "number";
-    if (refusedBeforeWriting && lastRequest.current === "new") {
-      setMessages(messages.slice(0, index));
-      sendMessage({ text }, { body: requestBody }).catch(fail);
-      return;
-    }
-    lastRequest.current = "saved";
-    sendMessage({ text, messageId: question.id }, { body: requestBody }).catch(fail);
-  }, [messages, error, setMessages, sendMessage, fail, requestBody]);
+  const retryWith = useCallback(
+    (body: RequestBody) => {
+      const index = messages.findLastIndex((m) => m.role === "user");
+      if (index < 0) return;
+      const question = messages[index];
+      const text = messageText(question);
+      const files = messageFiles(question);
+      const refusedBeforeWriting = typeof (error as { statusCode?: unknown } | undefined)?.statusCode === "number";
+      if (refusedBeforeWriting && lastRequest.current === "new") {
+        setMessages(messages.slice(0, index));
+        sendMessage({ text, files }, { body: { ...body, webSearch: lastWebSearch.current } }).catch(fail);
+        return;
+      }
+      lastRequest.current = "saved";
+      sendMessage({ text, files, messageId: question.id }, { body }).catch(fail);
+    },
+    [messages, error, setMessages, sendMessage, fail],
+  );
+  const retry = useCallback(() => retryWith(requestBody), [retryWith, requestBody]);
 
   const changeModel = useCallback(
     (next: string) => {
@@ -297,6 +314,17 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
     },
     [id, model],
   );
+
+  // The model could not read the question's attachment: switch to a suggested one and ask again.
+  const retryWithModel = useCallback(
+    (next: string) => {
+      changeModel(next);
+      const info = catalog.byId.get(next);
+      retryWith({ model: next, settings: wireSettings(settings, info ? info.supportsReasoning : true) });
+    },
+    [changeModel, catalog.byId, retryWith, settings],
+  );
+  const labelOfModel = useCallback((modelId: string) => shortModelName(catalog.byId.get(modelId), modelId), [catalog.byId]);
 
   const totalCostNano = parseNano(initial.totalCostNano) + sumNano(streamedCosts.values());
   const liveError = error ? describeChatError(error) : null;
@@ -334,7 +362,15 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
             actions={actions}
             footer={
               liveError ? (
-                <ChatError key={error?.message} error={liveError} onRetry={retry} retryDisabled={busy} live />
+                <ChatError
+                  key={error?.message}
+                  error={liveError}
+                  onRetry={retry}
+                  retryDisabled={busy}
+                  live
+                  onUseModel={retryWithModel}
+                  modelLabel={labelOfModel}
+                />
               ) : null
             }
             empty={

@@ -1,20 +1,33 @@
 "use client";
 
-import { memo, useRef } from "react";
-import { ArrowUp, Square } from "lucide-react";
+import { memo, useRef, useState } from "react";
+import type { FileUIPart } from "ai";
+import { ArrowUp, Globe, Paperclip, Square } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Kbd } from "@/components/ui/kbd";
 import { Textarea } from "@/components/ui/textarea";
 import { formatUsd } from "@/lib/money";
 import { useCostPreview } from "@/components/spend/use-cost-preview";
+import { ATTACHMENT_MEDIA_TYPES } from "@/lib/attachments/types";
+import { cn } from "@/lib/utils";
+import { AttachmentPreviews } from "./attachment-previews";
 import { useDraft } from "./draft-store";
+import { useAttachments } from "./use-attachments";
+
+/** What a message carries besides its text. */
+export type ComposedExtras = {
+  /** Uploaded attachments, as file parts naming their ids. */
+  files: FileUIPart[];
+  /** Search the web for this message. */
+  webSearch: boolean;
+};
 
 type ComposerProps = {
   conversationId: string;
   /** An answer is being requested or streamed: show Stop instead of Send. */
   busy: boolean;
-  /** Returns false when the text was not sent (the draft is then kept). */
-  onSend: (text: string) => boolean;
+  /** Returns false when the message was not sent (the draft and attachments are then kept). */
+  onSend: (text: string, extras: ComposedExtras) => boolean;
   onStop: () => void;
   /** The model the next message goes to (for the cost preview). */
   model: string;
@@ -24,12 +37,20 @@ type ComposerProps = {
   estimateInputCostNano?: bigint | string | null;
 };
 
+function hasFiles(transfer: DataTransfer | null): boolean {
+  return !!transfer && Array.from(transfer.types).includes("Files");
+}
+
 function isComposing(event: React.KeyboardEvent<HTMLTextAreaElement>): boolean {
   // keyCode 229: some browsers report IME keystrokes this way without isComposing.
   return event.nativeEvent.isComposing || event.keyCode === 229;
 }
 
-/** The message box: Enter sends, Shift+Enter is a newline, the draft survives reloads. */
+/**
+ * The message box: Enter sends, Shift+Enter is a newline, the draft survives reloads. Files come
+ * by the attach button, drag and drop, or paste, and upload at once; web search is turned on for
+ * the next message only (it resets once that message is sent).
+ */
 export const Composer = memo(function Composer({
   conversationId,
   busy,
@@ -49,13 +70,20 @@ export const Composer = memo(function Composer({
   });
   const estimate = estimateInputCostNano !== undefined ? estimateInputCostNano : preview.inputCostNano;
   const localRef = useRef<HTMLTextAreaElement>(null);
-  const canSend = draft.trim().length > 0 && !busy;
+  const fileInputRef = useRef<HTMLInputElement>(null);
+  const attachments = useAttachments();
+  const [webSearch, setWebSearch] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const hasContent = draft.trim().length > 0 || attachments.readyParts.length > 0;
+  const canSend = hasContent && !busy && !attachments.uploading;
 
   const submit = () => {
     const text = draft.trim();
-    if (!text || busy) return;
-    if (!onSend(text)) return;
+    if (!canSend) return;
+    if (!onSend(text, { files: attachments.readyParts, webSearch })) return;
     setDraft("");
+    attachments.clear();
+    setWebSearch(false);
     localRef.current?.focus();
   };
 
@@ -71,52 +99,133 @@ export const Composer = memo(function Composer({
   return (
     <form
       data-testid="composer"
+      data-dragging={dragging ? "true" : "false"}
       aria-label="Send a message"
       className="border-t border-border bg-background px-4 pt-3 pb-4"
       onSubmit={(event) => {
         event.preventDefault();
         submit();
       }}
+      onDragOver={(event) => {
+        if (!hasFiles(event.dataTransfer)) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "copy";
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(event) => {
+        if (!hasFiles(event.dataTransfer)) return;
+        event.preventDefault();
+        setDragging(false);
+        attachments.add(Array.from(event.dataTransfer.files));
+      }}
     >
       <div className="mx-auto flex w-full max-w-3xl flex-col gap-1.5">
-        <div className="flex items-end gap-2 rounded-xl border border-input bg-background p-2 shadow-xs focus-within:border-ring focus-within:ring-[3px] focus-within:ring-ring/40">
-          <Textarea
-            autoGrow
-            ref={localRef}
-            data-testid="composer-input"
-            aria-label="Message"
-            placeholder="Send a message…"
-            className="max-h-60 min-h-9 border-0 bg-transparent px-2 py-1.5 shadow-none focus-visible:ring-0 dark:bg-transparent"
-            value={draft}
-            onChange={(event) => setDraft(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key !== "Enter" || event.shiftKey || isComposing(event)) return;
-              event.preventDefault();
-              submit();
-            }}
-          />
-          {busy ? (
+        <div
+          className={cn(
+            "flex flex-col gap-1 rounded-xl border border-input bg-background p-2 shadow-xs focus-within:border-ring focus-within:ring-[3px] focus-within:ring-ring/40",
+            dragging && "border-ring bg-accent/40 ring-[3px] ring-ring/40",
+          )}
+        >
+          <AttachmentPreviews items={attachments.items} onRemove={attachments.remove} />
+          <div className="flex items-end gap-1.5">
+            <input
+              ref={fileInputRef}
+              type="file"
+              multiple
+              hidden
+              data-testid="attach-input"
+              accept={ATTACHMENT_MEDIA_TYPES.join(",")}
+              onChange={(event) => {
+                attachments.add(Array.from(event.target.files ?? []));
+                event.target.value = "";
+              }}
+            />
             <Button
               type="button"
               size="icon"
-              variant="secondary"
-              data-testid="stop"
-              aria-label="Stop generating"
-              title="Stop generating"
-              onClick={onStop}
+              variant="ghost"
+              data-testid="attach-button"
+              aria-label="Attach images or PDFs"
+              title="Attach images or PDFs"
+              onClick={() => fileInputRef.current?.click()}
             >
-              <Square aria-hidden className="size-3.5 fill-current" />
+              <Paperclip aria-hidden />
             </Button>
-          ) : (
-            <Button type="submit" size="icon" data-testid="send" aria-label="Send message" title="Send" disabled={!canSend}>
-              <ArrowUp aria-hidden />
+            <Textarea
+              autoGrow
+              ref={localRef}
+              data-testid="composer-input"
+              aria-label="Message"
+              placeholder="Send a message…"
+              className="max-h-60 min-h-9 border-0 bg-transparent px-2 py-1.5 shadow-none focus-visible:ring-0 dark:bg-transparent"
+              value={draft}
+              onChange={(event) => setDraft(event.target.value)}
+              onPaste={(event) => {
+                const files = Array.from(event.clipboardData.files);
+                if (files.length === 0) return;
+                // Pasted files become attachments; pasted text goes in as usual.
+                event.preventDefault();
+                attachments.add(files);
+              }}
+              onKeyDown={(event) => {
+                if (event.key !== "Enter" || event.shiftKey || isComposing(event)) return;
+                event.preventDefault();
+                submit();
+              }}
+            />
+            <Button
+              type="button"
+              size={webSearch ? "default" : "icon"}
+              variant={webSearch ? "secondary" : "ghost"}
+              data-testid="web-search-toggle"
+              aria-pressed={webSearch}
+              aria-label="Search the web for the next message"
+              title={webSearch ? "Web search is on for the next message" : "Search the web for the next message"}
+              className={cn(webSearch && "text-primary")}
+              onClick={() => setWebSearch((on) => !on)}
+            >
+              <Globe aria-hidden />
+              {webSearch && <span aria-hidden>Search</span>}
             </Button>
-          )}
+            {busy ? (
+              <Button
+                type="button"
+                size="icon"
+                variant="secondary"
+                data-testid="stop"
+                aria-label="Stop generating"
+                title="Stop generating"
+                onClick={onStop}
+              >
+                <Square aria-hidden className="size-3.5 fill-current" />
+              </Button>
+            ) : (
+              <Button
+                type="submit"
+                size="icon"
+                data-testid="send"
+                aria-label={attachments.uploading ? "Send message (waiting for uploads)" : "Send message"}
+                title={attachments.uploading ? "Waiting for uploads to finish" : "Send"}
+                disabled={!canSend}
+              >
+                <ArrowUp aria-hidden />
+              </Button>
+            )}
+          </div>
         </div>
         <div className="flex items-center justify-between gap-2 px-1 text-xs text-muted-foreground">
-          <span className="hidden sm:inline">
-            <Kbd>Enter</Kbd> to send, <Kbd>Shift</Kbd>+<Kbd>Enter</Kbd> for a new line
-          </span>
+          {dragging ? (
+            <span data-testid="composer-drop-hint" className="font-medium text-foreground">
+              Drop to attach images or PDFs
+            </span>
+          ) : (
+            <span className="hidden sm:inline">
+              <Kbd>Enter</Kbd> to send, <Kbd>Shift</Kbd>+<Kbd>Enter</Kbd> for a new line
+            </span>
+          )}
           {costPreview !== null ? (
             <span data-testid="cost-preview" title="Estimated input cost of this message">
               ≈ {costPreview} input

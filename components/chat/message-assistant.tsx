@@ -1,13 +1,14 @@
 "use client";
 
 import { memo, type ReactNode } from "react";
-import { ExternalLink } from "lucide-react";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { ChatError } from "./chat-error";
+import { MessageImage } from "./message-files";
 import { MessageFooter } from "./message-footer";
 import { MessageMarkdown } from "./message-markdown";
-import { isToolPart, messageText, toolNameOf } from "./message-parts";
+import { isToolPart, messageText, toolNameOf, type MessagePart } from "./message-parts";
 import { MessageReasoning } from "./message-reasoning";
+import { MessageSources } from "./message-sources";
 import { MessageTool } from "./message-tool";
 
 type MessageAssistantProps = {
@@ -22,14 +23,6 @@ type MessageAssistantProps = {
   /** Regenerate / retry this answer; given only for the last answer while idle. */
   onRegenerate?: (messageId: string) => void;
 };
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return url;
-  }
-}
 
 function TypingDots() {
   return (
@@ -56,7 +49,7 @@ export const MessageAssistant = memo(function MessageAssistant({
 }: MessageAssistantProps) {
   const metadata = message.metadata;
   const content: ReactNode[] = [];
-  const sources: { url: string; title?: string }[] = [];
+  const sources: Extract<MessagePart, { type: "source-url" }>[] = [];
   let hasVisible = false;
 
   message.parts.forEach((part, index) => {
@@ -82,13 +75,10 @@ export const MessageAssistant = memo(function MessageAssistant({
         />,
       );
     } else if (part.type === "source-url") {
-      sources.push({ url: part.url, title: part.title });
-    } else if (part.type === "file" && part.mediaType.startsWith("image/") && /^(https?:|data:image\/)/i.test(part.url)) {
+      sources.push(part);
+    } else if (part.type === "file" && part.mediaType.startsWith("image/")) {
       hasVisible = true;
-      content.push(
-        // eslint-disable-next-line @next/next/no-img-element -- generated images are data URLs
-        <img key={index} src={part.url} alt={part.filename ?? "Generated image"} className="max-h-96 rounded-md border" />,
-      );
+      content.push(<MessageImage key={index} part={part} />);
     }
     // step-start and data-* parts render nothing.
   });
@@ -110,23 +100,7 @@ export const MessageAssistant = memo(function MessageAssistant({
         {content}
         {streaming && !hasVisible && <TypingDots />}
       </div>
-      {sources.length > 0 && (
-        <ul data-testid="message-sources" className="flex flex-wrap gap-2 text-xs">
-          {sources.map((s) => (
-            <li key={s.url}>
-              <a
-                href={/^https?:/i.test(s.url) ? s.url : undefined}
-                target="_blank"
-                rel="noopener noreferrer nofollow"
-                className="inline-flex items-center gap-1 rounded-md border px-2 py-0.5 text-muted-foreground hover:text-foreground"
-              >
-                <ExternalLink aria-hidden className="size-3" />
-                {s.title || hostOf(s.url)}
-              </a>
-            </li>
-          ))}
-        </ul>
-      )}
+      {sources.length > 0 && <MessageSources parts={sources} />}
       {savedError && (
         <ChatError error={savedError} onRetry={onRegenerate ? () => onRegenerate(message.id) : undefined} />
       )}

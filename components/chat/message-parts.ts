@@ -3,6 +3,7 @@ import type { ChatUIMessage } from "@/lib/chat/types";
 
 export type MessagePart = ChatUIMessage["parts"][number];
 export type ToolPart = Extract<MessagePart, { toolCallId: string }>;
+export type FilePart = Extract<MessagePart, { type: "file" }>;
 
 export function isToolPart(part: MessagePart): part is ToolPart {
   return part.type === "dynamic-tool" || part.type.startsWith("tool-");
@@ -17,4 +18,9 @@ export function messageText(message: ChatUIMessage): string {
   const texts: string[] = [];
   for (const part of message.parts) if (part.type === "text" && part.text) texts.push(part.text);
   return texts.join("\n\n");
+}
+
+/** The message's file parts (a user's attachments, a model's images). */
+export function messageFiles(message: ChatUIMessage): FilePart[] {
+  return message.parts.filter((part): part is FilePart => part.type === "file");
 }

@@ -7,7 +7,8 @@ import { Textarea } from "@/components/ui/textarea";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { ChatBusyContext } from "./chat-context";
 import { CopyButton } from "./copy-button";
-import { messageText } from "./message-parts";
+import { MessageAttachments } from "./message-files";
+import { messageFiles, messageText } from "./message-parts";
 
 type MessageUserProps = {
   message: ChatUIMessage;
@@ -62,10 +63,11 @@ function InlineEditor({ initial, onSave, onCancel }: { initial: string; onSave: 
   );
 }
 
-/** A message the user sent: plain text (never Markdown or HTML), with Edit and Copy. */
+/** A message the user sent: its attachments and plain text (never Markdown or HTML), with Edit and Copy. */
 export const MessageUser = memo(function MessageUser({ message, onEdit }: MessageUserProps) {
   const [editing, setEditing] = useState(false);
   const text = messageText(message);
+  const files = messageFiles(message);
   return (
     <article data-testid="message-user" data-message-id={message.id} className="group/message flex flex-col items-end gap-1">
       {editing ? (
@@ -79,12 +81,15 @@ export const MessageUser = memo(function MessageUser({ message, onEdit }: Messag
         />
       ) : (
         <>
-          <div
-            data-testid="message-text"
-            className="max-w-[85%] rounded-2xl bg-secondary px-4 py-2 text-[0.9375rem] leading-relaxed break-words whitespace-pre-wrap text-secondary-foreground"
-          >
-            {text}
-          </div>
+          {files.length > 0 && <MessageAttachments files={files} />}
+          {(text || files.length === 0) && (
+            <div
+              data-testid="message-text"
+              className="max-w-[85%] rounded-2xl bg-secondary px-4 py-2 text-[0.9375rem] leading-relaxed break-words whitespace-pre-wrap text-secondary-foreground"
+            >
+              {text}
+            </div>
+          )}
           <div className="flex gap-0.5 opacity-0 transition-opacity group-focus-within/message:opacity-100 group-hover/message:opacity-100">
             <CopyButton data-testid="copy-message" label="Copy message" getText={() => text} />
             <Button

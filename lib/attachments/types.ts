@@ -33,3 +33,10 @@ export function attachmentIdOf(url: unknown): string | null {
 }
 
 export const isImageType = (mediaType: string) => mediaType.startsWith("image/");
+
+/** A file size for people: "512 bytes", "12.5 KB", "3.2 MB". */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
+  if (n >= 1024) return `${Math.round((n / 1024) * 10) / 10} KB`;
+  return `${n} bytes`;
+}

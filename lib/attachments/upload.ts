@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { readBodyBytes } from "@/lib/http";
 import { createAttachment, cleanFilename, deleteUnboundAttachments, toAttachmentInfo } from "./store";
 import { sniffMediaType } from "./sniff";
-import type { AttachmentInfo } from "./types";
+import { formatBytes, type AttachmentInfo } from "./types";
 
 // POST /api/attachments: one or more files, as multipart/form-data (any field name) or as the raw
 // body (name in `X-Filename` or `?filename=`). Limits come from the environment; the type is
@@ -15,12 +15,6 @@ export type UploadLimits = { maxBytes: number; maxFiles: number };
 export function uploadLimits(): UploadLimits {
   const env = getEnv();
   return { maxBytes: env.SWITCHBOARD_ATTACHMENT_MAX_BYTES, maxFiles: env.SWITCHBOARD_ATTACHMENTS_PER_MESSAGE };
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
-  if (n >= 1024) return `${Math.round((n / 1024) * 10) / 10} KB`;
-  return `${n} bytes`;
 }
 
 function tooLarge(limits: UploadLimits, name?: string, size?: number): AppError {

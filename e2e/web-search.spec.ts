@@ -1,0 +1,63 @@
+// Web search through the composer's per-message toggle: the request carries OpenRouter's web
+// plugin, the answer's url_citation annotations show as numbered, safe, clickable sources, and
+// they are still there after a reload.
+import { expect, test, type Locator } from "@playwright/test";
+import { completionsMentioning, marker, openNewChat, sendAndWait } from "./fixtures/chat";
+import { register } from "./fixtures/users";
+
+/** The local OpenRouter's search results link to www.example.{com,org,net}. */
+const RESULT_HOSTS = /^https:\/\/www\.example\.(com|org|net)\//;
+
+async function expectSafeSources(links: Locator): Promise<void> {
+  const count = await links.count();
+  expect(count).toBeGreaterThan(0);
+  for (let i = 0; i < count; i++) {
+    const link = links.nth(i);
+    await expect(link).toHaveAttribute("href", RESULT_HOSTS);
+    await expect(link).toHaveAttribute("target", "_blank");
+    await expect(link).toHaveAttribute("rel", "noopener noreferrer nofollow");
+    await expect(link).toHaveText(new RegExp(`^\\[${i + 1}\\] .+ — example\\.(com|org|net)$`));
+  }
+}
+
+test.beforeEach(async ({ page }) => {
+  test.setTimeout(90_000);
+  await register(page);
+});
+
+test("a web-search answer shows clickable, numbered citations, also after a reload; the toggle is for one message", async ({ page }) => {
+  // The result pages are not on this machine's network: answer them here so a click can be followed.
+  await page.context().route(RESULT_HOSTS, (route) => route.fulfill({ contentType: "text/html", body: "<title>result</title>" }));
+  await openNewChat(page);
+  const m = marker("web");
+  const toggle = page.getByTestId("web-search-toggle");
+  await expect(toggle).toHaveAttribute("aria-pressed", "false");
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-pressed", "true");
+
+  const answer = await sendAndWait(page, `Latest lighthouse news ${m}`);
+  // Per message: the toggle is off again for the next one.
+  await expect(toggle).toHaveAttribute("aria-pressed", "false");
+  const [request] = await completionsMentioning(m);
+  expect(request.body.plugins).toEqual([expect.objectContaining({ id: "web" })]);
+
+  const links = answer.getByTestId("message-source-link");
+  await expectSafeSources(links);
+  const liveHrefs = await links.evaluateAll((els) => els.map((el) => el.getAttribute("href")));
+
+  await page.reload();
+  const saved = page.getByTestId("message-assistant").last().getByTestId("message-source-link");
+  await expectSafeSources(saved);
+  expect(await saved.evaluateAll((els) => els.map((el) => el.getAttribute("href")))).toEqual(liveHrefs);
+  const popupOpened = page.waitForEvent("popup");
+  await saved.first().click();
+  const popup = await popupOpened;
+  await expect.poll(() => popup.url()).toBe(liveHrefs[0]);
+  await popup.close();
+
+  // The next message goes without the plugin.
+  const next = marker("noweb");
+  await sendAndWait(page, `And without searching ${next}`);
+  const [plain] = await completionsMentioning(next);
+  expect(plain.body.plugins).toBeUndefined();
+});

@@ -50,6 +50,7 @@ export const ChatHeader = memo(function ChatHeader({
           onSave={onSettingsChange}
           supportsReasoning={supportsReasoning}
           modelLabel={modelLabel}
+          modelId={model}
         />
         <span
           data-testid="conversation-cost"

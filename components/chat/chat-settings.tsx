@@ -15,8 +15,11 @@ import {
 import { fieldClassName, Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
-import type { ConversationSettings, ReasoningEffort } from "@/lib/chat/types";
+import { setDefaultRouting, useModelPreferences } from "@/components/models/use-model-preferences";
+import type { ConversationSettings, ReasoningEffort, RoutingSettings } from "@/lib/chat/types";
 import { cn } from "@/lib/utils";
+import { hasRouting, routingFromForm, routingToForm, routingToSave, type RoutingErrors, type RoutingForm } from "./routing-form";
+import { RoutingSettingsFields } from "./routing-settings";
 
 const DEFAULT_EFFORT = "default";
 /** lib/chat/types.ts's `reasoningEfforts`, repeated so this client file does not pull zod in with it. */
@@ -33,7 +36,8 @@ export function hasCustomSettings(settings: ConversationSettings): boolean {
     settings.temperature != null ||
     settings.maxTokens != null ||
     settings.topP != null ||
-    settings.reasoningEffort != null
+    settings.reasoningEffort != null ||
+    hasRouting(settings.routing)
   );
 }
 
@@ -83,19 +87,26 @@ type FormState = {
   maxTokens: string;
   topP: string;
   reasoningEffort: ReasoningEffort | null;
+  routing: RoutingForm;
 };
 
-function toForm(settings: ConversationSettings): FormState {
+/** The form for these settings; a conversation without routing of its own shows the user's default. */
+function toForm(settings: ConversationSettings, defaultRouting: RoutingSettings | null): FormState {
   return {
     systemPrompt: settings.systemPrompt ?? "",
     temperature: settings.temperature != null ? String(settings.temperature) : "",
     maxTokens: settings.maxTokens != null ? String(settings.maxTokens) : "",
     topP: settings.topP != null ? String(settings.topP) : "",
     reasoningEffort: settings.reasoningEffort ?? null,
+    routing: routingToForm(settings.routing ?? defaultRouting),
   };
 }
 
-type Parsed = { settings: ConversationSettings; errors: Partial<Record<keyof FormState, string>> };
+type Parsed = {
+  settings: Omit<ConversationSettings, "routing">;
+  routing: RoutingSettings | null;
+  errors: Partial<Record<Exclude<keyof FormState, "routing">, string>> & RoutingErrors;
+};
 
 function parseNumber(text: string, min: number, max: number, integer: boolean): { value: number | null; error?: string } {
   const trimmed = text.trim();
@@ -107,7 +118,7 @@ function parseNumber(text: string, min: number, max: number, integer: boolean): 
   return { value: n };
 }
 
-function fromForm(form: FormState): Parsed {
+function fromForm(form: FormState, modelId: string): Parsed {
   const temperature = parseNumber(form.temperature, 0, 2, false);
   const maxTokens = parseNumber(form.maxTokens, 1, 1_000_000, true);
   const topP = parseNumber(form.topP, 0, 1, false);
@@ -116,7 +127,10 @@ function fromForm(form: FormState): Parsed {
   if (maxTokens.error) errors.maxTokens = maxTokens.error;
   if (topP.error) errors.topP = topP.error;
   if (form.systemPrompt.length > 20_000) errors.systemPrompt = "At most 20,000 characters.";
+  const routing = routingFromForm(form.routing, modelId);
+  Object.assign(errors, routing.errors);
   return {
+    routing: routing.routing,
     settings: {
       systemPrompt: form.systemPrompt.trim() ? form.systemPrompt : null,
       temperature: temperature.value,
@@ -134,16 +148,21 @@ type ChatSettingsProps = {
   /** The selected model supports reasoning: offer the effort control. */
   supportsReasoning: boolean;
   modelLabel: string;
+  modelId: string;
 };
 
 /** Per-conversation generation settings; applied to the next message and saved with the conversation. */
-export function ChatSettings({ settings, onSave, supportsReasoning, modelLabel }: ChatSettingsProps) {
+export function ChatSettings({ settings, onSave, supportsReasoning, modelLabel, modelId }: ChatSettingsProps) {
+  const prefs = useModelPreferences();
+  const defaultRouting = prefs.defaultRouting ?? null;
   const [open, setOpen] = useState(false);
-  const [form, setForm] = useState<FormState>(() => toForm(settings));
+  const [form, setForm] = useState<FormState>(() => toForm(settings, defaultRouting));
+  const [defaultNote, setDefaultNote] = useState<string | null>(null);
   const ids = useId();
-  const parsed = fromForm(form);
+  const parsed = fromForm(form, modelId);
   const invalid = Object.keys(parsed.errors).length > 0;
   const custom = hasCustomSettings(settings);
+  const inheritsDefault = !settings.routing && hasRouting(defaultRouting);
 
   const field = (key: keyof FormState) => `${ids}-${key}`;
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((f) => ({ ...f, [key]: value }));
@@ -152,7 +171,10 @@ export function ChatSettings({ settings, onSave, supportsReasoning, modelLabel }
     <Dialog
       open={open}
       onOpenChange={(next) => {
-        if (next) setForm(toForm(settings));
+        if (next) {
+          setForm(toForm(settings, defaultRouting));
+          setDefaultNote(null);
+        }
         setOpen(next);
       }}
     >
@@ -171,7 +193,7 @@ export function ChatSettings({ settings, onSave, supportsReasoning, modelLabel }
           {custom && <span aria-hidden className="absolute top-1 right-1 size-1.5 rounded-full bg-primary" />}
         </Button>
       </DialogTrigger>
-      <DialogContent data-testid="chat-settings" className="max-w-xl">
+      <DialogContent data-testid="chat-settings" className="max-h-[90vh] max-w-xl overflow-y-auto">
         <DialogHeader>
           <DialogTitle>Conversation settings</DialogTitle>
           <DialogDescription>
@@ -183,7 +205,7 @@ export function ChatSettings({ settings, onSave, supportsReasoning, modelLabel }
           onSubmit={(event) => {
             event.preventDefault();
             if (invalid) return;
-            onSave(parsed.settings);
+            onSave({ ...parsed.settings, routing: routingToSave(parsed.routing, defaultRouting) });
             setOpen(false);
           }}
         >
@@ -245,12 +267,61 @@ export function ChatSettings({ settings, onSave, supportsReasoning, modelLabel }
               />
             </div>
           )}
+          <div className="grid gap-2">
+            {inheritsDefault && (
+              <p data-testid="routing-inherits-default" className="text-xs text-muted-foreground">
+                This conversation uses your default routing.
+              </p>
+            )}
+            <RoutingSettingsFields
+              form={form.routing}
+              errors={parsed.errors}
+              modelId={modelId}
+              onChange={(routing) => set("routing", routing)}
+            />
+            <div className="flex flex-wrap items-center gap-2">
+              <Button
+                type="button"
+                size="sm"
+                variant="outline"
+                data-testid="routing-save-default"
+                disabled={!!parsed.errors.maxPricePrompt || !!parsed.errors.maxPriceCompletion || !prefs.loaded}
+                onClick={() => {
+                  void setDefaultRouting(parsed.routing).then((saved) => {
+                    if (saved) setDefaultNote(parsed.routing ? "Saved as your default for new conversations." : "Your default routing is cleared.");
+                  });
+                }}
+              >
+                Use this routing as my default
+              </Button>
+              {hasRouting(defaultRouting) && (
+                <Button
+                  type="button"
+                  size="sm"
+                  variant="ghost"
+                  data-testid="routing-clear-default"
+                  onClick={() => {
+                    void setDefaultRouting(null).then((saved) => {
+                      if (saved) setDefaultNote("Your default routing is cleared.");
+                    });
+                  }}
+                >
+                  Clear my default
+                </Button>
+              )}
+              {defaultNote && (
+                <p data-testid="routing-default-note" role="status" className="text-xs text-muted-foreground">
+                  {defaultNote}
+                </p>
+              )}
+            </div>
+          </div>
           <DialogFooter className="sm:justify-between">
             <Button
               type="button"
               variant="ghost"
               data-testid="settings-reset"
-              onClick={() => setForm(toForm({}))}
+              onClick={() => setForm(toForm({}, defaultRouting))}
             >
               Reset to defaults
             </Button>

@@ -1,7 +1,7 @@
 "use client";
 
 import { memo } from "react";
-import { RotateCcw } from "lucide-react";
+import { Globe, RotateCcw, Shuffle, Sparkles } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { ChatMessageMetadata } from "@/lib/chat/types";
@@ -18,7 +18,7 @@ type MessageFooterProps = {
   onRegenerate?: () => void;
 };
 
-/** Usage facts of one answer (model, provider, tokens, cost, speed) and its actions. */
+/** Usage facts of one answer (model, provider, routing, tokens, cost, speed) and its actions. */
 export const MessageFooter = memo(function MessageFooter({ metadata, streaming, stopped, getText, onRegenerate }: MessageFooterProps) {
   const m = metadata ?? {};
   const served = m.modelServed ?? m.model;
@@ -37,17 +37,42 @@ export const MessageFooter = memo(function MessageFooter({ metadata, streaming, 
         </Badge>
       )}
       {served && (
-        <span
-          data-testid="footer-model"
-          className="font-mono"
-          title={m.model && m.model !== served ? `Asked for ${m.model}; answered by ${served}` : served}
-        >
-          {served}
+        <span className="inline-flex items-center gap-1">
+          {m.autoRouted && (
+            <span data-testid="footer-auto-routed" className="inline-flex items-center gap-1" title="The auto router chose this model">
+              <Sparkles aria-hidden className="size-3" /> Auto →
+            </span>
+          )}
+          <span
+            data-testid="footer-model"
+            className="font-mono"
+            title={m.model && m.model !== served ? `Asked for ${m.model}; answered by ${served}` : served}
+          >
+            {served}
+          </span>
         </span>
       )}
       {m.provider && (
-        <span data-testid="footer-provider" title="Provider">
-          {m.provider}
+        <span title="Provider that served the answer">
+          via <span data-testid="footer-provider">{m.provider}</span>
+        </span>
+      )}
+      {m.fallbackUsed && (
+        <span
+          data-testid="footer-fallback"
+          className="inline-flex items-center gap-1 text-foreground"
+          title={`The first choice${m.model ? `, ${m.model},` : ""} failed; the fallback model ${served ?? ""} answered`}
+        >
+          <Shuffle aria-hidden className="size-3" /> fallback{m.model ? ` — ${m.model} failed` : ""}
+        </span>
+      )}
+      {m.webSearch && (
+        <span
+          data-testid="footer-web-search"
+          className="inline-flex items-center gap-1"
+          title={`Web search (${m.webSearch.engine}, up to ${m.webSearch.maxResults} results); its cost is included`}
+        >
+          <Globe aria-hidden className="size-3" /> web search
         </span>
       )}
       {(m.promptTokens !== undefined || m.completionTokens !== undefined) && (

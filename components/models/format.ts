@@ -43,3 +43,19 @@ export function pricePerMillion(usdPerToken: string | undefined): string {
     return "—";
   }
 }
+
+/** 99.54 → "99.5%"; null → "—". */
+export function formatUptime(percent: number | null): string {
+  return percent === null || !Number.isFinite(percent) ? "—" : `${Math.round(percent * 10) / 10}%`;
+}
+
+/** Seconds to first token: 0.35 → "350 ms", 7.5 → "7.5 s"; null → "—". */
+export function formatLatency(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return "—";
+  return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${Math.round(seconds * 10) / 10} s`;
+}
+
+/** Tokens per second: 95.4 → "95 tok/s"; null → "—". */
+export function formatThroughput(tokensPerSecond: number | null): string {
+  return tokensPerSecond === null || !Number.isFinite(tokensPerSecond) ? "—" : `${Math.round(tokensPerSecond)} tok/s`;
+}

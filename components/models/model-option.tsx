@@ -1,7 +1,7 @@
 "use client";
 
 import { memo } from "react";
-import { Check, Star } from "lucide-react";
+import { Check, Info, Star } from "lucide-react";
 import type { ModelSummary } from "@/lib/openrouter/types";
 import { cn } from "@/lib/utils";
 import { formatContextLength, pricePerMillion, shortModelName } from "./format";
@@ -16,9 +16,11 @@ type ModelOptionProps = {
   onPick: (modelId: string) => void;
   onHover: (modelId: string) => void;
   onToggleFavorite: (modelId: string) => void;
+  /** Opens the model's detail view (its providers). */
+  onShowDetails: (modelId: string) => void;
 };
 
-/** One row of the picker's listbox: name, badges, provider, context and prices, and a star. */
+/** One row of the picker's listbox: name, badges, provider, context and prices, details and a star. */
 export const ModelOption = memo(function ModelOption({
   id,
   model,
@@ -28,6 +30,7 @@ export const ModelOption = memo(function ModelOption({
   onPick,
   onHover,
   onToggleFavorite,
+  onShowDetails,
 }: ModelOptionProps) {
   return (
     <div
@@ -63,6 +66,22 @@ export const ModelOption = memo(function ModelOption({
           </span>
         </div>
       </div>
+      <button
+        type="button"
+        tabIndex={-1}
+        data-testid="model-details-button"
+        aria-label={`Details and providers of ${shortModelName(model)}`}
+        title="Details and providers"
+        className="rounded p-1 text-muted-foreground opacity-40 outline-none group-hover/option:opacity-100 hover:text-foreground"
+        // Keep focus in the search box.
+        onMouseDown={(event) => event.preventDefault()}
+        onClick={(event) => {
+          event.stopPropagation();
+          onShowDetails(model.id);
+        }}
+      >
+        <Info aria-hidden className="size-4" />
+      </button>
       <button
         type="button"
         tabIndex={-1}

@@ -10,6 +10,7 @@ import { Spinner } from "@/components/ui/spinner";
 import type { ModelSummary } from "@/lib/openrouter/types";
 import { cn } from "@/lib/utils";
 import { matchesQuery, shortModelName } from "./format";
+import { ModelDetails } from "./model-endpoints";
 import { ModelOption } from "./model-option";
 import { reloadModelCatalog, useModelCatalog } from "./use-model-catalog";
 import { setDefaultModel, toggleFavoriteModel, useModelPreferences, type PreferencesView } from "./use-model-preferences";
@@ -47,7 +48,8 @@ type ModelPickerProps = {
 
 /**
  * Pick a model: a popover with a search box (ARIA combobox) over a listbox of models, fully
- * keyboard-driven (↑/↓, PageUp/PageDown, Enter picks, Shift+Enter stars, Escape clears, then closes).
+ * keyboard-driven (↑/↓, PageUp/PageDown, Enter picks, Shift+Enter stars, Alt+Enter shows the model's
+ * providers, Escape leaves the details, clears, then closes).
  */
 export function ModelPicker({ value, onChange, disabled, className }: ModelPickerProps) {
   const catalog = useModelCatalog();
@@ -55,6 +57,8 @@ export function ModelPicker({ value, onChange, disabled, className }: ModelPicke
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState("");
   const [activeId, setActiveId] = useState<string | null>(null);
+  /** The model whose detail view replaces the list (null: the list). */
+  const [detailsId, setDetailsId] = useState<string | null>(null);
   const listboxId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
 
@@ -68,6 +72,7 @@ export function ModelPicker({ value, onChange, disabled, className }: ModelPicke
   const active = flat[activeIndex] as ModelSummary | undefined;
   const optionDomId = (index: number) => `${listboxId}-option-${index}`;
   const current = catalog.byId.get(value);
+  const detailsModel = detailsId ? catalog.byId.get(detailsId) : undefined;
   const favoriteSet = useMemo(() => new Set(prefs.favoriteModels), [prefs.favoriteModels]);
 
   const pick = useCallback(
@@ -99,6 +104,7 @@ export function ModelPicker({ value, onChange, disabled, className }: ModelPicke
         if (next) {
           setQuery("");
           setActiveId(value);
+          setDetailsId(null);
         }
         setOpen(next);
       }}
@@ -130,7 +136,11 @@ export function ModelPicker({ value, onChange, disabled, className }: ModelPicke
           inputRef.current?.focus();
         }}
         onEscapeKeyDown={(event) => {
-          if (query) {
+          if (detailsId) {
+            event.preventDefault();
+            setDetailsId(null);
+            inputRef.current?.focus();
+          } else if (query) {
             event.preventDefault();
             setQuery("");
           }
@@ -144,7 +154,7 @@ export function ModelPicker({ value, onChange, disabled, className }: ModelPicke
             aria-expanded={open}
             aria-controls={listboxId}
             aria-autocomplete="list"
-            aria-activedescendant={active ? optionDomId(activeIndex) : undefined}
+            aria-activedescendant={active && !detailsModel ? optionDomId(activeIndex) : undefined}
             aria-label="Search models"
             data-testid="model-search"
             placeholder="Search by name, id or provider…"
@@ -155,6 +165,7 @@ export function ModelPicker({ value, onChange, disabled, className }: ModelPicke
             onChange={(event) => {
               setQuery(event.target.value);
               setActiveId(null);
+              setDetailsId(null);
             }}
             onKeyDown={(event) => {
               if (event.nativeEvent.isComposing) return;
@@ -178,7 +189,8 @@ export function ModelPicker({ value, onChange, disabled, className }: ModelPicke
                 case "Enter":
                   event.preventDefault();
                   if (!active) break;
-                  if (event.shiftKey) toggleFavoriteModel(active.id);
+                  if (event.altKey) setDetailsId(detailsId === active.id ? null : active.id);
+                  else if (event.shiftKey) toggleFavoriteModel(active.id);
                   else pick(active.id);
                   break;
               }
@@ -208,9 +220,19 @@ export function ModelPicker({ value, onChange, disabled, className }: ModelPicke
             </div>
           </div>
         )}
+        {detailsModel && (
+          <ModelDetails
+            model={detailsModel}
+            onBack={() => {
+              setDetailsId(null);
+              inputRef.current?.focus();
+            }}
+          />
+        )}
         <div
           role="listbox"
           id={listboxId}
+          hidden={!!detailsModel}
           aria-label="Models"
           data-testid="model-list"
           className="max-h-[min(60vh,26rem)] overflow-y-auto p-1"
@@ -241,6 +263,7 @@ export function ModelPicker({ value, onChange, disabled, className }: ModelPicke
                       onPick={pick}
                       onHover={setActiveId}
                       onToggleFavorite={toggleFavoriteModel}
+                      onShowDetails={setDetailsId}
                     />
                   );
                 })}
@@ -256,7 +279,7 @@ export function ModelPicker({ value, onChange, disabled, className }: ModelPicke
         <div className="flex flex-wrap items-center justify-between gap-2 border-t border-border px-3 py-2 text-xs text-muted-foreground">
           <span className="flex flex-wrap items-center gap-1">
             <Kbd>↑</Kbd>
-            <Kbd>↓</Kbd> move <Kbd>Enter</Kbd> pick <Kbd>Shift</Kbd>+<Kbd>Enter</Kbd> star <Kbd>Esc</Kbd> close
+            <Kbd>↓</Kbd> move <Kbd>Enter</Kbd> pick <Kbd>Shift</Kbd>+<Kbd>Enter</Kbd> star <Kbd>Alt</Kbd>+<Kbd>Enter</Kbd> details <Kbd>Esc</Kbd> close
           </span>
           {prefs.loaded && value && prefs.defaultModel !== value && (
             <Button

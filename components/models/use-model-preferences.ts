@@ -4,7 +4,7 @@
 // (optimistic, reverted with a toast when the server refuses).
 import { useSyncExternalStore } from "react";
 import { toast } from "@/components/ui/toaster";
-import type { ModelPreferences } from "@/lib/chat/types";
+import type { ModelPreferences, RoutingSettings } from "@/lib/chat/types";
 import { describeError } from "@/lib/errors";
 
 export type PreferencesView = ModelPreferences & { loaded: boolean };
@@ -28,6 +28,11 @@ function asPreferences(body: unknown): ModelPreferences | null {
     defaultModel: typeof record.defaultModel === "string" ? record.defaultModel : "",
     favoriteModels: strings(record.favoriteModels),
     recentModels: strings(record.recentModels),
+    // The server validated it when saving (routingSettingsSchema); only its shape is checked here.
+    defaultRouting:
+      record.defaultRouting && typeof record.defaultRouting === "object" && !Array.isArray(record.defaultRouting)
+        ? (record.defaultRouting as RoutingSettings)
+        : null,
   };
 }
 
@@ -62,7 +67,11 @@ export function useModelPreferences(): PreferencesView {
   );
 }
 
-async function patch(change: { favoriteModels?: string[]; defaultModel?: string }, previous: PreferencesView, failure: string) {
+async function patch(
+  change: { favoriteModels?: string[]; defaultModel?: string; defaultRouting?: RoutingSettings | null },
+  previous: PreferencesView,
+  failure: string,
+): Promise<boolean> {
   try {
     const response = await fetch("/api/me/preferences", {
       method: "PATCH",
@@ -73,11 +82,13 @@ async function patch(change: { favoriteModels?: string[]; defaultModel?: string 
     if (!response.ok) throw describeError(body);
     const prefs = asPreferences(body);
     if (prefs) publish({ ...prefs, loaded: true });
+    return true;
   } catch (error) {
     publish(previous);
     const description =
       error && typeof error === "object" && "message" in error ? String((error as { message: unknown }).message) : undefined;
     toast({ title: failure, description, variant: "destructive" });
+    return false;
   }
 }
 
@@ -94,6 +105,13 @@ export function setDefaultModel(modelId: string): void {
   const previous = snapshot;
   publish({ ...previous, defaultModel: modelId });
   void patch({ defaultModel: modelId }, previous, "Could not save your default model");
+}
+
+/** Routing new conversations start with (null: OpenRouter's defaults); resolves whether it was saved. */
+export function setDefaultRouting(routing: RoutingSettings | null): Promise<boolean> {
+  const previous = snapshot;
+  publish({ ...previous, defaultRouting: routing });
+  return patch({ defaultRouting: routing }, previous, "Could not save your default routing");
 }
 
 /** The server records recent models itself; mirror it locally so the picker is current without a refetch. */

@@ -1,7 +1,8 @@
 import "server-only";
 import { settingsOf, findOwnedConversation } from "@/lib/db/conversations";
 import { listMessages } from "@/lib/db/messages";
-import { requireModel } from "@/lib/openrouter/catalog";
+import { getCatalog, requireModel } from "@/lib/openrouter/catalog";
+import type { ModelSummary } from "@/lib/openrouter/types";
 import { estimatePromptTokens, inputCostNano } from "./budget";
 
 // The composer's cost preview: what sending `text` would cost in input on `model`, with the
@@ -25,7 +26,21 @@ export async function estimateInput(
   }
   texts.push(input.text);
   const promptTokens = estimatePromptTokens(texts);
-  return { inputCostNano: inputCostNano(model, promptTokens), promptTokens, model: model.id };
+  return { inputCostNano: await routedInputCostNano(model, promptTokens), promptTokens, model: model.id };
+}
+
+/**
+ * A router (`openrouter/auto`, catalog price "-1") has no price of its own: preview it at the
+ * dearest model it could pick, as the budget reservation does, never as a negative amount.
+ */
+async function routedInputCostNano(model: ModelSummary, promptTokens: number): Promise<bigint> {
+  const isRouter = (m: ModelSummary) => m.pricing.prompt.trim().startsWith("-");
+  if (!isRouter(model)) return inputCostNano(model, promptTokens);
+  const { models } = await getCatalog();
+  return models.filter((m) => !isRouter(m)).reduce((max, m) => {
+    const cost = inputCostNano(m, promptTokens);
+    return cost > max ? cost : max;
+  }, 0n);
 }
 
 /** What of a saved message goes back to the model: text, reasoning, tool calls and results. */

@@ -59,7 +59,7 @@ export async function prepareUpstream(
     const userMessage: ChatUIMessage = { ...plan.userMessage, parts: [...plan.userMessage.parts, ...files] };
     next = { ...plan, userMessage, history: [...plan.history.slice(0, -1), userMessage] };
   }
-  const routing = await effectiveRouting(userId, next.settings);
+  const routing = await effectiveRouting(userId, next.settings, model.id);
   const fallbacks = await requireFallbackModels(model, routing);
   const needs = attachmentNeeds(next.history);
   if (needs.images > 0) {

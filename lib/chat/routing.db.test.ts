@@ -192,6 +192,11 @@ describe("provider preferences", () => {
     const own = await chat("Hello [[sb:text tokens=3]]", { model, settings: { routing: { provider: { sort: "price" } } } });
     expect(own.sent[0].provider).toEqual({ sort: "price" });
     expect(own.sent[0].models).toBeUndefined();
+    // The auto router takes the default's provider preferences but not its fallbacks.
+    const auto = await chat("Hello [[sb:text tokens=3]]", { model: "openrouter/auto" });
+    expect(auto.status).toBe(200);
+    expect(auto.sent[0].provider).toEqual({ sort: "latency" });
+    expect(auto.sent[0].models).toBeUndefined();
   });
 });
 

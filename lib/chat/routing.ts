@@ -24,11 +24,17 @@ export type UpstreamChoices = {
   imageOutput: boolean;
 };
 
-/** The conversation's routing, or the user's default when the conversation has none of its own. */
-export async function effectiveRouting(userId: string, settings: ConversationSettings): Promise<RoutingSettings | null> {
+/**
+ * The conversation's routing, or the user's default when the conversation has none of its own.
+ * The default's fallback models do not apply to the auto router (it picks its own model); the
+ * conversation's own fallbacks with it are the user's mistake, refused by requireFallbackModels.
+ */
+export async function effectiveRouting(userId: string, settings: ConversationSettings, modelId: string): Promise<RoutingSettings | null> {
   if (settings.routing) return settings.routing;
   const preferences = await getModelPreferences(userId, getEnv().SWITCHBOARD_DEFAULT_MODEL);
-  return preferences.defaultRouting ?? null;
+  const routing = preferences.defaultRouting ?? null;
+  if (routing && modelId === AUTO_ROUTER_ID && routing.fallbackModels?.length) return { ...routing, fallbackModels: null };
+  return routing;
 }
 
 /** The fallback models, each one checked against the catalog (an unknown one is a 400 naming it). */

@@ -158,6 +158,13 @@ export function ChatSettings({ settings, onSave, supportsReasoning, modelLabel, 
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState<FormState>(() => toForm(settings, defaultRouting));
   const [defaultNote, setDefaultNote] = useState<string | null>(null);
+  // On a fresh page the user's default routing can arrive after the dialog opened: show it,
+  // unless the form was already edited.
+  const [formDefault, setFormDefault] = useState(defaultRouting);
+  if (formDefault !== defaultRouting) {
+    setFormDefault(defaultRouting);
+    if (JSON.stringify(form) === JSON.stringify(toForm(settings, formDefault))) setForm(toForm(settings, defaultRouting));
+  }
   const ids = useId();
   const parsed = fromForm(form, modelId);
   const invalid = Object.keys(parsed.errors).length > 0;

@@ -12,13 +12,14 @@ import {
   DialogTitle,
   DialogTrigger,
 } from "@/components/ui/dialog";
-import { fieldClassName, Input } from "@/components/ui/input";
+import { fieldClassName } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
 import { setDefaultRouting, useModelPreferences } from "@/components/models/use-model-preferences";
 import type { ConversationSettings, ReasoningEffort, RoutingSettings } from "@/lib/chat/types";
 import { cn } from "@/lib/utils";
 import { hasRouting, routingFromForm, routingToForm, routingToSave, type RoutingErrors, type RoutingForm } from "./routing-form";
+import { NumberField } from "./number-field";
 import { RoutingSettingsFields } from "./routing-settings";
 
 const DEFAULT_EFFORT = "default";
@@ -239,6 +240,7 @@ export function ChatSettings({ settings, onSave, supportsReasoning, modelLabel, 
               step="0.1"
               value={form.temperature}
               error={parsed.errors.temperature}
+              placeholder="Default"
               onChange={(v) => set("temperature", v)}
             />
             <NumberField
@@ -249,6 +251,7 @@ export function ChatSettings({ settings, onSave, supportsReasoning, modelLabel, 
               step="1"
               value={form.maxTokens}
               error={parsed.errors.maxTokens}
+              placeholder="Default"
               onChange={(v) => set("maxTokens", v)}
             />
             <NumberField
@@ -259,6 +262,7 @@ export function ChatSettings({ settings, onSave, supportsReasoning, modelLabel, 
               step="0.05"
               value={form.topP}
               error={parsed.errors.topP}
+              placeholder="Default"
               onChange={(v) => set("topP", v)}
             />
           </div>
@@ -344,45 +348,5 @@ export function ChatSettings({ settings, onSave, supportsReasoning, modelLabel, 
         </form>
       </DialogContent>
     </Dialog>
-  );
-}
-
-function NumberField({
-  id,
-  label,
-  hint,
-  testId,
-  step,
-  value,
-  error,
-  onChange,
-}: {
-  id: string;
-  label: string;
-  hint: string;
-  testId: string;
-  step: string;
-  value: string;
-  error?: string;
-  onChange: (value: string) => void;
-}) {
-  return (
-    <div className="grid content-start gap-1.5">
-      <Label htmlFor={id}>
-        {label} <span className="font-normal text-muted-foreground">({hint})</span>
-      </Label>
-      <Input
-        id={id}
-        data-testid={testId}
-        inputMode="decimal"
-        step={step}
-        placeholder="Default"
-        value={value}
-        aria-invalid={!!error || undefined}
-        className={cn(error && "border-destructive")}
-        onChange={(event) => onChange(event.target.value)}
-      />
-      {error && <p className="text-xs text-destructive">{error}</p>}
-    </div>
   );
 }

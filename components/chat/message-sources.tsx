@@ -2,6 +2,7 @@
 
 // Web-search citations under an answer: numbered links, http(s) only, opened in a new tab
 // without handing the page to the site (noopener, noreferrer) or vouching for it (nofollow).
+import { safeHttpUrl } from "@/lib/chat/types";
 import type { MessagePart } from "./message-parts";
 
 type SourcePart = Extract<MessagePart, { type: "source-url" }>;
@@ -12,17 +13,10 @@ type Source = { url: string; title: string; host: string };
 function safeSources(parts: SourcePart[]): Source[] {
   const seen = new Set<string>();
   return parts.flatMap((part): Source[] => {
-    let url: URL;
-    try {
-      url = new URL(part.url);
-    } catch {
-      return [];
-    }
-    if (url.protocol !== "https:" && url.protocol !== "http:") return [];
-    const href = url.toString();
-    if (seen.has(href)) return [];
+    const href = safeHttpUrl(part.url);
+    if (!href || seen.has(href)) return [];
     seen.add(href);
-    const host = url.hostname.replace(/^www\./, "");
+    const host = new URL(href).hostname.replace(/^www\./, "");
     return [{ url: href, title: part.title?.trim() || host, host }];
   });
 }

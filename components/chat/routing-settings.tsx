@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { fieldClassName, Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Switch } from "@/components/ui/switch";
+import { NumberField } from "./number-field";
 import { cn } from "@/lib/utils";
 
 import {
@@ -157,18 +158,22 @@ export function RoutingSettingsFields({ form, errors, onChange, modelId }: Routi
       </div>
 
       <div className="grid gap-4 sm:grid-cols-2">
-        <PriceField
+        <NumberField
           id={`${ids}-max-prompt`}
           testId="routing-max-price-prompt"
           label="Max input price"
+          hint="USD / 1M tokens"
+          placeholder="No limit"
           value={form.maxPricePrompt}
           error={errors.maxPricePrompt}
           onChange={(v) => set("maxPricePrompt", v)}
         />
-        <PriceField
+        <NumberField
           id={`${ids}-max-completion`}
           testId="routing-max-price-completion"
           label="Max output price"
+          hint="USD / 1M tokens"
+          placeholder="No limit"
           value={form.maxPriceCompletion}
           error={errors.maxPriceCompletion}
           onChange={(v) => set("maxPriceCompletion", v)}
@@ -329,41 +334,6 @@ function SwitchRow({ id, testId, label, checked, onChange }: { id: string; testI
       <Label htmlFor={id} className="font-normal">
         {label}
       </Label>
-    </div>
-  );
-}
-
-function PriceField({
-  id,
-  testId,
-  label,
-  value,
-  error,
-  onChange,
-}: {
-  id: string;
-  testId: string;
-  label: string;
-  value: string;
-  error?: string;
-  onChange: (value: string) => void;
-}) {
-  return (
-    <div className="grid content-start gap-1.5">
-      <Label htmlFor={id}>
-        {label} <span className="font-normal text-muted-foreground">(USD / 1M tokens)</span>
-      </Label>
-      <Input
-        id={id}
-        data-testid={testId}
-        inputMode="decimal"
-        placeholder="No limit"
-        value={value}
-        aria-invalid={!!error || undefined}
-        className={cn("h-8", error && "border-destructive")}
-        onChange={(event) => onChange(event.target.value)}
-      />
-      {error && <p className="text-xs text-destructive">{error}</p>}
     </div>
   );
 }

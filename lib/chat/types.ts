@@ -116,6 +116,17 @@ export const conversationSettingsSchema = z.object({
 });
 export type ConversationSettings = z.infer<typeof conversationSettingsSchema>;
 
+/** `raw` as a normalized http(s) URL, or null: the only links a citation may become. */
+export function safeHttpUrl(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  return url.protocol === "https:" || url.protocol === "http:" ? url.toString() : null;
+}
+
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "Not a valid id.");
 
 const textPartSchema = z.object({ type: z.literal("text"), text: z.string() });

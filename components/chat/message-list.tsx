@@ -210,7 +210,14 @@ export function MessageList({
     return () => observer.disconnect();
   }, [hasEarlier, loadingEarlier, showEarlier]);
 
-  // Follow growth (tokens, images, expanding cards) while stuck to the bottom.
+  // Follow new tokens while stuck to the bottom, before the frame that paints them: scrolling
+  // later, from the ResizeObserver below, costs the stream an extra frame per update.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (el && stickRef.current) el.scrollTop = el.scrollHeight;
+  }, [messages]);
+
+  // Follow growth React does not cause (images loading, expanding cards) while stuck to the bottom.
   useEffect(() => {
     const el = scrollRef.current;
     const content = contentRef.current;

@@ -25,9 +25,12 @@ function GrowingProse({ text }: { text: string }) {
   const ref = useRef<HTMLParagraphElement>(null);
   const [first] = useState(text);
   useLayoutEffect(() => {
-    const node = ref.current?.firstChild;
-    if (!(node instanceof Text)) return;
-    if (text.startsWith(node.data)) {
+    const paragraph = ref.current;
+    if (!paragraph) return;
+    const node = paragraph.firstChild;
+    // A block that started empty has no text node for React to have made.
+    if (!(node instanceof Text)) paragraph.textContent = text;
+    else if (text.startsWith(node.data)) {
       if (text.length > node.data.length) node.appendData(text.slice(node.data.length));
     } else node.data = text;
   }, [text]);

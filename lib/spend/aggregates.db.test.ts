@@ -63,6 +63,15 @@ async function expectRollupsExact(db: Awaited<ReturnType<typeof getDb>>) {
   const rolledMonth = await db.$queryRaw<{ k: string }[]>`
     SELECT concat_ws('|', "userId", month, generations, "pendingCount", "costNano") AS k FROM "UsageMonthly" ORDER BY 1`;
   expect(rolledMonth.map((r) => r.k)).toEqual(directMonth.map((r) => r.k));
+  const directConvMonth = await db.$queryRaw<{ k: string }[]>`
+    SELECT concat_ws('|', "userId", date_trunc('month', "createdAt")::date, "conversationId", COUNT(*),
+      COUNT(*) FILTER (WHERE "costNano" IS NULL), COALESCE(SUM("costNano"), 0)) AS k
+    FROM "Usage" WHERE "conversationId" IS NOT NULL
+    GROUP BY "userId", date_trunc('month', "createdAt")::date, "conversationId" ORDER BY 1`;
+  const rolledConvMonth = await db.$queryRaw<{ k: string }[]>`
+    SELECT concat_ws('|', "userId", month, "conversationId", generations, "pendingCount", "costNano") AS k
+    FROM "UsageConversationMonthly" ORDER BY 1`;
+  expect(rolledConvMonth.map((r) => r.k)).toEqual(directConvMonth.map((r) => r.k));
 }
 
 function parseCsv(text: string): string[][] {
@@ -230,6 +239,55 @@ describe("spend aggregates", () => {
     expect(await db.usageConversationDaily.count({ where: { userId: other.user.id } })).toBe(0);
     expect(await db.usageMonthly.count({ where: { userId: other.user.id } })).toBe(0);
     await expectRollupsExact(db);
+  });
+
+  it("the most expensive conversations over any range equal the rows in that range, months read whole or in part", { timeout: 120_000 }, async () => {
+    const { db, user, convs } = await setup();
+    const now = new Date();
+    const today = dayStartUtc(now);
+    // 300 rows over the past 420 days in three conversations, some pending, and one
+    // conversation used on a single day only (it must vanish from ranges that leave that day out).
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      userId: user.id,
+      conversationId: convs[i % 3]!,
+      modelRequested: "m",
+      costNano: i % 13 === 0 ? null : 1_000_003n * BigInt(i + 1),
+      createdAt: new Date(today.getTime() - ((i * 7919) % 420) * DAY + (i % 24) * 3_600_000),
+    }));
+    await db.usage.createMany({ data: rows });
+    const lonely = await db.conversation.create({ data: { userId: user.id, title: "once", model: "m" }, select: { id: true } });
+    const lonelyDay = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 2, 3));
+    await db.usage.create({ data: { userId: user.id, conversationId: lonely.id, modelRequested: "m", costNano: 77n, createdAt: lonelyDay } });
+    await expectRollupsExact(db);
+
+    const byId = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
+    const direct = async (range?: { from: Date; to: Date }) => {
+      const found = await db.$queryRaw<{ id: string; cost: string; n: number; pending: number }[]>`
+        SELECT "conversationId" AS id, SUM(COALESCE("costNano", 0))::text AS cost, COUNT(*)::int AS n,
+               (COUNT(*) FILTER (WHERE "costNano" IS NULL))::int AS pending
+        FROM "Usage" WHERE "userId" = ${user.id} AND "conversationId" IS NOT NULL
+          AND "createdAt" >= ${range?.from ?? new Date(0)} AND "createdAt" < ${range?.to ?? new Date(Date.UTC(3000, 0, 1))}
+        GROUP BY 1 ORDER BY 1`;
+      return found.map((r) => [r.id, BigInt(r.cost), r.n, r.pending]).sort(byId);
+    };
+    const month = (offset: number, day: number) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + offset, day));
+    const ranges = [
+      ...[1, 2, 15, 30, 31, 45, 60, 90, 200, 365, 400, 420].map((days) => lastDays(days, now)),
+      // Mostly whole months with a day missing at either end (read as months minus days).
+      { from: month(-5, 2), to: month(-2, 0) },
+      // Inside one month; across one month boundary; aligned to months; around the lonely day.
+      { from: month(-3, 5), to: month(-3, 20) },
+      { from: month(-4, 25), to: month(-3, 4) },
+      { from: month(-12, 1), to: month(-1, 1) },
+      { from: month(-2, 4), to: month(-1, 1) },
+      { from: month(-2, 1), to: month(-2, 4) },
+    ];
+    for (const range of [...ranges, undefined]) {
+      const top = await topConversations({ userId: user.id }, range, 1000);
+      const got = top.map((t) => [t.conversationId, t.costNano, t.generations, t.pendingCount]).sort(byId);
+      expect(got, JSON.stringify(range)).toEqual(await direct(range));
+      for (let i = 1; i < top.length; i++) expect(top[i - 1]!.costNano >= top[i]!.costNano).toBe(true);
+    }
   });
 
   it("CSV fields are quoted and defused", () => {

@@ -12,11 +12,12 @@ import type {
   TokenTotals,
 } from "./types";
 
-// Spend aggregates, all in SQL over three rollups of Usage — "UsageDaily" (user, UTC day,
-// model, provider), "UsageConversationDaily" (user, UTC day, conversation) and "UsageMonthly"
-// (user, UTC month) — which triggers keep in the same transaction as every Usage write
-// (migration 20261124020000_spend),
-// so it is always exactly the sum of the rows (the tests compare both). Sums of nano-USD come
+// Spend aggregates, all in SQL over four rollups of Usage — "UsageDaily" (user, UTC day,
+// model, provider), "UsageConversationDaily" (user, UTC day, conversation), "UsageMonthly"
+// (user, UTC month) and "UsageConversationMonthly" (user, UTC month, conversation) — which
+// triggers keep in the same transaction as every Usage write (migrations 20261124020000_spend
+// and 20261124040000_spend_conversation_monthly),
+// so each is always exactly the sum of the rows (the tests compare them). Sums of nano-USD come
 // back as numeric text and become BigInt: nothing is ever a float. Ranges are whole UTC days.
 // A scope without userId covers every user (admin views).
 
@@ -147,18 +148,89 @@ export async function spendByProvider(scope: SpendScope, range?: SpendRange): Pr
   }));
 }
 
+type Interval = { from: Date; to: Date };
+
+/**
+ * How a range of whole UTC days is read for the conversation totals: whole months from
+ * "UsageConversationMonthly" (one row per conversation and month), the other days from
+ * "UsageConversationDaily" — added, or, for a month mostly inside the range, subtracted from
+ * that month's rows, whichever reads fewer rows (days still to come have none). Integer sums
+ * either way, so the totals are exact.
+ */
+export function conversationRangePlan(range: SpendRange, now = new Date()): { months: Interval[]; addDays: Interval[]; subtractDays: Interval[] } {
+  const DAY = 86_400_000;
+  // A month's rows cost about as much to read as a few days' (one row per conversation active that month).
+  const MONTH_IN_DAYS = 4;
+  const tomorrow = dayStartUtc(now).getTime() + DAY;
+  const pastDays = (from: number, to: number) => Math.max(0, (Math.min(to, tomorrow) - from) / DAY);
+  const nextMonth = (t: number) => {
+    const d = new Date(t);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  };
+  const plan = { months: [] as Interval[], addDays: [] as Interval[], subtractDays: [] as Interval[] };
+  const push = (list: Interval[], from: number, to: number) => {
+    if (from >= to) return;
+    const last = list.at(-1);
+    if (last && last.to.getTime() === from) last.to = new Date(to);
+    else list.push({ from: new Date(from), to: new Date(to) });
+  };
+  const start = range.from.getTime();
+  const end = range.to.getTime();
+  for (let month = monthStartUtc(range.from).getTime(); month < end; month = nextMonth(month)) {
+    const next = nextMonth(month);
+    const from = Math.max(start, month);
+    const to = Math.min(end, next);
+    const whole = from === month && to === next;
+    if (!whole && pastDays(from, to) <= MONTH_IN_DAYS + pastDays(month, from) + pastDays(to, next)) {
+      push(plan.addDays, from, to);
+      continue;
+    }
+    push(plan.months, month, next);
+    push(plan.subtractDays, month, from);
+    push(plan.subtractDays, to, next);
+  }
+  return plan;
+}
+
+function inIntervals(column: Prisma.Sql, intervals: Interval[]): Prisma.Sql {
+  return Prisma.sql`(${Prisma.join(
+    intervals.map((i) => Prisma.sql`(${column} >= ${dayText(i.from)}::date AND ${column} < ${dayText(i.to)}::date)`),
+    " OR ",
+  )})`;
+}
+
 /** The most expensive conversations (deleted ones included: their cost was real). */
 export async function topConversations(scope: SpendScope, range?: SpendRange, limit = 10): Promise<ByConversationRow[]> {
   const db = await getDb();
+  const user = scope.userId ? Prisma.sql`d."userId" = ${scope.userId}` : Prisma.sql`TRUE`;
+  const plan = range ? conversationRangePlan(range) : null;
+  const parts: Prisma.Sql[] = [];
+  if (!plan || plan.months.length > 0) {
+    parts.push(Prisma.sql`
+      SELECT d."conversationId", d."costNano", d."generations", d."pendingCount" FROM "UsageConversationMonthly" d
+      WHERE ${user} ${plan ? Prisma.sql`AND ${inIntervals(Prisma.sql`d."month"`, plan.months)}` : Prisma.empty}`);
+  }
+  if (plan && plan.addDays.length > 0) {
+    parts.push(Prisma.sql`
+      SELECT d."conversationId", d."costNano", d."generations", d."pendingCount" FROM "UsageConversationDaily" d
+      WHERE ${user} AND ${inIntervals(Prisma.sql`d."day"`, plan.addDays)}`);
+  }
+  if (plan && plan.subtractDays.length > 0) {
+    parts.push(Prisma.sql`
+      SELECT d."conversationId", -d."costNano", -d."generations", -d."pendingCount" FROM "UsageConversationDaily" d
+      WHERE ${user} AND ${inIntervals(Prisma.sql`d."day"`, plan.subtractDays)}`);
+  }
   const rows = await db.$queryRaw<
     { id: string; title: string | null; deleted: boolean | null; cost: string; n: string; pending: string }[]
   >`
     SELECT t."conversationId" AS id, c."title" AS title, (c."deletedAt" IS NOT NULL) AS deleted,
            t.total::text AS cost, t.n::text AS n, t.pending::text AS pending
     FROM (
-      SELECT d."conversationId", SUM(d."costNano") AS total, SUM(d."generations") AS n, SUM(d."pendingCount") AS pending
-      FROM "UsageConversationDaily" d ${where(scope, range)}
-      GROUP BY d."conversationId"
+      SELECT p."conversationId", SUM(p."costNano") AS total, SUM(p."generations") AS n, SUM(p."pendingCount") AS pending
+      FROM (${Prisma.join(parts, " UNION ALL ")}) p ("conversationId", "costNano", "generations", "pendingCount")
+      GROUP BY p."conversationId"
+      -- A conversation whose rows all lie in subtracted days nets to nothing: not in the range.
+      HAVING SUM(p."generations") > 0
       ORDER BY 2 DESC, 1
       LIMIT ${limit}
     ) t LEFT JOIN "Conversation" c ON c."id" = t."conversationId"

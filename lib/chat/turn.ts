@@ -1,21 +1,16 @@
 import "server-only";
 import type { SessionUser } from "@/lib/auth";
 import type { ChatRequest, ChatUIMessage, ConversationSettings } from "@/lib/chat/types";
-import {
-  conversationIdTaken,
-  createConversation,
-  findOwnedConversation,
-  settingsOf,
-  type ConversationRow,
-} from "@/lib/db/conversations";
-import { isUniqueViolation } from "@/lib/db/errors";
-import { deleteMessagesFrom, insertMessage, listMessages, nextPosition, toUIMessage } from "@/lib/db/messages";
+import { findConversationForTurn, settingsOf, type ConversationRow } from "@/lib/db/conversations";
+import { listMessages, toUIMessage } from "@/lib/db/messages";
+import { appendTurn, insertConversationTurn, type TurnMessage } from "@/lib/db/turns";
 import { AppError } from "@/lib/errors";
 import { isStreaming } from "./streams";
 
 // One turn of a conversation, in two halves: `planTurn` reads and decides (nothing is
 // written, so a refusal — budget, conflict — changes nothing), `commitTurn` writes the
-// user's message and the placeholder for the answer before the upstream is called.
+// user's message and the placeholder for the answer before the upstream is called, in one
+// statement (lib/db/turns.ts).
 
 export type TurnPlan = {
   conversation: ConversationRow | null;
@@ -23,21 +18,22 @@ export type TurnPlan = {
   settings: ConversationSettings;
   /** Messages the model will see, the new user message last. */
   history: ChatUIMessage[];
-  /** Where the kept messages end: everything from here on is replaced. */
+  /** The saved position where the kept messages end: everything from here on is replaced. */
   replaceFrom: number | null;
   userMessage: ChatUIMessage | null;
   isFirstExchange: boolean;
 };
 
 export async function planTurn(user: SessionUser, request: ChatRequest): Promise<TurnPlan> {
-  const conversation = await findOwnedConversation(user.id, request.id);
-  if (!conversation && (await conversationIdTaken(request.id))) {
+  const { conversation, idTaken } = await findConversationForTurn(user.id, request.id);
+  if (!conversation && idTaken) {
     throw new AppError("not_found:conversation", "Conversation not found.");
   }
   if (conversation && isStreaming(conversation.id)) {
     throw new AppError("conflict:chat", "An answer is still being written in this conversation. Stop it or wait for it to finish.");
   }
-  const saved = conversation ? (await listMessages(user.id, conversation.id)).map(toUIMessage) : [];
+  const rows = conversation ? await listMessages(user.id, conversation.id) : [];
+  const saved = rows.map(toUIMessage);
   const settings = request.settings ?? (conversation ? settingsOf(conversation) : {});
 
   if (request.trigger === "regenerate-message") {
@@ -54,7 +50,7 @@ export async function planTurn(user: SessionUser, request: ChatRequest): Promise
       conversationId: request.id,
       settings,
       history,
-      replaceFrom: target,
+      replaceFrom: rows[target].position,
       userMessage: null,
       isFirstExchange: target <= 1,
     };
@@ -72,7 +68,7 @@ export async function planTurn(user: SessionUser, request: ChatRequest): Promise
     // Edit and resend: the edited message and everything after it are replaced.
     const index = saved.findIndex((m) => m.id === request.messageId);
     if (index < 0 || saved[index].role !== "user") throw new AppError("not_found:message", "The message to edit was not found.");
-    replaceFrom = index;
+    replaceFrom = rows[index].position;
     kept = saved.slice(0, index);
   } else if (saved.some((m) => m.id === userMessage.id)) {
     throw new AppError("conflict:message", "This message was already sent.");
@@ -95,57 +91,50 @@ export type CommittedTurn = {
   assistantPosition: number;
 };
 
+/**
+ * Writes the turn: the conversation when it is new, the user's message, the answer's
+ * placeholder, and the model (and settings, when the request carries them) the conversation
+ * continues with — all in one statement, so a refusal or a crash leaves nothing half written.
+ */
 export async function commitTurn(
   user: SessionUser,
   plan: TurnPlan,
-  input: { model: string; assistantMessageId: string },
+  input: { model: string; assistantMessageId: string; settings?: ConversationSettings },
 ): Promise<CommittedTurn> {
-  let conversation = plan.conversation;
-  let created = false;
-  if (!conversation) {
-    conversation = await createConversation(user.id, {
-      id: plan.conversationId,
-      model: input.model,
-      settings: plan.settings,
-      title: plan.userMessage ? fallbackTitle(plan.userMessage) : undefined,
-    });
-    created = true;
-  }
-  if (plan.replaceFrom !== null) {
-    // Positions are the saved order; replacing from index N means from that message's slot.
-    const saved = await listMessages(user.id, conversation.id);
-    const from = saved[plan.replaceFrom]?.position;
-    if (from !== undefined) await deleteMessagesFrom(user.id, conversation.id, from);
-  }
-  let position = await nextPosition(conversation.id);
+  const now = new Date().toISOString();
+  const messages: TurnMessage[] = [];
   if (plan.userMessage) {
-    try {
-      await insertMessage({
-        id: plan.userMessage.id,
-        conversationId: conversation.id,
-        position,
-        role: "user",
-        parts: plan.userMessage.parts,
-        status: "complete",
-        metadata: { createdAt: new Date().toISOString() },
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError("conflict:message", "This message was already sent.");
-      throw error;
-    }
-    position += 1;
+    messages.push({ id: plan.userMessage.id, role: "user", parts: plan.userMessage.parts, model: null, status: "complete", metadata: { createdAt: now } });
   }
-  await insertMessage({
+  messages.push({
     id: input.assistantMessageId,
-    conversationId: conversation.id,
-    position,
     role: "assistant",
     parts: [],
     model: input.model,
     status: "partial",
-    metadata: { model: input.model, status: "streaming", createdAt: new Date().toISOString() },
+    metadata: { model: input.model, status: "streaming", createdAt: now },
   });
-  return { conversation, created, assistantMessageId: input.assistantMessageId, assistantPosition: position };
+
+  if (!plan.conversation) {
+    const { conversation, lastPosition } = await insertConversationTurn(
+      user.id,
+      {
+        id: plan.conversationId,
+        model: input.model,
+        settings: plan.settings,
+        title: plan.userMessage ? fallbackTitle(plan.userMessage) : "New chat",
+      },
+      messages,
+    );
+    return { conversation, created: true, assistantMessageId: input.assistantMessageId, assistantPosition: lastPosition };
+  }
+  const { lastPosition } = await appendTurn(
+    user.id,
+    plan.conversation.id,
+    { model: input.model, settings: input.settings, replaceFrom: plan.replaceFrom },
+    messages,
+  );
+  return { conversation: plan.conversation, created: false, assistantMessageId: input.assistantMessageId, assistantPosition: lastPosition };
 }
 
 /** Until a title is generated: the first words of the first message. */

@@ -33,16 +33,31 @@ const conversationSelect = {
   lastMessageAt: true,
 } as const;
 
+// The columns of `conversationSelect`, for plain SQL on the chat path (no query compiler work per call).
+const conversationColumns = Prisma.sql`c."id", c."userId", c."title", c."model", c."systemPrompt", c."settings", c."pinned",
+  c."createdAt", c."updatedAt", c."lastMessageAt"`;
+
 /** The caller's live (not deleted) conversation, or null — never someone else's. */
 export async function findOwnedConversation(userId: string, id: string): Promise<ConversationRow | null> {
   const db = await getDb();
-  return db.conversation.findFirst({ where: { id, userId, deletedAt: null }, select: conversationSelect });
+  const rows = await db.$queryRaw<ConversationRow[]>`
+    SELECT ${conversationColumns} FROM "Conversation" c WHERE c."id" = ${id} AND c."userId" = ${userId} AND c."deletedAt" IS NULL`;
+  return rows[0] ?? null;
 }
 
-/** Whether any conversation has this id (anyone's), to tell "create" from "not yours". */
-export async function conversationIdTaken(id: string): Promise<boolean> {
+/**
+ * For a new turn, in one round trip: the caller's live conversation (null when there is none),
+ * and whether the id is taken at all (anyone's, deleted ones too), to tell "create" from "not yours".
+ */
+export async function findConversationForTurn(userId: string, id: string): Promise<{ conversation: ConversationRow | null; idTaken: boolean }> {
   const db = await getDb();
-  return (await db.conversation.count({ where: { id } })) > 0;
+  const [row] = await db.$queryRaw<({ idTaken: boolean } & { [K in keyof ConversationRow]: ConversationRow[K] | null })[]>`
+    SELECT t."idTaken", ${conversationColumns}
+    FROM (SELECT EXISTS (SELECT 1 FROM "Conversation" WHERE "id" = ${id}) AS "idTaken") t
+    LEFT JOIN "Conversation" c ON c."id" = ${id} AND c."userId" = ${userId} AND c."deletedAt" IS NULL`;
+  if (!row) return { conversation: null, idTaken: false };
+  const { idTaken, ...columns } = row;
+  return { conversation: columns.id === null ? null : (columns as ConversationRow), idTaken };
 }
 
 export async function createConversation(
@@ -69,27 +84,11 @@ export async function createConversation(
   }
 }
 
-/** Remembers the model and settings the caller chose for the next messages. */
-export async function updateConversationChoice(
-  userId: string,
-  id: string,
-  input: { model?: string; settings?: ConversationSettings },
-): Promise<void> {
-  const db = await getDb();
-  const data: Prisma.ConversationUpdateManyMutationInput = {};
-  if (input.model) data.model = input.model;
-  if (input.settings) {
-    const { systemPrompt, ...settings } = input.settings;
-    data.systemPrompt = systemPrompt ?? null;
-    data.settings = settings as Prisma.InputJsonValue;
-  }
-  if (Object.keys(data).length === 0) return;
-  await db.conversation.updateMany({ where: { id, userId, deletedAt: null }, data });
-}
-
 export async function touchConversation(userId: string, id: string): Promise<void> {
   const db = await getDb();
-  await db.conversation.updateMany({ where: { id, userId }, data: { lastMessageAt: new Date() } });
+  const now = new Date();
+  // Plain SQL: runs at the end of every answer.
+  await db.$executeRaw`UPDATE "Conversation" SET "lastMessageAt" = ${now}, "updatedAt" = ${now} WHERE "id" = ${id} AND "userId" = ${userId}`;
 }
 
 export async function setConversationTitle(userId: string, id: string, title: string): Promise<void> {
@@ -193,7 +192,10 @@ export async function replaceConversationTitle(
   title: string,
 ): Promise<boolean> {
   const db = await getDb();
-  const { count } = await db.conversation.updateMany({ where: { id, userId, title: expected }, data: { title } });
+  // Plain SQL: runs after the first answer of every conversation.
+  const count = await db.$executeRaw`
+    UPDATE "Conversation" SET "title" = ${title}, "updatedAt" = ${new Date()}
+    WHERE "id" = ${id} AND "userId" = ${userId} AND "title" = ${expected}`;
   return count > 0;
 }
 

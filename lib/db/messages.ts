@@ -1,7 +1,7 @@
 import "server-only";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { ChatMessageMetadata, ChatUIMessage } from "@/lib/chat/types";
-import { getDb } from "./index";
+import { getDb, type Db } from "./index";
 
 // Messages of a conversation. Callers check the conversation's owner first
 // (findOwnedConversation); the queries here also join on the owner where they read.
@@ -21,11 +21,12 @@ export type StoredMessage = {
 
 export async function listMessages(userId: string, conversationId: string): Promise<StoredMessage[]> {
   const db = await getDb();
-  return db.message.findMany({
-    where: { conversationId, conversation: { userId } },
-    orderBy: { position: "asc" },
-    select: { id: true, position: true, role: true, parts: true, model: true, status: true, metadata: true, createdAt: true },
-  });
+  // Plain SQL: read before every turn of the conversation, where the query compiler's per-call work shows.
+  return db.$queryRaw<StoredMessage[]>`
+    SELECT m."id", m."position", m."role", m."parts", m."model", m."status"::text AS "status", m."metadata", m."createdAt"
+    FROM "Message" m JOIN "Conversation" c ON c."id" = m."conversationId" AND c."userId" = ${userId}
+    WHERE m."conversationId" = ${conversationId}
+    ORDER BY m."position"`;
 }
 
 export function toUIMessage(row: StoredMessage): ChatUIMessage {
@@ -88,34 +89,26 @@ export async function updateMessage(
   },
 ): Promise<void> {
   const db = await getDb();
-  await db.message.update({
-    where: { id },
-    data: {
-      parts: update.parts as unknown as Prisma.InputJsonValue,
-      text: textOfParts(update.parts),
-      status: update.status,
-      metadata: update.metadata as Prisma.InputJsonValue,
-      ...(update.model !== undefined ? { model: update.model } : {}),
-      ...(update.error !== undefined ? { error: (update.error ?? undefined) as Prisma.InputJsonValue | undefined } : {}),
-    },
-  });
+  // Plain SQL: runs at the end of every answer. A null error leaves the stored one as it is.
+  const model = update.model !== undefined ? Prisma.sql`, "model" = ${update.model}::text` : Prisma.empty;
+  const error = update.error ? Prisma.sql`, "error" = ${JSON.stringify(update.error)}::jsonb` : Prisma.empty;
+  await db.$executeRaw`
+    UPDATE "Message" SET "parts" = ${JSON.stringify(update.parts)}::jsonb, "text" = ${textOfParts(update.parts)},
+      "status" = ${update.status}::"MessageStatus", "metadata" = ${JSON.stringify(update.metadata)}::jsonb,
+      "updatedAt" = ${new Date()} ${model} ${error}
+    WHERE "id" = ${id}`;
 }
 
 /** Removes the message at `position` and every later one (edit and resend, regenerate). */
-export async function deleteMessagesFrom(userId: string, conversationId: string, position: number): Promise<number> {
-  const db = await getDb();
+export async function deleteMessagesFrom(
+  userId: string,
+  conversationId: string,
+  position: number,
+  client?: Pick<Db, "message">,
+): Promise<number> {
+  const db = client ?? (await getDb());
   const { count } = await db.message.deleteMany({
     where: { conversationId, position: { gte: position }, conversation: { userId } },
   });
   return count;
-}
-
-export async function nextPosition(conversationId: string): Promise<number> {
-  const db = await getDb();
-  const last = await db.message.findFirst({
-    where: { conversationId },
-    orderBy: { position: "desc" },
-    select: { position: true },
-  });
-  return (last?.position ?? -1) + 1;
 }

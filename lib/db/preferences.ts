@@ -18,7 +18,8 @@ function parse(stored: Prisma.JsonValue, fallbackModel: string): ModelPreference
 
 export async function getModelPreferences(userId: string, fallbackModel: string): Promise<ModelPreferences> {
   const db = await getDb();
-  const user = await db.user.findUnique({ where: { id: userId }, select: { preferences: true } });
+  // Plain SQL: read on every chat request (routing defaults), where the query compiler's per-call work shows.
+  const [user] = await db.$queryRaw<{ preferences: Prisma.JsonValue }[]>`SELECT "preferences" FROM "User" WHERE "id" = ${userId}`;
   return parse(user?.preferences ?? {}, fallbackModel);
 }
 
@@ -51,7 +52,10 @@ export function saveModelPreferences(
   }));
 }
 
-export function rememberRecentModel(userId: string, fallbackModel: string, model: string): Promise<ModelPreferences> {
+export async function rememberRecentModel(userId: string, fallbackModel: string, model: string): Promise<ModelPreferences> {
+  // Most messages use the model used last: a plain read then, no row lock and no write.
+  const current = await getModelPreferences(userId, fallbackModel);
+  if (current.recentModels[0] === model) return current;
   return updatePreferences(userId, fallbackModel, (current) => ({
     ...current,
     recentModels: [model, ...current.recentModels.filter((m) => m !== model)].slice(0, MAX_RECENT),

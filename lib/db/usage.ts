@@ -1,4 +1,6 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { getDb } from "./index";
 
 // One Usage row per upstream generation. Rows are created the moment the upstream answers
@@ -16,20 +18,15 @@ export type GenerationStart = {
 
 export async function recordGenerationStarted(start: GenerationStart): Promise<void> {
   const db = await getDb();
-  await db.usage.upsert({
-    where: { generationId: start.generationId },
-    create: {
-      userId: start.userId,
-      conversationId: start.conversationId,
-      messageId: start.messageId,
-      generationId: start.generationId,
-      modelRequested: start.modelRequested,
-      kind: start.kind ?? "chat",
-      // Until the stream reports usage, the settlement job may pick it up after this time.
-      nextSettleAt: new Date(Date.now() + 60_000),
-    },
-    update: {},
-  });
+  const now = new Date();
+  // One plain statement: it runs as the upstream's first bytes arrive, ahead of the first token.
+  // Until the stream reports usage, the settlement job may pick the row up after nextSettleAt.
+  await db.$executeRaw`
+    INSERT INTO "Usage" ("id", "userId", "conversationId", "messageId", "generationId", "modelRequested", "kind",
+      "nextSettleAt", "createdAt", "updatedAt")
+    VALUES (${randomUUID()}, ${start.userId}, ${start.conversationId}::text, ${start.messageId}::text, ${start.generationId},
+      ${start.modelRequested}, ${start.kind ?? "chat"}, ${new Date(now.getTime() + 60_000)}, ${now}, ${now})
+    ON CONFLICT ("generationId") DO NOTHING`;
 }
 
 export type GenerationResult = {
@@ -54,26 +51,19 @@ export type GenerationResult = {
  */
 export async function recordGenerationResult(generationId: string, result: GenerationResult): Promise<void> {
   const db = await getDb();
+  const now = new Date();
   const settled = result.costNano !== null;
-  await db.usage.updateMany({
-    where: { generationId, settledAt: null },
-    data: {
-      modelServed: result.modelServed,
-      provider: result.provider,
-      promptTokens: result.promptTokens,
-      completionTokens: result.completionTokens,
-      reasoningTokens: result.reasoningTokens,
-      cachedTokens: result.cachedTokens,
-      costNano: result.costNano,
-      upstreamCostNano: result.upstreamCostNano,
-      isByok: result.isByok,
-      ttftMs: result.ttftMs,
-      durationMs: result.durationMs,
-      finishReason: result.finishReason,
-      settledAt: settled ? new Date() : null,
-      nextSettleAt: settled ? null : new Date(Date.now() + 2_000),
-    },
-  });
+  // Plain SQL: runs at the end of every answer (no query compiler work per call).
+  await db.$executeRaw`
+    UPDATE "Usage" SET
+      "modelServed" = ${result.modelServed}::text, "provider" = ${result.provider}::text,
+      "promptTokens" = ${result.promptTokens}::int, "completionTokens" = ${result.completionTokens}::int,
+      "reasoningTokens" = ${result.reasoningTokens}::int, "cachedTokens" = ${result.cachedTokens}::int,
+      "costNano" = ${result.costNano}::bigint, "upstreamCostNano" = ${result.upstreamCostNano}::bigint, "isByok" = ${result.isByok}::boolean,
+      "ttftMs" = ${result.ttftMs}::int, "durationMs" = ${result.durationMs}::int, "finishReason" = ${result.finishReason}::text,
+      "settledAt" = ${settled ? now : null}::timestamp(3), "nextSettleAt" = ${settled ? null : new Date(now.getTime() + 2_000)}::timestamp(3),
+      "updatedAt" = ${now}
+    WHERE "generationId" = ${generationId} AND "settledAt" IS NULL`;
 }
 
 /**
@@ -93,5 +83,7 @@ export async function markGenerationsDue(generationIds: string[]): Promise<void>
 export async function attachGenerationsToMessage(generationIds: string[], messageId: string): Promise<void> {
   if (generationIds.length === 0) return;
   const db = await getDb();
-  await db.usage.updateMany({ where: { generationId: { in: generationIds } }, data: { messageId } });
+  await db.$executeRaw`
+    UPDATE "Usage" SET "messageId" = ${messageId}, "updatedAt" = ${new Date()}
+    WHERE "generationId" IN (${Prisma.join(generationIds)})`;
 }

@@ -1,10 +1,10 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { getDb, type Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { formatUsd, usdToNano } from "@/lib/money";
 import type { ModelSummary } from "@/lib/openrouter/types";
-import { monthToDate } from "./aggregates";
-import { limitsOf, nextMonthStartUtc, type Limits } from "./period";
+import { limitsOf, monthStartUtc, nextMonthStartUtc, type Limits } from "./period";
 import { ensureSettlementLoop } from "./settlement";
 import { getDefaultMonthlyBudget } from "./settings";
 
@@ -75,13 +75,6 @@ export function inputCostNano(model: ModelSummary, promptTokens: number): bigint
   return tokensCostNano(model.pricing.prompt, promptTokens) + (model.pricing.request ? usdToNano(model.pricing.request) : 0n);
 }
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
-
-/** Month-to-date known spend of a user (costs known so far, since the 1st, UTC). */
-export async function monthSpendNano(tx: Pick<Db, "$queryRaw">, userId: string, now = new Date()): Promise<bigint> {
-  return (await monthToDate(tx, userId, now)).monthNano;
-}
-
 /** Sum of a user's live reservations. */
 export async function reservedNano(tx: Pick<Db, "$queryRaw">, userId: string, now = new Date()): Promise<bigint> {
   const rows = await tx.$queryRaw<{ total: string }[]>`
@@ -90,13 +83,14 @@ export async function reservedNano(tx: Pick<Db, "$queryRaw">, userId: string, no
   return BigInt(rows[0]?.total ?? "0");
 }
 
-async function readLimits(tx: Pick<Db, "user">, userId: string, defaultBudget: bigint | null): Promise<Limits> {
-  const user = await tx.user.findUnique({
-    where: { id: userId },
-    select: { monthlyBudgetNano: true, personalLimitNano: true },
-  });
+async function readLimits(db: Pick<Db, "$queryRaw">, userId: string, defaultBudget: bigint | null): Promise<Limits> {
+  // Plain SQL: read on every chat request, where the query compiler's per-call work shows.
+  const [user] = await db.$queryRaw<{ monthlyBudgetNano: string | null; personalLimitNano: string | null }[]>`
+    SELECT "monthlyBudgetNano"::text AS "monthlyBudgetNano", "personalLimitNano"::text AS "personalLimitNano"
+    FROM "User" WHERE "id" = ${userId}`;
   if (!user) throw new AppError("not_found:user", "This account no longer exists.");
-  return limitsOf(user, defaultBudget);
+  const nano = (text: string | null) => (text === null ? null : BigInt(text));
+  return limitsOf({ monthlyBudgetNano: nano(user.monthlyBudgetNano), personalLimitNano: nano(user.personalLimitNano) }, defaultBudget);
 }
 
 export function budgetExceededError(input: {
@@ -135,26 +129,48 @@ export async function reserveBudget(userId: string, amountNano: bigint): Promise
   const first = await readLimits(db, userId, defaultBudget);
   if (first.limitNano === null) return { reservationId: null };
 
-  return db.$transaction(
-    async (tx: Tx) => {
-      // Serializes this user's reservations on both databases (PGlite runs one transaction at a time anyway).
-      await tx.$queryRaw`SELECT "id" FROM "User" WHERE "id" = ${userId} FOR UPDATE`;
-      const { limitNano } = await readLimits(tx, userId, defaultBudget);
-      if (limitNano === null) return { reservationId: null };
-      const now = new Date();
-      const spentNano = await monthSpendNano(tx, userId, now);
-      const held = await reservedNano(tx, userId, now);
-      if (spentNano + held + amountNano > limitNano) {
-        throw budgetExceededError({ spentNano, reservedNano: held, limitNano, amountNano, resetsAt: nextMonthStartUtc(now) });
-      }
-      const row = await tx.reservation.create({
-        data: { userId, amountNano, expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS) },
-        select: { id: true },
-      });
-      return { reservationId: row.id };
-    },
-    { maxWait: 30_000, timeout: 30_000 },
-  );
+  const now = new Date();
+  const id = randomUUID();
+  const [, check] = await db.$transaction([
+    // Serializes this user's reservations on both databases (PGlite runs one transaction at a time anyway).
+    db.$queryRaw`SELECT "id" FROM "User" WHERE "id" = ${userId} FOR UPDATE`,
+    // A statement of its own after the lock, so its snapshot sees every reservation committed
+    // before the lock was granted. The limit is read again: min(admin budget or the default,
+    // personal limit), as `limitsOf` (LEAST skips nulls).
+    db.$queryRaw<{ limitNano: string | null; spentNano: string; heldNano: string; reserved: boolean }[]>`
+      WITH u AS (
+        SELECT LEAST(COALESCE("monthlyBudgetNano", ${defaultBudget}::bigint), "personalLimitNano") AS "limitNano"
+        FROM "User" WHERE "id" = ${userId}
+      ), spent AS (
+        SELECT COALESCE(SUM(d."costNano"), 0) AS v FROM "UsageMonthly" d
+        WHERE d."userId" = ${userId} AND d."month" = ${monthStartUtc(now).toISOString().slice(0, 10)}::date
+      ), held AS (
+        SELECT COALESCE(SUM(r."amountNano"), 0) AS v FROM "Reservation" r WHERE r."userId" = ${userId} AND r."expiresAt" > ${now}
+      ), inserted AS (
+        INSERT INTO "Reservation" ("id", "userId", "amountNano", "createdAt", "expiresAt")
+        SELECT ${id}, ${userId}, ${amountNano}::bigint, ${now}, ${new Date(now.getTime() + RESERVATION_TTL_MS)}
+        FROM u, spent, held
+        WHERE spent.v + held.v + ${amountNano}::bigint <= u."limitNano"
+        RETURNING "id"
+      )
+      SELECT u."limitNano"::text AS "limitNano", spent.v::text AS "spentNano", held.v::text AS "heldNano",
+        EXISTS (SELECT 1 FROM inserted) AS "reserved"
+      FROM u, spent, held`,
+  ]);
+  const row = check[0];
+  if (!row) throw new AppError("not_found:user", "This account no longer exists.");
+  // The limit was lifted meanwhile: nothing was held.
+  if (row.limitNano === null) return { reservationId: null };
+  if (!row.reserved) {
+    throw budgetExceededError({
+      spentNano: BigInt(row.spentNano),
+      reservedNano: BigInt(row.heldNano),
+      limitNano: BigInt(row.limitNano),
+      amountNano,
+      resetsAt: nextMonthStartUtc(now),
+    });
+  }
+  return { reservationId: id };
 }
 
 /** Frees a reservation once the answer's cost is recorded. Safe to call twice or with null. */

@@ -8,7 +8,6 @@ import { assertNotStreamingElsewhere, attachStream } from "@/lib/chat/streams";
 import { commitTurn, planTurn } from "@/lib/chat/turn";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { bindAttachments } from "@/lib/attachments/store";
-import { updateConversationChoice } from "@/lib/db/conversations";
 import { rememberRecentModel } from "@/lib/db/preferences";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -34,13 +33,8 @@ export const POST = route(async (request) => {
   const worstCase = worstCaseForChoices(model, choices, promptTokens, plan.settings.maxTokens, (await getCatalog()).models);
   const { reservationId } = await reserveBudget(user.id, worstCase);
   try {
-    const turn = await commitTurn(user, plan, { model: model.id, assistantMessageId: generateId() });
+    const turn = await commitTurn(user, plan, { model: model.id, assistantMessageId: generateId(), settings: body.settings });
     await bindAttachments(user.id, turn.conversation.id, attachmentIds);
-    await updateConversationChoice(user.id, turn.conversation.id, { model: model.id, settings: body.settings });
-    // A recent-models list is not worth failing a chat for (its row lock queues under load).
-    await rememberRecentModel(user.id, getEnv().SWITCHBOARD_DEFAULT_MODEL, model.id).catch((error: unknown) =>
-      log().warn({ error: error instanceof Error ? error.message.split("\n")[0] : String(error) }, "could not update the recent models"),
-    );
     await startAnswer({
       user,
       conversationId: turn.conversation.id,
@@ -66,5 +60,10 @@ export const POST = route(async (request) => {
 
   const stream = attachStream(plan.conversationId, user.id);
   if (!stream) throw new AppError("internal:chat", "The answer could not be started.");
+  // Nothing before the first token needs the recent-models list, and it is not worth failing a
+  // chat for (its row lock queues under load): it is updated while the answer streams.
+  void rememberRecentModel(user.id, getEnv().SWITCHBOARD_DEFAULT_MODEL, model.id).catch((error: unknown) =>
+    log().warn({ error: error instanceof Error ? error.message.split("\n")[0] : String(error) }, "could not update the recent models"),
+  );
   return createUIMessageStreamResponse({ stream });
 });

@@ -1,0 +1,135 @@
+import "server-only";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { ChatMessageMetadata, ChatUIMessage, ConversationSettings } from "@/lib/chat/types";
+import { AppError } from "@/lib/errors";
+import type { ConversationRow } from "./conversations";
+import { isUniqueViolation } from "./errors";
+import { getDb, type Db } from "./index";
+import { deleteMessagesFrom, textOfParts, type MessageStatus } from "./messages";
+
+// The writes of one chat turn that must be durable before the upstream is called: the new
+// messages (the user's, the answer's placeholder), the conversation when it is new, and the
+// model and settings it continues with. Each turn is one statement (one transaction with the
+// deletion when it replaces messages): all or nothing, one round trip, and the owner checked
+// in the statement itself.
+
+export type TurnMessage = {
+  id: string;
+  role: "user" | "assistant";
+  parts: ChatUIMessage["parts"];
+  model: string | null;
+  status: MessageStatus;
+  metadata: ChatMessageMetadata;
+};
+
+const conflict = () => new AppError("conflict:message", "This message was already sent.");
+const notFound = () => new AppError("not_found:conversation", "Conversation not found.");
+
+/** The messages as a VALUES list; `offset` counts from the turn's first position. */
+function messageValues(messages: TurnMessage[]): Prisma.Sql {
+  return Prisma.join(
+    messages.map(
+      (m, offset) =>
+        Prisma.sql`(${m.id}::text, ${offset}::int, ${m.role}::text, ${JSON.stringify(m.parts)}::jsonb, ${textOfParts(m.parts)}::text,
+          ${m.model}::text, ${m.status}::"MessageStatus", ${JSON.stringify(m.metadata)}::jsonb)`,
+    ),
+  );
+}
+
+const messageColumns = Prisma.sql`"id", "conversationId", "position", "role", "parts", "text", "model", "status", "metadata", "createdAt", "updatedAt"`;
+const valueColumns = Prisma.sql`v("id", "offset", "role", "parts", "text", "model", "status", "metadata")`;
+
+async function run<T>(statement: Promise<T>): Promise<T> {
+  try {
+    return await statement;
+  } catch (error) {
+    // The conversation's own id cannot collide (ON CONFLICT below): a duplicate is a message
+    // id or position, i.e. this message was already sent.
+    if (isUniqueViolation(error)) throw conflict();
+    throw error;
+  }
+}
+
+/**
+ * Creates the caller's conversation with the turn's messages at positions 0, 1, …. An id that
+ * exists already (anyone's) is `not_found:conversation`, and nothing is written.
+ */
+export async function insertConversationTurn(
+  userId: string,
+  conversation: { id: string; model: string; title: string; settings: ConversationSettings },
+  messages: TurnMessage[],
+): Promise<{ conversation: ConversationRow; lastPosition: number }> {
+  const db = await getDb();
+  const now = new Date();
+  const { systemPrompt, ...settings } = conversation.settings;
+  const rows = await run(
+    db.$queryRaw<(ConversationRow & { lastPosition: number | null })[]>`
+      WITH c AS (
+        INSERT INTO "Conversation" ("id", "userId", "title", "model", "systemPrompt", "settings", "createdAt", "updatedAt", "lastMessageAt")
+        VALUES (${conversation.id}, ${userId}, ${conversation.title}, ${conversation.model}, ${systemPrompt ?? null}::text,
+          ${JSON.stringify(settings)}::jsonb, ${now}, ${now}, ${now})
+        ON CONFLICT ("id") DO NOTHING
+        RETURNING *
+      ), inserted AS (
+        INSERT INTO "Message" (${messageColumns})
+        SELECT v."id", c."id", v."offset", v."role", v."parts", v."text", v."model", v."status", v."metadata", ${now}, ${now}
+        FROM c CROSS JOIN (VALUES ${messageValues(messages)}) AS ${valueColumns}
+        RETURNING "position"
+      )
+      SELECT c."id", c."userId", c."title", c."model", c."systemPrompt", c."settings", c."pinned", c."createdAt", c."updatedAt",
+        c."lastMessageAt", (SELECT max("position") FROM inserted)::int AS "lastPosition"
+      FROM c`,
+  );
+  const row = rows[0];
+  if (!row) throw notFound();
+  const { lastPosition, ...created } = row;
+  return { conversation: created, lastPosition: lastPosition ?? -1 };
+}
+
+/**
+ * Appends the turn's messages to the caller's live conversation and records the model (and
+ * settings, when given) it continues with. With `replaceFrom`, the messages from that position
+ * on are deleted first, in the same transaction. A conversation that is not the caller's (or
+ * no longer live) is `not_found:conversation`, and nothing is written.
+ */
+export async function appendTurn(
+  userId: string,
+  conversationId: string,
+  choice: { model: string; settings?: ConversationSettings; replaceFrom: number | null },
+  messages: TurnMessage[],
+): Promise<{ lastPosition: number }> {
+  const db = await getDb();
+  const now = new Date();
+  let settingsSet = Prisma.empty;
+  if (choice.settings) {
+    const { systemPrompt, ...settings } = choice.settings;
+    settingsSet = Prisma.sql`"systemPrompt" = ${systemPrompt ?? null}::text, "settings" = ${JSON.stringify(settings)}::jsonb,`;
+  }
+  const append = async (client: Pick<Db, "$queryRaw">) => {
+    const [row] = await client.$queryRaw<{ lastPosition: number | null }[]>`
+      WITH c AS (
+        UPDATE "Conversation" SET "model" = ${choice.model}, ${settingsSet} "updatedAt" = ${now}
+        WHERE "id" = ${conversationId} AND "userId" = ${userId} AND "deletedAt" IS NULL
+        RETURNING "id"
+      ), next AS (
+        SELECT COALESCE(max(m."position"), -1) + 1 AS "position" FROM "Message" m WHERE m."conversationId" = ${conversationId}
+      ), inserted AS (
+        INSERT INTO "Message" (${messageColumns})
+        SELECT v."id", c."id", next."position" + v."offset", v."role", v."parts", v."text", v."model", v."status", v."metadata", ${now}, ${now}
+        FROM c CROSS JOIN next CROSS JOIN (VALUES ${messageValues(messages)}) AS ${valueColumns}
+        RETURNING "position"
+      )
+      SELECT max("position")::int AS "lastPosition" FROM inserted`;
+    // Nothing inserted: the conversation is not the caller's, or no longer live.
+    if (row?.lastPosition === null || row?.lastPosition === undefined) throw notFound();
+    return { lastPosition: row.lastPosition };
+  };
+  if (choice.replaceFrom === null) return run(append(db));
+  const from = choice.replaceFrom;
+  return run(
+    db.$transaction(async (tx) => {
+      await deleteMessagesFrom(userId, conversationId, from, tx);
+      return append(tx);
+    }),
+  );
+}

@@ -270,9 +270,12 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
     const answerId = lastAnswerId.current;
     if (answerId) setStoppedIds((previous) => new Set(previous).add(answerId));
     // Closing the connection does not stop the server (a closed tab must not end an answer),
-    // so stopping is an explicit request.
-    fetch(`/api/chat/${encodeURIComponent(id)}/stop`, { method: "POST" }).catch(() => {});
-    void stop();
+    // so stopping is an explicit request. It answers once the partial answer is saved; the local
+    // stream ends then (the server's abort usually ends it first), so a next message cannot race
+    // that save.
+    void fetch(`/api/chat/${encodeURIComponent(id)}/stop`, { method: "POST" })
+      .catch(() => {})
+      .finally(() => void stop());
   }, [id, stop]);
 
   // Retry a failed answer by asking its question again.

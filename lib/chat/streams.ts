@@ -23,6 +23,8 @@ type ActiveStream = {
   readers: Set<ReadableStreamDefaultController<UIMessageChunk>>;
   done: boolean;
   abort: AbortController;
+  /** Resolves when the run has ended and its answer is saved (the source closes after the save). */
+  finished: Promise<void>;
 };
 
 const holder = globalThis as unknown as { __sbStreams?: Map<string, ActiveStream> };
@@ -76,7 +78,9 @@ export async function runStream(
   shared: { messageId: string; model: string } = { messageId: "", model: "" },
 ): Promise<void> {
   const runId = randomUUID();
-  const entry: ActiveStream = { conversationId, userId, runId, chunks: [], readers: new Set(), done: false, abort };
+  let markFinished = () => {};
+  const finished = new Promise<void>((resolve) => (markFinished = resolve));
+  const entry: ActiveStream = { conversationId, userId, runId, chunks: [], readers: new Set(), done: false, abort, finished };
   active().set(conversationId, entry);
   listenForRemoteStops();
   const mirror = await SharedStreamWriter.open({ conversationId, userId, runId, messageId: shared.messageId, model: shared.model });
@@ -111,6 +115,7 @@ export async function runStream(
         }
       }
       entry.readers.clear();
+      markFinished();
       setTimeout(() => {
         if (active().get(conversationId) === entry) active().delete(conversationId);
       }, RETAIN_DONE_MS).unref();
@@ -155,7 +160,19 @@ export function stopStream(conversationId: string, userId: string): boolean {
   return true;
 }
 
-/** Aborts the caller's answer here, or asks the instance running it (through Redis) to. */
+/** How long a stop waits for the stopped answer to be saved before it answers anyway. */
+const STOP_SAVE_WAIT_MS = 5_000;
+
+/**
+ * Aborts the caller's answer here and waits (briefly) until its partial answer is saved, so a
+ * reload or a next message right after the stop sees it stopped; or asks the instance running
+ * it (through Redis) to stop it.
+ */
 export async function stopAnywhere(conversationId: string, userId: string): Promise<boolean> {
-  return stopStream(conversationId, userId) || (await requestRemoteStop(conversationId, userId));
+  const entry = active().get(conversationId);
+  if (entry && stopStream(conversationId, userId)) {
+    await Promise.race([entry.finished, new Promise((resolve) => setTimeout(resolve, STOP_SAVE_WAIT_MS).unref())]);
+    return true;
+  }
+  return requestRemoteStop(conversationId, userId);
 }

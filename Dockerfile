@@ -15,8 +15,7 @@ RUN SB_STANDALONE=1 npx next build
 
 # The runtime image: the standalone server and what it reads from disk, nothing else.
 FROM node:22-bookworm-slim
-# KEEP_ALIVE_TIMEOUT: idle connections outlive a load balancer's idle timeout (see scripts/start.ts).
-ENV NODE_ENV=production PORT=3000 HOSTNAME=0.0.0.0 SWITCHBOARD_DATA_DIR=/data NEXT_TELEMETRY_DISABLED=1 KEEP_ALIVE_TIMEOUT=65000
+ENV NODE_ENV=production PORT=3000 HOSTNAME=0.0.0.0 SWITCHBOARD_DATA_DIR=/data NEXT_TELEMETRY_DISABLED=1
 WORKDIR /app
 RUN groupadd --system switchboard && useradd --system --gid switchboard --home /app switchboard \
   && mkdir -p /data && chown switchboard:switchboard /data

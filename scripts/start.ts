@@ -61,9 +61,7 @@ async function main() {
 
   const next = spawn(
     process.execPath,
-    // Idle keep-alive connections stay open 65 s, not Node's 5: longer than the idle timeout of
-    // common load balancers and clients, so they are never handed a socket the server is closing.
-    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(env.PORT), "--keepAliveTimeout", "65000"],
+    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(env.PORT)],
     { cwd: root, env: childEnv, stdio: "inherit" },
   );
   children.push(next);

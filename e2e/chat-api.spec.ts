@@ -12,8 +12,10 @@ test.describe("POST /api/chat", () => {
   });
 
   test("streams an answer and saves it; the conversation is then readable only by its owner", async ({ browser }) => {
-    const owner = await signedInRequest(browser, "owner");
+    // The owner signs in last: its connection is then fresh when it posts (a keep-alive socket idle
+    // for Node's 5 s can be closed by the server just as the client reuses it).
     const other = await signedInRequest(browser, "other");
+    const owner = await signedInRequest(browser, "owner");
     const id = newId();
     const response = await owner.request.post("/api/chat", { data: chatBody(id, "Hello [[sb:say text=pong]]") });
     expect(response.status()).toBe(200);

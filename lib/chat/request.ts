@@ -9,7 +9,7 @@ import { readJson } from "@/lib/http";
 import { getCatalog } from "@/lib/openrouter/catalog";
 import type { ModelSummary } from "@/lib/openrouter/types";
 import { hit } from "@/lib/rate-limit";
-import { worstCaseCostNano } from "@/lib/spend/budget";
+import { boundedCostNano, worstCaseCostNano } from "@/lib/spend/budget";
 
 /** The chat request body: size-limited before parsing, validated, the message length checked. */
 export async function readChatRequest(request: Request): Promise<ChatRequest> {
@@ -79,11 +79,6 @@ export async function prepareUpstream(
 /** Exa's web plugin: USD 0.004 per result (OpenRouter's price), as nano-USD. */
 const WEB_RESULT_NANO = 4_000_000n;
 
-/** A price OpenRouter does not fix in advance (the auto router's "-1"). */
-function hasVariablePrice(model: ModelSummary): boolean {
-  return model.pricing.prompt.startsWith("-") || model.pricing.completion.startsWith("-");
-}
-
 /**
  * The most this answer can cost, for the budget reservation: the dearest of the model and its
  * fallbacks, plus the web search. A model without a fixed price (the auto router) may pick any
@@ -98,10 +93,9 @@ export function worstCaseForChoices(
   catalog: readonly ModelSummary[],
 ): bigint {
   const costOf = (m: ModelSummary) => worstCaseCostNano(m, promptTokens, maxTokens);
-  const dearest = (models: readonly ModelSummary[]) => models.reduce((max, m) => (costOf(m) > max ? costOf(m) : max), 0n);
   let worst = 0n;
   for (const m of [model, ...choices.fallbacks]) {
-    const cost = hasVariablePrice(m) ? dearest(catalog.filter((c) => !hasVariablePrice(c))) : costOf(m);
+    const cost = boundedCostNano(m, catalog, costOf);
     if (cost > worst) worst = cost;
   }
   if (choices.webSearch) worst += WEB_RESULT_NANO * BigInt(choices.webSearch.maxResults);

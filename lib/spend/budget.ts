@@ -70,6 +70,24 @@ export function worstCaseCostNano(
   );
 }
 
+/** A price OpenRouter does not fix in advance (the auto router's "-1"). */
+export function hasVariablePrice(model: ModelSummary): boolean {
+  return model.pricing.prompt.startsWith("-") || model.pricing.completion.startsWith("-");
+}
+
+/**
+ * `costOf(model)`, or for a model without a fixed price (a router, which may pick any model) the
+ * dearest `costOf` among the catalog's fixed-price models: what a budget must be ready to pay.
+ */
+export function boundedCostNano(model: ModelSummary, catalog: readonly ModelSummary[], costOf: (m: ModelSummary) => bigint): bigint {
+  if (!hasVariablePrice(model)) return costOf(model);
+  return catalog.reduce((max, m) => {
+    if (hasVariablePrice(m)) return max;
+    const cost = costOf(m);
+    return cost > max ? cost : max;
+  }, 0n);
+}
+
 /** The cost of input tokens alone (the composer's preview). */
 export function inputCostNano(model: ModelSummary, promptTokens: number): bigint {
   return tokensCostNano(model.pricing.prompt, promptTokens) + (model.pricing.request ? usdToNano(model.pricing.request) : 0n);

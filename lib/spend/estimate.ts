@@ -3,7 +3,7 @@ import { settingsOf, findOwnedConversation } from "@/lib/db/conversations";
 import { listMessages } from "@/lib/db/messages";
 import { getCatalog, requireModel } from "@/lib/openrouter/catalog";
 import type { ModelSummary } from "@/lib/openrouter/types";
-import { estimatePromptTokens, inputCostNano } from "./budget";
+import { boundedCostNano, estimatePromptTokens, hasVariablePrice, inputCostNano } from "./budget";
 
 // The composer's cost preview: what sending `text` would cost in input on `model`, with the
 // conversation's current context (system prompt and saved messages) — the same conservative
@@ -34,13 +34,8 @@ export async function estimateInput(
  * dearest model it could pick, as the budget reservation does, never as a negative amount.
  */
 async function routedInputCostNano(model: ModelSummary, promptTokens: number): Promise<bigint> {
-  const isRouter = (m: ModelSummary) => m.pricing.prompt.trim().startsWith("-");
-  if (!isRouter(model)) return inputCostNano(model, promptTokens);
-  const { models } = await getCatalog();
-  return models.filter((m) => !isRouter(m)).reduce((max, m) => {
-    const cost = inputCostNano(m, promptTokens);
-    return cost > max ? cost : max;
-  }, 0n);
+  const catalog = hasVariablePrice(model) ? (await getCatalog()).models : [];
+  return boundedCostNano(model, catalog, (m) => inputCostNano(m, promptTokens));
 }
 
 /** What of a saved message goes back to the model: text, reasoning, tool calls and results. */

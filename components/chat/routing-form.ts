@@ -90,7 +90,7 @@ export function routingFromForm(form: RoutingForm, modelId: string): { routing: 
 }
 
 /** Whether two routings ask for the same thing (both as `routingFromForm` builds them). */
-export function sameRouting(a: RoutingSettings | null, b: RoutingSettings | null): boolean {
+function sameRouting(a: RoutingSettings | null, b: RoutingSettings | null): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 

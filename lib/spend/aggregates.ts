@@ -157,7 +157,7 @@ type Interval = { from: Date; to: Date };
  * that month's rows, whichever reads fewer rows (days still to come have none). Integer sums
  * either way, so the totals are exact.
  */
-export function conversationRangePlan(range: SpendRange, now = new Date()): { months: Interval[]; addDays: Interval[]; subtractDays: Interval[] } {
+function conversationRangePlan(range: SpendRange, now = new Date()): { months: Interval[]; addDays: Interval[]; subtractDays: Interval[] } {
   const DAY = 86_400_000;
   // A month's rows cost about as much to read as a few days' (one row per conversation active that month).
   const MONTH_IN_DAYS = 4;

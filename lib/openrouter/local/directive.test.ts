@@ -77,6 +77,14 @@ describe('plans', () => {
     return buildPlan({ req, directive: d, promptText: text, model, endpoint: model.endpoints[0], promptTokens: countPromptTokens(req), defaultRate: 200, webSearch: { enabled: false, maxResults: 5, engine: undefined } });
   }
 
+  it('rates= gives each model its own speed; models not listed take rate=', () => {
+    const text = (model: string) =>
+      plan({ model, messages: [{ role: 'user', content: '[[sb:text rate=7 rates="openai/gpt-4o:20,openai/gpt-4o-mini:80"]]' }] }).rate;
+    expect(text('openai/gpt-4o')).toBe(20);
+    expect(text('openai/gpt-4o-mini')).toBe(80);
+    expect(text('anthropic/claude-haiku-4.5')).toBe(7);
+  });
+
   it('structured output follows response_format, and stop sequences cut the text', () => {
     const p = plan({ response_format: { type: 'json_schema', json_schema: { name: 'r', schema: { type: 'object', properties: { title: { type: 'string' }, n: { type: 'integer', minimum: 3 }, tags: { type: 'array', items: { type: 'string', enum: ['a'] } } }, required: ['title', 'n', 'tags'] } } } });
     expect(JSON.parse(p.content.join(''))).toEqual({ title: 'sample title', n: 3, tags: ['a'] });

@@ -204,6 +204,20 @@ function webResults(topic: string, n: number, seed: number): { url: string; titl
   }));
 }
 
+/**
+ * `rates="model-a:20,model-b:80"`: a speed per model, so one prompt sent to several models (a
+ * comparison) streams at a different rate from each; models not listed take `rate=`.
+ */
+function modelRate(spec: string | undefined, modelId: string): number | null {
+  for (const entry of spec?.split(',') ?? []) {
+    const at = entry.lastIndexOf(':');
+    if (at <= 0 || entry.slice(0, at).trim() !== modelId) continue;
+    const n = Number(entry.slice(at + 1));
+    if (Number.isFinite(n) && n >= 0) return Math.min(n, 1_000_000);
+  }
+  return null;
+}
+
 export function buildPlan(ctx: PlanContext): Plan {
   const { req, directive: d, model, endpoint } = ctx;
   const name = d?.name ?? null;
@@ -211,7 +225,7 @@ export function buildPlan(ctx: PlanContext): Plan {
 
   const defaultRate = ctx.defaultRate;
   const rateFallback = name === 'long' ? (defaultRate === 0 ? 0 : Math.max(defaultRate, LONG_MIN_TOKENS_PER_SECOND)) : defaultRate;
-  const rate = numParam(d, 'rate', rateFallback, 0, 1_000_000);
+  const rate = modelRate(d?.params.rates, model.id) ?? numParam(d, 'rate', rateFallback, 0, 1_000_000);
   const keepAliveMs = intParam(d, 'every', KEEPALIVE_DEFAULT_MS, 10);
   const firstTokenDelayMs = name === 'slow-first' ? intParam(d, 'ms', 3000) : intParam(d, 'first', 0);
 

@@ -22,17 +22,18 @@ async function send(user: SessionUser, request: Omit<ChatRequest, "trigger"> & {
   const body: ChatRequest = { trigger: "submit-message", ...request };
   const model = await requireModel(body.model);
   const plan = await planTurn(user, body);
-  const turn = await commitTurn(user, plan, { model: model.id, assistantMessageId: generateId() });
+  const assistantMessageId = generateId();
+  const turn = await commitTurn(user, plan, { model: model.id, answers: [{ id: assistantMessageId, model: model.id }] });
   await startAnswer({
     user,
     conversationId: turn.conversation.id,
     model,
     settings: plan.settings,
     history: plan.history,
-    assistantMessageId: turn.assistantMessageId,
+    assistantMessageId,
     reservationId: null,
   });
-  return { turn, stream: attachStream(turn.conversation.id, user.id)! };
+  return { turn: { ...turn, assistantMessageId }, stream: attachStream(turn.conversation.id, user.id)! };
 }
 
 async function drain(stream: ReadableStream<UIMessageChunk>): Promise<UIMessageChunk[]> {

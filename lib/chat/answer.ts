@@ -35,6 +35,10 @@ export type AnswerInput = {
   leadingChunks?: UIMessageChunk[];
   /** Runs after the answer is saved (titles, sidebar refresh). */
   afterSave?: () => void;
+  /** Where the stream is registered: the conversation's id, or a compared column's key. */
+  streamKey?: string;
+  /** The column of a comparison this answer is. */
+  compare?: ChatMessageMetadata["compare"];
 };
 
 type Totals = {
@@ -174,6 +178,7 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
       durationMs,
       tokensPerSecond: streamingMs > 0 && totals.completionTokens > 0 ? Math.round((totals.completionTokens / streamingMs) * 10_000) / 10 : undefined,
       status,
+      ...(input.compare ? { compare: input.compare } : {}),
       ...routingMetadata(input.model, input.upstream, totals.modelServed),
       ...(failure ? { error: { code: failure.code, message: failure.message, retryAfter: failure.retryAfter } } : {}),
     };
@@ -224,7 +229,14 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     sendSources: true,
     generateMessageId: () => input.assistantMessageId,
     messageMetadata: ({ part }) => {
-      if (part.type === "start") return { model: input.model.id, status: "streaming", createdAt: new Date(startedAt).toISOString() };
+      if (part.type === "start") {
+        return {
+          model: input.model.id,
+          status: "streaming",
+          createdAt: new Date(startedAt).toISOString(),
+          ...(input.compare ? { compare: input.compare } : {}),
+        };
+      }
       if (part.type === "finish") return metadata(failure ? "error" : "complete");
       return undefined;
     },
@@ -257,5 +269,8 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
       },
     }),
   );
-  await runStream(input.conversationId, input.user.id, abort, decorated, { messageId: input.assistantMessageId, model: input.model.id });
+  await runStream(input.streamKey ?? input.conversationId, input.conversationId, input.user.id, abort, decorated, {
+    messageId: input.assistantMessageId,
+    model: input.model.id,
+  });
 }

@@ -36,44 +36,40 @@ export async function enforceChatRateLimit(userId: string): Promise<void> {
 }
 
 /**
- * Everything a message adds to the upstream request beyond its text, decided before anything is
- * written or sent: its attachments (owned by the caller, within the count limit, readable by the
- * model — else refused here, with nothing sent upstream), the conversation's routing (or the
- * user's default), fallback models checked against the catalog, web search, the file-parser
- * plugin for PDFs the model cannot read itself, and image output.
+ * The new message's attachments added to the turn: owned by the caller, within the count limit.
+ * Read once per turn, however many models answer it.
  */
-export async function prepareUpstream(
-  userId: string,
-  model: ModelSummary,
-  plan: TurnPlan,
-  body: ChatRequest,
-): Promise<{ plan: TurnPlan; choices: UpstreamChoices; attachmentIds: string[] }> {
-  const env = getEnv();
+export async function attachToTurn(userId: string, plan: TurnPlan, body: ChatRequest): Promise<{ plan: TurnPlan; attachmentIds: string[] }> {
   const attachmentIds = [...new Set(body.attachments ?? [])];
-  if (attachmentIds.length > 0 && !plan.userMessage) {
-    throw new AppError("bad_request:chat", "attachments: only a new message can carry attachments.");
-  }
-  let next = plan;
-  if (attachmentIds.length > 0 && plan.userMessage) {
-    const files = await attachmentParts(userId, attachmentIds, env.SWITCHBOARD_ATTACHMENTS_PER_MESSAGE);
-    const userMessage: ChatUIMessage = { ...plan.userMessage, parts: [...plan.userMessage.parts, ...files] };
-    next = { ...plan, userMessage, history: [...plan.history.slice(0, -1), userMessage] };
-  }
-  const routing = await effectiveRouting(userId, next.settings, model.id);
+  if (attachmentIds.length === 0) return { plan, attachmentIds };
+  if (!plan.userMessage) throw new AppError("bad_request:chat", "attachments: only a new message can carry attachments.");
+  const files = await attachmentParts(userId, attachmentIds, getEnv().SWITCHBOARD_ATTACHMENTS_PER_MESSAGE);
+  const userMessage: ChatUIMessage = { ...plan.userMessage, parts: [...plan.userMessage.parts, ...files] };
+  return { plan: { ...plan, userMessage, history: [...plan.history.slice(0, -1), userMessage] }, attachmentIds };
+}
+
+/**
+ * Everything one model's request adds beyond the history, decided before anything is written or
+ * sent: the check that the model can read the turn's attachments (else refused here, with nothing
+ * sent upstream), the conversation's routing (or the user's default), fallback models checked
+ * against the catalog, web search, the file-parser plugin for PDFs the model cannot read itself,
+ * and image output.
+ */
+export async function upstreamChoices(userId: string, model: ModelSummary, plan: TurnPlan, body: ChatRequest): Promise<UpstreamChoices> {
+  const routing = await effectiveRouting(userId, plan.settings, model.id);
   const fallbacks = await requireFallbackModels(model, routing);
-  const needs = attachmentNeeds(next.history);
+  const needs = attachmentNeeds(plan.history);
   if (needs.images > 0) {
     const catalog = await getCatalog();
     requireReadable(model, needs, catalog.models, fallbacks);
   }
-  const choices: UpstreamChoices = {
+  return {
     routing,
     fallbacks,
     webSearch: webSearchChoice(body.webSearch),
-    pdfEngine: needs.pdfs > 0 && [model, ...fallbacks].some((m) => !canReadFiles(m)) ? env.SWITCHBOARD_PDF_ENGINE : null,
+    pdfEngine: needs.pdfs > 0 && [model, ...fallbacks].some((m) => !canReadFiles(m)) ? getEnv().SWITCHBOARD_PDF_ENGINE : null,
     imageOutput: model.outputModalities.includes("image"),
   };
-  return { plan: next, choices, attachmentIds };
 }
 
 /** Exa's web plugin: USD 0.004 per result (OpenRouter's price), as nano-USD. */

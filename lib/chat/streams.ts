@@ -15,8 +15,12 @@ import { attachRemote, listenForStops, requestRemoteStop, runningElsewhere, Shar
 // landing on another instance resumes there, and a stop sent to any instance reaches the one
 // running the answer. Without Redis (or while it is down) all of this holds on one instance.
 
+// A conversation has one answer in flight, keyed by its id — or, while models are compared, one
+// per column, keyed by `columnStreamKey` (the same machinery, Redis included, works per key).
+
 type ActiveStream = {
   conversationId: string;
+  messageId: string;
   userId: string;
   runId: string;
   chunks: UIMessageChunk[];
@@ -33,9 +37,20 @@ const active = (): Map<string, ActiveStream> => (holder.__sbStreams ??= new Map(
 /** Keep a finished stream a little while, so a reload racing the end still gets it. */
 const RETAIN_DONE_MS = 30_000;
 
+/** The stream key of one column of a comparison. */
+export function columnStreamKey(conversationId: string, messageId: string): string {
+  return `${conversationId}~${messageId}`;
+}
+
+/** The answers of the conversation being written on this instance. */
+export function streamingMessageIds(conversationId: string): string[] {
+  const ids: string[] = [];
+  for (const entry of active().values()) if (entry.conversationId === conversationId && !entry.done) ids.push(entry.messageId);
+  return ids;
+}
+
 export function isStreaming(conversationId: string): boolean {
-  const entry = active().get(conversationId);
-  return Boolean(entry && !entry.done);
+  return streamingMessageIds(conversationId).length > 0;
 }
 
 export function activeStreamCount(): number {
@@ -57,20 +72,22 @@ export async function assertNotStreamingElsewhere(conversationId: string, userId
 
 /** Stop requests from other instances abort the run they name, if it is on this one. */
 export function listenForRemoteStops(): void {
-  listenForStops((conversationId, runId) => {
-    const entry = active().get(conversationId);
+  listenForStops((key, runId) => {
+    const entry = active().get(key);
     if (entry && entry.runId === runId && !entry.done) {
-      logger().info({ conversationId }, "stopping an answer at another instance's request");
+      logger().info({ conversationId: entry.conversationId }, "stopping an answer at another instance's request");
       entry.abort.abort();
     }
   });
 }
 
 /**
- * Starts pumping `source` for the conversation. The caller attaches readers. Resolves once
- * the stream is registered here (and offered through Redis when there is one).
+ * Starts pumping `source` for the answer under `key` (the conversation's id, or a column's key).
+ * The caller attaches readers. Resolves once the stream is registered here (and offered through
+ * Redis when there is one).
  */
 export async function runStream(
+  key: string,
   conversationId: string,
   userId: string,
   abort: AbortController,
@@ -80,10 +97,21 @@ export async function runStream(
   const runId = randomUUID();
   let markFinished = () => {};
   const finished = new Promise<void>((resolve) => (markFinished = resolve));
-  const entry: ActiveStream = { conversationId, userId, runId, chunks: [], readers: new Set(), done: false, abort, finished };
-  active().set(conversationId, entry);
+  const entry: ActiveStream = {
+    conversationId,
+    messageId: shared.messageId,
+    userId,
+    runId,
+    chunks: [],
+    readers: new Set(),
+    done: false,
+    abort,
+    finished,
+  };
+  active().set(key, entry);
   listenForRemoteStops();
-  const mirror = await SharedStreamWriter.open({ conversationId, userId, runId, messageId: shared.messageId, model: shared.model });
+  // Redis knows streams by key only; the answer's message id is in the info it keeps.
+  const mirror = await SharedStreamWriter.open({ conversationId: key, userId, runId, messageId: shared.messageId, model: shared.model });
   streamStarted();
   void (async () => {
     const reader = source.getReader();
@@ -117,15 +145,15 @@ export async function runStream(
       entry.readers.clear();
       markFinished();
       setTimeout(() => {
-        if (active().get(conversationId) === entry) active().delete(conversationId);
+        if (active().get(key) === entry) active().delete(key);
       }, RETAIN_DONE_MS).unref();
     }
   })();
 }
 
-/** A reader of this instance's current answer for the conversation from its first chunk, or null. */
-export function attachStream(conversationId: string, userId: string): ReadableStream<UIMessageChunk> | null {
-  const entry = active().get(conversationId);
+/** A reader of this instance's current answer under `key` from its first chunk, or null. */
+export function attachStream(key: string, userId: string): ReadableStream<UIMessageChunk> | null {
+  const entry = active().get(key);
   if (!entry || entry.userId !== userId) return null;
   let own: ReadableStreamDefaultController<UIMessageChunk> | undefined;
   return new ReadableStream<UIMessageChunk>({
@@ -142,19 +170,19 @@ export function attachStream(conversationId: string, userId: string): ReadableSt
 }
 
 /**
- * A reader of the conversation's current answer from its first chunk, wherever it runs
- * (this instance, or another through Redis); null when there is none for this user.
+ * A reader of the current answer under `key` from its first chunk, wherever it runs (this
+ * instance, or another through Redis); null when there is none for this user.
  */
-export async function attachAnywhere(conversationId: string, userId: string): Promise<ReadableStream<UIMessageChunk> | null> {
-  const entry = active().get(conversationId);
-  if (entry && !entry.done) return attachStream(conversationId, userId);
+export async function attachAnywhere(key: string, userId: string): Promise<ReadableStream<UIMessageChunk> | null> {
+  const entry = active().get(key);
+  if (entry && !entry.done) return attachStream(key, userId);
   // A finished run kept here may be older than one started since on another instance.
-  return (await attachRemote(conversationId, userId)) ?? attachStream(conversationId, userId);
+  return (await attachRemote(key, userId)) ?? attachStream(key, userId);
 }
 
-/** Aborts the upstream generation of the caller's conversation when it runs on this instance. */
-export function stopStream(conversationId: string, userId: string): boolean {
-  const entry = active().get(conversationId);
+/** Aborts the upstream generation under `key` when it runs on this instance. */
+export function stopStream(key: string, userId: string): boolean {
+  const entry = active().get(key);
   if (!entry || entry.userId !== userId || entry.done) return false;
   entry.abort.abort();
   return true;
@@ -168,11 +196,22 @@ const STOP_SAVE_WAIT_MS = 5_000;
  * reload or a next message right after the stop sees it stopped; or asks the instance running
  * it (through Redis) to stop it.
  */
-export async function stopAnywhere(conversationId: string, userId: string): Promise<boolean> {
-  const entry = active().get(conversationId);
-  if (entry && stopStream(conversationId, userId)) {
+export async function stopAnywhere(key: string, userId: string): Promise<boolean> {
+  const entry = active().get(key);
+  if (entry && stopStream(key, userId)) {
     await Promise.race([entry.finished, new Promise((resolve) => setTimeout(resolve, STOP_SAVE_WAIT_MS).unref())]);
     return true;
   }
-  return requestRemoteStop(conversationId, userId);
+  return requestRemoteStop(key, userId);
+}
+
+/**
+ * Stops every answer of the caller's conversation: its answer, or every column of a comparison —
+ * those running here, and (through Redis) those of `columnIds` running on another instance.
+ */
+export async function stopConversation(conversationId: string, userId: string, columnIds: string[] = []): Promise<boolean> {
+  const keys = new Set([conversationId, ...columnIds.map((id) => columnStreamKey(conversationId, id))]);
+  for (const [key, entry] of active()) if (entry.conversationId === conversationId && !entry.done) keys.add(key);
+  const stopped = await Promise.all([...keys].map((key) => stopAnywhere(key, userId)));
+  return stopped.some(Boolean);
 }

@@ -1,11 +1,11 @@
 import "server-only";
 import type { SessionUser } from "@/lib/auth";
-import type { ChatRequest, ChatUIMessage, ConversationSettings } from "@/lib/chat/types";
+import type { ChatMessageMetadata, ChatRequest, ChatUIMessage, ConversationSettings } from "@/lib/chat/types";
 import { findConversationForTurn, settingsOf, type ConversationRow } from "@/lib/db/conversations";
-import { listMessages, toUIMessage } from "@/lib/db/messages";
-import { appendTurn, insertConversationTurn, type TurnMessage } from "@/lib/db/turns";
+import { listAllMessages, toUIMessage, type StoredMessage } from "@/lib/db/messages";
+import { addAlternative, appendTurn, insertConversationTurn, type TurnMessage } from "@/lib/db/turns";
 import { AppError } from "@/lib/errors";
-import { isStreaming } from "./streams";
+import { streamingMessageIds } from "./streams";
 
 // One turn of a conversation, in two halves: `planTurn` reads and decides (nothing is
 // written, so a refusal — budget, conflict — changes nothing), `commitTurn` writes the
@@ -20,6 +20,10 @@ export type TurnPlan = {
   history: ChatUIMessage[];
   /** The saved position where the kept messages end: everything from here on is replaced. */
   replaceFrom: number | null;
+  /** Regenerate: the position of the answer that gets a new alternative (nothing is replaced). */
+  alternativeAt: number | null;
+  /** Regenerating one column of a comparison: the new answer takes its place in the columns. */
+  compare: ChatMessageMetadata["compare"] | null;
   userMessage: ChatUIMessage | null;
   isFirstExchange: boolean;
 };
@@ -29,34 +33,41 @@ export async function planTurn(user: SessionUser, request: ChatRequest): Promise
   if (!conversation && idTaken) {
     throw new AppError("not_found:conversation", "Conversation not found.");
   }
-  if (conversation && isStreaming(conversation.id)) {
-    throw new AppError("conflict:chat", "An answer is still being written in this conversation. Stop it or wait for it to finish.");
-  }
-  const rows = conversation ? await listMessages(user.id, conversation.id) : [];
+  const all = conversation ? await listAllMessages(user.id, conversation.id) : [];
+  const rows = all.filter((m) => m.shown);
   const saved = rows.map(toUIMessage);
   const settings = request.settings ?? (conversation ? settingsOf(conversation) : {});
+  const target =
+    request.trigger === "regenerate-message"
+      ? request.messageId
+        ? all.find((m) => m.id === request.messageId)
+        : rows.findLast((m) => m.role === "assistant")
+      : undefined;
+  if (conversation) assertNothingStreaming(conversation.id, target, all);
 
   if (request.trigger === "regenerate-message") {
-    const target = request.messageId
-      ? saved.findIndex((m) => m.id === request.messageId)
-      : saved.findLastIndex((m) => m.role === "assistant");
-    if (target < 0 || saved[target].role !== "assistant") {
-      throw new AppError("not_found:message", "There is no answer to regenerate.");
+    if (!target || target.role !== "assistant") throw new AppError("not_found:message", "There is no answer to regenerate.");
+    if (target.position !== rows.at(-1)?.position) {
+      throw new AppError("bad_request:chat", "Only the last answer can be regenerated: the messages after it follow from it.");
     }
-    const history = saved.slice(0, target);
+    const history = saved.filter((_, i) => rows[i].position < target.position);
     if (history.at(-1)?.role !== "user") throw new AppError("bad_request:chat", "Only an answer to a message can be regenerated.");
+    const compare = toUIMessage(target).metadata?.compare;
     return {
       conversation,
       conversationId: request.id,
       settings,
       history,
-      replaceFrom: rows[target].position,
+      replaceFrom: null,
+      alternativeAt: target.position,
+      compare: compare ? { group: compare.group, column: compare.column } : null,
       userMessage: null,
-      isFirstExchange: target <= 1,
+      isFirstExchange: history.length <= 1,
     };
   }
 
   if (!request.message) throw new AppError("bad_request:chat", "message: a message is required to send.");
+  if (request.models && request.messageId) throw new AppError("bad_request:chat", "models: an edited message is answered by one model.");
   const userMessage: ChatUIMessage = {
     id: request.message.id,
     role: "user",
@@ -79,44 +90,83 @@ export async function planTurn(user: SessionUser, request: ChatRequest): Promise
     settings,
     history: [...kept, userMessage],
     replaceFrom,
+    alternativeAt: null,
+    compare: null,
     userMessage,
     isFirstExchange: kept.length === 0,
   };
 }
 
+/**
+ * Refuses a turn while an answer is being written in the conversation here — except a retry of
+ * one column of a comparison while the other columns still stream.
+ */
+function assertNothingStreaming(conversationId: string, target: StoredMessage | undefined, all: StoredMessage[]): void {
+  const streaming = streamingMessageIds(conversationId);
+  if (streaming.length === 0) return;
+  const isColumn = (m: StoredMessage | undefined) => Boolean(m && toUIMessage(m).metadata?.compare);
+  const siblings = new Set(all.filter((m) => target && m.position === target.position && isColumn(m)).map((m) => m.id));
+  if (isColumn(target) && target && !streaming.includes(target.id) && streaming.every((id) => siblings.has(id))) return;
+  throw new AppError("conflict:chat", "An answer is still being written in this conversation. Stop it or wait for it to finish.");
+}
+
 export type CommittedTurn = {
   conversation: ConversationRow;
   created: boolean;
-  assistantMessageId: string;
-  assistantPosition: number;
 };
 
+/** One answer of the turn: its id, the model asked, and its column when comparing. */
+export type PlannedAnswer = { id: string; model: string; compare?: ChatMessageMetadata["compare"] };
+
 /**
- * Writes the turn: the conversation when it is new, the user's message, the answer's
- * placeholder, and the model (and settings, when the request carries them) the conversation
- * continues with — all in one statement, so a refusal or a crash leaves nothing half written.
+ * Writes the turn: the conversation when it is new, the user's message, the answers'
+ * placeholders (one, or one per compared model), and the model (and settings, when the request
+ * carries them) the conversation continues with — all in one statement, so a refusal or a crash
+ * leaves nothing half written. A regenerated answer is added as a new alternative of its turn.
  */
 export async function commitTurn(
   user: SessionUser,
   plan: TurnPlan,
-  input: { model: string; assistantMessageId: string; settings?: ConversationSettings },
+  input: { model: string; answers: PlannedAnswer[]; settings?: ConversationSettings },
 ): Promise<CommittedTurn> {
   const now = new Date().toISOString();
   const messages: TurnMessage[] = [];
   if (plan.userMessage) {
-    messages.push({ id: plan.userMessage.id, role: "user", parts: plan.userMessage.parts, model: null, status: "complete", metadata: { createdAt: now } });
+    messages.push({
+      id: plan.userMessage.id,
+      offset: 0,
+      variant: 0,
+      shown: true,
+      role: "user",
+      parts: plan.userMessage.parts,
+      model: null,
+      status: "complete",
+      metadata: { createdAt: now },
+    });
   }
-  messages.push({
-    id: input.assistantMessageId,
-    role: "assistant",
-    parts: [],
-    model: input.model,
-    status: "partial",
-    metadata: { model: input.model, status: "streaming", createdAt: now },
-  });
+  const offset = messages.length;
+  input.answers.forEach((answer, variant) =>
+    messages.push({
+      id: answer.id,
+      offset,
+      variant,
+      // The first column is shown until the user keeps one: the conversation continues from it.
+      shown: variant === 0,
+      role: "assistant",
+      parts: [],
+      model: answer.model,
+      status: "partial",
+      metadata: { model: answer.model, status: "streaming", createdAt: now, ...(answer.compare ? { compare: answer.compare } : {}) },
+    }),
+  );
 
+  if (plan.alternativeAt !== null && plan.conversation) {
+    const [answer] = messages;
+    await addAlternative(user.id, plan.conversation.id, plan.alternativeAt, { model: input.model, settings: input.settings }, answer);
+    return { conversation: plan.conversation, created: false };
+  }
   if (!plan.conversation) {
-    const { conversation, lastPosition } = await insertConversationTurn(
+    const { conversation } = await insertConversationTurn(
       user.id,
       {
         id: plan.conversationId,
@@ -126,15 +176,15 @@ export async function commitTurn(
       },
       messages,
     );
-    return { conversation, created: true, assistantMessageId: input.assistantMessageId, assistantPosition: lastPosition };
+    return { conversation, created: true };
   }
-  const { lastPosition } = await appendTurn(
+  await appendTurn(
     user.id,
     plan.conversation.id,
     { model: input.model, settings: input.settings, replaceFrom: plan.replaceFrom },
     messages,
   );
-  return { conversation: plan.conversation, created: false, assistantMessageId: input.assistantMessageId, assistantPosition: lastPosition };
+  return { conversation: plan.conversation, created: false };
 }
 
 /** Until a title is generated: the first words of the first message. */

@@ -29,6 +29,11 @@ export type ChatMessageMetadata = {
   autoRouted?: boolean;
   /** Web search ran for this answer; its cost is inside `costNano`. */
   webSearch?: { engine: string; maxResults: number };
+  /**
+   * One column of a comparison: the answers of one prompt to several models share `group`;
+   * `column` is this model's place; `kept` marks the answer the user chose to continue with.
+   */
+  compare?: { group: string; column: number; kept?: boolean };
 };
 
 export type ChatDataParts = {
@@ -60,6 +65,7 @@ export type ReasoningEffort = (typeof reasoningEfforts)[number];
 
 export const providerSorts = ["price", "throughput", "latency"] as const;
 export const MAX_FALLBACK_MODELS = 3;
+export const MAX_COMPARE_MODELS = 4;
 
 const modelIdSchema = z.string().min(1).max(200);
 const providerSlugSchema = z
@@ -129,6 +135,9 @@ export function safeHttpUrl(raw: string): string | null {
 
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "Not a valid id.");
 
+/** `?message=`: one column of a comparison (stream, stop). */
+export const columnQuerySchema = z.object({ message: idSchema.optional() }).strict();
+
 const textPartSchema = z.object({ type: z.literal("text"), text: z.string() });
 
 export const chatRequestSchema = z.object({
@@ -146,6 +155,13 @@ export const chatRequestSchema = z.object({
   /** Edit: the user message being replaced. Regenerate: the assistant message being replaced. */
   messageId: idSchema.optional(),
   model: z.string().min(1).max(200),
+  /** Compare: the same new message answered by each of these models at once (2 to 4, distinct). */
+  models: z
+    .array(z.string().min(1).max(200))
+    .min(2, "Compare at least 2 models.")
+    .max(MAX_COMPARE_MODELS, `Compare at most ${MAX_COMPARE_MODELS} models.`)
+    .refine((models) => new Set(models).size === models.length, "Each model can be compared once.")
+    .optional(),
   settings: conversationSettingsSchema.optional(),
   /** Uploaded attachments (ids from POST /api/attachments) sent with the new message. */
   attachments: z.array(idSchema).max(50).optional(),
@@ -168,6 +184,19 @@ export type ConversationView = {
   totalCostNano: string;
   /** True while an answer is being generated (the page should resume the stream). */
   streaming: boolean;
+  /**
+   * The answers of each turn that has several (regenerated, compared), keyed by the id of the
+   * question they answer, in order of creation; `messages` holds the shown one of each.
+   */
+  alternatives?: Record<string, ChatUIMessage[]>;
+};
+
+/** The compare route's answer: the turn is written and each column streams on its own. */
+export type CompareStarted = {
+  conversation: { id: string; title: string; created: boolean };
+  questionId: string;
+  group: string;
+  columns: { messageId: string; model: string }[];
 };
 
 /** The signed-in user's model preferences. */

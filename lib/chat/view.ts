@@ -1,7 +1,7 @@
 import "server-only";
 import type { ChatMessageMetadata, ChatUIMessage, ConversationView } from "@/lib/chat/types";
 import { findOwnedConversation, settingsOf } from "@/lib/db/conversations";
-import { toUIMessage, type StoredMessage } from "@/lib/db/messages";
+import { groupAlternatives, toUIMessage, type StoredMessage } from "@/lib/db/messages";
 import { getDb } from "@/lib/db";
 import { isStreamingAnywhere } from "./streams";
 
@@ -44,6 +44,8 @@ async function settlePendingCosts(userId: string, conversationId: string, messag
 const MESSAGE_SELECT = {
   id: true,
   position: true,
+  variant: true,
+  shown: true,
   role: true,
   parts: true,
   model: true,
@@ -66,6 +68,7 @@ async function listMessagePage(
   const where = {
     conversationId,
     conversation: { userId },
+    shown: true,
     ...(beforePosition !== undefined ? { position: { lt: beforePosition } } : {}),
   };
   const rows = (await db.message.findMany({ where, orderBy: { position: "desc" }, take: limit, select: MESSAGE_SELECT })).reverse();
@@ -73,8 +76,30 @@ async function listMessagePage(
   const earlierCount =
     rows.length < limit || !first
       ? 0
-      : await db.message.count({ where: { conversationId, conversation: { userId }, position: { lt: first.position } } });
+      : await db.message.count({ where: { conversationId, conversation: { userId }, shown: true, position: { lt: first.position } } });
   return { rows: rows as StoredMessage[], earlierCount };
+}
+
+/** The answers of the page's turns that have several (see groupAlternatives). */
+async function alternativesOf(userId: string, conversationId: string, page: StoredMessage[]): Promise<Record<string, ChatUIMessage[]>> {
+  const first = page[0];
+  const last = page.at(-1);
+  if (!first || !last) return {};
+  const db = await getDb();
+  const hidden = (await db.message.findMany({
+    where: { conversationId, conversation: { userId }, shown: false, position: { gte: first.position, lte: last.position } },
+    select: MESSAGE_SELECT,
+  })) as StoredMessage[];
+  if (hidden.length === 0) return {};
+  // The question of the page's first answer may be on the page before.
+  const question = (await db.message.findMany({
+    where: { conversationId, conversation: { userId }, shown: true, position: first.position - 1 },
+    select: MESSAGE_SELECT,
+  })) as StoredMessage[];
+  const all = [...question, ...page, ...hidden].sort((a, b) => a.position - b.position || a.variant - b.variant);
+  const alternatives = groupAlternatives(all);
+  await Promise.all(Object.values(alternatives).map((list) => settlePendingCosts(userId, conversationId, list)));
+  return alternatives;
 }
 
 /**
@@ -92,6 +117,7 @@ export async function loadConversationView(userId: string, id: string, limit = 1
     db.usage.aggregate({ where: { userId, conversationId: id }, _sum: { costNano: true } }),
   ]);
   const messages = page.rows.map(toUIMessage);
+  const alternatives = await alternativesOf(userId, id, page.rows);
   if (streaming) {
     // The answer in flight is replayed by the resumed stream from its first chunk.
     const last = messages.at(-1);
@@ -108,6 +134,7 @@ export async function loadConversationView(userId: string, id: string, limit = 1
     earlierCount: page.earlierCount,
     totalCostNano: (total._sum.costNano ?? 0n).toString(),
     streaming,
+    alternatives,
   };
 }
 
@@ -121,7 +148,7 @@ export async function loadEarlierMessages(
   conversationId: string,
   beforeMessageId: string,
   limit: number,
-): Promise<{ messages: ChatUIMessage[]; earlierCount: number } | null> {
+): Promise<{ messages: ChatUIMessage[]; earlierCount: number; alternatives: Record<string, ChatUIMessage[]> } | null> {
   const db = await getDb();
   const anchor = await db.message.findFirst({
     where: { id: beforeMessageId, conversationId, conversation: { userId, deletedAt: null } },
@@ -131,5 +158,5 @@ export async function loadEarlierMessages(
   const page = await listMessagePage(userId, conversationId, limit, anchor.position);
   const messages = page.rows.map(toUIMessage);
   await settlePendingCosts(userId, conversationId, messages);
-  return { messages, earlierCount: page.earlierCount };
+  return { messages, earlierCount: page.earlierCount, alternatives: await alternativesOf(userId, conversationId, page.rows) };
 }

@@ -356,6 +356,8 @@ export type ExportUsageRow = {
 export type ExportMessageRow = {
   id: string;
   position: number;
+  variant: number;
+  shown: boolean;
   role: string;
   parts: Prisma.JsonValue;
   text: string;
@@ -389,10 +391,12 @@ const exportConversationSelect = {
   createdAt: true,
   lastMessageAt: true,
   messages: {
-    orderBy: { position: "asc" },
+    orderBy: [{ position: "asc" }, { variant: "asc" }],
     select: {
       id: true,
       position: true,
+      variant: true,
+      shown: true,
       role: true,
       parts: true,
       text: true,
@@ -472,6 +476,9 @@ export type ImportedConversation = {
   createdAt: Date;
   lastMessageAt: Date;
   messages: {
+    position: number;
+    variant: number;
+    shown: boolean;
     role: "user" | "assistant";
     parts: Prisma.InputJsonValue;
     text: string;
@@ -518,11 +525,13 @@ export async function insertImportedConversations(
         batch = [];
       };
       for (const { id, conversation } of planned) {
-        for (const [position, m] of conversation.messages.entries()) {
+        for (const m of conversation.messages) {
           batch.push({
             id: newId(),
             conversationId: id,
-            position,
+            position: m.position,
+            variant: m.variant,
+            shown: m.shown,
             role: m.role,
             parts: m.parts,
             text: m.text,

@@ -11,6 +11,8 @@ export type MessageStatus = "complete" | "partial" | "error";
 export type StoredMessage = {
   id: string;
   position: number;
+  variant: number;
+  shown: boolean;
   role: string;
   parts: Prisma.JsonValue;
   model: string | null;
@@ -19,14 +21,43 @@ export type StoredMessage = {
   createdAt: Date;
 };
 
+/** The conversation as it continues: one message per position, the shown alternative of each turn. */
 export async function listMessages(userId: string, conversationId: string): Promise<StoredMessage[]> {
+  return (await listAllMessages(userId, conversationId)).filter((m) => m.shown);
+}
+
+/** Every message of the conversation, alternatives included, by position and then variant. */
+export async function listAllMessages(userId: string, conversationId: string): Promise<StoredMessage[]> {
   const db = await getDb();
   // Plain SQL: read before every turn of the conversation, where the query compiler's per-call work shows.
   return db.$queryRaw<StoredMessage[]>`
-    SELECT m."id", m."position", m."role", m."parts", m."model", m."status"::text AS "status", m."metadata", m."createdAt"
+    SELECT m."id", m."position", m."variant", m."shown", m."role", m."parts", m."model", m."status"::text AS "status",
+      m."metadata", m."createdAt"
     FROM "Message" m JOIN "Conversation" c ON c."id" = m."conversationId" AND c."userId" = ${userId}
     WHERE m."conversationId" = ${conversationId}
-    ORDER BY m."position"`;
+    ORDER BY m."position", m."variant"`;
+}
+
+/**
+ * The answers of each turn that has more than one, keyed by the id of the question they answer
+ * (the shown message just before them), in order of creation.
+ */
+export function groupAlternatives(rows: StoredMessage[]): Record<string, ChatUIMessage[]> {
+  const byPosition = new Map<number, StoredMessage[]>();
+  const questionAt = new Map<number, string>();
+  for (const row of rows) {
+    if (row.shown && row.role === "user") questionAt.set(row.position, row.id);
+    if (row.role !== "assistant") continue;
+    const list = byPosition.get(row.position) ?? [];
+    list.push(row);
+    byPosition.set(row.position, list);
+  }
+  const result: Record<string, ChatUIMessage[]> = {};
+  for (const [position, list] of byPosition) {
+    const question = questionAt.get(position - 1);
+    if (list.length > 1 && question) result[question] = list.map(toUIMessage);
+  }
+  return result;
 }
 
 export function toUIMessage(row: StoredMessage): ChatUIMessage {
@@ -99,7 +130,7 @@ export async function updateMessage(
     WHERE "id" = ${id}`;
 }
 
-/** Removes the message at `position` and every later one (edit and resend, regenerate). */
+/** Removes the message at `position` and every later one, alternatives included (edit and resend). */
 export async function deleteMessagesFrom(
   userId: string,
   conversationId: string,
@@ -111,4 +142,14 @@ export async function deleteMessagesFrom(
     where: { conversationId, position: { gte: position }, conversation: { userId } },
   });
   return count;
+}
+
+/** Ids of the caller's answers in the conversation still marked as being written (any instance may run them). */
+export async function listStreamingAnswerIds(userId: string, conversationId: string): Promise<string[]> {
+  const db = await getDb();
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT m."id" FROM "Message" m JOIN "Conversation" c ON c."id" = m."conversationId" AND c."userId" = ${userId}
+    WHERE m."conversationId" = ${conversationId} AND m."role" = 'assistant' AND m."status" = 'partial'
+      AND m."metadata"->>'status' = 'streaming'`;
+  return rows.map((r) => r.id);
 }

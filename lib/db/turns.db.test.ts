@@ -8,6 +8,9 @@ import { makeUser } from "@/tests/helpers/users";
 
 const user = (id = generateId(), text = "hello"): TurnMessage => ({
   id,
+  offset: 0,
+  variant: 0,
+  shown: true,
   role: "user",
   parts: [{ type: "text", text }],
   model: null,
@@ -16,6 +19,9 @@ const user = (id = generateId(), text = "hello"): TurnMessage => ({
 });
 const placeholder = (): TurnMessage => ({
   id: generateId(),
+  offset: 1,
+  variant: 0,
+  shown: true,
   role: "assistant",
   parts: [],
   model: "openai/gpt-4o-mini",

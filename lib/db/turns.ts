@@ -15,6 +15,11 @@ import { deleteMessagesFrom, textOfParts, type MessageStatus } from "./messages"
 
 export type TurnMessage = {
   id: string;
+  /** Position relative to the turn's first message. */
+  offset: number;
+  /** 0, or the alternative's number when several answers share a position (compare). */
+  variant: number;
+  shown: boolean;
   role: "user" | "assistant";
   parts: ChatUIMessage["parts"];
   model: string | null;
@@ -29,15 +34,15 @@ const notFound = () => new AppError("not_found:conversation", "Conversation not 
 function messageValues(messages: TurnMessage[]): Prisma.Sql {
   return Prisma.join(
     messages.map(
-      (m, offset) =>
-        Prisma.sql`(${m.id}::text, ${offset}::int, ${m.role}::text, ${JSON.stringify(m.parts)}::jsonb, ${textOfParts(m.parts)}::text,
-          ${m.model}::text, ${m.status}::"MessageStatus", ${JSON.stringify(m.metadata)}::jsonb)`,
+      (m) =>
+        Prisma.sql`(${m.id}::text, ${m.offset}::int, ${m.variant}::int, ${m.shown}::boolean, ${m.role}::text, ${JSON.stringify(m.parts)}::jsonb,
+          ${textOfParts(m.parts)}::text, ${m.model}::text, ${m.status}::"MessageStatus", ${JSON.stringify(m.metadata)}::jsonb)`,
     ),
   );
 }
 
-const messageColumns = Prisma.sql`"id", "conversationId", "position", "role", "parts", "text", "model", "status", "metadata", "createdAt", "updatedAt"`;
-const valueColumns = Prisma.sql`v("id", "offset", "role", "parts", "text", "model", "status", "metadata")`;
+const messageColumns = Prisma.sql`"id", "conversationId", "position", "variant", "shown", "role", "parts", "text", "model", "status", "metadata", "createdAt", "updatedAt"`;
+const valueColumns = Prisma.sql`v("id", "offset", "variant", "shown", "role", "parts", "text", "model", "status", "metadata")`;
 
 async function run<T>(statement: Promise<T>): Promise<T> {
   try {
@@ -72,7 +77,7 @@ export async function insertConversationTurn(
         RETURNING *
       ), inserted AS (
         INSERT INTO "Message" (${messageColumns})
-        SELECT v."id", c."id", v."offset", v."role", v."parts", v."text", v."model", v."status", v."metadata", ${now}, ${now}
+        SELECT v."id", c."id", v."offset", v."variant", v."shown", v."role", v."parts", v."text", v."model", v."status", v."metadata", ${now}, ${now}
         FROM c CROSS JOIN (VALUES ${messageValues(messages)}) AS ${valueColumns}
         RETURNING "position"
       )
@@ -100,11 +105,7 @@ export async function appendTurn(
 ): Promise<{ lastPosition: number }> {
   const db = await getDb();
   const now = new Date();
-  let settingsSet = Prisma.empty;
-  if (choice.settings) {
-    const { systemPrompt, ...settings } = choice.settings;
-    settingsSet = Prisma.sql`"systemPrompt" = ${systemPrompt ?? null}::text, "settings" = ${JSON.stringify(settings)}::jsonb,`;
-  }
+  const settingsSet = settingsAssignment(choice.settings);
   const append = async (client: Pick<Db, "$queryRaw">) => {
     const [row] = await client.$queryRaw<{ lastPosition: number | null }[]>`
       WITH c AS (
@@ -115,7 +116,8 @@ export async function appendTurn(
         SELECT COALESCE(max(m."position"), -1) + 1 AS "position" FROM "Message" m WHERE m."conversationId" = ${conversationId}
       ), inserted AS (
         INSERT INTO "Message" (${messageColumns})
-        SELECT v."id", c."id", next."position" + v."offset", v."role", v."parts", v."text", v."model", v."status", v."metadata", ${now}, ${now}
+        SELECT v."id", c."id", next."position" + v."offset", v."variant", v."shown", v."role", v."parts", v."text", v."model", v."status",
+          v."metadata", ${now}, ${now}
         FROM c CROSS JOIN next CROSS JOIN (VALUES ${messageValues(messages)}) AS ${valueColumns}
         RETURNING "position"
       )
@@ -132,4 +134,86 @@ export async function appendTurn(
       return append(tx);
     }),
   );
+}
+
+/** `"systemPrompt" = …, "settings" = …,` when the request carries settings; nothing otherwise. */
+function settingsAssignment(choice: ConversationSettings | undefined): Prisma.Sql {
+  if (!choice) return Prisma.empty;
+  const { systemPrompt, ...settings } = choice;
+  return Prisma.sql`"systemPrompt" = ${systemPrompt ?? null}::text, "settings" = ${JSON.stringify(settings)}::jsonb,`;
+}
+
+/**
+ * Adds `message` as a new alternative answer at `position` (regenerate): it becomes the shown one,
+ * the answers there before it stay as alternatives, and nothing is deleted. Only the last turn can
+ * take one (a later message would no longer follow from what is shown). The model (and settings)
+ * the conversation continues with are recorded in the same statement; a conversation that is not
+ * the caller's, or no longer live, is `not_found:conversation` and nothing is written.
+ */
+export async function addAlternative(
+  userId: string,
+  conversationId: string,
+  position: number,
+  choice: { model: string; settings?: ConversationSettings },
+  message: Omit<TurnMessage, "offset" | "variant" | "shown">,
+): Promise<{ variant: number }> {
+  const db = await getDb();
+  const now = new Date();
+  const rows = await run(
+    db.$queryRaw<{ variant: number }[]>`
+      WITH c AS (
+        UPDATE "Conversation" SET "model" = ${choice.model}, ${settingsAssignment(choice.settings)} "updatedAt" = ${now}
+        WHERE "id" = ${conversationId} AND "userId" = ${userId} AND "deletedAt" IS NULL
+          AND NOT EXISTS (SELECT 1 FROM "Message" later WHERE later."conversationId" = ${conversationId} AND later."position" > ${position})
+        RETURNING "id"
+      ), hidden AS (
+        UPDATE "Message" m SET "shown" = false FROM c WHERE m."conversationId" = c."id" AND m."position" = ${position} AND m."shown"
+        RETURNING m."id"
+      ), next AS (
+        SELECT COALESCE(max(m."variant"), -1) + 1 AS "variant" FROM "Message" m WHERE m."conversationId" = ${conversationId} AND m."position" = ${position}
+      )
+      INSERT INTO "Message" (${messageColumns})
+      SELECT ${message.id}, c."id", ${position}::int, next."variant", true, ${message.role}, ${JSON.stringify(message.parts)}::jsonb,
+        ${textOfParts(message.parts)}, ${message.model}::text, ${message.status}::"MessageStatus", ${JSON.stringify(message.metadata)}::jsonb, ${now}, ${now}
+      FROM c CROSS JOIN next
+      RETURNING "variant"`,
+  );
+  const row = rows[0];
+  if (!row) throw notFound();
+  return { variant: row.variant };
+}
+
+/**
+ * Makes `messageId` the shown alternative of its turn in the caller's live conversation. With
+ * `keep` (a compared answer picked to continue with) its model also becomes the conversation's
+ * and the turn is marked decided. Null when the message is not an answer in the caller's
+ * conversation.
+ */
+export async function showAlternative(
+  userId: string,
+  conversationId: string,
+  messageId: string,
+  keep: boolean,
+): Promise<{ model: string | null } | null> {
+  const db = await getDb();
+  const now = new Date();
+  const rows = await db.$queryRaw<{ model: string | null }[]>`
+    WITH target AS (
+      SELECT m."id", m."position", COALESCE(m."metadata"->>'model', m."model") AS "model"
+      FROM "Message" m JOIN "Conversation" c ON c."id" = m."conversationId"
+      WHERE m."id" = ${messageId} AND m."conversationId" = ${conversationId} AND m."role" = 'assistant'
+        AND c."userId" = ${userId} AND c."deletedAt" IS NULL
+    ), switched AS (
+      UPDATE "Message" m SET "shown" = (m."id" = target."id"),
+        "metadata" = CASE WHEN ${keep} AND m."id" = target."id" AND m."metadata"->'compare' IS NOT NULL
+          THEN jsonb_set(m."metadata", '{compare,kept}', 'true'::jsonb) ELSE m."metadata" END
+      FROM target WHERE m."conversationId" = ${conversationId} AND m."position" = target."position"
+      RETURNING m."id"
+    ), model AS (
+      UPDATE "Conversation" c SET "model" = target."model", "updatedAt" = ${now}
+      FROM target WHERE ${keep} AND c."id" = ${conversationId} AND target."model" IS NOT NULL
+      RETURNING c."id"
+    )
+    SELECT target."model" FROM target`;
+  return rows[0] ?? null;
 }

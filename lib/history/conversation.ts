@@ -7,12 +7,13 @@ import {
   sumConversationAnswerCost,
   updateOwnedConversation,
 } from "@/lib/db/conversations";
-import { listMessages, toUIMessage } from "@/lib/db/messages";
+import { groupAlternatives, listAllMessages, toUIMessage } from "@/lib/db/messages";
+import { showAlternative as showAlternativeRow } from "@/lib/db/turns";
 import type { ConversationView } from "@/lib/chat/types";
 import { AppError } from "@/lib/errors";
 import { requireModel } from "@/lib/openrouter/catalog";
 import { toListItem } from "./list";
-import type { ConversationPatch } from "./schemas";
+import type { AlternativeChoice, ConversationPatch } from "./schemas";
 import type { ConversationListItem } from "./types";
 
 // One conversation of the caller's: read, change, delete, restore. Someone else's conversation
@@ -27,14 +28,15 @@ export type ConversationDetail = ConversationView & { createdAt: string; lastMes
 export async function getConversationView(userId: string, id: string): Promise<ConversationDetail> {
   const row = await findOwnedConversation(userId, id);
   if (!row) throw notFound();
-  const [messages, cost] = await Promise.all([listMessages(userId, id), sumConversationAnswerCost(userId, id)]);
+  const [rows, cost] = await Promise.all([listAllMessages(userId, id), sumConversationAnswerCost(userId, id)]);
   return {
     id: row.id,
     title: row.title,
     model: row.model,
     settings: settingsOf(row),
     pinned: row.pinned,
-    messages: messages.map(toUIMessage),
+    messages: rows.filter((m) => m.shown).map(toUIMessage),
+    alternatives: groupAlternatives(rows),
     totalCostNano: cost.toString(),
     streaming: false,
     createdAt: row.createdAt.toISOString(),
@@ -58,4 +60,11 @@ export async function undeleteConversation(userId: string, id: string): Promise<
   const row = await restoreConversation(userId, id);
   if (!row) throw notFound();
   return toListItem(row);
+}
+
+/** Shows another answer of a turn (and with `keep`, continues with its model); 404 when it is not the caller's. */
+export async function showAlternative(userId: string, id: string, choice: AlternativeChoice): Promise<{ messageId: string; model: string | null }> {
+  const shown = await showAlternativeRow(userId, id, choice.messageId, choice.keep ?? false);
+  if (!shown) throw new AppError("not_found:message", "That answer is not in this conversation.");
+  return { messageId: choice.messageId, model: shown.model };
 }

@@ -25,6 +25,10 @@ export type ExportUsage = {
 export type ExportMessage = {
   id: string;
   position: number;
+  /** Alternative answers of a turn share its position: 0, 1, … in order of creation. */
+  variant: number;
+  /** The alternative the conversation continues from (one per position). */
+  shown: boolean;
   role: string;
   /** The AI SDK UIMessage parts: text, reasoning, tool calls with input and output, ... */
   parts: unknown[];

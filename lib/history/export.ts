@@ -60,6 +60,8 @@ export function toExportConversation(row: ExportConversationRow): ExportConversa
     return {
       id: m.id,
       position: m.position,
+      variant: m.variant,
+      shown: m.shown,
       role: m.role,
       parts: Array.isArray(m.parts) ? m.parts : [],
       text: m.text,
@@ -235,8 +237,13 @@ export function conversationToMarkdown(conversation: ExportConversation): string
     "",
   );
   if (conversation.systemPrompt) out.push(quote(`**System prompt**\n\n${conversation.systemPrompt}`), "");
+  const answersAt = new Map<number, number>();
+  for (const m of conversation.messages) answersAt.set(m.position, (answersAt.get(m.position) ?? 0) + 1);
   for (const message of conversation.messages) {
-    const who = message.role === "user" ? "You" : message.role === "assistant" ? `Assistant${message.model ? ` (${message.model})` : ""}` : message.role;
+    const model = message.model ? ` (${message.model})` : "";
+    const alternatives = answersAt.get(message.position) ?? 1;
+    const which = alternatives > 1 ? ` — answer ${message.variant + 1} of ${alternatives}${message.shown ? ", shown" : ""}` : "";
+    const who = message.role === "user" ? "You" : message.role === "assistant" ? `Assistant${model}${which}` : message.role;
     out.push("---", "", `### ${who}`, "", `<sub>${message.createdAt}</sub>`, "");
     const body = (message.parts as Part[])
       .filter((p): p is Part => Boolean(p) && typeof p === "object")

@@ -58,10 +58,18 @@ const metadataSchema = z
     fallbackUsed: z.boolean().optional(),
     autoRouted: z.boolean().optional(),
     webSearch: z.object({ engine: z.string().max(50), maxResults: z.number().int().min(0).max(100) }).optional(),
+    compare: z
+      .object({ group: z.string().min(1).max(64), column: z.number().int().min(0).max(10), kept: z.boolean().optional() })
+      .optional()
+      .catch(undefined),
   })
   .catch({});
 
 const messageSchema = z.object({
+  /** Where the message is in the conversation; alternatives of a turn share it (absent: in file order). */
+  position: z.number().int().min(0).max(1_000_000).optional(),
+  variant: z.number().int().min(0).max(1_000).optional(),
+  shown: z.boolean().optional(),
   role: z.enum(["user", "assistant"]),
   parts: z.array(partSchema).max(2000),
   model: z.string().max(200).nullish(),
@@ -112,14 +120,52 @@ function newId(): string {
   return randomBytes(15).toString("base64url");
 }
 
+/**
+ * Each message's place: its turn (the file's positions made dense, or the file's order when it
+ * has none), its number among the turn's alternatives, and whether it is the shown one — the one
+ * marked so, else the first — so every turn has exactly one.
+ */
+function placesOf(messages: ImportFile["conversations"][number]["messages"]): { position: number; variant: number; shown: boolean }[] {
+  const keyOf = (m: (typeof messages)[number], index: number) => (m.position !== undefined ? m.position : index);
+  const order = messages.map((m, index) => ({ index, key: keyOf(m, index), variant: m.variant ?? 0 }));
+  order.sort((a, b) => a.key - b.key || a.variant - b.variant || a.index - b.index);
+  const places: { position: number; variant: number; shown: boolean }[] = new Array(messages.length);
+  let position = -1;
+  let previousKey: number | null = null;
+  let variant = 0;
+  let shownAt = -1;
+  for (const { index, key } of order) {
+    if (key !== previousKey) {
+      position++;
+      previousKey = key;
+      variant = 0;
+    } else variant++;
+    const marked = messages[index].shown !== false;
+    const shown = marked && shownAt !== position;
+    if (shown) shownAt = position;
+    places[index] = { position, variant, shown };
+  }
+  // A turn whose messages are all marked hidden shows its first.
+  const shownPositions = new Set(places.filter((p) => p.shown).map((p) => p.position));
+  for (const place of places) {
+    if (!shownPositions.has(place.position) && place.variant === 0) {
+      place.shown = true;
+      shownPositions.add(place.position);
+    }
+  }
+  return places;
+}
+
 export function toImported(file: ImportFile, now = new Date()): ImportedConversation[] {
   return file.conversations.map((c) => {
-    const messages = c.messages.map((m) => {
+    const places = placesOf(c.messages);
+    const messages = c.messages.map((m, index) => {
       const createdAt = m.createdAt ?? c.createdAt ?? now;
       const parts = m.parts as unknown as ChatUIMessage["parts"];
       const metadata = { ...(m.metadata ?? {}), status: m.status, createdAt: createdAt.toISOString() };
       if (m.role === "assistant" && m.costNano && metadata.costNano === undefined) metadata.costNano = m.costNano;
       return {
+        ...places[index],
         role: m.role,
         parts: m.parts as unknown as Prisma.InputJsonValue,
         text: textOfParts(parts),

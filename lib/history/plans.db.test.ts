@@ -112,7 +112,7 @@ describe("query plans", () => {
     const recent = await explain(searchRecentSql(userId, sql, RECENT_WINDOW, 20));
     console.log(`--- search, recent conversations first\n${recent}`);
     expect(recent).toContain("Conversation_userId_deletedAt_pinned_lastMessageAt_id_idx");
-    expect(recent).toContain("Message_conversationId_position_key");
+    expect(recent).toContain("Message_conversationId_position_variant_key");
     expectNoSeqScan(recent);
 
     // And it finds the one message that has the word.

@@ -35,3 +35,7 @@ export type ConversationPatch = z.infer<typeof conversationPatchSchema>;
 export const exportQuerySchema = z.object({ format: z.enum(["md", "json"]).default("json") }).strict();
 
 export const routeParamsSchema = z.object({ id: idSchema });
+
+/** Which answer of a turn is shown; `keep`: continue with its model too. */
+export const alternativeChoiceSchema = z.object({ messageId: idSchema, keep: z.boolean().optional() }).strict();
+export type AlternativeChoice = z.infer<typeof alternativeChoiceSchema>;

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { getDb, type Db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { formatUsd, usdToNano } from "@/lib/money";
 import type { ModelSummary } from "@/lib/openrouter/types";
@@ -117,13 +118,16 @@ export function budgetExceededError(input: {
   limitNano: bigint;
   amountNano: bigint;
   resetsAt: Date;
+  /** How many answers the request would start at once (compared models). */
+  answers?: number;
 }): AppError {
   const reset = input.resetsAt.toISOString().slice(0, 10);
+  const what = (input.answers ?? 1) > 1 ? `comparing ${input.answers} models` : "this message";
   const inFlight = input.reservedNano > 0n ? ` (plus ${formatUsd(input.reservedNano)} held for answers in progress)` : "";
   return new AppError(
     "budget_exceeded:spend",
     `You have spent ${formatUsd(input.spentNano)}${inFlight} of your ${formatUsd(input.limitNano)} monthly limit; ` +
-      `this message could cost up to ${formatUsd(input.amountNano)}. The limit resets on ${reset} (00:00 UTC).`,
+      `${what} could cost up to ${formatUsd(input.amountNano)}. The limit resets on ${reset} (00:00 UTC).`,
     {
       details: {
         spentNano: input.spentNano.toString(),
@@ -141,14 +145,28 @@ export function budgetExceededError(input: {
  * Without a limit nothing is held (`reservationId: null`).
  */
 export async function reserveBudget(userId: string, amountNano: bigint): Promise<{ reservationId: string | null }> {
+  const { reservationIds } = await reserveBudgets(userId, [amountNano]);
+  return { reservationId: reservationIds[0] ?? null };
+}
+
+/**
+ * Holds the worst case of several answers at once (the columns of a comparison): all of them
+ * fit the budget together, or none is held and the whole turn is refused. One reservation per
+ * answer, so each is freed when its own answer's cost is known.
+ */
+export async function reserveBudgets(userId: string, amountsNano: bigint[]): Promise<{ reservationIds: (string | null)[] }> {
   ensureSettlementLoop();
+  const none = { reservationIds: amountsNano.map(() => null) };
   const db = await getDb();
   const defaultBudget = await getDefaultMonthlyBudget();
   const first = await readLimits(db, userId, defaultBudget);
-  if (first.limitNano === null) return { reservationId: null };
+  if (first.limitNano === null) return none;
 
   const now = new Date();
-  const id = randomUUID();
+  const expiresAt = new Date(now.getTime() + RESERVATION_TTL_MS);
+  const ids = amountsNano.map(() => randomUUID());
+  const amountNano = amountsNano.reduce((sum, a) => sum + a, 0n);
+  const rows = Prisma.join(ids.map((id, i) => Prisma.sql`(${id}::text, ${amountsNano[i]}::bigint)`));
   const [, check] = await db.$transaction([
     // Serializes this user's reservations on both databases (PGlite runs one transaction at a time anyway).
     db.$queryRaw`SELECT "id" FROM "User" WHERE "id" = ${userId} FOR UPDATE`,
@@ -166,8 +184,8 @@ export async function reserveBudget(userId: string, amountNano: bigint): Promise
         SELECT COALESCE(SUM(r."amountNano"), 0) AS v FROM "Reservation" r WHERE r."userId" = ${userId} AND r."expiresAt" > ${now}
       ), inserted AS (
         INSERT INTO "Reservation" ("id", "userId", "amountNano", "createdAt", "expiresAt")
-        SELECT ${id}, ${userId}, ${amountNano}::bigint, ${now}, ${new Date(now.getTime() + RESERVATION_TTL_MS)}
-        FROM u, spent, held
+        SELECT a."id", ${userId}, a."amountNano", ${now}, ${expiresAt}
+        FROM (VALUES ${rows}) AS a("id", "amountNano"), u, spent, held
         WHERE spent.v + held.v + ${amountNano}::bigint <= u."limitNano"
         RETURNING "id"
       )
@@ -178,7 +196,7 @@ export async function reserveBudget(userId: string, amountNano: bigint): Promise
   const row = check[0];
   if (!row) throw new AppError("not_found:user", "This account no longer exists.");
   // The limit was lifted meanwhile: nothing was held.
-  if (row.limitNano === null) return { reservationId: null };
+  if (row.limitNano === null) return none;
   if (!row.reserved) {
     throw budgetExceededError({
       spentNano: BigInt(row.spentNano),
@@ -186,9 +204,10 @@ export async function reserveBudget(userId: string, amountNano: bigint): Promise
       limitNano: BigInt(row.limitNano),
       amountNano,
       resetsAt: nextMonthStartUtc(now),
+      answers: amountsNano.length,
     });
   }
-  return { reservationId: id };
+  return { reservationIds: ids };
 }
 
 /** Frees a reservation once the answer's cost is recorded. Safe to call twice or with null. */

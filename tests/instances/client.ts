@@ -59,7 +59,7 @@ export function sendChat(
   baseUrl: string,
   user: User,
   text: string,
-  options: { conversationId?: string; settings?: Record<string, unknown>; signal?: AbortSignal } = {},
+  options: { conversationId?: string; settings?: Record<string, unknown>; signal?: AbortSignal; models?: string[] } = {},
 ): Promise<Response> {
   return fetch(`${baseUrl}/api/chat`, {
     method: "POST",
@@ -70,6 +70,7 @@ export function sendChat(
       model: MODEL,
       message: { id: newId("m"), role: "user", parts: [{ type: "text", text }] },
       ...(options.settings ? { settings: options.settings } : {}),
+      ...(options.models ? { models: options.models } : {}),
     }),
     signal: options.signal,
   });

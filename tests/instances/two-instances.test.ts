@@ -158,39 +158,70 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
     for (const id of generationIds) expect(lookups.filter((e) => e.path.includes(encodeURIComponent(id))).length).toBe(1);
   }, 90_000);
 
-  it("the budget race: 50 concurrent requests over A and B, a budget that fits 10, never overshoots", async () => {
+  it("the budget race: 50 concurrent requests over A and B, compare turns among them, a budget that fits 10, never overshoots", async () => {
     const user = await registerAndSignIn(a.url, "budget");
     const owner = await userId(user);
     const text = "[[sb:stall after=1 ms=600000]] budget race";
     const settings = { maxTokens: 200 };
-    // The worst case of one request, as the server computes it: refused with a budget of 1 nano.
+    const compared = [MODEL, "anthropic/claude-haiku-4.5"];
+    // The worst cases as the server computes them: refused with a budget of 1 nano.
     await cluster.db.query(`UPDATE "User" SET "monthlyBudgetNano" = 1 WHERE "id" = $1`, [owner]);
-    const probe = await sendChat(a.url, user, text, { settings });
-    expect(probe.status).toBe(402);
-    const worst = BigInt(((await probe.json()) as { error: { details: { amountNano: string } } }).error.details.amountNano);
+    const worstOf = async (response: Response) => {
+      expect(response.status).toBe(402);
+      return BigInt(((await response.json()) as { error: { details: { amountNano: string } } }).error.details.amountNano);
+    };
+    const worst = await worstOf(await sendChat(a.url, user, text, { settings }));
+    const worstCompare = await worstOf(await sendChat(a.url, user, text, { settings, models: compared }));
+    expect(worstCompare).toBeGreaterThan(worst);
     const budget = worst * 10n + worst / 2n;
     await cluster.db.query(`UPDATE "User" SET "monthlyBudgetNano" = $2 WHERE "id" = $1`, [owner, budget.toString()]);
 
+    // Every fifth request compares two models: it holds both answers' worst cases, or nothing.
     const conversations = Array.from({ length: 50 }, () => newId());
-    const responses = await Promise.all(conversations.map((id, i) => sendChat(i % 2 ? b.url : a.url, user, text, { conversationId: id, settings })));
-    const admitted = conversations.filter((_, i) => responses[i]!.status === 200);
+    const isCompare = (i: number) => i % 5 === 0;
+    const responses = await Promise.all(
+      conversations.map((id, i) =>
+        sendChat(i % 2 ? b.url : a.url, user, text, { conversationId: id, settings, ...(isCompare(i) ? { models: compared } : {}) }),
+      ),
+    );
+    const admittedSingles = responses.filter((r, i) => !isCompare(i) && r.status === 200).length;
+    const admittedCompares = responses.filter((r, i) => isCompare(i) && r.status === 201).length;
     const refused = responses.filter((r) => r.status === 402);
     for (const r of refused) expect(((await r.json()) as { error: { code: string } }).error.code).toBe("budget_exceeded:spend");
-    expect(admitted).toHaveLength(10);
-    expect(refused).toHaveLength(40);
+    expect(admittedSingles + admittedCompares + refused.length).toBe(50);
     const held = await cluster.db.query<{ total: string; n: number }>(
       `SELECT COALESCE(SUM("amountNano"), 0)::text AS total, count(*)::int AS n FROM "Reservation" WHERE "userId" = $1 AND "expiresAt" > now()`,
       [owner],
     );
-    expect(held.rows[0]!.n).toBe(10);
+    // Exactly what the admitted turns hold (two reservations per comparison), within the budget,
+    // and the budget is used up: no further single answer would fit.
+    expect(held.rows[0]!.n).toBe(admittedSingles + 2 * admittedCompares);
+    expect(BigInt(held.rows[0]!.total)).toBe(BigInt(admittedSingles) * worst + BigInt(admittedCompares) * worstCompare);
     expect(BigInt(held.rows[0]!.total)).toBeLessThanOrEqual(budget);
+    expect(budget - BigInt(held.rows[0]!.total)).toBeLessThan(worst);
+    // Refused turns wrote nothing.
+    const written = await cluster.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Conversation" WHERE "id" = ANY($1)`, [
+      conversations.filter((_, i) => responses[i]!.status === 402),
+    ]);
+    expect(written.rows[0]!.n).toBe(0);
 
-    // Stop them all, each through the other instance than the one running it.
+    // Stop them all, each through the other instance than the one running it (every column of a comparison).
     const stops = await Promise.all(
-      conversations.map((id, i) => (responses[i]!.status === 200 ? stop(i % 2 ? a.url : b.url, user, id) : null)),
+      conversations.map((id, i) => (responses[i]!.status !== 402 ? stop(i % 2 ? a.url : b.url, user, id) : null)),
     );
-    expect(stops.filter((s) => s?.body.stopped === true)).toHaveLength(10);
-    await Promise.all(responses.map((r) => (r.status === 200 ? r.arrayBuffer() : null)));
+    expect(stops.filter((s) => s?.body.stopped === true)).toHaveLength(admittedSingles + admittedCompares);
+    await Promise.all(responses.map((r) => (r.status !== 402 ? r.arrayBuffer() : null)));
+    await eventually(
+      async () => {
+        const live = await cluster.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "Message" WHERE "conversationId" = ANY($1) AND "metadata"->>'status' = 'streaming'`,
+          [conversations],
+        );
+        return live.rows[0]!.n === 0 ? true : undefined;
+      },
+      20_000,
+      "every stopped answer saved",
+    );
   }, 60_000);
 
   it("a stop sent to B closes A's upstream connection", async () => {

@@ -113,7 +113,7 @@ describe("another user's id is not found, everywhere", () => {
         finish = () => controller.close();
       },
     });
-    runStream(live, owner.id, abort, source);
+    runStream(live, live, owner.id, abort, source);
     expect(attachStream(live, other.id)).toBeNull();
     expect(stopStream(live, other.id)).toBe(false);
     expect(abort.signal.aborted).toBe(false);

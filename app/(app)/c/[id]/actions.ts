@@ -15,6 +15,8 @@ export type EarlierMessages = {
   earlierCount: number;
   /** Their answers' Markdown rendered here, by prerenderKey. */
   prerendered: Record<string, ReactNode>;
+  /** Alternative answers of their turns, by question id (see ConversationView). */
+  alternatives: Record<string, ChatUIMessage[]>;
 };
 
 const inputSchema = z.object({ conversationId: idSchema, beforeMessageId: idSchema });

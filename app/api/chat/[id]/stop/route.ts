@@ -1,16 +1,24 @@
 import { requireUser } from "@/lib/auth";
-import { stopAnywhere } from "@/lib/chat/streams";
-import { idSchema } from "@/lib/chat/types";
+import { columnStreamKey, stopAnywhere, stopConversation } from "@/lib/chat/streams";
+import { columnQuerySchema, idSchema } from "@/lib/chat/types";
 import { requireOwnedConversation } from "@/lib/chat/ownership";
+import { listStreamingAnswerIds } from "@/lib/db/messages";
 import { assertSameOrigin, json, parseWith, route } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 
-/** Stops the answer being written in the caller's conversation (the partial answer is kept). */
+/**
+ * Stops the answer being written in the caller's conversation — every column of a comparison, or
+ * with `?message=` that one column only (the partial answers are kept).
+ */
 export const POST = route(async (request, { params }: { params: Promise<{ id: string }> }) => {
   const user = await requireUser();
   assertSameOrigin(request);
   const id = parseWith(idSchema, (await params).id, "chat");
+  const { message } = parseWith(columnQuerySchema, Object.fromEntries(new URL(request.url).searchParams), "chat");
   await requireOwnedConversation(user.id, id);
-  return json({ stopped: await stopAnywhere(id, user.id) });
+  const stopped = message
+    ? await stopAnywhere(columnStreamKey(id, message), user.id)
+    : await stopConversation(id, user.id, await listStreamingAnswerIds(user.id, id));
+  return json({ stopped });
 });

@@ -1,18 +1,22 @@
 import { createUIMessageStreamResponse } from "ai";
 import { requireUser } from "@/lib/auth";
-import { attachAnywhere } from "@/lib/chat/streams";
-import { idSchema } from "@/lib/chat/types";
+import { attachAnywhere, columnStreamKey } from "@/lib/chat/streams";
+import { columnQuerySchema, idSchema } from "@/lib/chat/types";
 import { requireOwnedConversation } from "@/lib/chat/ownership";
 import { parseWith, route } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 
-/** Reattaches to the answer being written in the caller's conversation; 204 when there is none. */
-export const GET = route(async (_request, { params }: { params: Promise<{ id: string }> }) => {
+/**
+ * Reattaches to the answer being written in the caller's conversation (with `?message=`, to that
+ * column of a comparison); 204 when there is none.
+ */
+export const GET = route(async (request, { params }: { params: Promise<{ id: string }> }) => {
   const user = await requireUser();
   const id = parseWith(idSchema, (await params).id, "chat");
+  const { message } = parseWith(columnQuerySchema, Object.fromEntries(new URL(request.url).searchParams), "chat");
   await requireOwnedConversation(user.id, id);
-  const stream = await attachAnywhere(id, user.id);
+  const stream = await attachAnywhere(message ? columnStreamKey(id, message) : id, user.id);
   if (!stream) return new Response(null, { status: 204 });
   return createUIMessageStreamResponse({ stream });
 });

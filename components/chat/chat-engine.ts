@@ -68,3 +68,25 @@ export type ChatEngineInit = Pick<ChatInit<ChatUIMessage>, "id" | "messages" | "
 export function createChatEngine(init: ChatEngineInit): ChatEngine {
   return new Chat<ChatUIMessage>({ ...init, transport: createTransport() });
 }
+
+/**
+ * One column of a comparison: resumes its answer's stream (`/api/chat/{id}/stream?message=…`), and
+ * a retry asks the server for a new answer in its place (a regenerate of that message).
+ */
+export function createColumnEngine(init: {
+  conversationId: string;
+  message: ChatUIMessage;
+  onFinish: ChatInit<ChatUIMessage>["onFinish"];
+}): ChatEngine {
+  const conversation = encodeURIComponent(init.conversationId);
+  const transport = new DefaultChatTransport<ChatUIMessage>({
+    api: "/api/chat",
+    prepareSendMessagesRequest: ({ messageId, body: extra }) => {
+      if (!isRequestBody(extra) || !messageId) throw new Error("A retry needs the column's model and message.");
+      const body: ChatRequest = { id: init.conversationId, trigger: "regenerate-message", messageId, model: extra.model, settings: extra.settings };
+      return { body };
+    },
+    prepareReconnectToStreamRequest: () => ({ api: `/api/chat/${conversation}/stream?message=${encodeURIComponent(init.message.id)}` }),
+  });
+  return new Chat<ChatUIMessage>({ id: init.message.id, messages: [init.message], onFinish: init.onFinish, transport });
+}

@@ -8,7 +8,10 @@ import { shortModelName } from "@/components/models/format";
 import { useModelCatalog } from "@/components/models/use-model-catalog";
 import { noteRecentModel } from "@/components/models/use-model-preferences";
 import { toast } from "@/components/ui/toaster";
-import type { ChatRequest, ChatUIMessage, ConversationSettings, ConversationView } from "@/lib/chat/types";
+import { attachmentIdOf } from "@/lib/attachments/types";
+import type { ChatRequest, ChatUIMessage, CompareStarted, ConversationSettings, ConversationView } from "@/lib/chat/types";
+import type { CompareActions } from "@/components/compare/compare-turn";
+import { markKept, questionIdAt, requestShowAlternative, withAlternative, type Alternatives } from "./alternatives";
 import { ChatBusyContext } from "./chat-context";
 import { ChatError, describeChatError } from "./chat-error";
 import { ChatHeader } from "./chat-header";
@@ -34,7 +37,7 @@ export type ChatProps = {
   loadEarlier?: (
     conversationId: string,
     beforeMessageId: string,
-  ) => Promise<{ messages: ChatUIMessage[]; earlierCount: number; prerendered: PrerenderedMarkdown }>;
+  ) => Promise<{ messages: ChatUIMessage[]; earlierCount: number; prerendered: PrerenderedMarkdown; alternatives: Alternatives }>;
   /** Overrides the composer's own cost preview (nano-USD); leave unset to use it. */
   estimateInputCostNano?: bigint | string | null;
 };
@@ -75,6 +78,12 @@ async function patchConversation(id: string, body: { model?: string; settings?: 
   }
 }
 
+/** A message id for the wire (idSchema); crypto.randomUUID needs a secure context, this does not. */
+function newMessageId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 function parseNano(value: string | undefined): bigint {
   try {
     return value ? BigInt(value) : 0n;
@@ -95,6 +104,16 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
   /** Answers the user stopped in this session (saved ones carry status "partial"). */
   const [stoppedIds, setStoppedIds] = useState<ReadonlySet<string>>(() => new Set());
   const [knownCostIds] = useState(() => new Set(initial.messages.filter((m) => m.metadata?.costNano).map((m) => m.id)));
+  /** Every answer of the turns that have several (regenerated, compared), by question id. */
+  const [alternatives, setAlternatives] = useState<Alternatives>(() => initial.alternatives ?? {});
+  /** Columns of a comparison streaming right now (the chat is busy while any is). */
+  const [streamingColumns, setStreamingColumns] = useState<ReadonlySet<string>>(() => new Set());
+  /** A comparison the server refused (budget, rate limit…): shown like a failed answer. */
+  const [compareError, setCompareError] = useState<Error | null>(null);
+  /** The question whose answer is being regenerated: the new answer joins its alternatives. */
+  const regenerating = useRef<string | null>(null);
+  /** The comparison the server refused, to send again on Retry. */
+  const failedCompare = useRef<{ before: ChatUIMessage[]; text: string; files: ComposedExtras["files"]; models: string[]; webSearch: boolean } | null>(null);
 
   const catalog = useModelCatalog();
   const modelInfo = catalog.byId.get(model);
@@ -162,6 +181,11 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
       }
     },
     onFinish: ({ message, isError }) => {
+      const questionId = regenerating.current;
+      if (questionId && message.role === "assistant") {
+        regenerating.current = null;
+        setAlternatives((previous) => withAlternative(previous, questionId, message));
+      }
       // A new conversation's title is generated after its first answer; fetch it if it was not streamed.
       if (isNew && !titleKnown.current && !titleFetched.current && message.role === "assistant" && !isError) {
         titleFetched.current = true;
@@ -190,6 +214,7 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
     try {
       const page = await loadEarlier(id, firstMessageId);
       setPrerendered((previous) => ({ ...previous, ...page.prerendered }));
+      setAlternatives((previous) => ({ ...page.alternatives, ...previous }));
       prependMessages(page.messages);
       setEarlierCount(page.earlierCount);
     } catch (reason) {
@@ -201,7 +226,7 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
     }
   }, [loadEarlier, firstMessageId, id, prependMessages]);
 
-  const busy = status === "submitted" || status === "streaming";
+  const busy = status === "submitted" || status === "streaming" || streamingColumns.size > 0;
   const last = messages[messages.length - 1];
 
   // Someone else (the sidebar's rename) changed this conversation's title.
@@ -225,18 +250,90 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
     toast({ title: "Could not send", description: reason instanceof Error ? reason.message : String(reason), variant: "destructive" });
   }, []);
 
-  // Read by the Edit action when clicked: an edited message keeps its attachments.
+  // Read by the row actions when clicked (an edited message keeps its attachments; switching
+  // answers needs the turn's list), so the actions stay stable.
   const messagesRef = useRef(messages);
+  const alternativesRef = useRef(alternatives);
+  const settingsRef = useRef(settings);
+  const catalogRef = useRef(catalog.byId);
   useEffect(() => {
     messagesRef.current = messages;
-  }, [messages]);
+    alternativesRef.current = alternatives;
+    settingsRef.current = settings;
+    catalogRef.current = catalog.byId;
+  }, [messages, alternatives, settings, catalog.byId]);
+
+  /** Shows another answer of a turn; `keep` also continues with its model. Reverts if the server refuses. */
+  const showAlternative = useCallback(
+    (questionId: string, messageId: string, keep: boolean) => {
+      const current = messagesRef.current;
+      const list = alternativesRef.current[questionId] ?? [];
+      const chosen = list.find((m) => m.id === messageId);
+      const index = current.findIndex((m) => m.id === questionId) + 1;
+      if (!chosen || index <= 0 || !current[index]) return;
+      const before = current[index];
+      const nextList = keep ? markKept(list, messageId) : list;
+      const shown = nextList.find((m) => m.id === messageId) ?? chosen;
+      setMessages(current.map((m, i) => (i === index ? shown : m)));
+      // A new map also tells the list that an earlier row changed (it keys its memo on the map).
+      setAlternatives((previous) => ({ ...previous, [questionId]: nextList }));
+      const keptModel = keep ? chosen.metadata?.model : undefined;
+      if (keptModel) setModel(keptModel);
+      requestShowAlternative(id, messageId, keep).catch((reason: unknown) => {
+        setMessages(messagesRef.current.map((m) => (m.id === shown.id ? before : m)));
+        setAlternatives((previous) => ({ ...previous, [questionId]: list }));
+        toast({
+          title: "Could not switch the answer",
+          description: describeChatError(reason instanceof Error ? reason : new Error(String(reason))).message,
+          variant: "destructive",
+        });
+      });
+    },
+    [id, setMessages],
+  );
+
+  const compareActions = useMemo<CompareActions>(
+    () => ({
+      onColumnFinish: (questionId, message) => {
+        setAlternatives((previous) => withAlternative(previous, questionId, message));
+        const cost = message.metadata?.costNano;
+        if (cost) setStreamedCosts((previous) => new Map(previous).set(message.id, cost));
+        announceConversationsChanged({ id });
+      },
+      onKeep: (questionId, messageId) => showAlternative(questionId, messageId, true),
+      retryBody: (columnModel) => {
+        const info = catalogRef.current.get(columnModel);
+        return { model: columnModel, settings: wireSettings(settingsRef.current, info ? info.supportsReasoning : true) };
+      },
+      onStreaming: (messageId, streaming) =>
+        setStreamingColumns((previous) => {
+          if (previous.has(messageId) === streaming) return previous;
+          const next = new Set(previous);
+          if (streaming) next.add(messageId);
+          else next.delete(messageId);
+          return next;
+        }),
+    }),
+    [id, showAlternative],
+  );
 
   const actions = useMemo<MessageActions>(
     () => ({
+      conversationId: id,
       regenerate: (messageId) => {
         lastRequest.current = "saved";
+        const current = messagesRef.current;
+        const index = current.findIndex((m) => m.id === messageId);
+        const questionId = questionIdAt(current, index);
+        if (questionId) {
+          // The answer being replaced on screen stays one of the turn's answers.
+          regenerating.current = questionId;
+          setAlternatives((previous) => withAlternative(previous, questionId, current[index]));
+        }
         regenerate({ messageId, body: requestBodyRef.current }).catch(fail);
       },
+      showAlternative: (questionId, messageId) => showAlternative(questionId, messageId, false),
+      compare: compareActions,
       edit: (messageId, text) => {
         lastRequest.current = "saved";
         const original = messagesRef.current.find((m) => m.id === messageId);
@@ -244,12 +341,80 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
         sendMessage({ text, files, messageId }, { body: requestBodyRef.current }).catch(fail);
       },
     }),
-    [regenerate, sendMessage, fail],
+    [id, regenerate, sendMessage, fail, showAlternative, compareActions],
   );
 
+  /**
+   * One message to several models: the server writes the turn and answers with each column's
+   * message; the columns then attach to their own streams.
+   */
+  const sendCompare = useCallback(
+    async (text: string, files: ComposedExtras["files"], models: string[], webSearch: boolean) => {
+      setCompareError(null);
+      const question: ChatUIMessage = { id: newMessageId(), role: "user", parts: [...files, ...(text ? [{ type: "text" as const, text }] : [])] };
+      const attachments = files.flatMap((f) => {
+        const attachmentId = attachmentIdOf(f.url);
+        return attachmentId ? [attachmentId] : [];
+      });
+      const body: ChatRequest = {
+        id,
+        message: { id: question.id, role: "user", parts: [{ type: "text", text }] },
+        trigger: "submit-message",
+        model: models[0],
+        models,
+        settings: requestBody.settings,
+        ...(attachments.length > 0 ? { attachments } : {}),
+        ...(webSearch ? { webSearch: true } : {}),
+      };
+      const before = messagesRef.current;
+      setMessages([...before, question]);
+      try {
+        const response = await fetch("/api/chat", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+        if (!response.ok) throw new Error(await response.text());
+        const started = (await response.json()) as CompareStarted;
+        if (started.conversation.created) {
+          markCreated();
+          if (!titleKnown.current) setTitle(started.conversation.title);
+        }
+        const createdAt = new Date().toISOString();
+        const columns: ChatUIMessage[] = started.columns.map((column, index) => ({
+          id: column.messageId,
+          role: "assistant",
+          parts: [],
+          metadata: { model: column.model, status: "streaming", createdAt, compare: { group: started.group, column: index } },
+        }));
+        setAlternatives((previous) => ({ ...previous, [question.id]: columns }));
+        setMessages([...before, question, columns[0]]);
+        if (started.conversation.created && !titleKnown.current) window.setTimeout(() => void refreshTitle(), 4000);
+        announceConversationsChanged({ id });
+      } catch (reason) {
+        // Refused before anything was written: the question stays on screen with the reason and a Retry.
+        failedCompare.current = { before, text, files, models, webSearch };
+        setCompareError(reason instanceof Error ? reason : new Error(String(reason)));
+      }
+    },
+    [id, requestBody.settings, setMessages, markCreated, refreshTitle],
+  );
+
+  const retryCompare = useCallback(() => {
+    const failed = failedCompare.current;
+    if (!failed) return;
+    failedCompare.current = null;
+    setMessages(failed.before);
+    void sendCompare(failed.text, failed.files, failed.models, failed.webSearch);
+  }, [setMessages, sendCompare]);
+
   const send = useCallback(
-    (text: string, { files, webSearch }: ComposedExtras) => {
+    (text: string, { files, webSearch, compareModels }: ComposedExtras) => {
       if (busy) return false;
+      if (compareModels) {
+        lastRequest.current = "new";
+        preloadMarkdown();
+        void sendCompare(text, files, compareModels, webSearch);
+        compareModels.forEach(noteRecentModel);
+        return true;
+      }
+      setCompareError(null);
       lastRequest.current = "new";
       lastWebSearch.current = webSearch;
       preloadMarkdown(); // the answer will need it
@@ -257,7 +422,7 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
       noteRecentModel(requestBody.model);
       return true;
     },
-    [busy, sendMessage, fail, requestBody],
+    [busy, sendMessage, fail, requestBody, sendCompare],
   );
 
   // The answer on screen when Stop is pressed (read at click time, so onStop stays stable).
@@ -331,7 +496,7 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
   const labelOfModel = useCallback((modelId: string) => shortModelName(catalog.byId.get(modelId), modelId), [catalog.byId]);
 
   const totalCostNano = parseNano(initial.totalCostNano) + sumNano(streamedCosts.values());
-  const liveError = error ? describeChatError(error) : null;
+  const liveError = error ? describeChatError(error) : compareError ? describeChatError(compareError) : null;
 
   return (
     <div
@@ -364,12 +529,13 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
             onShowEarlier={showEarlier}
             hasLiveError={liveError !== null}
             actions={actions}
+            alternatives={alternatives}
             footer={
               liveError ? (
                 <ChatError
-                  key={error?.message}
+                  key={error?.message ?? compareError?.message}
                   error={liveError}
-                  onRetry={retry}
+                  onRetry={error ? retry : retryCompare}
                   retryDisabled={busy}
                   live
                   onUseModel={retryWithModel}

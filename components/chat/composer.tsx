@@ -2,7 +2,8 @@
 
 import { memo, useRef, useState } from "react";
 import type { FileUIPart } from "ai";
-import { ArrowUp, Globe, Paperclip, Square } from "lucide-react";
+import { ArrowUp, Columns3, Globe, Paperclip, Square } from "lucide-react";
+import { CompareModels } from "@/components/compare/compare-models";
 import { Button } from "@/components/ui/button";
 import { Kbd } from "@/components/ui/kbd";
 import { Textarea } from "@/components/ui/textarea";
@@ -20,6 +21,8 @@ export type ComposedExtras = {
   files: FileUIPart[];
   /** Search the web for this message. */
   webSearch: boolean;
+  /** Compare mode: every model to answer this message side by side (null: the conversation's model). */
+  compareModels: string[] | null;
 };
 
 type ComposerProps = {
@@ -73,14 +76,16 @@ export const Composer = memo(function Composer({
   const fileInputRef = useRef<HTMLInputElement>(null);
   const attachments = useAttachments();
   const [webSearch, setWebSearch] = useState(false);
+  /** Compare mode stays on for the following messages until turned off. */
+  const [compareModels, setCompareModels] = useState<string[] | null>(null);
   const [dragging, setDragging] = useState(false);
   const hasContent = draft.trim().length > 0 || attachments.readyParts.length > 0;
-  const canSend = hasContent && !busy && !attachments.uploading;
+  const canSend = hasContent && !busy && !attachments.uploading && (compareModels === null || compareModels.length >= 2);
 
   const submit = () => {
     const text = draft.trim();
     if (!canSend) return;
-    if (!onSend(text, { files: attachments.readyParts, webSearch })) return;
+    if (!onSend(text, { files: attachments.readyParts, webSearch, compareModels })) return;
     setDraft("");
     attachments.clear();
     setWebSearch(false);
@@ -123,6 +128,7 @@ export const Composer = memo(function Composer({
       }}
     >
       <div className="mx-auto flex w-full max-w-3xl flex-col gap-1.5">
+        {compareModels && <CompareModels models={compareModels} onChange={setCompareModels} />}
         <div
           className={cn(
             "flex flex-col gap-1 rounded-xl border border-input bg-background p-2 shadow-xs focus-within:border-ring focus-within:ring-[3px] focus-within:ring-ring/40",
@@ -189,6 +195,20 @@ export const Composer = memo(function Composer({
             >
               <Globe aria-hidden />
               {webSearch && <span aria-hidden>Search</span>}
+            </Button>
+            <Button
+              type="button"
+              size={compareModels ? "default" : "icon"}
+              variant={compareModels ? "secondary" : "ghost"}
+              data-testid="compare-toggle"
+              aria-pressed={compareModels !== null}
+              aria-label="Compare models side by side"
+              title={compareModels ? "Compare mode is on: each model answers" : "Send the next message to several models side by side"}
+              className={cn(compareModels && "text-primary")}
+              onClick={() => setCompareModels((on) => (on ? null : [model]))}
+            >
+              <Columns3 aria-hidden />
+              {compareModels && <span aria-hidden>Compare</span>}
             </Button>
             {busy ? (
               <Button

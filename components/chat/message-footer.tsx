@@ -25,6 +25,7 @@ export const MessageFooter = memo(function MessageFooter({ metadata, streaming, 
   const cost = m.costPending ? "pending" : (formatNano(m.costNano) ?? (streaming ? "…" : "—"));
   const ttft = formatMs(m.ttftMs);
   const tps = m.tokensPerSecond !== undefined && Number.isFinite(m.tokensPerSecond) ? `${m.tokensPerSecond.toFixed(1)} tok/s` : null;
+  const total = streaming ? null : formatMs(m.durationMs);
   return (
     <div
       data-testid="message-footer"
@@ -92,6 +93,11 @@ export const MessageFooter = memo(function MessageFooter({ metadata, streaming, 
       {tps && (
         <span data-testid="footer-tps" title="Output speed">
           {tps}
+        </span>
+      )}
+      {total && (
+        <span data-testid="footer-duration" title="Total time, from the request to the last token">
+          {total} total
         </span>
       )}
       {!streaming && (

@@ -4,6 +4,9 @@ import { memo, use, useCallback, useEffect, useLayoutEffect, useMemo, useRef, us
 import { ArrowDown } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import type { ChatUIMessage } from "@/lib/chat/types";
+import { CompareTurn, type CompareActions } from "@/components/compare/compare-turn";
+import { AlternativeSwitcher } from "./alternative-switcher";
+import { compareColumns, isDecided, questionIdAt, type Alternatives } from "./alternatives";
 import { MessageAssistant } from "./message-assistant";
 import { MessageUser } from "./message-user";
 import { createViewportRegistry, useNearViewport, ViewportRegistryContext } from "./near-viewport";
@@ -12,8 +15,12 @@ import { PrerenderedContext } from "./prerendered";
 
 /** Stable callbacks the rows use; created once by <Chat>. */
 export type MessageActions = {
+  conversationId: string;
   regenerate: (messageId: string) => void;
   edit: (messageId: string, text: string) => void;
+  /** Show another answer of the turn that answers `questionId`. */
+  showAlternative: (questionId: string, messageId: string) => void;
+  compare: CompareActions;
 };
 
 /** Rows this close to the end render fully at once; older ones upgrade as they near the viewport. */
@@ -31,10 +38,13 @@ type RowProps = {
   /** Read once, at mount. */
   eager: boolean;
   actions: MessageActions;
+  /** The question this answer answers, and every answer of that turn when it has several. */
+  questionId: string | null;
+  alternatives: readonly ChatUIMessage[] | undefined;
 };
 
 const MessageRow = memo(
-  function MessageRow({ message, streaming, stopped, hideSavedError, canRegenerate, eager, actions }: RowProps) {
+  function MessageRow({ message, streaming, stopped, hideSavedError, canRegenerate, eager, actions, questionId, alternatives }: RowProps) {
     const ref = useRef<HTMLDivElement>(null);
     // Only answers with Markdown the server did not render need to know when they come near.
     const prerendered = use(PrerenderedContext);
@@ -42,6 +52,9 @@ const MessageRow = memo(
       message.role === "assistant" &&
       message.parts.some((p, i) => p.type === "text" && p.text !== "" && prerendered[prerenderKey(message.id, i, p.text)] === undefined);
     const near = useNearViewport(ref, eager || !needsUpgrade);
+    const group = message.role === "assistant" ? message.metadata?.compare?.group : undefined;
+    // A comparison reads as columns until one answer is kept; then as that answer, with the others a click away.
+    const comparing = group !== undefined && questionId !== null && alternatives !== undefined && !isDecided(alternatives, group);
     return (
       <div
         ref={ref}
@@ -50,18 +63,30 @@ const MessageRow = memo(
         // Off-screen rows skip layout and paint; `auto` remembers their last real size.
         className="px-4 py-3 [contain-intrinsic-size:auto_140px] [content-visibility:auto]"
       >
-        <div className="mx-auto w-full max-w-3xl">
+        <div className={comparing ? "mx-auto w-full max-w-7xl" : "mx-auto w-full max-w-3xl"}>
           {message.role === "user" ? (
             <MessageUser message={message} onEdit={actions.edit} />
-          ) : (
-            <MessageAssistant
-              message={message}
-              streaming={streaming}
-              stopped={stopped}
-              deferred={!near}
-              hideSavedError={hideSavedError}
-              onRegenerate={canRegenerate ? actions.regenerate : undefined}
+          ) : comparing ? (
+            <CompareTurn
+              conversationId={actions.conversationId}
+              questionId={questionId}
+              columns={compareColumns(alternatives, group)}
+              actions={actions.compare}
             />
+          ) : (
+            <div className="grid gap-1">
+              <MessageAssistant
+                message={message}
+                streaming={streaming}
+                stopped={stopped}
+                deferred={!near}
+                hideSavedError={hideSavedError}
+                onRegenerate={canRegenerate ? actions.regenerate : undefined}
+              />
+              {questionId && alternatives && !streaming && (
+                <AlternativeSwitcher list={alternatives} currentId={message.id} onShow={(id) => actions.showAlternative(questionId, id)} />
+              )}
+            </div>
           )}
         </div>
       </div>
@@ -74,7 +99,9 @@ const MessageRow = memo(
     prev.stopped === next.stopped &&
     prev.hideSavedError === next.hideSavedError &&
     prev.canRegenerate === next.canRegenerate &&
-    prev.actions === next.actions,
+    prev.actions === next.actions &&
+    prev.questionId === next.questionId &&
+    prev.alternatives === next.alternatives,
 );
 
 /** Rows for messages[from .. to-1]; the last EAGER_ROWS of the conversation render Markdown at once. */
@@ -84,11 +111,13 @@ function rowsFor(
   to: number,
   stoppedIds: ReadonlySet<string>,
   actions: MessageActions,
+  alternatives: Alternatives,
 ): ReactNode[] {
   const rows: ReactNode[] = [];
   const total = messages.length;
   for (let i = from; i < to; i++) {
     const message = messages[i];
+    const questionId = message.role === "assistant" ? questionIdAt(messages, i) : null;
     rows.push(
       <MessageRow
         key={message.id}
@@ -99,6 +128,8 @@ function rowsFor(
         canRegenerate={false}
         eager={i >= total - EAGER_ROWS}
         actions={actions}
+        questionId={questionId}
+        alternatives={questionId ? alternatives[questionId] : undefined}
       />,
     );
   }
@@ -119,6 +150,8 @@ type MessageListProps = {
   /** A live error is shown below the list (so the last answer hides its saved one). */
   hasLiveError: boolean;
   actions: MessageActions;
+  /** The answers of each turn that has several, by question id. */
+  alternatives: Alternatives;
   /** Rendered after the last message (the live error card). */
   footer?: ReactNode;
   empty?: ReactNode;
@@ -134,6 +167,7 @@ export function MessageList({
   onShowEarlier,
   hasLiveError,
   actions,
+  alternatives,
   footer,
   empty,
 }: MessageListProps) {
@@ -247,11 +281,12 @@ export function MessageList({
   const first = messages[0];
   const lastEarlier = count > 1 ? messages[count - 2] : undefined;
   const earlier = useMemo(
-    () => rowsFor(messages, 0, Math.max(0, count - 1), stoppedIds, actions),
+    () => rowsFor(messages, 0, Math.max(0, count - 1), stoppedIds, actions, alternatives),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on count/first/last earlier message on purpose (see above)
-    [count, first, lastEarlier, stoppedIds, actions],
+    [count, first, lastEarlier, stoppedIds, actions, alternatives],
   );
   const last = messages[count - 1];
+  const lastQuestionId = last?.role === "assistant" ? questionIdAt(messages, count - 1) : null;
   const rows: ReactNode[] = last
     ? [
         ...earlier,
@@ -264,6 +299,8 @@ export function MessageList({
           canRegenerate={last.role === "assistant" && !busy}
           eager
           actions={actions}
+          questionId={lastQuestionId}
+          alternatives={lastQuestionId ? alternatives[lastQuestionId] : undefined}
         />,
       ]
     : earlier;

@@ -44,6 +44,8 @@ type ModelPickerProps = {
   onChange: (modelId: string) => void;
   disabled?: boolean;
   className?: string;
+  /** Shown on the button instead of the selected model's name (e.g. "Add a model"). */
+  triggerLabel?: string;
 };
 
 /**
@@ -51,7 +53,7 @@ type ModelPickerProps = {
  * keyboard-driven (↑/↓, PageUp/PageDown, Enter picks, Shift+Enter stars, Alt+Enter shows the model's
  * providers, Escape leaves the details, clears, then closes).
  */
-export function ModelPicker({ value, onChange, disabled, className }: ModelPickerProps) {
+export function ModelPicker({ value, onChange, disabled, className, triggerLabel }: ModelPickerProps) {
   const catalog = useModelCatalog();
   const prefs = useModelPreferences();
   const [open, setOpen] = useState(false);
@@ -117,12 +119,12 @@ export function ModelPicker({ value, onChange, disabled, className }: ModelPicke
           disabled={disabled}
           data-testid="model-picker"
           data-model-id={value}
-          aria-label={`Model: ${shortModelName(current, value)}. Change model`}
-          title={value}
+          aria-label={triggerLabel ?? `Model: ${shortModelName(current, value)}. Change model`}
+          title={triggerLabel ?? value}
           className={cn("max-w-64 justify-between gap-1.5 font-normal", className)}
         >
           <span className="truncate" data-testid="model-picker-name">
-            {shortModelName(current, value)}
+            {triggerLabel ?? shortModelName(current, value)}
           </span>
           <ChevronsUpDown aria-hidden className="size-3.5 opacity-60" />
         </Button>

@@ -7,7 +7,7 @@ import pg from "pg";
 import { statusForCode, type ErrorCode } from "@/lib/errors";
 import { casesFor, encodeSegment, rawRequest, UNKNOWN_ID, BAD_IDS, type Case, type CorpusEntry, type CorpusWorld } from "./bad-input";
 import { chatRequest, importFile, pngWith, type Role } from "./route-matrix";
-import { discoverApiRoutes, newId, poll, readsInput, type Client, type Reply } from "./support";
+import { answerIdOf, discoverApiRoutes, newId, poll, readsInput, type Client, type Reply } from "./support";
 import { expect, test, type SecurityApp } from "./world";
 
 
@@ -65,6 +65,7 @@ const corpus: Record<string, CorpusEntry> = {
       "message.parts.0.type": { kind: "enum", values: ["text"], required: true },
       "message.parts.0.text": { kind: "string", min: 1, max: 100_000, required: true },
       messageId: id,
+      models: { kind: "array", max: 4 },
       ...settings,
     },
     maxBytes: 100_000 * 4 + 64_000,
@@ -72,6 +73,11 @@ const corpus: Record<string, CorpusEntry> = {
       { name: "regenerate in a conversation that does not exist", method: "POST", path: "/api/chat", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...chatRequest(UNKNOWN_ID, "x"), trigger: "regenerate-message", message: undefined }) },
       { name: "edit a message that does not exist", method: "POST", path: "/api/chat", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...chatRequest(w.conversationId, "x"), messageId: UNKNOWN_ID }) },
       { name: "51 parts", method: "POST", path: "/api/chat", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...chatRequest(w.conversationId, "x"), message: { id: newId("m"), role: "user", parts: Array.from({ length: 51 }, () => ({ type: "text", text: "x" })) } }) },
+      ...[
+        ["compare with one model", ["openai/gpt-4o-mini"]],
+        ["compare with the same model twice", ["openai/gpt-4o-mini", "openai/gpt-4o-mini"]],
+        ["compare with an unknown model", ["openai/gpt-4o-mini", "nobody/no-such-model"]],
+      ].map(([name, models]) => ({ name: String(name), method: "POST", path: "/api/chat", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...chatRequest(w.conversationId, "x"), models }) })),
       { name: "an image part", method: "POST", path: "/api/chat", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...chatRequest(w.conversationId, "x"), message: { id: newId("m"), role: "user", parts: [{ type: "file", url: "file:///etc/passwd", mediaType: "text/plain" }] } }) },
     ],
   },
@@ -105,6 +111,17 @@ const corpus: Record<string, CorpusEntry> = {
   },
   "DELETE /api/conversations/[id]": { role: "owner", control: (w) => ({ path: `/api/conversations/${w.disposableId}`, status: 200 }) },
   "POST /api/conversations/[id]/restore": { role: "owner", control: (w) => ({ path: `/api/conversations/${w.deletedId}/restore`, status: 200 }) },
+  "POST /api/conversations/[id]/alternatives": {
+    role: "owner",
+    control: (w) => ({ path: `/api/conversations/${w.conversationId}/alternatives`, json: { messageId: w.answerId, keep: true }, status: 200 }),
+    body: { messageId: { ...id, required: true }, keep: { kind: "boolean" } },
+    maxBytes: 4_000,
+    extra: (w) =>
+      [
+        ["the question, not an answer", JSON.stringify({ messageId: w.questionId })],
+        ["an unknown field", JSON.stringify({ messageId: w.answerId, variant: 2 })],
+      ].map(([name, body]) => ({ name, method: "POST", path: `/api/conversations/${w.conversationId}/alternatives`, headers: { "content-type": "application/json" }, body })),
+  },
   "GET /api/conversations/[id]/export": {
     role: "owner",
     control: (w) => ({ path: `/api/conversations/${w.conversationId}/export?format=json`, status: 200 }),
@@ -297,6 +314,9 @@ test.beforeAll(async ({ securityApp }) => {
   for (const conversation of [world.conversationId, world.disposableId, world.deletedId]) {
     const reply = await clients.owner.chat(conversation, 'a first message [[sb:say text="a first answer"]]');
     expect(reply.status, reply.text).toBe(200);
+    if (conversation !== world.conversationId) continue;
+    world.questionId = reply.messageId;
+    world.answerId = answerIdOf(reply);
   }
   expect((await clients.owner.send("DELETE", `/api/conversations/${world.deletedId}`)).status).toBe(200);
   // Nothing may still change on its own while cases run: every cost is settled first.

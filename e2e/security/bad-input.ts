@@ -45,6 +45,9 @@ export type Case = {
 export type CorpusWorld = {
   /** The owner's conversation (an exchange). */
   conversationId: string;
+  /** The question and the answer of that exchange. */
+  questionId: string;
+  answerId: string;
   /** The owner's conversation the DELETE control removes. */
   disposableId: string;
   /** The owner's deleted conversation the restore control brings back. */

@@ -20,6 +20,8 @@ export type World = {
   ids: Record<Role, string>;
   /** The owner's conversation carrying the marker (a finished exchange). */
   conversationId: string;
+  /** The answer of that exchange. */
+  answerId: string;
   /** An owner's conversation that is deleted (restore target). */
   deletedConversationId: string;
   /** An owner's conversation the DELETE entry may remove. */
@@ -218,6 +220,12 @@ export const routeMatrix: Record<string, MatrixEntry> = {
   "POST /api/conversations/[id]/restore": {
     about: "undo a delete: only the owner",
     request: (_role, w) => ({ path: `/api/conversations/${w.deletedConversationId}/restore` }),
+    expect: ownerOnly(200),
+    csrf: "origin",
+  },
+  "POST /api/conversations/[id]/alternatives": {
+    about: "show (or keep) one answer of a turn: only the owner",
+    request: (_role, w) => ({ path: `/api/conversations/${w.conversationId}/alternatives`, data: { messageId: w.answerId } }),
     expect: ownerOnly(200),
     csrf: "origin",
   },

@@ -172,6 +172,13 @@ export class Client {
 
 export type ChatReply = Reply & { messageId: string; chunks: StreamChunk[] };
 
+/** The id of the answer a chat reply streamed (its `start` chunk names it). */
+export function answerIdOf(reply: ChatReply): string {
+  const start = reply.chunks.find((c) => c.type === "start");
+  if (typeof start?.messageId !== "string") throw new Error(`no answer id in the reply: ${reply.text.slice(0, 200)}`);
+  return start.messageId;
+}
+
 export type StreamChunk = { type: string; [key: string]: unknown };
 
 /** The chunks of a UI message stream (SSE `data:` lines; `[DONE]` dropped). */

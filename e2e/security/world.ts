@@ -3,7 +3,7 @@
 // made here, is the administrator — the suite's shared instance already has its admin.
 import { test as recorded, expect } from "../fixtures/response-recorder";
 import { pngWith, type Role, type World } from "./route-matrix";
-import { Client, newId, startIsolatedApp, uniqueMarker, type IsolatedApp } from "./support";
+import { answerIdOf, Client, newId, startIsolatedApp, uniqueMarker, type IsolatedApp } from "./support";
 
 export type SecurityApp = IsolatedApp & {
   admin: Client;
@@ -58,6 +58,7 @@ export async function plantOwnerWorld(app: SecurityApp): Promise<{ world: World;
     searchTerm: uniqueMarker("FIND"),
     ids: { owner: clients.owner.user!.id, other: clients.other.user!.id, admin: clients.admin.user!.id, anonymous: "" },
     conversationId: newId(),
+    answerId: "",
     deletedConversationId: newId(),
     disposableConversationId: newId(),
     victimUserId: victim.user!.id,
@@ -69,6 +70,7 @@ export async function plantOwnerWorld(app: SecurityApp): Promise<{ world: World;
     settings: { systemPrompt: `system prompt ${m}` },
   });
   expect(first.status, first.text).toBe(200);
+  world.answerId = answerIdOf(first);
   expect((await owner.patch(`/api/conversations/${world.conversationId}`, { title: `Title ${m}` })).status).toBe(200);
   expect((await owner.patch("/api/me/preferences", { favoriteModels: ["openai/gpt-4o-mini", `x/${m}`] })).status).toBe(200);
   expect((await owner.chat(world.deletedConversationId, `to be deleted ${m} [[sb:say text=gone]]`)).status).toBe(200);

@@ -2,11 +2,9 @@
 //    accepts input on a 2,000-message conversation, and main-thread time per streamed token
 //    while a 1,000-token answer streams into it (CDP Performance.getMetrics deltas, minus the
 //    page's idle rate, divided by the tokens; long tasks from a PerformanceObserver).
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
-import type { CDPSession, Page } from "playwright-core";
+import type { BrowserContext, CDPSession, Page } from "playwright-core";
 import { chromiumAvailable, launchChromium, signedInContext } from "./lib/chromium";
-import { deadline, isMain, log, root, sleep } from "./lib/context";
+import { deadline, isMain, log, sleep } from "./lib/context";
 import { atMost, info, newSection, type Section } from "./lib/report";
 import { runAlone, type BenchEnv } from "./lib/runner";
 import { LONG_CONVERSATION_ID } from "./lib/scale";
@@ -72,12 +70,73 @@ async function metrics(cdp: CDPSession): Promise<Metrics> {
 
 const MAIN_THREAD = ["TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration"] as const;
 
-function compareUiPresent(): string | null {
-  const appDir = path.join(root, "app", "(app)");
-  if (existsSync(appDir) && readdirSync(appDir).some((d) => /compare/i.test(d))) return `app/(app)/${readdirSync(appDir).find((d) => /compare/i.test(d))}`;
-  const chat = path.join(root, "components", "chat");
-  if (existsSync(chat) && readdirSync(chat).some((f) => /compare/i.test(f) || /compare/.test(readFileSync(path.join(chat, f), "utf8")))) return "components/chat";
-  return null;
+/** Main-thread time (CDP metrics, idle rate subtracted) per token while `run` streams `tokens` tokens. */
+async function mainThreadPerToken(
+  cdp: CDPSession,
+  tokens: number,
+  run: () => Promise<void>,
+): Promise<{ perToken: Record<string, number>; seconds: number }> {
+  const idle0 = await metrics(cdp);
+  const idleStart = performance.now();
+  await sleep(2000);
+  const idle1 = await metrics(cdp);
+  const idleSeconds = (performance.now() - idleStart) / 1000;
+  const m0 = await metrics(cdp);
+  const t0 = performance.now();
+  await run();
+  const seconds = (performance.now() - t0) / 1000;
+  const m1 = await metrics(cdp);
+  const perToken: Record<string, number> = {};
+  for (const k of MAIN_THREAD) {
+    const idleRate = ((idle1[k] ?? 0) - (idle0[k] ?? 0)) / idleSeconds;
+    perToken[k] = (((m1[k] ?? 0) - (m0[k] ?? 0) - idleRate * seconds) * 1000) / tokens;
+  }
+  return { perToken, seconds };
+}
+
+const COMPARE_MODELS = ["anthropic/claude-haiku-4.5", "google/gemini-2.5-flash", "meta-llama/llama-3.3-70b-instruct"];
+
+/**
+ * Issue #11: four columns of a comparison streaming at once against one stream alone, each in a
+ * new conversation, the same 1,000 tokens at 100 tokens/s per answer.
+ */
+async function compareStreams(context: BrowserContext, quick: boolean): Promise<{ single: number; four: number; singleSeconds: number; fourSeconds: number; tokens: number }> {
+  const tokens = quick ? 300 : 1000;
+  const prompt = `Stream a long answer please. [[sb:text tokens=${tokens} rate=100]]`;
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Performance.enable", { timeDomain: "threadTicks" });
+  const fresh = async () => {
+    await page.goto("/");
+    await page.getByTestId("composer-input").waitFor();
+    await page.waitForLoadState("networkidle").catch(() => undefined);
+    await sleep(1000);
+  };
+
+  await fresh();
+  const single = await mainThreadPerToken(cdp, tokens, async () => {
+    await page.getByTestId("composer-input").fill(prompt);
+    await page.getByTestId("composer-input").press("Enter");
+    await page.getByTestId("stop").waitFor({ state: "visible", timeout: 30_000 });
+    await page.getByTestId("send").waitFor({ state: "visible", timeout: 120_000 });
+  });
+
+  await fresh();
+  await page.getByTestId("compare-toggle").click();
+  for (const model of COMPARE_MODELS) {
+    await page.getByTestId("compare-models").getByTestId("model-picker").click();
+    await page.getByTestId("model-search").fill(model);
+    await page.locator(`[data-testid="model-option"][data-model-id="${model}"]`).click();
+  }
+  const four = await mainThreadPerToken(cdp, tokens * 4, async () => {
+    await page.getByTestId("composer-input").fill(prompt);
+    await page.getByTestId("composer-input").press("Enter");
+    await page.locator('[data-testid="compare-column"]').nth(3).waitFor({ timeout: 30_000 });
+    await page.getByTestId("stop").waitFor({ state: "visible", timeout: 30_000 });
+    await page.getByTestId("send").waitFor({ state: "visible", timeout: 120_000 });
+  });
+  await page.close();
+  return { single: single.perToken.TaskDuration!, four: four.perToken.TaskDuration!, singleSeconds: single.seconds, fourSeconds: four.seconds, tokens };
 }
 
 export async function browserBench(env: BenchEnv): Promise<Section> {
@@ -160,6 +219,8 @@ export async function browserBench(env: BenchEnv): Promise<Section> {
     perTokenRaw[k] = (((m1[k] ?? 0) - (m0[k] ?? 0)) * 1000) / tokens;
     perToken[k] = perTokenRaw[k]! - (idleRate[k]! * streamSeconds * 1000) / tokens;
   }
+  log("browser: four compared columns streaming at once vs one stream alone");
+  const compare = await compareStreams(context, quick);
   await context.close();
 
   section.checks.push(
@@ -170,6 +231,13 @@ export async function browserBench(env: BenchEnv): Promise<Section> {
     info("script time per streamed token (ScriptDuration)", perToken.ScriptDuration!, "ms"),
     info("layout + style time per streamed token", perToken.LayoutDuration! + perToken.RecalcStyleDuration!, "ms"),
     info("long tasks while streaming", long.count, "", `${round(long.total)} ms in total over ${round(streamSeconds, 1)} s`),
+    info("compare: main-thread time per streamed token, one stream alone (new chat)", compare.single, "ms", `${compare.tokens} tokens in ${round(compare.singleSeconds, 1)} s`),
+    info(
+      "compare: main-thread time per streamed token, four columns at once",
+      compare.four,
+      "ms",
+      `${compare.tokens * 4} tokens in ${round(compare.fourSeconds, 1)} s; ${round(compare.four / compare.single, 2)}× one stream's per token`,
+    ),
   );
   section.markdown.push(
     [
@@ -180,16 +248,13 @@ export async function browserBench(env: BenchEnv): Promise<Section> {
     `Streaming ${tokens} tokens at 100 tokens/s took ${round(streamSeconds, 1)} s from Enter to the Send button's return; main thread per token: ${MAIN_THREAD.map((k) => `${k} ${round(perToken[k]!, 3)} ms`).join(", ")} (idle rates subtracted: ${MAIN_THREAD.map((k) => `${k} ${round(idleRate[k]! * 1000, 2)} ms/s`).join(", ")}).`,
   );
   if (assistantAfter <= assistantBefore && !lastText) section.notes.push("The streamed answer did not appear in the list: check the page.");
-  const compare = compareUiPresent();
   section.notes.push(
-    compare
-      ? `A compare UI exists (${compare}) but this benchmark does not drive it yet: four streams at once vs one not measured.`
-      : "Four streams at once vs one (issue #11): skipped, there is no compare UI yet.",
+    `Compare (issue #11): a new chat streams ${compare.tokens} tokens at 100 tokens/s alone, then a new chat compares four models (${["openai/gpt-4o-mini", ...COMPARE_MODELS].join(", ")}), each column ${compare.tokens} tokens at 100 tokens/s at once; main-thread TaskDuration per token (all columns' tokens counted), idle rate subtracted.`,
     `Before the loads the server answered the page ${warmups.length} times (warm-up, not browser-timed): ${warmups.map((ms) => `${round(ms)} ms`).join(", ")}.`,
     `The conversation has ${db.scale.longConversationMessages} saved messages (Markdown, some code blocks). "Accepts input": React has hydrated the composer and a typed character enabled the Send button (probe injected before the page's scripts; times from navigation start).`,
     "CDP Performance.getMetrics with threadTicks; per-token figures subtract the page's idle rate measured for 2 s just before.",
   );
-  section.data = { warmups, loads, cold, warm, perToken, perTokenRaw, idleRate, streamSeconds, longTasks: long, tokens };
+  section.data = { warmups, loads, cold, warm, perToken, perTokenRaw, idleRate, streamSeconds, longTasks: long, tokens, compare };
   return section;
 }
 

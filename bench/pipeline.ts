@@ -115,7 +115,7 @@ async function oneAnswer(stage: Stage, bare = false): Promise<void> {
     }),
   );
   const id = `pipeline-${seq++}`;
-  runStream(id, "u", new AbortController(), decorated);
+  runStream(id, id, "u", new AbortController(), decorated);
   const attached = attachStream(id, "u")!;
   if (stage === "app pump (streams.ts)") {
     await drain(attached);

@@ -2,7 +2,7 @@
 
 // Web-search citations under an answer: numbered links, http(s) only, opened in a new tab
 // without handing the page to the site (noopener, noreferrer) or vouching for it (nofollow).
-import { safeHttpUrl } from "@/lib/chat/types";
+import { safeHttpUrl } from "@/lib/chat/links";
 import type { MessagePart } from "./message-parts";
 
 type SourcePart = Extract<MessagePart, { type: "source-url" }>;

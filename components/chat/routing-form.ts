@@ -1,9 +1,10 @@
 // The routing settings form: its fields as typed text and switches, and the routing they mean
 // (checked like lib/chat/types.ts's routingSettingsSchema, which the server applies). Client-safe.
+import { MAX_FALLBACK_MODELS } from "@/lib/chat/limits";
 import type { ProviderPreferencesSettings, RoutingSettings } from "@/lib/chat/types";
 
-// lib/chat/types.ts's limits, repeated so this client file does not pull zod in with it.
-export const MAX_FALLBACK_MODELS = 3;
+// lib/chat/types.ts's schema limits, repeated so this client file does not pull zod in with it
+// (tests/components/chat/routing-form.test.ts checks them against the schemas).
 export const MAX_ORDER = 20;
 export const MAX_IGNORE = 50;
 const MAX_PRICE_USD = 10_000;

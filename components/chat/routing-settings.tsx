@@ -11,13 +11,13 @@ import { Button } from "@/components/ui/button";
 import { fieldClassName, Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Switch } from "@/components/ui/switch";
+import { MAX_FALLBACK_MODELS } from "@/lib/chat/limits";
 import { NumberField } from "./number-field";
 import { cn } from "@/lib/utils";
 
 import {
   AUTO_ROUTER_ID,
   isSort,
-  MAX_FALLBACK_MODELS,
   MAX_IGNORE,
   MAX_ORDER,
   PROVIDER_NAME,

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { ModelPicker } from "@/components/models/model-picker";
 import { shortModelName } from "@/components/models/format";
 import { useModelCatalog } from "@/components/models/use-model-catalog";
-import { MAX_COMPARE_MODELS } from "@/lib/chat/types";
+import { MAX_COMPARE_MODELS } from "@/lib/chat/limits";
 
 type CompareModelsProps = {
   models: string[];

@@ -1,5 +1,6 @@
 import "server-only";
-import { safeHttpUrl, type ChatUIMessage } from "@/lib/chat/types";
+import { safeHttpUrl } from "@/lib/chat/links";
+import type { ChatUIMessage } from "@/lib/chat/types";
 
 // Web-search citations (`url_citation` annotations, `source-url` parts in the AI SDK) as they are
 // saved: only http(s) links, each once, titles as plain short text. Whatever a search result

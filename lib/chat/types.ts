@@ -1,6 +1,7 @@
 // The chat's wire contract between the route and the browser. Client-safe.
 import type { UIMessage } from "ai";
 import { z } from "zod";
+import { MAX_COMPARE_MODELS, MAX_FALLBACK_MODELS } from "./limits";
 
 /** Footer facts of an answer, streamed as message metadata and saved with the message. */
 export type ChatMessageMetadata = {
@@ -64,8 +65,6 @@ export const reasoningEfforts = ["low", "medium", "high"] as const;
 export type ReasoningEffort = (typeof reasoningEfforts)[number];
 
 export const providerSorts = ["price", "throughput", "latency"] as const;
-export const MAX_FALLBACK_MODELS = 3;
-export const MAX_COMPARE_MODELS = 4;
 
 const modelIdSchema = z.string().min(1).max(200);
 const providerSlugSchema = z
@@ -122,16 +121,6 @@ export const conversationSettingsSchema = z.object({
 });
 export type ConversationSettings = z.infer<typeof conversationSettingsSchema>;
 
-/** `raw` as a normalized http(s) URL, or null: the only links a citation may become. */
-export function safeHttpUrl(raw: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return null;
-  }
-  return url.protocol === "https:" || url.protocol === "http:" ? url.toString() : null;
-}
 
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "Not a valid id.");
 

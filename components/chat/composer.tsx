@@ -1,9 +1,8 @@
 "use client";
 
-import { memo, useRef, useState } from "react";
+import { lazy, memo, Suspense, useRef, useState } from "react";
 import type { FileUIPart } from "ai";
 import { ArrowUp, Columns3, Globe, Paperclip, Square } from "lucide-react";
-import { CompareModels } from "@/components/compare/compare-models";
 import { Button } from "@/components/ui/button";
 import { Kbd } from "@/components/ui/kbd";
 import { Textarea } from "@/components/ui/textarea";
@@ -14,6 +13,10 @@ import { cn } from "@/lib/utils";
 import { AttachmentPreviews } from "./attachment-previews";
 import { useDraft } from "./draft-store";
 import { useAttachments } from "./use-attachments";
+
+// Fetched the first time Compare is switched on.
+const loadCompareModels = () => import("@/components/compare/compare-models");
+const CompareModels = lazy(() => loadCompareModels().then((m) => ({ default: m.CompareModels })));
 
 /** What a message carries besides its text. */
 export type ComposedExtras = {
@@ -128,7 +131,11 @@ export const Composer = memo(function Composer({
       }}
     >
       <div className="mx-auto flex w-full max-w-3xl flex-col gap-1.5">
-        {compareModels && <CompareModels models={compareModels} onChange={setCompareModels} />}
+        {compareModels && (
+          <Suspense fallback={null}>
+            <CompareModels models={compareModels} onChange={setCompareModels} />
+          </Suspense>
+        )}
         <div
           className={cn(
             "flex flex-col gap-1 rounded-xl border border-input bg-background p-2 shadow-xs focus-within:border-ring focus-within:ring-[3px] focus-within:ring-ring/40",
@@ -205,6 +212,7 @@ export const Composer = memo(function Composer({
               aria-label="Compare models side by side"
               title={compareModels ? "Compare mode is on: each model answers" : "Send the next message to several models side by side"}
               className={cn(compareModels && "text-primary")}
+              onPointerEnter={() => void loadCompareModels()}
               onClick={() => setCompareModels((on) => (on ? null : [model]))}
             >
               <Columns3 aria-hidden />

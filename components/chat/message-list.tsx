@@ -1,10 +1,10 @@
 "use client";
 
-import { memo, use, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { lazy, memo, Suspense, use, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { ArrowDown } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import type { ChatUIMessage } from "@/lib/chat/types";
-import { CompareTurn, type CompareActions } from "@/components/compare/compare-turn";
+import type { CompareActions } from "@/components/compare/compare-turn";
 import { AlternativeSwitcher } from "./alternative-switcher";
 import { compareColumns, isDecided, questionIdAt, type Alternatives } from "./alternatives";
 import { MessageAssistant } from "./message-assistant";
@@ -12,6 +12,9 @@ import { MessageUser } from "./message-user";
 import { createViewportRegistry, useNearViewport, ViewportRegistryContext } from "./near-viewport";
 import { prerenderKey } from "./prerender-key";
 import { PrerenderedContext } from "./prerendered";
+
+// Compared columns are their own chunk: most conversations never hold one.
+const CompareTurn = lazy(() => import("@/components/compare/compare-turn").then((m) => ({ default: m.CompareTurn })));
 
 /** Stable callbacks the rows use; created once by <Chat>. */
 export type MessageActions = {
@@ -67,12 +70,14 @@ const MessageRow = memo(
           {message.role === "user" ? (
             <MessageUser message={message} onEdit={actions.edit} />
           ) : comparing ? (
-            <CompareTurn
-              conversationId={actions.conversationId}
-              questionId={questionId}
-              columns={compareColumns(alternatives, group)}
-              actions={actions.compare}
-            />
+            <Suspense fallback={<p className="text-sm text-muted-foreground">Loading the comparison…</p>}>
+              <CompareTurn
+                conversationId={actions.conversationId}
+                questionId={questionId}
+                columns={compareColumns(alternatives, group)}
+                actions={actions.compare}
+              />
+            </Suspense>
           ) : (
             <div className="grid gap-1">
               <MessageAssistant

@@ -172,3 +172,24 @@ test("regenerating twice keeps three answers, each switchable and each in the ex
   expect(answers.map((a) => a.shown)).toEqual([false, true, false]);
   expect(answers.map((a) => a.text.replace(/\s+/g, " ").trim())).toEqual(texts.map((t) => t.replace(/\s+/g, " ").trim()));
 });
+
+test("the composer's Stop stops every compared column, and each shows itself stopped at once and after a reload", async ({ page }) => {
+  await openNewChat(page);
+  await page.getByTestId("compare-toggle").click();
+  await pickModel(page, page.getByTestId("compare-models").getByTestId("model-picker"), "gemini 2.5 flash", GEMINI);
+  await send(page, `${marker("stopall")} [[sb:text tokens=400 rate=20]]`);
+  await expect
+    .poll(async () => Object.values(await columnTexts(page)).filter((c) => c.text > 0 && c.streaming).length, { timeout: 20_000 })
+    .toBe(2);
+  await page.getByTestId("stop").click();
+  for (const model of [MINI, GEMINI]) {
+    await expect(column(page, model)).toHaveAttribute("data-streaming", "false");
+    await expect(column(page, model).getByTestId("stopped-badge")).toBeVisible();
+  }
+  const atStop = await columnTexts(page);
+  await page.reload();
+  for (const model of [MINI, GEMINI]) {
+    await expect(column(page, model).getByTestId("stopped-badge")).toBeVisible();
+    expect((await columnTexts(page))[model]!.text).toBe(atStop[model]!.text);
+  }
+});

@@ -12,7 +12,7 @@ import { attachmentIdOf } from "@/lib/attachments/types";
 import type { ChatRequest, ChatUIMessage, CompareStarted, ConversationSettings, ConversationView } from "@/lib/chat/types";
 import type { CompareActions } from "@/components/compare/compare-turn";
 import { markKept, questionIdAt, requestShowAlternative, withAlternative, type Alternatives } from "./alternatives";
-import { ChatBusyContext } from "./chat-context";
+import { ChatBusyContext, StoppedAnswersContext } from "./chat-context";
 import { ChatError, describeChatError } from "./chat-error";
 import { ChatHeader } from "./chat-header";
 import { Composer, type ComposedExtras } from "./composer";
@@ -431,9 +431,15 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
     lastAnswerId.current = last?.role === "assistant" ? last.id : null;
   }, [last]);
 
+  const streamingColumnsRef = useRef(streamingColumns);
+  useEffect(() => {
+    streamingColumnsRef.current = streamingColumns;
+  }, [streamingColumns]);
+
   const stopAnswer = useCallback(() => {
     const answerId = lastAnswerId.current;
-    if (answerId) setStoppedIds((previous) => new Set(previous).add(answerId));
+    // The request below stops every answer of the conversation, compared columns included.
+    setStoppedIds((previous) => new Set([...previous, ...(answerId ? [answerId] : []), ...streamingColumnsRef.current]));
     // Closing the connection does not stop the server (a closed tab must not end an answer),
     // so stopping is an explicit request. It answers once the partial answer is saved; the local
     // stream ends then (the server's abort usually ends it first), so a next message cannot race
@@ -519,41 +525,43 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
         totalCostNano={totalCostNano}
       />
       <ChatBusyContext value={busy}>
-        <PrerenderedContext value={prerendered}>
-          <MessageList
-            messages={messages}
-            busy={busy}
-            pending={status === "submitted" && last?.role !== "assistant"}
-            stoppedIds={stoppedIds}
-            earlierCount={earlierCount}
-            onShowEarlier={showEarlier}
-            hasLiveError={liveError !== null}
-            actions={actions}
-            alternatives={alternatives}
-            footer={
-              liveError ? (
-                <ChatError
-                  key={error?.message ?? compareError?.message}
-                  error={liveError}
-                  onRetry={error ? retry : retryCompare}
-                  retryDisabled={busy}
-                  live
-                  onUseModel={retryWithModel}
-                  modelLabel={labelOfModel}
-                />
-              ) : null
-            }
-            empty={
-              <div data-testid="chat-empty" className="m-auto grid max-w-md gap-2 px-6 py-16 text-center">
-                <h2 className="text-xl font-semibold">What shall we talk about?</h2>
-                <p className="text-sm text-muted-foreground">
-                  Ask anything. You are talking to <span className="font-medium">{shortModelName(modelInfo, model)}</span> — switch
-                  models any time from the header.
-                </p>
-              </div>
-            }
-          />
-        </PrerenderedContext>
+        <StoppedAnswersContext value={stoppedIds}>
+          <PrerenderedContext value={prerendered}>
+            <MessageList
+              messages={messages}
+              busy={busy}
+              pending={status === "submitted" && last?.role !== "assistant"}
+              stoppedIds={stoppedIds}
+              earlierCount={earlierCount}
+              onShowEarlier={showEarlier}
+              hasLiveError={liveError !== null}
+              actions={actions}
+              alternatives={alternatives}
+              footer={
+                liveError ? (
+                  <ChatError
+                    key={error?.message ?? compareError?.message}
+                    error={liveError}
+                    onRetry={error ? retry : retryCompare}
+                    retryDisabled={busy}
+                    live
+                    onUseModel={retryWithModel}
+                    modelLabel={labelOfModel}
+                  />
+                ) : null
+              }
+              empty={
+                <div data-testid="chat-empty" className="m-auto grid max-w-md gap-2 px-6 py-16 text-center">
+                  <h2 className="text-xl font-semibold">What shall we talk about?</h2>
+                  <p className="text-sm text-muted-foreground">
+                    Ask anything. You are talking to <span className="font-medium">{shortModelName(modelInfo, model)}</span> — switch
+                    models any time from the header.
+                  </p>
+                </div>
+              }
+            />
+          </PrerenderedContext>
+        </StoppedAnswersContext>
       </ChatBusyContext>
       <Composer
         conversationId={id}

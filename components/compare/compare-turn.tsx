@@ -1,10 +1,11 @@
 "use client";
 
-import { memo, useCallback, useEffect, useState } from "react";
+import { memo, use, useCallback, useEffect, useState } from "react";
 import { Check, RotateCcw, Square } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import type { RequestBody } from "@/components/chat/chat-engine";
+import { StoppedAnswersContext } from "@/components/chat/chat-context";
 import { ChatError, describeChatError } from "@/components/chat/chat-error";
 import { MessageAssistant } from "@/components/chat/message-assistant";
 import { CompareSummary } from "./compare-summary";
@@ -35,6 +36,7 @@ function CompareColumn({ conversationId, questionId, message, actions, onLive }:
   const onFinish = useCallback((done: ChatUIMessage) => onColumnFinish(questionId, done), [onColumnFinish, questionId]);
   const stream = useColumnStream({ conversationId, message, live: message.metadata?.status === "streaming", onFinish });
   const model = stream.message.metadata?.model ?? message.metadata?.model ?? "";
+  const stopped = stream.stopped || use(StoppedAnswersContext).has(stream.message.id);
 
   useEffect(() => {
     onLive(column, stream.message, stream.streaming);
@@ -94,7 +96,7 @@ function CompareColumn({ conversationId, questionId, message, actions, onLive }:
           )}
         </span>
       </header>
-      <MessageAssistant message={stream.message} streaming={stream.streaming} stopped={stream.stopped} deferred={false} hideSavedError={false} />
+      <MessageAssistant message={stream.message} streaming={stream.streaming} stopped={stopped} deferred={false} hideSavedError={false} />
       {failed && <ChatError error={failed} />}
     </section>
   );

@@ -7,6 +7,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { toast } from "@/components/ui/toaster";
 import { describeError } from "@/lib/errors";
+import { announceSpendChanged } from "./events";
 import { formatUsd } from "@/lib/money";
 import { nanoToUsdInput, parseUsdInput } from "@/lib/spend/format";
 import type { BudgetStatus, Wire } from "@/lib/spend/types";
@@ -34,6 +35,8 @@ export function LimitForm({ budget }: { budget: Wire<BudgetStatus> }) {
       }
       toast({ title: limitNano === null ? "Personal limit removed" : "Personal limit saved", variant: "success" });
       if (limitNano === null) setValue("");
+      // The sidebar's month-to-date shows the limit too.
+      announceSpendChanged();
       router.refresh();
     } catch {
       setError("Could not save. Check your connection and try again.");

@@ -53,12 +53,6 @@ export function isStreaming(conversationId: string): boolean {
   return streamingMessageIds(conversationId).length > 0;
 }
 
-export function activeStreamCount(): number {
-  let n = 0;
-  for (const entry of active().values()) if (!entry.done) n++;
-  return n;
-}
-
 /** True while the caller's answer in the conversation is being written here or on another instance. */
 export async function isStreamingAnywhere(conversationId: string, userId: string): Promise<boolean> {
   return isStreaming(conversationId) || (await runningElsewhere(conversationId, userId));

@@ -91,11 +91,6 @@ export async function touchConversation(userId: string, id: string): Promise<voi
   await db.$executeRaw`UPDATE "Conversation" SET "lastMessageAt" = ${now}, "updatedAt" = ${now} WHERE "id" = ${id} AND "userId" = ${userId}`;
 }
 
-export async function setConversationTitle(userId: string, id: string, title: string): Promise<void> {
-  const db = await getDb();
-  await db.conversation.updateMany({ where: { id, userId }, data: { title } });
-}
-
 export function settingsOf(row: Pick<ConversationRow, "settings" | "systemPrompt">): ConversationSettings {
   const stored = (row.settings && typeof row.settings === "object" && !Array.isArray(row.settings) ? row.settings : {}) as Record<
     string,

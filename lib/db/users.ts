@@ -27,11 +27,6 @@ export async function findUserForSignIn(email: string) {
   });
 }
 
-export async function findUserById(id: string): Promise<PublicUser | null> {
-  const db = await getDb();
-  return db.user.findUnique({ where: { id }, select: publicSelect });
-}
-
 /**
  * Creates a user. The first account becomes admin: the count and the insert run under
  * one transaction-scoped advisory lock, so two simultaneous first sign-ups cannot both win.

@@ -45,14 +45,3 @@ export function groupItems<T extends { pinned: boolean; lastMessageAt: string | 
   return out;
 }
 
-/** The list's order: pinned first, then most recent activity, then id (as the database sorts). */
-export function compareListOrder(
-  a: { pinned: boolean; lastMessageAt: string; id: string },
-  b: { pinned: boolean; lastMessageAt: string; id: string },
-): number {
-  if (a.pinned !== b.pinned) return a.pinned ? -1 : 1;
-  const ta = Date.parse(a.lastMessageAt);
-  const tb = Date.parse(b.lastMessageAt);
-  if (ta !== tb) return tb - ta;
-  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-}

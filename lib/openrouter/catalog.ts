@@ -185,7 +185,3 @@ export async function requireModel(id: string): Promise<ModelSummary> {
   return model;
 }
 
-/** For tests: forget the cached catalog. */
-export function resetCatalogCache(): void {
-  holder.__sbCatalog = {};
-}

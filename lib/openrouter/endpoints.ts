@@ -130,7 +130,3 @@ export async function getModelEndpoints(modelId: string): Promise<ModelEndpoints
   }
 }
 
-/** For tests: forget every cached list. */
-export function resetEndpointsCache(): void {
-  holder.__sbEndpoints = new Map();
-}

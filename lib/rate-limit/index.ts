@@ -131,11 +131,6 @@ export function counters(): CounterStore {
   return holder.__sbCounters;
 }
 
-/** For tests: drop the store so the next call picks one from the environment again. */
-export function resetCounters(): void {
-  holder.__sbCounters = undefined;
-}
-
 /** Counts one hit against `limit` per `windowMs`. */
 export async function hit(key: string, limit: number, windowMs: number): Promise<Hit> {
   const { count, resetAt } = await counters().increment(key, windowMs);

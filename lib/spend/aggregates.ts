@@ -37,11 +37,6 @@ function where(scope: SpendScope, range?: SpendRange): Prisma.Sql {
 const big = (text: string | null | undefined): bigint => BigInt(text ?? "0");
 const int = (text: string | number | bigint | null | undefined): number => Number(text ?? 0);
 
-/** Whole UTC days: [start of from's day, start of the day after to's day). */
-export function dayRange(fromDay: Date, toDayInclusive: Date): SpendRange {
-  return { from: dayStartUtc(fromDay), to: new Date(dayStartUtc(toDayInclusive).getTime() + 86_400_000) };
-}
-
 /** The last `days` UTC days, today included. */
 export function lastDays(days: number, now = new Date()): SpendRange {
   const today = dayStartUtc(now);

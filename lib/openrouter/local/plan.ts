@@ -384,8 +384,4 @@ export function buildPlan(ctx: PlanContext): Plan {
   };
 }
 
-export function plannedCompletionTokens(plan: Plan): number {
-  return plan.reasoning.length + plan.content.length + plan.toolCalls.reduce((n, t) => n + t.nameTokens + t.argPieces.length, 0);
-}
-
 export { WEB_PLUGIN_DEFAULT_RESULTS };

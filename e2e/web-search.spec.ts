@@ -61,3 +61,24 @@ test("a web-search answer shows clickable, numbered citations, also after a relo
   const [plain] = await completionsMentioning(next);
   expect(plain.body.plugins).toBeUndefined();
 });
+
+test("regenerating an answer that searched the web searches again; regenerating one that did not, does not", async ({ page }) => {
+  await openNewChat(page);
+  const m = marker("reweb");
+  await page.getByTestId("web-search-toggle").click();
+  await sendAndWait(page, `Search this ${m}`);
+  await page.getByTestId("message-assistant").last().getByTestId("regenerate").click();
+  await expect(page.getByTestId("alternative-index")).toHaveText("2 / 2");
+  await expect(page.getByTestId("message-assistant").last().getByTestId("message-source-link").first()).toBeVisible();
+  const searched = (await completionsMentioning(m)).filter((r) => r.body.stream === true);
+  expect(searched).toHaveLength(2);
+  for (const request of searched) expect(request.body.plugins).toEqual([expect.objectContaining({ id: "web" })]);
+
+  const plain = marker("replain");
+  await sendAndWait(page, `No search here ${plain}`);
+  await page.getByTestId("message-assistant").last().getByTestId("regenerate").click();
+  await expect(page.getByTestId("alternative-index").last()).toHaveText("2 / 2");
+  const unsearched = (await completionsMentioning(plain)).filter((r) => r.body.stream === true);
+  expect(unsearched).toHaveLength(2);
+  for (const request of unsearched) expect(request.body.plugins).toBeUndefined();
+});

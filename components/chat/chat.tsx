@@ -330,7 +330,9 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
           regenerating.current = questionId;
           setAlternatives((previous) => withAlternative(previous, questionId, current[index]));
         }
-        regenerate({ messageId, body: requestBodyRef.current }).catch(fail);
+        // An answer that searched the web searches again: its question asked for that.
+        const searched = current[index]?.metadata?.webSearch !== undefined;
+        regenerate({ messageId, body: searched ? { ...requestBodyRef.current, webSearch: true } : requestBodyRef.current }).catch(fail);
       },
       showAlternative: (questionId, messageId) => showAlternative(questionId, messageId, false),
       compare: compareActions,

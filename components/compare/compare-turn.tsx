@@ -77,7 +77,11 @@ function CompareColumn({ conversationId, questionId, message, actions, onLive }:
                 data-testid="compare-retry"
                 aria-label={`Ask ${model} again`}
                 title="Ask this model again"
-                onClick={() => stream.retry(actions.retryBody(model))}
+                onClick={() => {
+                  const body = actions.retryBody(model);
+                  // A column that searched the web searches again.
+                  stream.retry(stream.message.metadata?.webSearch ? { ...body, webSearch: true } : body);
+                }}
               >
                 <RotateCcw aria-hidden className="size-3.5" />
               </Button>

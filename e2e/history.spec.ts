@@ -8,7 +8,13 @@ import { register } from "./fixtures/users";
 
 const DAY = 86_400_000;
 
-type SeedMessage = { role: "user" | "assistant"; text: string; at?: Date };
+type SeedMessage = {
+  role: "user" | "assistant";
+  text: string;
+  at?: Date;
+  /** An alternative answer: its turn, its number among the turn's answers, whether it is the shown one. */
+  place?: { position: number; variant: number; shown: boolean };
+};
 type SeedConversation = { title: string; lastMessageAt?: Date; pinned?: boolean; messages: SeedMessage[] };
 
 function exportFile(conversations: SeedConversation[]) {
@@ -31,6 +37,7 @@ function exportFile(conversations: SeedConversation[]) {
           status: "complete",
           createdAt: (m.at ?? new Date(last.getTime() - (c.messages.length - i) * 60_000)).toISOString(),
           ...(m.role === "assistant" ? { metadata: { costNano: "12345", promptTokens: 10, completionTokens: 20 } } : {}),
+          ...(m.place ?? {}),
         })),
       };
     }),
@@ -210,6 +217,35 @@ test("search finds a word from the middle of an old answer and opens the convers
   await page.goto("/");
   await page.getByTestId("history-search").fill("zz" + word);
   await expect(page.getByTestId("search-empty")).toBeVisible();
+});
+
+test("a search hit in an answer that is not the shown one of its turn opens the conversation with that answer shown", async ({ page }) => {
+  await register(page);
+  const word = marker("alt");
+  const { conversations } = await importHistory(page.request, [
+    {
+      title: "Two answers",
+      messages: [
+        { role: "user", text: "Which one?", place: { position: 0, variant: 0, shown: true } },
+        { role: "assistant", text: `The first answer holds ${word}.`, place: { position: 1, variant: 0, shown: false } },
+        { role: "assistant", text: "The second answer is the shown one.", place: { position: 1, variant: 1, shown: true } },
+      ],
+    },
+  ]);
+  await page.goto("/");
+  await page.getByTestId("history-search").fill(word);
+  const result = page.getByTestId("search-result");
+  await expect(result).toHaveCount(1);
+  const messageId = await result.getAttribute("data-result-message-id");
+  await result.click();
+  await expect(page).toHaveURL(new RegExp(`/c/${conversations[0].id}\\?m=${messageId}$`));
+  const target = page.locator(`[data-message-id="${messageId}"]`);
+  await expect(target).toBeInViewport();
+  await expect(target).toContainText(word);
+  await expect(page.getByTestId("alternative-index")).toHaveText("1 / 2");
+  // The switch is saved, as the switcher's is.
+  await page.goto(`/c/${conversations[0].id}`);
+  await expect(page.getByTestId("alternative-index")).toHaveText("1 / 2");
 });
 
 test("a conversation exports as Markdown and JSON, the account as JSON, and an import restores them", async ({

@@ -4,6 +4,7 @@
 // The browser sends only the new message (or the message being regenerated), the model and
 // the settings; the server loads the history, streams the answer and saves everything.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useSearchParams } from "next/navigation";
 import { shortModelName } from "@/components/models/format";
 import { useModelCatalog } from "@/components/models/use-model-catalog";
 import { noteRecentModel } from "@/components/models/use-model-preferences";
@@ -291,6 +292,15 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
     },
     [id, setMessages],
   );
+
+  // A search result can be an answer that is not the shown one of its turn: opening it
+  // (`?m=`) shows it, as its switcher would, so the page can scroll to it.
+  const searchTarget = useSearchParams().get("m");
+  useEffect(() => {
+    if (!searchTarget || messagesRef.current.some((m) => m.id === searchTarget)) return;
+    const turn = Object.entries(alternativesRef.current).find(([, list]) => list.some((m) => m.id === searchTarget));
+    if (turn) showAlternative(turn[0], searchTarget, false);
+  }, [searchTarget, showAlternative]);
 
   const compareActions = useMemo<CompareActions>(
     () => ({

@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getToken } from "next-auth/jwt";
+import { hasSecureSessionCookie } from "@/lib/auth/session-cookie";
 import { getEnv } from "@/lib/env";
 import { isSameOriginRequest, MAX_REQUEST_BYTES } from "@/lib/http";
 
@@ -45,7 +46,7 @@ export async function proxy(request: NextRequest) {
   }
   if (pathname.startsWith(PUBLIC_API_PREFIX) || PUBLIC_API_EXACT.includes(pathname)) return NextResponse.next();
 
-  const secureCookie = request.nextUrl.protocol === "https:";
+  const secureCookie = request.nextUrl.protocol === "https:" || hasSecureSessionCookie(request.headers.get("cookie"));
   const token = await getToken({ req: request, secret: getEnv().authSecret, secureCookie });
   const signedIn = Boolean(token?.uid);
 

@@ -77,8 +77,11 @@ test("regenerating an answer that searched the web searches again; regenerating 
   const plain = marker("replain");
   await sendAndWait(page, `No search here ${plain}`);
   await page.getByTestId("message-assistant").last().getByTestId("regenerate").click();
+  // The first turn's switcher says "2 / 2" already: wait for the second turn's own.
+  await expect(page.getByTestId("alternative-index")).toHaveCount(2);
   await expect(page.getByTestId("alternative-index").last()).toHaveText("2 / 2");
-  const unsearched = (await completionsMentioning(plain)).filter((r) => r.body.stream === true);
-  expect(unsearched).toHaveLength(2);
+  const unsearchedRequests = async () => (await completionsMentioning(plain)).filter((r) => r.body.stream === true);
+  await expect.poll(async () => (await unsearchedRequests()).length).toBe(2);
+  const unsearched = await unsearchedRequests();
   for (const request of unsearched) expect(request.body.plugins).toBeUndefined();
 });

@@ -237,6 +237,7 @@ test("a search hit in an answer that is not the shown one of its turn opens the 
   const result = page.getByTestId("search-result");
   await expect(result).toHaveCount(1);
   const messageId = await result.getAttribute("data-result-message-id");
+  const switched = page.waitForResponse((r) => r.url().endsWith(`/api/conversations/${conversations[0].id}/alternatives`));
   await result.click();
   await expect(page).toHaveURL(new RegExp(`/c/${conversations[0].id}\\?m=${messageId}$`));
   const target = page.locator(`[data-message-id="${messageId}"]`);
@@ -244,6 +245,7 @@ test("a search hit in an answer that is not the shown one of its turn opens the 
   await expect(target).toContainText(word);
   await expect(page.getByTestId("alternative-index")).toHaveText("1 / 2");
   // The switch is saved, as the switcher's is.
+  expect((await switched).status()).toBe(200);
   await page.goto(`/c/${conversations[0].id}`);
   await expect(page.getByTestId("alternative-index")).toHaveText("1 / 2");
 });

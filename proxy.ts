@@ -1,6 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { getToken } from "next-auth/jwt";
-import { hasSecureSessionCookie } from "@/lib/auth/session-cookie";
+import { hasSecureSessionCookie, readSessionCookie } from "@/lib/auth/session-cookie";
 import { getEnv } from "@/lib/env";
 import { isSameOriginRequest, MAX_REQUEST_BYTES } from "@/lib/http";
 
@@ -46,9 +45,9 @@ export async function proxy(request: NextRequest) {
   }
   if (pathname.startsWith(PUBLIC_API_PREFIX) || PUBLIC_API_EXACT.includes(pathname)) return NextResponse.next();
 
-  const secureCookie = request.nextUrl.protocol === "https:" || hasSecureSessionCookie(request.headers.get("cookie"));
-  const token = await getToken({ req: request, secret: getEnv().authSecret, secureCookie });
-  const signedIn = Boolean(token?.uid);
+  const cookie = request.headers.get("cookie");
+  const secureCookie = request.nextUrl.protocol === "https:" || hasSecureSessionCookie(cookie);
+  const signedIn = (await readSessionCookie(cookie, getEnv().authSecret, secureCookie)) !== null;
 
   if (isApi) {
     if (signedIn) return NextResponse.next();

@@ -1,12 +1,11 @@
 import "server-only";
 import { headers } from "next/headers";
 import NextAuth from "next-auth";
-import { getToken } from "next-auth/jwt";
 import { findLiveSessionUser } from "@/lib/db/users";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { buildAuthConfig } from "./config";
-import { hasSecureSessionCookie } from "./session-cookie";
+import { hasSecureSessionCookie, readSessionCookie } from "./session-cookie";
 
 // Lazily configured: the secret and providers come from the validated env at request time,
 // never at build time.
@@ -29,12 +28,9 @@ export async function requireUser(): Promise<SessionUser> {
  */
 async function sessionUser(): Promise<SessionUser | null> {
   const cookie = (await headers()).get("cookie");
-  if (!cookie) return null;
-  const secureCookie = hasSecureSessionCookie(cookie);
-  // The cookie header alone: a session is a cookie here, never an Authorization header.
-  const token = await getToken({ req: { headers: { cookie } }, secret: getEnv().authSecret, secureCookie });
-  if (!token?.uid || !token.sid) return null;
-  const live = await findLiveSessionUser(token.sid, token.uid);
+  const claims = await readSessionCookie(cookie, getEnv().authSecret, hasSecureSessionCookie(cookie));
+  if (!claims?.sid) return null;
+  const live = await findLiveSessionUser(claims.sid, claims.uid);
   return live ? { id: live.id, email: live.email, name: live.name, role: live.role } : null;
 }
 

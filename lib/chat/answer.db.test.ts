@@ -82,6 +82,40 @@ describe("chat pipeline", () => {
     expect(meta.costNano).toBe(usage[0].costNano!.toString());
   });
 
+  it("names the generation in a usage row while the answer streams, also before a slow first token", async () => {
+    const user = await makeUser();
+    const id = generateId();
+    // Headers at once, the first token 1.5 s later, then 40 tokens at 20 a second.
+    const { stream } = await send(user, { id, model: "openai/gpt-4o-mini", message: text("Slowly [[sb:text tokens=40 rate=20 first=1500]]") });
+    let firstTextAt: number | null = null;
+    const drained = drain(
+      stream.pipeThrough(
+        new TransformStream<UIMessageChunk, UIMessageChunk>({
+          transform(chunk, controller) {
+            if (chunk.type === "text-delta" && firstTextAt === null) firstTextAt = Date.now();
+            controller.enqueue(chunk);
+          },
+        }),
+      ),
+    );
+    const { getDb } = await import("@/lib/db");
+    const db = await getDb();
+    const rowsOfUser = () => db.usage.findMany({ where: { userId: user.id } });
+    // Written soon after the upstream's headers, without waiting for the first token.
+    await vi.waitFor(async () => expect(await rowsOfUser()).toHaveLength(1), { timeout: 1_000, interval: 20 });
+    expect(firstTextAt).toBeNull();
+    const [row] = await rowsOfUser();
+    expect(upstream.log.some((e) => e.generationId === row.generationId)).toBe(true);
+    expect(row.costNano).toBeNull();
+    // While tokens flow the row is there, unsettled; when the answer ends it carries the exact cost.
+    await vi.waitFor(() => expect(firstTextAt).not.toBeNull(), { timeout: 5_000 });
+    expect((await rowsOfUser()).map((r) => [r.generationId, r.costNano])).toEqual([[row.generationId, null]]);
+    await drained;
+    await waitForSaved(id, user.id);
+    const [settled] = await rowsOfUser();
+    expect(settled.costNano).toBe(upstream.generations.get(row.generationId!)!.costNano);
+  });
+
   it("runs a tool loop, records one usage row per generation and sums their cost", async () => {
     const user = await makeUser();
     const id = generateId();

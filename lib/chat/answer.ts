@@ -33,13 +33,21 @@ export type AnswerInput = {
   upstream?: UpstreamChoices;
   /** Chunks to send right after the stream's start (e.g. the new conversation's id). */
   leadingChunks?: UIMessageChunk[];
-  /** Runs after the answer is saved (titles, sidebar refresh). */
-  afterSave?: () => void;
+  /**
+   * Work that needs the turn written but not the answer (a new conversation's title). It starts
+   * once the first output has been relayed, so it runs while the answer streams — not at its end,
+   * when it would hold up whatever the server does next — or when the answer ends without output.
+   * `send` puts a transient chunk into the answer's stream while the answer is still going.
+   */
+  alongside?: (send: (chunk: UIMessageChunk) => void) => void;
   /** Where the stream is registered: the conversation's id, or a compared column's key. */
   streamKey?: string;
   /** The column of a comparison this answer is. */
   compare?: ChatMessageMetadata["compare"];
 };
+
+/** A generation's Usage row is written at the latest this long after its response headers. */
+const RECORD_START_WITHIN_MS = 25;
 
 type Totals = {
   promptTokens: number;
@@ -68,23 +76,59 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
   const totals: Totals = { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, cachedTokens: 0, costNano: 0n, pending: false };
   const generations = new Map<string, Promise<void>>();
   const reported = new Set<string>();
+  // A generation's Usage row is written once the first chunk after its headers has been relayed
+  // (or RECORD_START_WITHIN_MS after them): on the embedded database an insert holds the event
+  // loop, and nothing needs the row before the first token. The row names the generation, so
+  // its cost can be settled even if the stream is lost.
+  const unrecorded: (() => void)[] = [];
+  const recordStarts = () => {
+    for (const begin of unrecorded.splice(0)) begin();
+  };
 
   const upstream = createUpstream({
     connectionSignal: stall.signal,
     onResponse: ({ generationId, status }) => {
       if (!generationId || status >= 400 || generations.has(generationId)) return;
+      const due = new Promise<void>((resolve) => {
+        unrecorded.push(resolve);
+      });
+      setTimeout(recordStarts, RECORD_START_WITHIN_MS);
       generations.set(
         generationId,
-        recordGenerationStarted({
-          userId: input.user.id,
-          conversationId: input.conversationId,
-          messageId: input.assistantMessageId,
-          generationId,
-          modelRequested: input.model.id,
-        }).catch((error: unknown) => console.error("[chat] could not record a generation", error)),
+        due
+          .then(() =>
+            recordGenerationStarted({
+              userId: input.user.id,
+              conversationId: input.conversationId,
+              messageId: input.assistantMessageId,
+              generationId,
+              modelRequested: input.model.id,
+            }),
+          )
+          .catch((error: unknown) => console.error("[chat] could not record a generation", error)),
       );
     },
   });
+
+  // The answer's stream until its finish; `alongside` work may add transient chunks to it.
+  let relay: TransformStreamDefaultController<UIMessageChunk> | null = null;
+  const sendAlongside = (chunk: UIMessageChunk) => {
+    try {
+      relay?.enqueue(chunk);
+    } catch {
+      relay = null; // the stream has ended
+    }
+  };
+  let alongsideStarted = false;
+  const startAlongside = () => {
+    if (alongsideStarted) return;
+    alongsideStarted = true;
+    try {
+      input.alongside?.(sendAlongside);
+    } catch (error) {
+      console.error("[chat] work alongside the answer failed", error);
+    }
+  };
 
   let stallTimer: NodeJS.Timeout | undefined;
   const armStallTimer = () => {
@@ -105,6 +149,7 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
   const effort = input.model.supportsReasoning ? settings.reasoningEffort : undefined;
 
   const onStepEnd = async (step: StepResult<ToolSet>) => {
+    recordStarts();
     const usage = extractStepUsage(step.providerMetadata, step.usage.raw);
     const generationId = generations.has(step.response.id) ? step.response.id : [...generations.keys()][step.stepNumber];
     totals.promptTokens += usage.promptTokens;
@@ -147,8 +192,11 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     // rejection behind whenever a stream is aborted.
     onChunk: ({ chunk }) => {
       armStallTimer();
+      // After this chunk's relay (its microtasks run first), not before it.
+      if (unrecorded.length > 0) setTimeout(recordStarts, 0);
       if (firstOutputAt === undefined && (chunk.type === "text-delta" || chunk.type === "reasoning-delta" || chunk.type === "tool-input-start")) {
         firstOutputAt = Date.now();
+        setTimeout(startAlongside, 0);
       }
     },
     onStepEnd,
@@ -185,6 +233,7 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
   };
 
   const save = async (responseMessage: ChatUIMessage, isAborted: boolean) => {
+    recordStarts();
     // Generations the stream never reported (stopped, broken) are left to settlement.
     for (const [generationId, started] of generations) {
       if (reported.has(generationId)) continue;
@@ -251,7 +300,7 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
       } catch (error) {
         console.error("[chat] could not save the answer", error);
       } finally {
-        input.afterSave?.();
+        startAlongside();
       }
     },
   });
@@ -260,12 +309,19 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
   let first = true;
   const decorated = uiStream.pipeThrough(
     new TransformStream<UIMessageChunk, UIMessageChunk>({
+      start(controller) {
+        relay = controller;
+      },
       transform(chunk, controller) {
         controller.enqueue(chunk);
+        if (chunk.type === "finish") relay = null;
         if (first) {
           first = false;
           for (const extra of input.leadingChunks ?? []) controller.enqueue(extra);
         }
+      },
+      flush() {
+        relay = null;
       },
     }),
   );

@@ -7,7 +7,7 @@ import type { SessionUser } from "@/lib/auth";
 import type { ChatUIMessage, CompareStarted, ConversationView } from "@/lib/chat/types";
 import type { ExportFile } from "@/lib/history/export-format";
 import type { LocalOpenRouter } from "@/lib/openrouter/local/server";
-import { APP, jsonRequest, readUIChunks, sessionMock, signInAs } from "@/tests/helpers/routes";
+import { APP, jsonRequest, postChatMessage, readUIChunks, sessionMock, signInAs, waitUntilIdle } from "@/tests/helpers/routes";
 import { useLocalOpenRouter } from "@/tests/helpers/upstream";
 import { makeUser } from "@/tests/helpers/users";
 
@@ -30,19 +30,12 @@ beforeEach(async () => {
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
 async function waitIdle(conversationId: string) {
-  const { isStreaming } = await import("./streams");
-  for (let i = 0; i < 400 && isStreaming(conversationId); i++) await new Promise((r) => setTimeout(r, 25));
-  expect(isStreaming(conversationId)).toBe(false);
+  expect(await waitUntilIdle(conversationId)).toBe(true);
 }
 
 async function post(body: Record<string, unknown>) {
   const { POST } = await import("@/app/api/chat/route");
   return POST(jsonRequest("/api/chat", { trigger: "submit-message", model: MODELS[0], ...body }), undefined);
-}
-
-async function send(id: string, text: string, extra: Record<string, unknown> = {}) {
-  const response = await post({ id, message: { id: generateId(), role: "user", parts: [{ type: "text", text }] }, ...extra });
-  return response;
 }
 
 async function conversation(id: string): Promise<ConversationView> {
@@ -80,7 +73,7 @@ describe("alternatives", () => {
   it("regenerating twice keeps three answers: switchable, in the history API, the export and an import", async () => {
     const id = generateId();
     // The local model's default answer names the model: each alternative reads differently.
-    const first = await send(id, "alternatives please");
+    const first = await postChatMessage(id, "alternatives please");
     await readUIChunks(first);
     await waitIdle(id);
     for (let i = 1; i <= 2; i++) {
@@ -104,7 +97,7 @@ describe("alternatives", () => {
     expect((await showAlternative(id, answers[0]!.id)).status).toBe(200);
     expect((await conversation(id)).messages[1]!.id).toBe(answers[0]!.id);
     const marker = `next-${generateId()}`;
-    await readUIChunks(await send(id, `[[sb:text tokens=3]] ${marker}`));
+    await readUIChunks(await postChatMessage(id, `[[sb:text tokens=3]] ${marker}`));
     await waitIdle(id);
     const [sent] = requestsWith(marker);
     expect(new Set(answers.map(textOf)).size).toBe(3);
@@ -132,10 +125,10 @@ describe("alternatives", () => {
 
   it("refuses to regenerate an answer that later messages follow from, and someone else's switch", async () => {
     const id = generateId();
-    await readUIChunks(await send(id, "[[sb:text tokens=3]] one"));
+    await readUIChunks(await postChatMessage(id, "[[sb:text tokens=3]] one"));
     await waitIdle(id);
     const firstAnswer = (await conversation(id)).messages[1]!;
-    await readUIChunks(await send(id, "[[sb:text tokens=3]] two"));
+    await readUIChunks(await postChatMessage(id, "[[sb:text tokens=3]] two"));
     await waitIdle(id);
     const response = await post({ id, trigger: "regenerate-message", messageId: firstAnswer.id });
     expect(response.status).toBe(400);
@@ -148,7 +141,7 @@ describe("alternatives", () => {
 
 describe("compare", () => {
   async function compare(id: string, text: string, models = MODELS) {
-    const response = await send(id, text, { models });
+    const response = await postChatMessage(id, text, { models });
     expect(response.status).toBe(201);
     return (await response.json()) as CompareStarted;
   }
@@ -191,6 +184,8 @@ describe("compare", () => {
       expect(row.costNano).toBe(upstream.generations.get(row.generationId!)!.costNano);
     }
     const sum = usage.reduce((n, u) => n + u.costNano!, 0n);
+    // The title (generated alongside the first column) settles too before the totals are read.
+    await vi.waitFor(async () => expect(await (await getDb()).usage.count({ where: { userId: user.id, costNano: null } })).toBe(0));
     const { spendTotals } = await import("@/lib/spend/aggregates");
     const { GET: csvRoute } = await import("@/app/api/spend/export.csv/route");
     const totals = await spendTotals({ userId: user.id });
@@ -210,7 +205,7 @@ describe("compare", () => {
     expect(after.model).toBe(MODELS[1]);
     expect(after.messages[1]!.id).toBe(started.columns[1]!.messageId);
     const next = `next-${generateId()}`;
-    await readUIChunks(await send(id, `[[sb:text tokens=3]] ${next}`, { model: MODELS[1] }));
+    await readUIChunks(await postChatMessage(id, `[[sb:text tokens=3]] ${next}`, { model: MODELS[1] }));
     await waitIdle(id);
     const history = (requestsWith(next)[0]!.body as { messages: { role: string; content: unknown }[] }).messages;
     const assistants = history.filter((m) => m.role === "assistant");
@@ -252,10 +247,10 @@ describe("compare", () => {
     const db = await getDb();
     // A budget one answer fits but three do not.
     await db.user.update({ where: { id: user.id }, data: { monthlyBudgetNano: 1n } });
-    const single = await send(generateId(), `${marker} probe`);
+    const single = await postChatMessage(generateId(), `${marker} probe`);
     const worst = BigInt(((await single.json()) as { error: { details: { amountNano: string } } }).error.details.amountNano);
     await db.user.update({ where: { id: user.id }, data: { monthlyBudgetNano: worst * 2n } });
-    const refused = await send(id, `${marker} three`, { models: MODELS });
+    const refused = await postChatMessage(id, `${marker} three`, { models: MODELS });
     expect(refused.status).toBe(402);
     const error = ((await refused.json()) as { error: { code: string; message: string } }).error;
     expect(error.code).toBe("budget_exceeded:spend");
@@ -269,10 +264,10 @@ describe("compare", () => {
   it("refuses bad model lists and an edit with several models, changing nothing", async () => {
     const id = generateId();
     for (const models of [[MODELS[0], MODELS[0]], [MODELS[0]], [...MODELS, "openai/gpt-4o", "x-ai/grok-4"], [MODELS[0], "nobody/none"]]) {
-      const response = await send(id, "bad list", { models });
+      const response = await postChatMessage(id, "bad list", { models });
       expect([400, 404]).toContain(response.status);
     }
-    const edit = await send(id, "edit", { models: MODELS.slice(0, 2), messageId: generateId() });
+    const edit = await postChatMessage(id, "edit", { models: MODELS.slice(0, 2), messageId: generateId() });
     expect(edit.status).toBe(400);
     const { getDb } = await import("@/lib/db");
     expect(await (await getDb()).conversation.count({ where: { id } })).toBe(0);

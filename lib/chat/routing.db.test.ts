@@ -8,7 +8,7 @@ import type { ChatMessageMetadata } from "@/lib/chat/types";
 import { loadSpecValidator } from "@/lib/openrouter/local/spec-validator";
 import { pngDataUrl } from "@/lib/openrouter/local/text";
 import type { LocalOpenRouter } from "@/lib/openrouter/local/server";
-import { APP, jsonRequest, readUIChunks, sessionMock, signInAs } from "@/tests/helpers/routes";
+import { APP, postChatMessage, readUIChunks, sessionMock, signInAs, waitUntilIdle } from "@/tests/helpers/routes";
 import { useLocalOpenRouter } from "@/tests/helpers/upstream";
 import { makeUser } from "@/tests/helpers/users";
 
@@ -33,25 +33,14 @@ type ChatBody = Record<string, unknown> & { id?: string; model?: string };
 
 /** Sends one message through the route and waits until the answer is saved. */
 async function chat(text: string, body: ChatBody = {}) {
-  const { POST } = await import("@/app/api/chat/route");
   const id = body.id ?? generateId();
   const logFrom = upstream.log.length;
   // A unique mark per message, to tell its upstream requests from any others in the log.
   text = `${text} (ref ${generateId()})`;
-  const response = await POST(
-    jsonRequest("/api/chat", {
-      id,
-      trigger: "submit-message",
-      model: "openai/gpt-4o-mini",
-      message: { id: generateId(), role: "user", parts: [{ type: "text", text }] },
-      ...body,
-    }),
-    undefined,
-  );
+  const response = await postChatMessage(id, text, body);
   const chunks = response.status === 200 ? await readUIChunks(response) : [];
   const error = response.status === 200 ? null : ((await response.json()) as { error: { code: string; message: string; details?: Record<string, unknown> } }).error;
-  const { isStreaming } = await import("./streams");
-  for (let i = 0; i < 400 && isStreaming(id); i++) await new Promise((r) => setTimeout(r, 25));
+  await waitUntilIdle(id);
   const { listMessages } = await import("@/lib/db/messages");
   const messages = await listMessages(user.id, id);
   // Only this message's answer (its title is written by a separate, non-streaming request).
@@ -73,9 +62,10 @@ async function chat(text: string, body: ChatBody = {}) {
   };
 }
 
+/** The answers' Usage rows of a conversation (its title's row, kind "title", is left out). */
 async function usageOf(conversationId: string) {
   const { getDb } = await import("@/lib/db");
-  return (await getDb()).usage.findMany({ where: { userId: user.id, conversationId } });
+  return (await getDb()).usage.findMany({ where: { userId: user.id, conversationId, kind: "chat" } });
 }
 
 async function uploadFile(bytes: Uint8Array, name: string): Promise<string> {
@@ -238,9 +228,19 @@ describe("auto router", () => {
     const record = upstream.generations.get(usage.generationId!)!;
     expect(usage.costNano).toBe(record.costNano);
     expect(record.costNano).toBeGreaterThan(0n);
+    // The daily rollup counts the chosen model, never "openrouter/auto": the answer's cost, plus the
+    // title's when the title model is the same one (the title runs alongside the answer).
     const { getDb } = await import("@/lib/db");
-    const daily = await (await getDb()).usageDaily.findMany({ where: { userId: user.id } });
-    expect(daily.map((d) => [d.model, d.costNano])).toEqual([[r.meta.modelServed, record.costNano]]);
+    const db = await getDb();
+    await vi.waitFor(async () => expect(await db.usage.count({ where: { userId: user.id, costNano: null } })).toBe(0));
+    const byModel = new Map<string, bigint>();
+    for (const row of await db.usage.findMany({ where: { userId: user.id } })) {
+      byModel.set(row.modelServed!, (byModel.get(row.modelServed!) ?? 0n) + row.costNano!);
+    }
+    const daily = await db.usageDaily.findMany({ where: { userId: user.id } });
+    expect(new Map(daily.map((d) => [d.model, d.costNano]))).toEqual(byModel);
+    expect(byModel.has("openrouter/auto")).toBe(false);
+    expect(byModel.get(r.meta.modelServed!)! >= record.costNano).toBe(true);
   });
 });
 

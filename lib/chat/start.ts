@@ -68,10 +68,17 @@ export async function startTurn(
         upstream: choices,
         streamKey,
         compare: answer.compare,
-        // The first exchange gets a generated title (the first words stand in until then).
-        afterSave:
+        // The first exchange gets a generated title (the first words stand in until then), sent
+        // along the answer's stream when it is saved before the answer ends.
+        alongside:
           index === 0 && firstUserText !== null
-            ? () => void generateTitleInBackground({ userId: user.id, conversationId: turn.conversation.id, firstUserText })
+            ? (send) =>
+                void generateTitleInBackground({
+                  userId: user.id,
+                  conversationId: turn.conversation.id,
+                  firstUserText,
+                  onTitle: (title) => send({ type: "data-title", data: { title }, transient: true }),
+                })
             : undefined,
         leadingChunks: leadingChunks(turn, comparing),
       });

@@ -1,6 +1,8 @@
 // One Switchboard for the suite, on a fresh data folder (and a fresh PostgreSQL database in the
 // PostgreSQL run), talking to a local OpenRouter over HTTP with a known test key (so the
 // key-secrecy checks have something to look for).
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { startLocalOpenRouterProcess } from "@/lib/openrouter/local/spawn";
 import { startApp } from "@/tests/helpers/app";
 import { createE2eDatabase, e2eDatabase } from "./fixtures/database";
@@ -25,6 +27,9 @@ export default async function globalSetup() {
   process.env.SB_E2E_DATA_DIR = app.dataDir;
   return async () => {
     await app.stop();
+    // The server's own output, for reading after a failure (CI keeps test-results/).
+    mkdirSync("test-results", { recursive: true });
+    writeFileSync(path.join("test-results", `e2e-${e2eDatabase()}-server.log`), app.output());
     await database.drop().catch(() => undefined);
     await upstream.stop();
   };

@@ -69,6 +69,29 @@ async function runBrowserSuites() {
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+// Each failed test's name, place and first lines of its error, printed last: CI keeps only the
+// tail of the output, and the PGlite run's own lines are far above it.
+const failures = [];
+const firstLines = (message) =>
+  String(message ?? "")
+    .replace(/\u001b\[[0-9;]*m/g, "")
+    .split("\n")
+    .filter((line) => line.trim())
+    .slice(0, 6)
+    .map((line) => `    ${line.slice(0, 300)}`)
+    .join("\n");
+
+function playwrightFailures(suite, database, titles = []) {
+  const titlePath = suite.title ? [...titles, suite.title] : titles;
+  for (const spec of suite.specs ?? []) {
+    for (const test of spec.tests ?? []) {
+      if (test.status !== "unexpected" && test.status !== "flaky") continue;
+      const error = (test.results ?? []).map((r) => r.error?.message).find(Boolean);
+      failures.push(`[e2e ${database}${test.status === "flaky" ? ", passed on retry" : ""}] e2e/${spec.file}:${spec.line} › ${[...titlePath.slice(1), spec.title].join(" › ")}\n${firstLines(error)}`);
+    }
+  }
+  for (const child of suite.suites ?? []) playwrightFailures(child, database, titlePath);
+}
 let failedStage = null;
 for (const [name, command, args, env] of stages) {
   if (only && !only.includes(name)) continue;
@@ -97,10 +120,17 @@ function collect(name) {
       totals.passed += report.numPassedTests ?? 0;
       totals.failed += report.numFailedTests ?? 0;
       totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+      for (const file of report.testResults ?? []) {
+        for (const result of file.assertionResults ?? []) {
+          if (result.status === "failed") failures.push(`[${name}] ${path.relative(root, file.name)} › ${result.fullName}\n${firstLines(result.failureMessages?.[0])}`);
+        }
+      }
     }
     for (const database of name === "e2e" ? databases : []) {
       if (!existsSync(playwrightReport(database))) continue;
-      const { stats } = JSON.parse(readFileSync(playwrightReport(database), "utf8"));
+      const report = JSON.parse(readFileSync(playwrightReport(database), "utf8"));
+      const { stats } = report;
+      for (const suite of report.suites ?? []) playwrightFailures(suite, database);
       totals.passed += (stats.expected ?? 0) + (stats.flaky ?? 0);
       totals.failed += stats.unexpected ?? 0;
       totals.skipped += stats.skipped ?? 0;
@@ -110,6 +140,7 @@ function collect(name) {
   }
 }
 
+if (failures.length > 0) console.log(`\nFailed tests:\n${failures.join("\n")}`);
 if (failedStage) console.log(`\nThe ${failedStage} stage failed.`);
 if (failedStage && totals.failed === 0) totals.failed = 1;
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

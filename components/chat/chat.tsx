@@ -454,8 +454,8 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
     setStoppedIds((previous) => new Set([...previous, ...(answerId ? [answerId] : []), ...streamingColumnsRef.current]));
     // Closing the connection does not stop the server (a closed tab must not end an answer),
     // so stopping is an explicit request. It answers once the partial answer is saved; the local
-    // stream ends then (the server's abort usually ends it first), so a next message cannot race
-    // that save.
+    // stream ends after that (once it has read what the server sent before stopping), so a next
+    // message cannot race that save.
     void fetch(`/api/chat/${encodeURIComponent(id)}/stop`, { method: "POST" })
       .catch(() => {})
       .finally(() => void stop());

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { ChatStatus, ChatOnDataCallback, ChatOnFinishCallback } from "ai";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import type { ChatEngine } from "./chat-engine";
+import { endAfterServerStop } from "./end-after-server-stop";
 
 type Snapshot = { messages: ChatUIMessage[]; status: ChatStatus; error: Error | undefined };
 
@@ -153,8 +154,9 @@ export function useLazyChat({ id, messages: initialMessages, resume, throttle, o
 
   const sendMessage = useCallback((...args: SendArgs) => withEngine((chat) => chat.sendMessage(...args)), [withEngine]);
   const regenerate = useCallback((...args: RegenerateArgs) => withEngine((chat) => chat.regenerate(...args)), [withEngine]);
+  /** Ends the local stream once the server has stopped the answer (see endAfterServerStop). */
   const stop = useCallback(async () => {
-    await engineRef.current?.stop();
+    if (engineRef.current) await endAfterServerStop(engineRef.current);
   }, []);
   const setMessages = useCallback((next: ChatUIMessage[]) => {
     if (engineRef.current) engineRef.current.messages = next;

@@ -8,6 +8,7 @@ import type { ChatStatus } from "ai";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import type { ChatEngine, RequestBody } from "@/components/chat/chat-engine";
 import { preloadChatEngine } from "@/components/chat/use-lazy-chat";
+import { endAfterServerStop } from "@/components/chat/end-after-server-stop";
 
 /** Renders per second while streaming, as the main chat (each column is its own stream). */
 const THROTTLE_MS = 100;
@@ -92,7 +93,9 @@ export function useColumnStream({ conversationId, message: initial, live, onFini
     // As the main chat: the server stops the answer and saves it, then the local stream ends.
     void fetch(`/api/chat/${encodeURIComponent(conversationId)}/stop?message=${encodeURIComponent(id)}`, { method: "POST" })
       .catch(() => {})
-      .finally(() => void engineRef.current?.stop());
+      .finally(() => {
+        if (engineRef.current) void endAfterServerStop(engineRef.current);
+      });
   }, [conversationId, initial.id]);
 
   const retry = useCallback(

@@ -1,0 +1,31 @@
+"use client";
+
+import type { ChatEngine } from "./chat-engine";
+
+/**
+ * How long the local stream may go on being read after the server has stopped the answer. The
+ * server's abort ends the stream itself; this bounds the wait when it cannot (an instance gone).
+ */
+const DRAIN_LIMIT_MS = 10_000;
+
+/**
+ * Ends the local stream of an answer the server has already stopped and saved. It first reads
+ * what the server sent before its stop (still in flight on a busy machine), so the answer left on
+ * screen is the saved one, not a shorter prefix of it.
+ */
+export async function endAfterServerStop(chat: ChatEngine, drainLimitMs = DRAIN_LIMIT_MS): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const ended = () => chat.status !== "submitted" && chat.status !== "streaming";
+    if (ended()) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    };
+    const timer = setTimeout(done, drainLimitMs);
+    const unsubscribe = chat["~registerStatusCallback"](() => {
+      if (ended()) done();
+    });
+  });
+  await chat.stop();
+}

@@ -44,6 +44,13 @@ async function columnTexts(page: Page): Promise<Record<string, { text: number; s
 
 const usd = (text: string | null) => Number((text ?? "").replace(/[^0-9.]/g, ""));
 
+/** Shows the turn's previous or next answer and waits until the server has saved the switch. */
+async function switchAnswer(page: Page, direction: "previous" | "next") {
+  const saved = page.waitForResponse((r) => r.url().endsWith("/alternatives") && r.request().method() === "POST");
+  await page.getByTestId(`alternative-${direction}`).click();
+  expect((await saved).status()).toBe(200);
+}
+
 test("three models answer side by side; one is stopped; the summary marks the cheapest and the fastest; the kept answer is the only one sent next; the alternatives switch after a reload", async ({
   page,
 }) => {
@@ -130,7 +137,7 @@ test("three models answer side by side; one is stopped; the summary marks the ch
   await page.reload();
   const index = page.getByTestId("alternative-index");
   await expect(index).toHaveText("2 / 3");
-  await page.getByTestId("alternative-previous").click();
+  await switchAnswer(page, "previous");
   await expect(index).toHaveText("1 / 3");
   await expect(page.getByTestId("message-assistant").first().getByTestId("footer-model")).toContainText(MINI);
   await page.reload();
@@ -157,11 +164,11 @@ test("regenerating twice keeps three answers, each switchable and each in the ex
   const index = page.getByTestId("alternative-index");
   await expect(index).toHaveText("3 / 3");
   for (const expected of [2, 1]) {
-    await page.getByTestId("alternative-previous").click();
+    await switchAnswer(page, "previous");
     await expect(index).toHaveText(`${expected} / 3`);
     await expect(page.getByTestId("message-assistant").last().getByTestId("message-content")).toHaveText(texts[expected - 1]!);
   }
-  await page.getByTestId("alternative-next").click();
+  await switchAnswer(page, "next");
   await expect(index).toHaveText("2 / 3");
 
   const conversationId = await page.getByTestId("chat").getAttribute("data-conversation-id");

@@ -251,6 +251,17 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
     toast({ title: "Could not send", description: reason instanceof Error ? reason.message : String(reason), variant: "destructive" });
   }, []);
 
+  // The server continues a conversation from the answers it has as shown, so a request that
+  // builds on the conversation waits while a switch of answer (or a Keep) is being saved.
+  const switchSaving = useRef<Promise<void> | null>(null);
+  const afterSwitchSaved = useCallback(
+    (request: () => Promise<void>) => {
+      const pending = switchSaving.current;
+      (pending ? pending.then(request) : request()).catch(fail);
+    },
+    [fail],
+  );
+
   // Read by the row actions when clicked (an edited message keeps its attachments; switching
   // answers needs the turn's list), so the actions stay stable.
   const messagesRef = useRef(messages);
@@ -280,15 +291,25 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
       setAlternatives((previous) => ({ ...previous, [questionId]: nextList }));
       const keptModel = keep ? chosen.metadata?.model : undefined;
       if (keptModel) setModel(keptModel);
-      requestShowAlternative(id, messageId, keep).catch((reason: unknown) => {
-        setMessages(messagesRef.current.map((m) => (m.id === shown.id ? before : m)));
-        setAlternatives((previous) => ({ ...previous, [questionId]: list }));
-        toast({
-          title: "Could not switch the answer",
-          description: describeChatError(reason instanceof Error ? reason : new Error(String(reason))).message,
-          variant: "destructive",
+      // Switches are saved one after another, so the last one clicked is the one that stays.
+      const saving: Promise<void> = (switchSaving.current ?? Promise.resolve())
+        .then(() => requestShowAlternative(id, messageId, keep))
+        .then(
+          () => undefined,
+          (reason: unknown) => {
+            setMessages(messagesRef.current.map((m) => (m.id === shown.id ? before : m)));
+            setAlternatives((previous) => ({ ...previous, [questionId]: list }));
+            toast({
+              title: "Could not switch the answer",
+              description: describeChatError(reason instanceof Error ? reason : new Error(String(reason))).message,
+              variant: "destructive",
+            });
+          },
+        )
+        .finally(() => {
+          if (switchSaving.current === saving) switchSaving.current = null;
         });
-      });
+      switchSaving.current = saving;
     },
     [id, setMessages],
   );
@@ -342,7 +363,8 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
         }
         // An answer that searched the web searches again: its question asked for that.
         const searched = current[index]?.metadata?.webSearch !== undefined;
-        regenerate({ messageId, body: searched ? { ...requestBodyRef.current, webSearch: true } : requestBodyRef.current }).catch(fail);
+        const body = searched ? { ...requestBodyRef.current, webSearch: true } : requestBodyRef.current;
+        afterSwitchSaved(() => regenerate({ messageId, body }));
       },
       showAlternative: (questionId, messageId) => showAlternative(questionId, messageId, false),
       compare: compareActions,
@@ -350,10 +372,11 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
         lastRequest.current = "saved";
         const original = messagesRef.current.find((m) => m.id === messageId);
         const files = original ? messageFiles(original) : [];
-        sendMessage({ text, files, messageId }, { body: requestBodyRef.current }).catch(fail);
+        const body = requestBodyRef.current;
+        afterSwitchSaved(() => sendMessage({ text, files, messageId }, { body }));
       },
     }),
-    [id, regenerate, sendMessage, fail, showAlternative, compareActions],
+    [id, regenerate, sendMessage, afterSwitchSaved, showAlternative, compareActions],
   );
 
   /**
@@ -422,7 +445,7 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
       if (compareModels) {
         lastRequest.current = "new";
         preloadMarkdown();
-        void sendCompare(text, files, compareModels, webSearch);
+        afterSwitchSaved(() => sendCompare(text, files, compareModels, webSearch));
         compareModels.forEach(noteRecentModel);
         return true;
       }
@@ -430,11 +453,11 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
       lastRequest.current = "new";
       lastWebSearch.current = webSearch;
       preloadMarkdown(); // the answer will need it
-      sendMessage({ text, files }, { body: { ...requestBody, webSearch } }).catch(fail);
+      afterSwitchSaved(() => sendMessage({ text, files }, { body: { ...requestBody, webSearch } }));
       noteRecentModel(requestBody.model);
       return true;
     },
-    [busy, sendMessage, fail, requestBody, sendCompare],
+    [busy, sendMessage, afterSwitchSaved, requestBody, sendCompare],
   );
 
   // The answer on screen when Stop is pressed (read at click time, so onStop stays stable).
@@ -476,13 +499,14 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
       const refusedBeforeWriting = typeof (error as { statusCode?: unknown } | undefined)?.statusCode === "number";
       if (refusedBeforeWriting && lastRequest.current === "new") {
         setMessages(messages.slice(0, index));
-        sendMessage({ text, files }, { body: { ...body, webSearch: lastWebSearch.current } }).catch(fail);
+        const webSearch = lastWebSearch.current;
+        afterSwitchSaved(() => sendMessage({ text, files }, { body: { ...body, webSearch } }));
         return;
       }
       lastRequest.current = "saved";
-      sendMessage({ text, files, messageId: question.id }, { body }).catch(fail);
+      afterSwitchSaved(() => sendMessage({ text, files, messageId: question.id }, { body }));
     },
-    [messages, error, setMessages, sendMessage, fail],
+    [messages, error, setMessages, sendMessage, afterSwitchSaved],
   );
   const retry = useCallback(() => retryWith(requestBody), [retryWith, requestBody]);
 

@@ -10,6 +10,7 @@ import {
   lastAssistant,
   marker,
   openNewChat,
+  reloadChat,
   send,
   sendAndWait,
   userMessages,
@@ -319,7 +320,7 @@ test("the model picker is keyboard-driven, shows capabilities and prices, and pi
   ).toBeVisible();
   await page.keyboard.press("Escape");
 
-  await page.reload();
+  await reloadChat(page);
   await page.getByTestId("model-picker").click();
   const favourites = page.getByTestId("model-section-favorites");
   await expect(favourites.locator('[data-model-id="google/gemini-2.5-pro"]')).toBeVisible();
@@ -345,7 +346,7 @@ test("the reasoning-effort control goes with the next message, and used models s
   expect(JSON.stringify(request!.body)).toMatch(/"effort":"high"|"reasoning_effort":"high"/);
 
   // The conversation keeps its effort; the model is now under Recently used in a new chat.
-  await page.reload();
+  await reloadChat(page);
   await expect(page.getByTestId("reasoning-effort")).toHaveValue("high");
   await openNewChat(page);
   await page.getByTestId("model-picker").click();
@@ -373,7 +374,7 @@ test("conversation settings are sent with the next message", async ({ page }) =>
   expect(request!.body.max_tokens ?? request!.body.max_completion_tokens).toBe(500);
 
   // Saved with the conversation.
-  await page.reload();
+  await reloadChat(page);
   await page.getByTestId("chat-settings-button").click();
   await expect(page.getByTestId("settings-temperature")).toHaveValue("0.3");
 });
@@ -446,7 +447,7 @@ test("reasoning shows as a Thinking block, open while it streams, closed when do
   await expect(reasoning).toHaveAttribute("data-state", "open");
   await expect(reasoning.getByTestId("reasoning-text")).not.toBeEmpty();
 
-  await page.reload();
+  await reloadChat(page);
   const saved = lastAssistant(page).getByTestId("reasoning");
   await expect(saved).toHaveAttribute("data-state", "closed");
   await saved.getByTestId("reasoning-toggle").click();

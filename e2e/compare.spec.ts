@@ -3,7 +3,7 @@
 // continue; regenerate twice and switch between the answers. What went upstream is read from the
 // local OpenRouter's request log.
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { completionsMentioning, marker, openNewChat, send, sendAndWait, waitIdle } from "./fixtures/chat";
+import { completionsMentioning, marker, openNewChat, reloadChat, send, sendAndWait, waitIdle } from "./fixtures/chat";
 import { register } from "./fixtures/users";
 
 const MINI = "openai/gpt-4o-mini";
@@ -107,7 +107,7 @@ test("three models answer side by side; one is stopped; the summary marks the ch
   await expect
     .poll(
       async () => {
-        await page.reload();
+        await reloadChat(page);
         await expect(column(page, HAIKU)).toBeVisible();
         return (await row(HAIKU).getByTestId("summary-cost").textContent()) ?? "";
       },
@@ -134,7 +134,7 @@ test("three models answer side by side; one is stopped; the summary marks the ch
   expect(String(history[0]!.content).replace(/\s+/g, " ").trim()).toBe(keptText.replace(/\s+/g, " ").trim());
 
   // After a reload the turn still switches between its three answers, and the choice is saved.
-  await page.reload();
+  await reloadChat(page);
   const index = page.getByTestId("alternative-index");
   await expect(index).toHaveText("2 / 3");
   await switchAnswer(page, "previous");

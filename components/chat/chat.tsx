@@ -3,7 +3,7 @@
 // The chat page's root: one conversation, streamed with the AI SDK's useChat.
 // The browser sends only the new message (or the message being regenerated), the model and
 // the settings; the server loads the history, streams the answer and saves everything.
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useSearchParams } from "next/navigation";
 import { shortModelName } from "@/components/models/format";
 import { useModelCatalog } from "@/components/models/use-model-catalog";
@@ -26,6 +26,8 @@ import type { RequestBody } from "./chat-engine";
 import type { PrerenderedMarkdown } from "./prerender-key";
 import { PrerenderedContext } from "./prerendered";
 import { useLazyChat } from "./use-lazy-chat";
+
+const subscribeToNothing = () => () => {};
 
 export type ChatProps = {
   initial: ConversationView;
@@ -246,6 +248,10 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
   useEffect(() => {
     if (status === "streaming") markCreated();
   }, [status, markCreated]);
+
+  // False in the server's HTML and while hydrating, true once React handles events (tests wait
+  // for it before clicking on a freshly loaded page).
+  const hydrated = useSyncExternalStore(subscribeToNothing, () => true, () => false);
 
   const fail = useCallback((reason: unknown) => {
     toast({ title: "Could not send", description: reason instanceof Error ? reason.message : String(reason), variant: "destructive" });
@@ -545,6 +551,7 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
       data-testid="chat"
       data-conversation-id={id}
       data-status={status}
+      data-hydrated={hydrated ? "true" : undefined}
       className="flex min-h-0 min-w-0 flex-1 flex-col"
       // The streaming engine is fetched when the user starts doing something, not on load.
       onFocusCapture={preload}

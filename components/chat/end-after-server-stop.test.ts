@@ -90,9 +90,8 @@ describe("endAfterServerStop", () => {
     write({ type: "finish" });
     close();
     await expect.poll(() => chat.status).toBe("ready");
-    const started = Date.now();
-    await endAfterServerStop(chat);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // A wait for its limit (longer than the test's 30 s timeout) would fail the test.
+    await endAfterServerStop(chat, 60_000);
     expect(answerText(chat)).toBe("done");
   });
 

@@ -165,7 +165,7 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
     }
   }, [id]);
 
-  const { messages, status, error, sendMessage, regenerate, stop, setMessages, prependMessages, preload } = useLazyChat({
+  const { messages, status, error, sendMessage, regenerate, stopOnServer, setMessages, prependMessages, preload } = useLazyChat({
     id,
     messages: initial.messages,
     resume: initial.streaming,
@@ -481,14 +481,8 @@ function ChatView({ initial, isNew, defaultModel, prerendered: serverRendered = 
     const answerId = lastAnswerId.current;
     // The request below stops every answer of the conversation, compared columns included.
     setStoppedIds((previous) => new Set([...previous, ...(answerId ? [answerId] : []), ...streamingColumnsRef.current]));
-    // Closing the connection does not stop the server (a closed tab must not end an answer),
-    // so stopping is an explicit request. It answers once the partial answer is saved; the local
-    // stream ends after that (once it has read what the server sent before stopping), so a next
-    // message cannot race that save.
-    void fetch(`/api/chat/${encodeURIComponent(id)}/stop`, { method: "POST" })
-      .catch(() => {})
-      .finally(() => void stop());
-  }, [id, stop]);
+    void stopOnServer(`/api/chat/${encodeURIComponent(id)}/stop`);
+  }, [id, stopOnServer]);
 
   // Retry a failed answer by asking its question again.
   // - The request was refused before anything was written (an HTTP error: budget, rate limit,

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { ChatStatus, ChatOnDataCallback, ChatOnFinishCallback } from "ai";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import type { ChatEngine } from "./chat-engine";
-import { endAfterServerStop } from "./end-after-server-stop";
+import { stopAnswer } from "./stop-answer";
 
 type Snapshot = { messages: ChatUIMessage[]; status: ChatStatus; error: Error | undefined };
 
@@ -154,10 +154,8 @@ export function useLazyChat({ id, messages: initialMessages, resume, throttle, o
 
   const sendMessage = useCallback((...args: SendArgs) => withEngine((chat) => chat.sendMessage(...args)), [withEngine]);
   const regenerate = useCallback((...args: RegenerateArgs) => withEngine((chat) => chat.regenerate(...args)), [withEngine]);
-  /** Ends the local stream once the server has stopped the answer (see endAfterServerStop). */
-  const stop = useCallback(async () => {
-    if (engineRef.current) await endAfterServerStop(engineRef.current);
-  }, []);
+  /** Asks the server to stop the answer at `stopPath`, then ends the local stream (see stopAnswer). */
+  const stopOnServer = useCallback((stopPath: string) => stopAnswer(stopPath, () => engineRef.current), []);
   const setMessages = useCallback((next: ChatUIMessage[]) => {
     if (engineRef.current) engineRef.current.messages = next;
     else {
@@ -191,7 +189,7 @@ export function useLazyChat({ id, messages: initialMessages, resume, throttle, o
     error: state.error ?? loadError,
     sendMessage,
     regenerate,
-    stop,
+    stopOnServer,
     setMessages,
     prependMessages,
     preload,

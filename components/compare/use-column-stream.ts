@@ -8,7 +8,7 @@ import type { ChatStatus } from "ai";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import type { ChatEngine, RequestBody } from "@/components/chat/chat-engine";
 import { preloadChatEngine } from "@/components/chat/use-lazy-chat";
-import { endAfterServerStop } from "@/components/chat/end-after-server-stop";
+import { stopAnswer } from "@/components/chat/stop-answer";
 
 /** Renders per second while streaming, as the main chat (each column is its own stream). */
 const THROTTLE_MS = 100;
@@ -90,12 +90,7 @@ export function useColumnStream({ conversationId, message: initial, live, onFini
   const stop = useCallback(() => {
     setStopped(true);
     const id = engineRef.current?.messages.at(-1)?.id ?? initial.id;
-    // As the main chat: the server stops the answer and saves it, then the local stream ends.
-    void fetch(`/api/chat/${encodeURIComponent(conversationId)}/stop?message=${encodeURIComponent(id)}`, { method: "POST" })
-      .catch(() => {})
-      .finally(() => {
-        if (engineRef.current) void endAfterServerStop(engineRef.current);
-      });
+    void stopAnswer(`/api/chat/${encodeURIComponent(conversationId)}/stop?message=${encodeURIComponent(id)}`, () => engineRef.current);
   }, [conversationId, initial.id]);
 
   const retry = useCallback(

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ChatTransport, UIMessageChunk } from "ai";
 import { Chat } from "@ai-sdk/react";
 import type { ChatUIMessage } from "@/lib/chat/types";
-import { endAfterServerStop } from "./end-after-server-stop";
+import { endAfterServerStop } from "./stop-answer";
 
 /**
  * A Chat whose answer stream the test writes by hand, tied to the request's abort signal as the

@@ -29,3 +29,15 @@ export async function endAfterServerStop(chat: ChatEngine, drainLimitMs = DRAIN_
   });
   await chat.stop();
 }
+
+/**
+ * Stops an answer: closing the connection does not stop the server (a closed tab must not end an
+ * answer), so stopping is an explicit request to `stopPath`. It answers once the partial answer is
+ * saved; the local stream (`engine()` then, if loaded) ends after that, so a next message cannot
+ * race that save.
+ */
+export async function stopAnswer(stopPath: string, engine: () => ChatEngine | null): Promise<void> {
+  await fetch(stopPath, { method: "POST" }).catch(() => {});
+  const chat = engine();
+  if (chat) await endAfterServerStop(chat);
+}

@@ -42,7 +42,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: "pglite",
-          include: ["lib/**/*.test.ts", "components/**/*.test.ts", "tests/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "components/**/*.test.ts", "tests/**/*.test.ts", "local-openrouter/**/*.test.ts"],
           // Production servers: their own stage after the build (tests/instances/vitest.config.ts).
           exclude: [...configDefaults.exclude, "tests/instances/**"],
         },

@@ -1,6 +1,6 @@
 // The chat journey: streaming, stop, regenerate, edit, resume, models, tools, reasoning,
 // safe Markdown and errors — against the local OpenRouter, steered by `[[sb:...]]` directives
-// in the last user message (see lib/openrouter/local/directive.ts and plan.ts).
+// in the last user message (see local-openrouter/directive.ts and plan.ts).
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import {
   assistantMessages,

@@ -3,7 +3,7 @@
 // key-secrecy checks have something to look for).
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { startLocalOpenRouterProcess } from "@/lib/openrouter/local/spawn";
+import { startLocalOpenRouterProcess } from "@/local-openrouter/spawn";
 import { startApp } from "@/tests/helpers/app";
 import { createE2eDatabase, e2eDatabase } from "./fixtures/database";
 import { E2E_ATTACHMENT_MAX_BYTES, E2E_OPENROUTER_KEY } from "./fixtures/constants";

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import nextEnv from "@next/env";
 import { EnvError, parseEnv } from "../lib/env/schema";
-import { startLocalOpenRouterProcess } from "../lib/openrouter/local/spawn";
+import { startLocalOpenRouterProcess } from "../local-openrouter/spawn";
 
 const root = path.resolve(import.meta.dirname, "..");
 

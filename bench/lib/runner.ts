@@ -1,7 +1,7 @@
 // What a benchmark gets from the orchestrator (or builds for itself when run alone): the flags,
 // the local OpenRouter (one process for the whole run), and the scale databases and apps.
 import path from "node:path";
-import type { LocalOpenRouterProcess } from "../../lib/openrouter/local/spawn";
+import type { LocalOpenRouterProcess } from "../../local-openrouter/spawn";
 import { parseArgs, type BenchArgs } from "./args";
 import { cleanupAll, log, onCleanup, root, tmpDir } from "./context";
 import { newReport, writeReport, type Section } from "./report";

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startApp, type RunningApp } from "../../tests/helpers/app";
-import { startLocalOpenRouterProcess, type LocalOpenRouterProcess } from "../../lib/openrouter/local/spawn";
+import { startLocalOpenRouterProcess, type LocalOpenRouterProcess } from "../../local-openrouter/spawn";
 import type { BenchArgs } from "./args";
 import { log, root, tmpDir } from "./context";
 

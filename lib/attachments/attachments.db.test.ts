@@ -1,7 +1,7 @@
 // Attachments through their routes: upload (multipart and raw), type from the bytes, limits,
 // serving only to the owner with headers that keep the file a file. Real database.
 import { describe, expect, it, vi } from "vitest";
-import { pngDataUrl } from "@/lib/openrouter/local/text";
+import { pngDataUrl } from "@/local-openrouter/text";
 import { makeUser } from "@/tests/helpers/users";
 import { APP, sessionMock, signInAs } from "@/tests/helpers/routes";
 import { sniffMediaType } from "./sniff";

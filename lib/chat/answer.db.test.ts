@@ -2,7 +2,7 @@ import { generateId, type UIMessageChunk } from "ai";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth";
 import type { ChatRequest } from "@/lib/chat/types";
-import type { LocalOpenRouter } from "@/lib/openrouter/local/server";
+import type { LocalOpenRouter } from "@/local-openrouter";
 import { useLocalOpenRouter } from "@/tests/helpers/upstream";
 import { makeUser } from "@/tests/helpers/users";
 

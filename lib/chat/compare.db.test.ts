@@ -6,7 +6,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth";
 import type { ChatUIMessage, CompareStarted, ConversationView } from "@/lib/chat/types";
 import type { ExportFile } from "@/lib/history/export-format";
-import type { LocalOpenRouter } from "@/lib/openrouter/local/server";
+import type { LocalOpenRouter } from "@/local-openrouter";
 import { APP, jsonRequest, postChatMessage, readUIChunks, sessionMock, signInAs, waitUntilIdle } from "@/tests/helpers/routes";
 import { useLocalOpenRouter } from "@/tests/helpers/upstream";
 import { makeUser } from "@/tests/helpers/users";

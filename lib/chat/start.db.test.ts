@@ -6,7 +6,7 @@ import { beforeAll, expect, it, vi } from "vitest";
 import { postChatMessage, readUIChunks, sessionMock, signInAs, waitUntilIdle } from "@/tests/helpers/routes";
 import { useLocalOpenRouter } from "@/tests/helpers/upstream";
 import { makeUser } from "@/tests/helpers/users";
-import type { LocalOpenRouter } from "@/lib/openrouter/local/server";
+import type { LocalOpenRouter } from "@/local-openrouter";
 import { fallbackTitle } from "./title";
 
 vi.mock("@/lib/auth", () => sessionMock());

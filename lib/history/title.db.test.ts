@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanTitle, fallbackTitle, generateTitleInBackground } from "@/lib/chat/title";
 import { getDb } from "@/lib/db";
-import { startLocalOpenRouter, type LocalOpenRouter } from "@/lib/openrouter/local";
+import { startLocalOpenRouter, type LocalOpenRouter } from "@/local-openrouter";
 import { patchConversation } from "./conversation";
 import { makeConversation, makeUser } from "./testing";
 

@@ -4,7 +4,7 @@
 import { createOpenRouter } from "@openrouter/ai-sdk-provider";
 import { streamText } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalOpenRouter, type LocalOpenRouter } from "@/lib/openrouter/local/server";
+import { startLocalOpenRouter, type LocalOpenRouter } from "@/local-openrouter";
 import { coalesceTextDeltas, withCoalescedTextDeltas } from "./coalesce";
 
 const KEY = "sk-or-v1-coalesce-test-key";

@@ -1,7 +1,7 @@
 // GET /api/models/:author/:slug/endpoints against the local OpenRouter over HTTP: the endpoints
 // as OpenRouter lists them, cached for the catalog's TTL, 404 for a model it does not know.
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import type { LocalOpenRouter } from "@/lib/openrouter/local/server";
+import type { LocalOpenRouter } from "@/local-openrouter";
 import { APP, sessionMock, signInAs } from "@/tests/helpers/routes";
 import { useLocalOpenRouter } from "@/tests/helpers/upstream";
 import type { ModelEndpoints } from "./endpoint-types";

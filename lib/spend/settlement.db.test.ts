@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalOpenRouter } from "@/lib/openrouter/local/server";
-import { startLocalOpenRouter } from "@/lib/openrouter/local/server";
+import type { LocalOpenRouter } from "@/local-openrouter";
+import { startLocalOpenRouter } from "@/local-openrouter";
 
 // The local OpenRouter must be running and the env pointing at it before anything reads the
 // env (getEnv caches): the modules under test are imported after that, in beforeAll.

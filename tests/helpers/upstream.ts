@@ -1,7 +1,7 @@
 // Points this test process at a local OpenRouter over HTTP, exactly as production is pointed
 // at openrouter.ai: call before anything reads the environment (getEnv caches it).
 import { afterAll } from "vitest";
-import { startLocalOpenRouter, type LocalOpenRouter } from "@/lib/openrouter/local/server";
+import { startLocalOpenRouter, type LocalOpenRouter } from "@/local-openrouter";
 
 export const TEST_OPENROUTER_KEY = "sk-or-v1-unit-test-key-0123456789abcdef";
 

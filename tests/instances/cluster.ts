@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { startLocalOpenRouter, type LocalOpenRouter } from "@/lib/openrouter/local/server";
+import { startLocalOpenRouter, type LocalOpenRouter } from "@/local-openrouter";
 import { startApp, type RunningApp } from "../helpers/app";
 import { createTestPostgresDatabase } from "../helpers/postgres";
 import { findRedisServer, startTestRedis, type TestRedis } from "./redis-server";

@@ -1,5 +1,5 @@
 /**
- * CLI entry of the local OpenRouter: `npm run openrouter:local` (tsx lib/openrouter/local/main.ts).
+ * CLI entry of the local OpenRouter: `npm run openrouter:local` (tsx local-openrouter/main.ts).
  *
  * Environment:
  *   LOCAL_OPENROUTER_PORT                 port (default 4010; 0 = a free port)

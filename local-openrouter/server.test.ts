@@ -857,9 +857,9 @@ describe('robustness', () => {
   });
 
   it('main.ts prints one ready line without the key and stops on SIGTERM', async () => {
-    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
     const secret = 'sk-or-v1-cli-secret-should-not-print';
-    const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'lib/openrouter/local/main.ts')], {
+    const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'local-openrouter/main.ts')], {
       cwd: root,
       env: { ...process.env, LOCAL_OPENROUTER_PORT: '0', LOCAL_OPENROUTER_KEY: secret },
       stdio: ['ignore', 'pipe', 'pipe'],

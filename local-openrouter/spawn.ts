@@ -10,7 +10,7 @@ export type LocalOpenRouterProcess = {
   stop(): Promise<void>;
 };
 
-const root = path.resolve(import.meta.dirname, "..", "..", "..");
+const root = path.resolve(import.meta.dirname, "..");
 
 export function startLocalOpenRouterProcess(options: {
   key?: string;
@@ -19,7 +19,7 @@ export function startLocalOpenRouterProcess(options: {
 }): Promise<LocalOpenRouterProcess> {
   const child = spawn(
     process.execPath,
-    [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "lib/openrouter/local/main.ts")],
+    [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "local-openrouter/main.ts")],
     {
       cwd: root,
       env: {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { getModel } from './catalog';
 import { directive, parseDirective } from './directive';
 import { expectedCostNano } from './index';
-import { buildPlan, sampleFromSchema } from './plan';
+import { buildPlan } from './plan';
+import { sampleFromSchema } from './plan-tools';
 import { type ChatRequest, parseChatRequest } from './request';
 import { countPromptTokens, FILE_PART_TOKENS, MESSAGE_OVERHEAD_TOKENS, PROMPT_PRIMING_TOKENS, tokenize } from './tokenizer';
 

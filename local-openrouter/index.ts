@@ -2,27 +2,24 @@
  * The local OpenRouter's public API, for tests and tools elsewhere in the repo.
  * The app itself never imports this: it reaches the server only over HTTP (see README.md).
  */
-import { computeCostNano, type CostBreakdown, getModel, type WebSearchCharge } from './catalog';
+import { getModel } from './catalog';
+import { computeCostNano, type CostBreakdown, type WebSearchCharge } from './cost';
 import { countInputImages, countPromptTokens, type PromptLike } from './tokenizer';
 
 export { startLocalOpenRouter } from './server';
 export type { GenerationData, GenerationRecord, LocalOpenRouter, LocalOpenRouterOptions, RequestLogEntry } from './types';
+export { AUTO_MODEL_ID, CATALOG, getModel, type CatalogEndpoint, type CatalogModel } from './catalog';
 export {
-  AUTO_MODEL_ID,
-  CATALOG,
   computeCostNano,
-  getModel,
   nanoToUsd,
   priceToNano,
   usdToNano,
   WEB_PLUGIN_PRICE_PER_RESULT,
-  type CatalogEndpoint,
-  type CatalogModel,
   type CostBreakdown,
   type PriceTable,
   type UsageForCost,
   type WebSearchCharge,
-} from './catalog';
+} from './cost';
 export { countPromptTokens, countTokens, tokenize } from './tokenizer';
 export { directive, parseDirective, type Directive } from './directive';
 

@@ -3,25 +3,15 @@
  * (reasoning, text, tool calls, images, citations), how fast, and how it may break.
  * The directive names and keys are documented in README.md.
  */
-import { randomBytes } from 'node:crypto';
-import type { CatalogEndpoint, CatalogModel, WebSearchCharge } from './catalog';
-import { WEB_PLUGIN_DEFAULT_RESULTS } from './catalog';
+import type { CatalogEndpoint, CatalogModel } from './catalog';
+import type { WebSearchCharge } from './cost';
 import { type Directive, intParam, numParam } from './directive';
-import { type ChatMessage, type ChatRequest, contentText, type FunctionTool, isFunctionTool } from './request';
+import { type PlannedToolCall, planToolCalls, sampleFromSchema } from './plan-tools';
+import type { ChatRequest } from './request';
 import { defaultAnswer, fillerText, hash32, longText, pngDataUrl, reasoningText } from './text';
 import { tokenize } from './tokenizer';
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls';
-
-export interface PlannedToolCall {
-  id: string;
-  name: string;
-  arguments: string;
-  /** Tokens counted when the first delta (id, type, name) is sent. */
-  nameTokens: number;
-  /** The argument text split into one-token pieces, one chunk each. */
-  argPieces: string[];
-}
 
 export interface UrlCitation {
   type: 'url_citation';
@@ -77,84 +67,6 @@ export const KEEPALIVE_DEFAULT_MS = 1000;
 
 const FAILURE_NAMES = new Set(['midstream-error', 'drop', 'stall', 'malformed', 'slow-first']);
 
-export function randomId(n: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  const bytes = randomBytes(n);
-  let s = '';
-  for (let i = 0; i < n; i++) s += alphabet[bytes[i] % alphabet.length];
-  return s;
-}
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A plausible value for a JSON schema (required properties only, when `required` is given). */
-export function sampleFromSchema(schema: unknown, key = 'value', depth = 0): Json {
-  if (!isRecord(schema) || depth > 6) return null;
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0] as Json;
-  if ('const' in schema) return schema.const as Json;
-  if (Array.isArray(schema.anyOf) && schema.anyOf.length > 0) return sampleFromSchema(schema.anyOf[0], key, depth + 1);
-  if (Array.isArray(schema.oneOf) && schema.oneOf.length > 0) return sampleFromSchema(schema.oneOf[0], key, depth + 1);
-  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
-  switch (type) {
-    case 'string':
-      return `sample ${key}`;
-    case 'integer':
-    case 'number':
-      return typeof schema.minimum === 'number' ? schema.minimum : 1;
-    case 'boolean':
-      return true;
-    case 'array':
-      return [sampleFromSchema(schema.items, key, depth + 1)];
-    case 'object':
-    default: {
-      if (!isRecord(schema.properties)) return type === 'object' ? {} : null;
-      const props = schema.properties;
-      const required = Array.isArray(schema.required) ? schema.required.filter((k): k is string => typeof k === 'string') : Object.keys(props);
-      const out: { [k: string]: Json } = {};
-      for (const k of required) if (k in props) out[k] = sampleFromSchema(props[k], k, depth + 1);
-      return out;
-    }
-  }
-}
-
-function lastUserIndex(messages: ChatMessage[]): number {
-  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'user') return i;
-  return -1;
-}
-
-/** Tool rounds since the last user message, and the trailing tool results (if the request ends with them). */
-function toolHistory(messages: ChatMessage[]): { rounds: number; results: { name: string; content: string }[] } {
-  const start = lastUserIndex(messages) + 1;
-  let rounds = 0;
-  const names = new Map<string, string>();
-  for (let i = start; i < messages.length; i++) {
-    const m = messages[i];
-    if (m.role === 'assistant' && m.tool_calls && m.tool_calls.length > 0) {
-      rounds++;
-      for (const tc of m.tool_calls) names.set(tc.id, tc.function.name);
-    }
-  }
-  const results: { name: string; content: string }[] = [];
-  for (let i = messages.length - 1; i >= start; i--) {
-    const m = messages[i];
-    if (m.role !== 'tool') break;
-    results.unshift({ name: names.get(m.tool_call_id) ?? m.tool_call_id, content: contentText(m.content) });
-  }
-  return { rounds, results };
-}
-
-function followUpText(results: { name: string; content: string }[]): string {
-  const parts = results.map((r) => {
-    const c = r.content.length > 200 ? `${r.content.slice(0, 200)}…` : r.content;
-    return `${r.name} returned ${c}`;
-  });
-  return `Here is what the tools told me: ${parts.join('; ')}. That answers your question.`;
-}
-
 function effortTokens(effort: string | null | undefined): number {
   switch (effort) {
     case 'minimal':
@@ -183,15 +95,6 @@ function implicitReasoningTokens(req: ChatRequest, model: CatalogModel): number 
   const asked = r != null || req.include_reasoning === true || effort != null;
   if (!asked && !model.reasoning.mandatory) return 0;
   return effortTokens(effort ?? model.reasoning.default_effort);
-}
-
-function toolCall(name: string, args: string): PlannedToolCall {
-  return { id: `call_${randomId(24)}`, name, arguments: args, nameTokens: Math.max(1, tokenize(name).length), argPieces: tokenize(args) };
-}
-
-function argsFor(tool: FunctionTool, explicit: string | undefined): string {
-  if (explicit !== undefined) return explicit;
-  return JSON.stringify(sampleFromSchema(tool.function.parameters ?? { type: 'object', properties: {} }));
 }
 
 function webResults(topic: string, n: number, seed: number): { url: string; title: string; content: string }[] {
@@ -230,36 +133,8 @@ export function buildPlan(ctx: PlanContext): Plan {
   const firstTokenDelayMs = name === 'slow-first' ? intParam(d, 'ms', 3000) : intParam(d, 'first', 0);
 
   // ---- tools
-  const fnTools = (req.tools ?? []).filter(isFunctionTool);
-  const byName = new Map(fnTools.map((t) => [t.function.name, t]));
-  const toolChoice = req.tool_choice;
-  const { rounds, results } = toolHistory(req.messages);
-  const steps = intParam(d, 'steps', 1, 1);
-  let toolCalls: PlannedToolCall[] = [];
-  let followUp: string | null = null;
-  if (toolChoice !== 'none' && fnTools.length > 0) {
-    if (name === 'tool' || name === 'tools') {
-      const wanted = name === 'tool' ? [d?.params.name ?? ''] : (d?.params.calls ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      const offered = wanted.filter((n) => byName.has(n));
-      if (offered.length > 0) {
-        if (rounds < steps) {
-          toolCalls = offered.map((n) => {
-            const t = byName.get(n) as FunctionTool;
-            const explicit = name === 'tool' ? d?.params.args : d?.params[`args.${n}`];
-            return toolCall(n, argsFor(t, explicit));
-          });
-        } else if (results.length > 0) {
-          followUp = followUpText(results);
-        }
-      }
-    } else if (toolChoice === 'required' || (typeof toolChoice === 'object' && toolChoice.type === 'function')) {
-      const forced = typeof toolChoice === 'object' ? byName.get((toolChoice.function as { name?: string } | undefined)?.name ?? '') : fnTools[0];
-      if (forced) toolCalls = [toolCall(forced.function.name, argsFor(forced, undefined))];
-    }
-    if (toolCalls.length === 0 && followUp === null && results.length > 0) followUp = followUpText(results);
-  } else if (results.length > 0) {
-    followUp = followUpText(results);
-  }
+  const { toolCalls: plannedCalls, followUp } = planToolCalls(req, d);
+  let toolCalls = plannedCalls;
 
   // ---- reasoning
   let reasoningCount = 0;
@@ -383,5 +258,3 @@ export function buildPlan(ctx: PlanContext): Plan {
     numSearchResults,
   };
 }
-
-export { WEB_PLUGIN_DEFAULT_RESULTS };

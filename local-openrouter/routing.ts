@@ -15,16 +15,8 @@
  * Provider names in `order/only/ignore` match case-insensitively on the provider name, its
  * slug (`deepinfra`, `amazon-bedrock`, `google-vertex`) or an endpoint tag (`deepinfra/fp8`).
  */
-import {
-  AUTO_CANDIDATES,
-  AUTO_MODEL_ID,
-  CATALOG,
-  type CatalogEndpoint,
-  type CatalogModel,
-  getModel,
-  type Parameter,
-  priceToNano,
-} from './catalog';
+import { AUTO_CANDIDATES, AUTO_MODEL_ID, CATALOG, type CatalogEndpoint, type CatalogModel, getModel, type Parameter } from './catalog';
+import { priceToNano } from './cost';
 import type { ProviderPreferences } from './request';
 
 export interface RouteNeeds {

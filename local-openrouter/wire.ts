@@ -1,12 +1,23 @@
 /**
- * The JSON shapes the local OpenRouter puts on the wire: stream chunks, usage, error bodies
+ * The JSON shapes the local OpenRouter puts on the wire: ids, stream chunks, usage, error bodies
  * and the non-streaming result. Every shape is validated against OpenRouter's OpenAPI
  * description by the tests (spec/openapi.yaml): ChatStreamChunk, ChatResult, ChatUsage and the
  * error response schemas.
  */
-import type { CatalogModel, CostBreakdown, PriceTable } from './catalog';
-import { nanoToUsd } from './catalog';
-import type { PlannedToolCall, UrlCitation } from './plan';
+import { randomBytes } from 'node:crypto';
+import type { CatalogModel } from './catalog';
+import { type CostBreakdown, nanoToUsd, type PriceTable } from './cost';
+import type { UrlCitation } from './plan';
+import type { PlannedToolCall } from './plan-tools';
+
+/** A random id of `n` letters and digits, as in OpenRouter's `gen-…`, `chatcmpl-…` and `call_…` ids. */
+export function randomId(n: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = randomBytes(n);
+  let s = '';
+  for (let i = 0; i < n; i++) s += alphabet[bytes[i] % alphabet.length];
+  return s;
+}
 
 export interface ChunkIdentity {
   id: string;

@@ -23,7 +23,7 @@ import {
 import type { PriceTable } from './cost';
 
 export { AUTO_MODEL_ID };
-export type { InputModality, OutputModality, Parameter, ProviderName, Quantization, ReasoningEffort };
+export type { Parameter };
 
 export interface CatalogEndpoint {
   providerName: ProviderName;
@@ -161,10 +161,8 @@ function buildRouter(r: CatalogFile['router']): CatalogModel {
 
 const file = CatalogFile.parse(data);
 
-export const AUTO_MODEL: CatalogModel = buildRouter(file.router);
-
 /** Concrete models, in listing order, followed by `openrouter/auto`. */
-export const CATALOG: readonly CatalogModel[] = [...file.models.map((m) => buildModel(m, file.providers)), AUTO_MODEL];
+export const CATALOG: readonly CatalogModel[] = [...file.models.map((m) => buildModel(m, file.providers)), buildRouter(file.router)];
 
 /** The models `openrouter/auto` routes between, in order of preference (first that fits wins). */
 export const AUTO_CANDIDATES: readonly string[] = file.router.candidates;

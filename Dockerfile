@@ -21,6 +21,7 @@ RUN groupadd --system switchboard && useradd --system --gid switchboard --home /
   && mkdir -p /data && chown switchboard:switchboard /data
 COPY --from=build --chown=switchboard:switchboard /app/.next/standalone ./
 COPY --from=build --chown=switchboard:switchboard /app/.next/static ./.next/static
+COPY --from=build --chown=switchboard:switchboard /app/public ./public
 # Migrations are applied by the server at start (under an advisory lock on PostgreSQL).
 COPY --from=build --chown=switchboard:switchboard /app/prisma/migrations ./prisma/migrations
 USER switchboard

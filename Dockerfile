@@ -1,6 +1,6 @@
 # Switchboard on Next's standalone output. Build: docker build -t switchboard .
 # Run:  docker run -p 3000:3000 -e OPENROUTER_API_KEY=… -v switchboard-data:/data switchboard
-# Several instances: see compose.yaml (PostgreSQL and Redis) and the README.
+# Several instances: see compose.yaml (PostgreSQL and Redis) and docs/operations.md.
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1
@@ -21,6 +21,7 @@ RUN groupadd --system switchboard && useradd --system --gid switchboard --home /
   && mkdir -p /data && chown switchboard:switchboard /data
 COPY --from=build --chown=switchboard:switchboard /app/.next/standalone ./
 COPY --from=build --chown=switchboard:switchboard /app/.next/static ./.next/static
+COPY --from=build --chown=switchboard:switchboard /app/public ./public
 # Migrations are applied by the server at start (under an advisory lock on PostgreSQL).
 COPY --from=build --chown=switchboard:switchboard /app/prisma/migrations ./prisma/migrations
 USER switchboard

@@ -25,7 +25,7 @@ export default defineConfig({
     {
       name: "chromium",
       // Journeys still being stabilised run in the "in-progress" project (npx playwright test
-      // --project=in-progress); `npm test` runs this one. See README "Test status".
+      // --project=in-progress); `npm test` runs this one. See docs/testing.md, "Test status".
       testIgnore: IN_PROGRESS,
       use: {
         ...devices["Desktop Chrome"],

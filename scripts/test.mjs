@@ -1,5 +1,5 @@
 // `npm test`: the whole suite, in order, stopping at the first failing stage:
-// typecheck → lint → unit and integration (Vitest; PGlite, and PostgreSQL when
+// typecheck → lint → format (Prettier's check) → unit and integration (Vitest; PGlite, and PostgreSQL when
 // TEST_DATABASE_URL is set) → production build → two instances on PostgreSQL and Redis
 // (tests/instances) → end-to-end (Playwright in Chromium: on PGlite, and at the same time a
 // second full run on PostgreSQL when TEST_DATABASE_URL is set).
@@ -17,6 +17,7 @@ const only = process.env.SB_TEST_STAGES?.split(",");
 const stages = [
   ["typecheck", bin("tsc"), ["--noEmit"]],
   ["lint", bin("eslint"), [".", "--max-warnings=0"]],
+  ["format", bin("prettier"), ["--check", "."]],
   [
     "unit",
     bin("vitest"),

@@ -1,13 +1,12 @@
 // Next.js calls register() once per server process at start-up. Here, in the Node.js runtime
-// only: the environment is validated (the standalone server has no start script to do it),
-// the settlement loop (costs of stopped or broken streams, from OpenRouter's
-// /generation), and with REDIS_URL the listener for stop requests from other instances and
-// the sweeper that saves the answers of instances that died mid-stream. Nothing opens the
-// database at import, and nothing runs during `next build`.
+// only, lib/instance.ts starts what the server needs: the environment validated (the standalone
+// server has no start script to do it), crash recovery when the database opens, the settlement
+// loop (costs of stopped or broken streams, from OpenRouter's /generation), and with REDIS_URL
+// the shared catalog, the listener for stop requests from other instances and the sweeper that
+// saves the answers of instances that died mid-stream. Nothing opens the database at import, and
+// nothing runs during `next build`.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
-  const { startInstance } = await import("@/lib/redis/deployment");
+  const { startInstance } = await import("@/lib/instance");
   startInstance();
-  const { ensureSettlementLoop } = await import("@/lib/spend/settlement");
-  ensureSettlementLoop();
 }

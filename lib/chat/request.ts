@@ -9,7 +9,6 @@ import { readJson } from "@/lib/http";
 import { getCatalog } from "@/lib/openrouter/catalog";
 import type { ModelSummary } from "@/lib/openrouter/types";
 import { hit } from "@/lib/rate-limit";
-import { boundedCostNano, worstCaseCostNano } from "@/lib/spend/budget";
 
 /** The chat request body: size-limited before parsing, validated, the message length checked. */
 export async function readChatRequest(request: Request): Promise<ChatRequest> {
@@ -70,30 +69,4 @@ export async function upstreamChoices(userId: string, model: ModelSummary, plan:
     pdfEngine: needs.pdfs > 0 && [model, ...fallbacks].some((m) => !canReadFiles(m)) ? getEnv().SWITCHBOARD_PDF_ENGINE : null,
     imageOutput: model.outputModalities.includes("image"),
   };
-}
-
-/** Exa's web plugin: USD 0.004 per result (OpenRouter's price), as nano-USD. */
-const WEB_RESULT_NANO = 4_000_000n;
-
-/**
- * The most this answer can cost, for the budget reservation: the dearest of the model and its
- * fallbacks, plus the web search. A model without a fixed price (the auto router) may pick any
- * model, so it counts as the dearest fixed-price model of the catalog: the budget must hold
- * whatever it picks.
- */
-export function worstCaseForChoices(
-  model: ModelSummary,
-  choices: UpstreamChoices,
-  promptTokens: number,
-  maxTokens: number | null | undefined,
-  catalog: readonly ModelSummary[],
-): bigint {
-  const costOf = (m: ModelSummary) => worstCaseCostNano(m, promptTokens, maxTokens);
-  let worst = 0n;
-  for (const m of [model, ...choices.fallbacks]) {
-    const cost = boundedCostNano(m, catalog, costOf);
-    if (cost > worst) worst = cost;
-  }
-  if (choices.webSearch) worst += WEB_RESULT_NANO * BigInt(choices.webSearch.maxResults);
-  return worst;
 }

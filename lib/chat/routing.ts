@@ -1,15 +1,15 @@
 import "server-only";
-import type { OpenRouterChatSettings } from "@openrouter/ai-sdk-provider";
 import type { ChatMessageMetadata, ConversationSettings, RoutingSettings } from "@/lib/chat/types";
 import { getModelPreferences } from "@/lib/db/preferences";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { requireModel } from "@/lib/openrouter/catalog";
+import type { ChatRequestChoices } from "@/lib/openrouter/request-options";
 import type { ModelSummary } from "@/lib/openrouter/types";
 
 // What a conversation's settings and a message's choices add to the upstream request: fallback
-// models (`models`), provider preferences (`provider`), the web plugin, the file-parser plugin
-// and image output (`modalities`). OpenRouter's field names appear only here.
+// models, provider preferences, web search, the file parser for PDFs and image output, decided
+// and checked here; lib/openrouter/request-options.ts turns them into OpenRouter's fields.
 
 export const AUTO_ROUTER_ID = "openrouter/auto";
 
@@ -66,50 +66,15 @@ export function webSearchChoice(enabled: boolean | undefined): UpstreamChoices["
   };
 }
 
-type ProviderField = NonNullable<OpenRouterChatSettings["provider"]>;
-type PluginList = NonNullable<OpenRouterChatSettings["plugins"]>;
-
-/** OpenRouter's `provider` object for these preferences; undefined when there are none. */
-export function providerPreferences(routing: RoutingSettings | null): ProviderField | undefined {
-  const p = routing?.provider;
-  if (!p) return undefined;
-  const out: ProviderField = {};
-  if (p.sort) out.sort = p.sort;
-  if (p.order && p.order.length > 0) out.order = [...p.order];
-  if (p.ignore && p.ignore.length > 0) out.ignore = [...p.ignore];
-  if (p.allowFallbacks === false || p.allowFallbacks === true) out.allow_fallbacks = p.allowFallbacks;
-  if (p.dataCollection) out.data_collection = p.dataCollection;
-  if (p.zdr === true) out.zdr = true;
-  const maxPrice: NonNullable<ProviderField["max_price"]> = {};
-  // Decimal strings, as OpenRouter's ProviderPreferences describes them (never "1e-7").
-  if (p.maxPrice?.prompt !== undefined && p.maxPrice.prompt !== null) maxPrice.prompt = decimal(p.maxPrice.prompt);
-  if (p.maxPrice?.completion !== undefined && p.maxPrice.completion !== null) maxPrice.completion = decimal(p.maxPrice.completion);
-  if (Object.keys(maxPrice).length > 0) out.max_price = maxPrice;
-  return Object.keys(out).length > 0 ? out : undefined;
-}
-
-function decimal(value: number): string {
-  return value.toFixed(9).replace(/\.?0+$/, "") || "0";
-}
-
-/** The settings the provider turns into `models`, `provider`, `plugins` and `modalities`. */
-export function upstreamSettings(model: ModelSummary, choices: UpstreamChoices): OpenRouterChatSettings {
-  const settings: OpenRouterChatSettings = {};
-  if (choices.fallbacks.length > 0) settings.models = [model.id, ...choices.fallbacks.map((m) => m.id)];
-  const provider = providerPreferences(choices.routing);
-  if (provider) settings.provider = provider;
-  const plugins: PluginList = [];
-  if (choices.webSearch) {
-    plugins.push({
-      id: "web",
-      max_results: choices.webSearch.maxResults,
-      ...(choices.webSearch.engine ? { engine: choices.webSearch.engine } : {}),
-    });
-  }
-  if (choices.pdfEngine) plugins.push({ id: "file-parser", pdf: { engine: choices.pdfEngine } });
-  if (plugins.length > 0) settings.plugins = plugins;
-  if (choices.imageOutput) settings.extraBody = { modalities: ["image", "text"] };
-  return settings;
+/** What the chat chose, as the upstream request's options (lib/openrouter builds the wire fields). */
+export function requestChoices(choices: UpstreamChoices): ChatRequestChoices {
+  return {
+    fallbackModelIds: choices.fallbacks.map((m) => m.id),
+    provider: choices.routing?.provider ?? null,
+    webSearch: choices.webSearch,
+    pdfEngine: choices.pdfEngine,
+    imageOutput: choices.imageOutput,
+  };
 }
 
 /** Footer facts about routing, once the served model is known. */

@@ -5,57 +5,92 @@ import { bindAttachments } from "@/lib/attachments/store";
 import { getCatalog } from "@/lib/openrouter/catalog";
 import type { ModelSummary } from "@/lib/openrouter/types";
 import { estimatePromptTokens, releaseReservation, reserveBudgets } from "@/lib/spend/budget";
+import { worstCaseForChoices } from "@/lib/spend/worst-case";
 import { startAnswer } from "./answer";
 import { historyTexts } from "./history";
-import { attachToTurn, upstreamChoices, worstCaseForChoices } from "./request";
+import { attachToTurn, upstreamChoices } from "./request";
 import type { UpstreamChoices } from "./routing";
 import { columnStreamKey } from "./streams";
 import { generateTitleInBackground } from "./title";
 import { commitTurn, type CommittedTurn, type PlannedAnswer, type TurnPlan } from "./turn";
 import type { ChatMessageMetadata, ChatRequest, ChatUIMessage } from "./types";
 
-// Starting a turn's answers, after the request is read and the turn planned: the upstream
-// choices per model, the budget held for every answer before anything is written or sent, the
-// turn written, then each answer started. One model (a message, a regenerate) or several (a
-// comparison: one answer per model, each its own stream, Usage rows and reservation).
+// The steps of a turn after it is planned (lib/chat/turn.ts), as the chat route calls them: the
+// upstream chosen for each model, the budget held for every answer before anything is written or
+// sent, the turn written, then each answer started. One model (a message, a regenerate) or
+// several (a comparison: one answer per model, each its own stream, Usage rows and reservation).
+// A step that fails frees the reservations no started answer owns.
 
 const textOf = (message: ChatUIMessage) => message.parts.map((p) => (p.type === "text" ? p.text : "")).join(" ");
 
+/** The turn with the new message's attachments, and each model with its upstream choices. */
+export type ChosenUpstreams = {
+  plan: TurnPlan;
+  attachmentIds: string[];
+  answers: { model: ModelSummary; choices: UpstreamChoices }[];
+};
+
+export type ReservedTurn = ChosenUpstreams & { reservationIds: (string | null)[] };
+
 export type StartedAnswer = { messageId: string; model: string; streamKey: string };
 
-export async function startTurn(
-  user: SessionUser,
-  models: ModelSummary[],
-  planned: TurnPlan,
-  body: ChatRequest,
-): Promise<{ turn: CommittedTurn; plan: TurnPlan; answers: StartedAnswer[]; group: string | null }> {
-  // The attachments once, then each model's upstream choices (and the check that it can read them).
+/** The attachments once, then each model's upstream choices (and the check that it can read them). */
+export async function chooseUpstreams(user: SessionUser, models: ModelSummary[], planned: TurnPlan, body: ChatRequest): Promise<ChosenUpstreams> {
   const { plan, attachmentIds } = await attachToTurn(user.id, planned, body);
-  const prepared: { model: ModelSummary; choices: UpstreamChoices }[] = [];
-  for (const model of models) prepared.push({ model, choices: await upstreamChoices(user.id, model, plan, body) });
+  const answers: ChosenUpstreams["answers"] = [];
+  for (const model of models) answers.push({ model, choices: await upstreamChoices(user.id, model, plan, body) });
+  return { plan, attachmentIds, answers };
+}
 
+/** Every answer's worst case is held before anything is written or sent; a refusal refuses all. */
+export async function reserveAnswers(user: SessionUser, chosen: ChosenUpstreams): Promise<ReservedTurn> {
+  const { plan } = chosen;
   const promptTokens = estimatePromptTokens([plan.settings.systemPrompt ?? "", ...historyTexts(plan.history)]);
   const catalog = (await getCatalog()).models;
-  const worstCases = prepared.map(({ model, choices }) => worstCaseForChoices(model, choices, promptTokens, plan.settings.maxTokens, catalog));
-  // Every answer's worst case is held before anything is written or sent; a refusal refuses all.
+  const worstCases = chosen.answers.map(({ model, choices }) => worstCaseForChoices(model, choices, promptTokens, plan.settings.maxTokens, catalog));
   const { reservationIds } = await reserveBudgets(user.id, worstCases);
+  return { ...chosen, reservationIds };
+}
 
-  const comparing = models.length > 1;
+export type CommittedAnswers = {
+  turn: CommittedTurn;
+  /** The comparison's group, when several models answer. */
+  group: string | null;
+  answers: (PlannedAnswer & { compare: ChatMessageMetadata["compare"] })[];
+};
+
+/** Writes the turn (the user's message and a streaming placeholder per answer) and binds the attachments. */
+export async function commitAnswers(user: SessionUser, reserved: ReservedTurn, body: ChatRequest): Promise<CommittedAnswers> {
+  const { plan, answers: chosen } = reserved;
+  const comparing = chosen.length > 1;
   const group = comparing ? generateId() : null;
-  const answers: (PlannedAnswer & { compare: ChatMessageMetadata["compare"] })[] = models.map((model, column) => ({
+  const answers = chosen.map(({ model }, column) => ({
     id: generateId(),
     model: model.id,
     compare: group ? { group, column } : (plan.compare ?? undefined),
   }));
-  const started: StartedAnswer[] = [];
   try {
     // A comparison leaves the conversation's model as it was until one answer is kept.
-    const conversationModel = comparing ? (plan.conversation?.model ?? models[0].id) : models[0].id;
+    const conversationModel = comparing ? (plan.conversation?.model ?? chosen[0].model.id) : chosen[0].model.id;
     const turn = await commitTurn(user, plan, { model: conversationModel, answers, settings: body.settings });
-    await bindAttachments(user.id, turn.conversation.id, attachmentIds);
-    const firstUserText = plan.isFirstExchange && plan.userMessage ? textOf(plan.userMessage) : null;
-    for (const [index, answer] of answers.entries()) {
-      const { model, choices } = prepared[index];
+    await bindAttachments(user.id, turn.conversation.id, reserved.attachmentIds);
+    return { turn, group, answers };
+  } catch (error) {
+    await Promise.all(reserved.reservationIds.map((id) => releaseReservation(id)));
+    throw error;
+  }
+}
+
+/** Starts each answer; the first exchange's first answer also brings the conversation its title. */
+export async function startAnswers(user: SessionUser, reserved: ReservedTurn, committed: CommittedAnswers): Promise<StartedAnswer[]> {
+  const { plan } = reserved;
+  const { turn } = committed;
+  const comparing = committed.answers.length > 1;
+  const firstUserText = plan.isFirstExchange && plan.userMessage ? textOf(plan.userMessage) : null;
+  const started: StartedAnswer[] = [];
+  try {
+    for (const [index, answer] of committed.answers.entries()) {
+      const { model, choices } = reserved.answers[index];
       const streamKey = answer.compare ? columnStreamKey(turn.conversation.id, answer.id) : turn.conversation.id;
       await startAnswer({
         user,
@@ -64,7 +99,7 @@ export async function startTurn(
         settings: plan.settings,
         history: plan.history,
         assistantMessageId: answer.id,
-        reservationId: reservationIds[index],
+        reservationId: reserved.reservationIds[index],
         upstream: choices,
         streamKey,
         compare: answer.compare,
@@ -84,10 +119,10 @@ export async function startTurn(
       });
       started.push({ messageId: answer.id, model: model.id, streamKey });
     }
-    return { turn, plan, answers: started, group };
+    return started;
   } catch (error) {
     // Answers already started free their own reservation when they end.
-    await Promise.all(reservationIds.slice(started.length).map((id) => releaseReservation(id)));
+    await Promise.all(reserved.reservationIds.slice(started.length).map((id) => releaseReservation(id)));
     throw error;
   }
 }

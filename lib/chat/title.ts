@@ -1,15 +1,16 @@
 import "server-only";
 import { generateText } from "ai";
 import { findOwnedConversation, replaceConversationTitle } from "@/lib/db/conversations";
-import { markGenerationsDue, recordGenerationResult, recordGenerationStarted } from "@/lib/db/usage";
 import { getEnv } from "@/lib/env";
+import { log } from "@/lib/log";
 import { createUpstream } from "@/lib/openrouter/provider";
 import { extractStepUsage } from "@/lib/openrouter/usage";
+import { createMeter } from "@/lib/spend/meter";
 
 // A short title for a new conversation, from the cheap title model, after the first answer.
-// The title's generation is recorded as a Usage row (kind "title") exactly like an answer's:
-// started when the upstream's headers name the generation, settled from the reported usage or
-// later from /generation. Whatever fails, the conversation gets the first words of the user's
+// The title's generations are metered (kind "title") by the same meter as an answer's
+// (lib/spend/meter.ts): started when the upstream's headers name the generation, settled from
+// the reported usage or later from /generation. Whatever fails, the conversation gets the first words of the user's
 // message instead, and nothing here ever throws into the chat route.
 
 const INSTRUCTIONS =
@@ -43,37 +44,26 @@ export async function generateTitleInBackground(request: TitleRequest): Promise<
     try {
       onTitle?.(title);
     } catch (error) {
-      console.warn("[title] onTitle failed:", error instanceof Error ? error.message : error);
+      log().warn({ error: messageOf(error) }, "reporting a title failed");
     }
     return title;
   } catch (error) {
-    console.warn("[title] could not set a title:", error instanceof Error ? error.message : error);
+    log().warn({ error: messageOf(error) }, "could not set a title");
     return null;
   }
 }
 
 /** The model's title, or null when it failed or said nothing usable. */
 async function generateTitle(userId: string, conversationId: string, firstUserText: string): Promise<string | null> {
-  const env = getEnv();
-  const modelRequested = env.SWITCHBOARD_TITLE_MODEL;
-  const generations: string[] = [];
-  const recording: Promise<void>[] = [];
+  const modelRequested = getEnv().SWITCHBOARD_TITLE_MODEL;
+  // A failed attempt before a retry is billed too: the title meters every response.
+  const meter = createMeter({ userId, conversationId, messageId: null, modelRequested, kind: "title", includeFailedResponses: true });
   const started = Date.now();
   let upstream;
   try {
-    upstream = createUpstream({
-      onResponse: ({ generationId }) => {
-        if (!generationId || generations.includes(generationId)) return;
-        generations.push(generationId);
-        recording.push(
-          recordGenerationStarted({ userId, conversationId, messageId: null, generationId, modelRequested, kind: "title" }).catch(
-            (error: unknown) => console.warn("[title] usage row not recorded:", error instanceof Error ? error.message : error),
-          ),
-        );
-      },
-    });
+    upstream = createUpstream({ onResponse: meter.onResponse });
   } catch (error) {
-    console.warn("[title] no upstream:", error instanceof Error ? error.message : error);
+    log().warn({ error: messageOf(error) }, "no upstream for a title");
     return null;
   }
   try {
@@ -85,31 +75,29 @@ async function generateTitle(userId: string, conversationId: string, firstUserTe
       maxRetries: 1,
       abortSignal: AbortSignal.timeout(TIMEOUT_MS),
     });
-    await Promise.all(recording);
-    const generationId = generations[generations.length - 1];
-    // Attempts that failed before the one that answered are billed too: settle them now.
-    await markGenerationsDue(generations.slice(0, -1));
-    if (generationId) {
-      const usage = extractStepUsage(result.providerMetadata, result.usage.raw);
-      await recordGenerationResult(generationId, {
-        ...usage,
-        modelServed: result.response.modelId ?? null,
-        ttftMs: null,
-        durationMs: Date.now() - started,
-        finishReason: result.finishReason ?? null,
-      });
-    }
+    // The attempt that answered is the last one.
+    await meter.recordStep({
+      responseId: undefined,
+      stepNumber: "last",
+      modelServed: result.response.modelId ?? null,
+      usage: extractStepUsage(result.providerMetadata, result.usage.raw),
+      ttftMs: null,
+      durationMs: Date.now() - started,
+      finishReason: result.finishReason ?? null,
+    });
+    await meter.settleLeftovers({ finishReason: "error", ttftMs: null, durationMs: null });
     return cleanTitle(result.text);
   } catch (error) {
-    console.warn("[title] generation failed, using the first words:", error instanceof Error ? error.message : error);
-    await Promise.all(recording);
+    log().warn({ error: messageOf(error) }, "title generation failed, using the first words");
     // The rows stay unsettled; the settlement job asks /generation what they cost, now.
-    await markGenerationsDue(generations).catch((markError: unknown) =>
-      console.warn("[title] could not schedule settlement:", markError instanceof Error ? markError.message : markError),
-    );
+    await meter
+      .settleLeftovers({ finishReason: "error", ttftMs: null, durationMs: Date.now() - started })
+      .catch((settleError: unknown) => log().warn({ error: messageOf(settleError) }, "could not schedule a title's settlement"));
     return null;
   }
 }
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** First line, without quotes, markdown emphasis, a "Title:" label or final punctuation. */
 export function cleanTitle(raw: string): string | null {

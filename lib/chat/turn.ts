@@ -155,7 +155,8 @@ export async function commitTurn(
       role: "assistant",
       parts: [],
       model: answer.model,
-      status: "partial",
+      status: "streaming",
+      // The status column is the truth; the metadata's copy is what the browser reads.
       metadata: { model: answer.model, status: "streaming", createdAt: now, ...(answer.compare ? { compare: answer.compare } : {}) },
     }),
   );

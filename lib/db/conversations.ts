@@ -357,7 +357,7 @@ export type ExportMessageRow = {
   parts: Prisma.JsonValue;
   text: string;
   model: string | null;
-  status: "complete" | "partial" | "error";
+  status: "streaming" | "complete" | "partial" | "error";
   error: Prisma.JsonValue;
   metadata: Prisma.JsonValue;
   createdAt: Date;

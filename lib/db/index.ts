@@ -2,13 +2,21 @@ import "server-only";
 import path from "node:path";
 import { getEnv } from "@/lib/env";
 import { openDatabase, type Db, type OpenDatabase } from "./client";
-import { recoverInterruptedAnswers } from "./interrupted";
 
 export type { Db } from "./client";
 
 // One database per process, opened on first use (never at import: `next build` imports
 // route modules). Kept on globalThis because Next may load this module in several bundles.
-const holder = globalThis as unknown as { __switchboardDb?: Promise<OpenDatabase> };
+type OpenTask = (db: Db, openedAt: Date) => Promise<void>;
+const holder = globalThis as unknown as { __switchboardDb?: Promise<OpenDatabase>; __switchboardDbOpenTask?: OpenTask };
+
+/**
+ * Work that must be done on a freshly opened database before anything else reads it (the
+ * server's crash recovery, lib/chat/recovery.ts); registered at server start, before first use.
+ */
+export function whenDatabaseOpens(task: OpenTask): void {
+  holder.__switchboardDbOpenTask = task;
+}
 
 export function getDatabase(): Promise<OpenDatabase> {
   if (!holder.__switchboardDb) {
@@ -19,18 +27,10 @@ export function getDatabase(): Promise<OpenDatabase> {
         ? { kind: "postgres", url: env.DATABASE_URL }
         : { kind: "pglite", dataDir: path.join(env.dataDir) },
     );
-    // In the server (not in scripts or tests), answers a killed process left "streaming" are
-    // finished as interrupted before any request reads them (lib/db/interrupted.ts); with Redis
-    // on PostgreSQL, lib/redis/orphans.ts does it instead.
-    const recover = process.env.NEXT_RUNTIME === "nodejs" && !(env.DATABASE_URL && env.REDIS_URL);
-    holder.__switchboardDb = recover
+    const task = holder.__switchboardDbOpenTask;
+    holder.__switchboardDb = task
       ? opening.then(async (open) => {
-          try {
-            const count = await recoverInterruptedAnswers(open.db, startedAt);
-            if (count > 0) console.warn(`[db] ${count} answer(s) interrupted by a previous server stop were marked partial`);
-          } catch (error) {
-            console.warn(`[db] could not mark interrupted answers: ${error instanceof Error ? error.message : String(error)}`);
-          }
+          await task(open.db, startedAt);
           return open;
         })
       : opening;

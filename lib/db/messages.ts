@@ -6,7 +6,8 @@ import { getDb, type Db } from "./index";
 // Messages of a conversation. Callers check the conversation's owner first
 // (findOwnedConversation); the queries here also join on the owner where they read.
 
-export type MessageStatus = "complete" | "partial" | "error";
+/** "streaming" while an answer is being written (any instance); the others once it is finished. */
+export type MessageStatus = "streaming" | "complete" | "partial" | "error";
 
 export type StoredMessage = {
   id: string;
@@ -66,7 +67,8 @@ export function toUIMessage(row: StoredMessage): ChatUIMessage {
     id: row.id,
     role: row.role as ChatUIMessage["role"],
     parts: (Array.isArray(row.parts) ? row.parts : []) as ChatUIMessage["parts"],
-    metadata: { ...metadata, status: metadata.status ?? row.status, createdAt: metadata.createdAt ?? row.createdAt.toISOString() },
+    // The status column is the truth; the browser reads it from the metadata.
+    metadata: { ...metadata, status: row.status, createdAt: metadata.createdAt ?? row.createdAt.toISOString() },
   };
 }
 
@@ -109,25 +111,51 @@ export async function insertMessage(message: NewMessage): Promise<{ id: string }
   });
 }
 
+/**
+ * Writes an answer's final state (lib/chat/finish.ts). Without `parts`, the saved parts stay.
+ * With `whileStreaming`, only a row still marked as streaming is written (its writer is gone and
+ * someone else finishes it: never overwrite an answer that was saved meanwhile), and the
+ * metadata is added to the placeholder's. Returns whether the row was written.
+ */
 export async function updateMessage(
   id: string,
   update: {
-    parts: ChatUIMessage["parts"];
-    status: MessageStatus;
+    parts?: ChatUIMessage["parts"];
+    status: Exclude<MessageStatus, "streaming">;
     metadata: ChatMessageMetadata;
     model?: string | null;
     error?: { code: string; message: string } | null;
   },
-): Promise<void> {
-  const db = await getDb();
+  options: { whileStreaming?: boolean; db?: Db } = {},
+): Promise<boolean> {
+  const db = options.db ?? (await getDb());
   // Plain SQL: runs at the end of every answer. A null error leaves the stored one as it is.
+  const parts = update.parts
+    ? Prisma.sql`"parts" = ${JSON.stringify(update.parts)}::jsonb, "text" = ${textOfParts(update.parts)},`
+    : Prisma.empty;
+  const metadata = options.whileStreaming
+    ? Prisma.sql`(CASE WHEN jsonb_typeof("metadata") = 'object' THEN "metadata" ELSE '{}'::jsonb END) || ${JSON.stringify(update.metadata)}::jsonb`
+    : Prisma.sql`${JSON.stringify(update.metadata)}::jsonb`;
   const model = update.model !== undefined ? Prisma.sql`, "model" = ${update.model}::text` : Prisma.empty;
   const error = update.error ? Prisma.sql`, "error" = ${JSON.stringify(update.error)}::jsonb` : Prisma.empty;
-  await db.$executeRaw`
-    UPDATE "Message" SET "parts" = ${JSON.stringify(update.parts)}::jsonb, "text" = ${textOfParts(update.parts)},
-      "status" = ${update.status}::"MessageStatus", "metadata" = ${JSON.stringify(update.metadata)}::jsonb,
+  const streaming = options.whileStreaming ? Prisma.sql`AND "status" = 'streaming'` : Prisma.empty;
+  const written = await db.$executeRaw`
+    UPDATE "Message" SET ${parts} "status" = ${update.status}::"MessageStatus", "metadata" = ${metadata},
       "updatedAt" = ${new Date()} ${model} ${error}
-    WHERE "id" = ${id}`;
+    WHERE "id" = ${id} ${streaming}`;
+  return written > 0;
+}
+
+/** Answers still marked as being written that were started before `startedBefore` (crash recovery). */
+export async function listStreamingAnswersBefore(
+  db: Db,
+  startedBefore: Date,
+): Promise<{ id: string; metadata: Prisma.JsonValue }[]> {
+  return db.message.findMany({
+    where: { role: "assistant", status: "streaming", createdAt: { lt: startedBefore } },
+    select: { id: true, metadata: true },
+    take: 10_000,
+  });
 }
 
 /** Removes the message at `position` and every later one, alternatives included (edit and resend). */
@@ -149,7 +177,6 @@ export async function listStreamingAnswerIds(userId: string, conversationId: str
   const db = await getDb();
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT m."id" FROM "Message" m JOIN "Conversation" c ON c."id" = m."conversationId" AND c."userId" = ${userId}
-    WHERE m."conversationId" = ${conversationId} AND m."role" = 'assistant' AND m."status" = 'partial'
-      AND m."metadata"->>'status' = 'streaming'`;
+    WHERE m."conversationId" = ${conversationId} AND m."role" = 'assistant' AND m."status" = 'streaming'`;
   return rows.map((r) => r.id);
 }

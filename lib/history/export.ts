@@ -66,7 +66,8 @@ export function toExportConversation(row: ExportConversationRow): ExportConversa
       parts: Array.isArray(m.parts) ? m.parts : [],
       text: m.text,
       model: m.model,
-      status: m.status,
+      // An answer still being written is exported as far as it got, as before.
+      status: m.status === "streaming" ? "partial" : m.status,
       error: m.error ?? null,
       metadata: m.metadata ?? null,
       createdAt: m.createdAt.toISOString(),

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { getRedis } from "@/lib/redis/client";
+import { logger } from "@/lib/log";
 import type { CatalogStatus, ModelSummary } from "./types";
 
 // The upstream /models list, cached for SWITCHBOARD_CATALOG_TTL_SECONDS and refreshed in the
@@ -104,7 +104,7 @@ function refresh(): Promise<void> {
     })
     .catch((error: unknown) => {
       state.lastError = error instanceof Error ? error.message : String(error);
-      console.warn(`[catalog] refresh failed: ${state.lastError}`);
+      logger().warn({ error: state.lastError }, "the model catalog could not be refreshed");
     })
     .finally(() => {
       state.refreshing = undefined;
@@ -112,11 +112,31 @@ function refresh(): Promise<void> {
   return state.refreshing;
 }
 
-// With Redis the catalog is shared: an instance whose copy is old takes the fresh one another
-// instance fetched; if there is none, one instance (holder of a short lock) fetches /models
-// and the others wait for its copy. So one upstream fetch per refresh, however many instances.
-const SHARED_KEY = "sb:catalog";
-const LOCK_KEY = "sb:catalog:lock";
+// With several instances the catalog is shared (through Redis, lib/redis/catalog-share.ts, set
+// at server start): an instance whose copy is old takes the fresh one another instance fetched;
+// if there is none, one instance (holder of a short lock) fetches /models and the others wait for
+// its copy. So one upstream fetch per refresh, however many instances.
+
+/** The store instances share the catalog through. Every call fails soft (null, "unavailable"). */
+export type CatalogShare = {
+  /** Waits briefly for a connection being made; false when the store cannot be used now. */
+  ready(): Promise<boolean>;
+  read(): Promise<string | null>;
+  /** Keeps the copy for `ttlMs`. */
+  write(value: string, ttlMs: number): Promise<void>;
+  /** Takes the fetch lock for `ttlMs`: "OK", "taken" by another instance, or "unavailable". */
+  lock(token: string, ttlMs: number): Promise<"OK" | "taken" | "unavailable">;
+  /** Lets go of the lock if `token` still holds it. */
+  unlock(token: string): Promise<void>;
+};
+
+const shareHolder = globalThis as unknown as { __sbCatalogShare?: CatalogShare | null };
+
+/** Shares the catalog between instances through `share` (null: this instance fetches alone). */
+export function shareCatalogThrough(share: CatalogShare | null): void {
+  shareHolder.__sbCatalogShare = share;
+}
+
 const LOCK_MS = 20_000;
 /** How long an instance waits for another's fetch before fetching itself. */
 const WAIT_FOR_PEER_MS = 16_000;
@@ -124,15 +144,11 @@ const WAIT_FOR_PEER_MS = 16_000;
 type SharedCatalog = { fetchedAt: number; models: ModelSummary[] };
 
 async function loadCatalog(): Promise<SharedCatalog> {
-  const redis = getRedis();
+  const share = shareHolder.__sbCatalogShare;
   const ttlMs = getEnv().SWITCHBOARD_CATALOG_TTL_SECONDS * 1000;
-  // Just started: give the connection a moment rather than fetching on our own.
-  if (redis && (redis.status === "connecting" || redis.status === "connect")) {
-    await Promise.race([new Promise((resolve) => redis.once("ready", resolve)), new Promise((resolve) => setTimeout(resolve, 2_000))]);
-  }
-  if (!redis || redis.status !== "ready") return { models: await fetchCatalog(), fetchedAt: Date.now() };
+  if (!share || !(await share.ready())) return { models: await fetchCatalog(), fetchedAt: Date.now() };
   const readShared = async (): Promise<SharedCatalog | null> => {
-    const raw = await redis.get(SHARED_KEY).catch(() => null);
+    const raw = await share.read();
     return raw ? (JSON.parse(raw) as SharedCatalog) : null;
   };
   const fresh = (c: SharedCatalog | null): c is SharedCatalog => c !== null && Date.now() - c.fetchedAt < ttlMs;
@@ -141,8 +157,8 @@ async function loadCatalog(): Promise<SharedCatalog> {
     const shared = await readShared();
     if (fresh(shared)) return shared;
     const token = `${process.pid}-${Math.random()}`;
-    const locked = await redis.set(LOCK_KEY, token, "PX", LOCK_MS, "NX").catch(() => "unavailable");
-    if (locked === "unavailable") break; // Redis went away: fetch ourselves
+    const locked = await share.lock(token, LOCK_MS);
+    if (locked === "unavailable") break; // the store went away: fetch ourselves
     if (locked === "OK") {
       try {
         // A peer may have stored a fresh copy and let go of the lock since we last looked.
@@ -150,10 +166,10 @@ async function loadCatalog(): Promise<SharedCatalog> {
         if (fresh(again)) return again;
         const fetched: SharedCatalog = { models: await fetchCatalog(), fetchedAt: Date.now() };
         // Kept well past its TTL: a stale copy still serves while OpenRouter is down.
-        await redis.set(SHARED_KEY, JSON.stringify(fetched), "PX", Math.max(ttlMs * 20, 3_600_000)).catch(() => undefined);
+        await share.write(JSON.stringify(fetched), Math.max(ttlMs * 20, 3_600_000));
         return fetched;
       } finally {
-        await redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, LOCK_KEY, token).catch(() => undefined);
+        await share.unlock(token);
       }
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { getEnv } from "@/lib/env";
 import { usdToNano } from "@/lib/money";
+import { userCostNano } from "./usage";
 
 // GET /generation: how a stopped or broken stream's true cost is found afterwards.
 
@@ -68,7 +69,7 @@ export async function fetchGeneration(id: string): Promise<GenerationLookup> {
       id: d.id,
       model: d.model ?? null,
       provider: d.provider_name ?? null,
-      costNano: isByok ? fee + (upstream ?? 0n) : fee,
+      costNano: userCostNano(fee, upstream, isByok),
       upstreamCostNano: upstream,
       isByok,
       promptTokens: d.tokens_prompt ?? 0,

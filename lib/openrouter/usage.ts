@@ -35,10 +35,16 @@ export type StepUsage = {
 };
 
 /**
- * With BYOK, OpenRouter's `cost` is only its fee and the provider charges the user's own key
- * `upstream_inference_cost`: the user's spend is the sum. Otherwise `cost` is the whole
- * charge and `upstream_inference_cost` a breakdown of it.
+ * What a generation cost the user, from OpenRouter's charge and the upstream's. With BYOK,
+ * OpenRouter's charge is only its fee and the provider charges the user's own key the upstream
+ * inference cost: the user's spend is the sum. Otherwise the charge is the whole cost and the
+ * upstream cost a breakdown of it. The stream's usage and /generation both go through here.
  */
+export function userCostNano(chargeNano: bigint, upstreamCostNano: bigint | null, isByok: boolean): bigint {
+  return isByok ? chargeNano + (upstreamCostNano ?? 0n) : chargeNano;
+}
+
+/** One step's usage and cost from the provider's metadata (the stream's `usage` chunk). */
 export function extractStepUsage(providerMetadata: unknown, raw: unknown): StepUsage {
   const meta = openrouterMetadata.safeParse((providerMetadata as { openrouter?: unknown } | undefined)?.openrouter);
   const usage = meta.success ? meta.data.usage : undefined;
@@ -54,7 +60,7 @@ export function extractStepUsage(providerMetadata: unknown, raw: unknown): StepU
     completionTokens: usage?.completionTokens ?? 0,
     reasoningTokens: usage?.completionTokensDetails?.reasoningTokens ?? 0,
     cachedTokens: usage?.promptTokensDetails?.cachedTokens ?? 0,
-    costNano: fee === null ? null : isByok ? fee + (upstream ?? 0n) : fee,
+    costNano: fee === null ? null : userCostNano(fee, upstream, isByok),
     upstreamCostNano: upstream,
     isByok,
   };

@@ -107,12 +107,13 @@ describe.skipIf(!("bin" in found))("answers in flight through Redis", () => {
     const { insertMessage } = await import("@/lib/db/messages");
     const { getDb } = await import("@/lib/db");
     const { SharedStreamWriter, attachRemote, ORPHAN_AFTER_MS } = await import("./streams");
-    const { sweepOrphans, INTERRUPTED_CODE } = await import("./orphans");
+    const { sweepOrphans } = await import("@/lib/chat/orphans");
+    const { code: INTERRUPTED_CODE } = (await import("@/lib/chat/finish")).INTERRUPTED_ANSWER;
     const user = await makeUser("orphan");
     const conversationId = id();
     await createConversation(user.id, { id: conversationId, model: "openai/gpt-4o-mini" });
     const messageId = id();
-    await insertMessage({ id: messageId, conversationId, position: 0, role: "assistant", parts: [], status: "partial", metadata: { status: "streaming" } });
+    await insertMessage({ id: messageId, conversationId, position: 0, role: "assistant", parts: [], status: "streaming", metadata: { status: "streaming" } });
     const writer = (await SharedStreamWriter.open({ conversationId, userId: user.id, runId: "r4", messageId, model: "openai/gpt-4o-mini" }))!;
     for (const chunk of [{ type: "start" }, { type: "text-start", id: "t1" }, text("x", 1), text("x", 2), text("x", 3)] as UIMessageChunk[]) writer.push(chunk);
     await new Promise((r) => setTimeout(r, 50)); // flushed; the owner now "dies" (never ends)

@@ -159,10 +159,44 @@ function decode(entries: Entry[]): { chunks: UIMessageChunk[]; ended: boolean; l
   return { chunks, ended, lastId };
 }
 
-/** Every chunk mirrored so far, and whether the end marker is there (the orphan reaper's view). */
-export async function readAllChunks(redis: Redis, conversationId: string): Promise<{ chunks: UIMessageChunk[]; ended: boolean }> {
-  const entries = (await redis.xrange(keys.chunks(conversationId), "-", "+")) as Entry[];
-  return decode(entries);
+// ---- silent streams (their owner stopped beating) --------------------------------------------
+
+/** Up to 20 live streams whose owner has not beaten for ORPHAN_AFTER_MS by `now`; none without Redis. */
+export async function listSilentStreams(now = Date.now()): Promise<string[]> {
+  const redis = getRedis();
+  if (!redis || redis.status !== "ready") return [];
+  return redis.zrangebyscore(keys.live, "-inf", now - ORPHAN_AFTER_MS, "LIMIT", 0, 20);
+}
+
+export type SilentStream = { info: StreamInfo | null; chunks: UIMessageChunk[]; ended: boolean };
+
+/**
+ * Claims a silent stream for this instance (SET NX: one instance wins) and reads what was
+ * mirrored of it: its info, every chunk, and whether the end marker is there. Null when another
+ * instance has it, or without Redis.
+ */
+export async function claimSilentStream(key: string): Promise<SilentStream | null> {
+  const redis = getRedis();
+  if (!redis) return null;
+  const claimed = await redis.set(keys.reap(key), "1", "PX", 60_000, "NX");
+  if (claimed !== "OK") return null;
+  const raw = await redis.get(keys.info(key));
+  const info = raw ? (JSON.parse(raw) as StreamInfo) : null;
+  const { chunks, ended } = decode((await redis.xrange(keys.chunks(key), "-", "+")) as Entry[]);
+  return { info, chunks, ended };
+}
+
+/** Ends a claimed silent stream: its readers finish, and it leaves the live set. */
+export async function closeSilentStream(key: string, info: StreamInfo | null): Promise<void> {
+  const redis = getRedis();
+  if (!redis) return;
+  await redis
+    .multi()
+    .xadd(keys.chunks(key), "*", "end", "1")
+    .pexpire(keys.chunks(key), DONE_TTL_MS)
+    .set(keys.info(key), JSON.stringify({ ...(info ?? {}), done: true }), "PX", DONE_TTL_MS)
+    .zrem(keys.live, key)
+    .exec();
 }
 
 /**

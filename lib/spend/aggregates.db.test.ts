@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
-import { recordGenerationResult, recordGenerationStarted } from "@/lib/db/usage";
+import { recordGenerationResult, recordGenerationStarted } from "@/lib/spend/ledger";
 import { createUser } from "@/lib/db/users";
 import { usdToNano } from "@/lib/money";
 import {

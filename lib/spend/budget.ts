@@ -6,7 +6,6 @@ import { AppError } from "@/lib/errors";
 import { formatUsd, usdToNano } from "@/lib/money";
 import type { ModelSummary } from "@/lib/openrouter/types";
 import { limitsOf, monthStartUtc, nextMonthStartUtc, type Limits } from "./period";
-import { ensureSettlementLoop } from "./settlement";
 import { getDefaultMonthlyBudget } from "./settings";
 
 // Budgets: a request reserves its worst-case cost before it goes upstream, under a lock on
@@ -155,7 +154,6 @@ export async function reserveBudget(userId: string, amountNano: bigint): Promise
  * answer, so each is freed when its own answer's cost is known.
  */
 export async function reserveBudgets(userId: string, amountsNano: bigint[]): Promise<{ reservationIds: (string | null)[] }> {
-  ensureSettlementLoop();
   const none = { reservationIds: amountsNano.map(() => null) };
   const db = await getDb();
   const defaultBudget = await getDefaultMonthlyBudget();

@@ -1,7 +1,7 @@
 import "server-only";
 
-// The spend module's public surface. The settlement loop starts lazily, once per process,
-// from instrumentation.ts and from the first reservation or spend query (ensureSettlementLoop).
+// The spend module's public surface. The settlement loop starts once per process, when the
+// server starts (instrumentation.ts → lib/instance.ts), never as a side effect of a query.
 
 export {
   estimatePromptTokens,

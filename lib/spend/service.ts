@@ -17,7 +17,6 @@ import {
 } from "./aggregates";
 import { reservedNano } from "./budget";
 import { limitsOf, nextMonthStartUtc } from "./period";
-import { ensureSettlementLoop } from "./settlement";
 import { getDefaultMonthlyBudget, setDefaultMonthlyBudget } from "./settings";
 import type { AdminUserRow, BudgetStatus, SpendPageData, SpendRange, SpendSummary } from "./types";
 
@@ -44,7 +43,6 @@ export async function budgetStatus(userId: string, now = new Date()): Promise<Bu
 
 /** Month-to-date spend and the limit: the sidebar's figure. */
 export async function spendSummary(userId: string, now = new Date()): Promise<SpendSummary> {
-  ensureSettlementLoop();
   const db = await getDb();
   const [mtd, budget] = await Promise.all([monthToDate(db, userId, now), budgetStatus(userId, now)]);
   return { monthNano: mtd.monthNano, pendingCount: mtd.pendingCount, budget };
@@ -52,7 +50,6 @@ export async function spendSummary(userId: string, now = new Date()): Promise<Sp
 
 /** Everything the spend page shows besides the per-day series. */
 export async function spendPageData(userId: string, range: SpendRange, now = new Date()): Promise<SpendPageData> {
-  ensureSettlementLoop();
   const scope: SpendScope = { userId };
   const [totals, budget, byModel, byProvider, conversations, tokens] = await Promise.all([
     spendTotals(scope, now),

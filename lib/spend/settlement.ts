@@ -1,12 +1,13 @@
 import "server-only";
-import { getDb } from "@/lib/db";
+import { logger } from "@/lib/log";
 import { fetchGeneration, type GenerationLookup } from "@/lib/openrouter/generation";
+import { claimDueGenerations, rescheduleSettlement, recordSettledGeneration, type ClaimedGeneration } from "./ledger";
 
 // Settlement: rows whose stream never reported a cost (stopped, broken, usage lost) get their
-// true cost from GET /generation. Several instances may run this at once: a short transaction
-// claims due rows with FOR UPDATE SKIP LOCKED and pushes their nextSettleAt out by a lease, so
-// no two workers hold the same row; the write is conditional on the row being unsettled, so a
-// settled row is never rewritten (by a late worker or by the stream's own report).
+// true cost from GET /generation. Several instances may run this at once: the ledger claims due
+// rows for a lease (FOR UPDATE SKIP LOCKED), so no two workers hold the same row; its write is
+// conditional on the row being unsettled, so a settled row is never rewritten (by a late worker
+// or by the stream's own report).
 
 /** How long a claimed row is withheld from other workers while its /generation call runs. */
 export const CLAIM_LEASE_MS = 2 * 60_000;
@@ -31,60 +32,12 @@ export type SettlementReport = {
   settledIds: string[];
 };
 
-type Claimed = { id: string; generationId: string; settleAttempts: number };
-
-async function claimDue(limit: number, now: Date): Promise<Claimed[]> {
-  const db = await getDb();
-  const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_MS);
-  return db.$transaction(
-    async (tx) => {
-      const rows = await tx.$queryRaw<Claimed[]>`
-        SELECT "id", "generationId", "settleAttempts" FROM "Usage"
-        WHERE "nextSettleAt" <= ${now} AND "costNano" IS NULL AND "settledAt" IS NULL AND "generationId" IS NOT NULL
-        ORDER BY "nextSettleAt"
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED`;
-      if (rows.length === 0) return [];
-      const ids = rows.map((r) => r.id);
-      await tx.usage.updateMany({ where: { id: { in: ids } }, data: { nextSettleAt: leaseUntil } });
-      return rows;
-    },
-    { maxWait: 30_000, timeout: 30_000 },
-  );
-}
-
-async function settleOne(row: Claimed, lookup: GenerationLookup): Promise<"settled" | "retried" | "skipped"> {
-  const db = await getDb();
-  if (lookup.found) {
-    const r = lookup.record;
-    // Idempotent by generation id: only an unsettled row takes the record.
-    const written = await db.usage.updateMany({
-      where: { generationId: row.generationId, settledAt: null, costNano: null },
-      data: {
-        costNano: r.costNano,
-        upstreamCostNano: r.upstreamCostNano,
-        isByok: r.isByok,
-        modelServed: r.model,
-        provider: r.provider,
-        promptTokens: r.promptTokens,
-        completionTokens: r.completionTokens,
-        reasoningTokens: r.reasoningTokens,
-        cachedTokens: r.cachedTokens,
-        finishReason: r.finishReason ?? (r.cancelled ? "cancelled" : null),
-        settleAttempts: { increment: 1 },
-        settledAt: new Date(),
-        nextSettleAt: null,
-      },
-    });
-    return written.count === 1 ? "settled" : "skipped";
-  }
+async function settleOne(row: ClaimedGeneration, lookup: GenerationLookup): Promise<"settled" | "retried" | "skipped"> {
+  if (lookup.found) return (await recordSettledGeneration(row.generationId, lookup.record)) ? "settled" : "skipped";
   const attempts = row.settleAttempts + 1;
-  await db.usage.updateMany({
-    where: { id: row.id, settledAt: null, costNano: null },
-    data: { settleAttempts: attempts, nextSettleAt: new Date(Date.now() + backoffMs(attempts)) },
-  });
+  await rescheduleSettlement(row.id, attempts, new Date(Date.now() + backoffMs(attempts)));
   if (!lookup.retryable || attempts % 10 === 0) {
-    console.warn(`[settlement] ${row.generationId}: ${lookup.reason} (attempt ${attempts})`);
+    logger().warn({ generationId: row.generationId, reason: lookup.reason, attempts }, "a generation's cost could not be settled yet");
   }
   return "retried";
 }
@@ -94,7 +47,8 @@ export async function settleDueGenerations(
   options: { limit?: number; now?: Date; concurrency?: number } = {},
 ): Promise<SettlementReport> {
   const limit = Math.max(1, Math.min(options.limit ?? 50, 500));
-  const claimed = await claimDue(limit, options.now ?? new Date());
+  const now = options.now ?? new Date();
+  const claimed = await claimDueGenerations(limit, now, new Date(now.getTime() + CLAIM_LEASE_MS));
   const report: SettlementReport = { claimed: claimed.length, settled: 0, retried: 0, skipped: 0, settledIds: [] };
   const concurrency = Math.max(1, options.concurrency ?? 8);
   let next = 0;
@@ -132,7 +86,7 @@ export function startSettlementLoop(options: { intervalMs?: number; limit?: numb
         if (report.claimed >= (options.limit ?? 50)) schedule(0);
       })
       .catch((error: unknown) => {
-        console.warn(`[settlement] run failed: ${error instanceof Error ? error.message : String(error)}`);
+        logger().warn({ error: error instanceof Error ? error.message : String(error) }, "a settlement run failed");
       })
       .finally(() => {
         running = null;
@@ -158,9 +112,9 @@ export function startSettlementLoop(options: { intervalMs?: number; limit?: numb
 const holder = globalThis as unknown as { __sbSettlementLoop?: SettlementLoop };
 
 /**
- * Starts the process's settlement loop once (lazily, from the first spend call or from
- * instrumentation). Never during `next build`, never under Vitest (tests drive settlement
- * themselves), and not when SWITCHBOARD_SETTLEMENT=off.
+ * Starts the process's settlement loop once, when the server starts (lib/instance.ts). Never
+ * during `next build`, never under Vitest (tests drive settlement themselves), and not when
+ * SWITCHBOARD_SETTLEMENT=off.
  */
 export function ensureSettlementLoop(): void {
   if (holder.__sbSettlementLoop) return;

@@ -1,12 +1,12 @@
 import "server-only";
 import { streamText } from "ai";
-import { recordGenerationResult, recordGenerationStarted } from "@/lib/db/usage";
 import { createUpstream } from "@/lib/openrouter/provider";
 import { extractStepUsage } from "@/lib/openrouter/usage";
+import { createMeter } from "./meter";
 
 // Test support (not a test): one answer generated through the real provider against the
-// local OpenRouter, recorded in Usage exactly as the chat pipeline does it (row at the first
-// response, cost from the stream's usage, or left for settlement when the stream gave none).
+// local OpenRouter, metered by the real meter (./meter.ts) as every answer is: row at the first
+// response, cost from the stream's usage, or left for settlement when the stream gave none.
 
 export type GeneratedAnswer = { generationIds: string[]; reportedCostNano: bigint | null; error: unknown };
 
@@ -19,25 +19,10 @@ export async function generateAnswer(input: {
   abortAfterMs?: number;
   maxOutputTokens?: number;
 }): Promise<GeneratedAnswer> {
-  const started = new Map<string, Promise<void>>();
-  const reported = new Set<string>();
+  const meter = createMeter({ userId: input.userId, conversationId: input.conversationId, messageId: null, modelRequested: input.model });
   let reportedCostNano: bigint | null = null;
   let error: unknown = null;
-  const upstream = createUpstream({
-    onResponse: ({ generationId, status }) => {
-      if (!generationId || status >= 400 || started.has(generationId)) return;
-      started.set(
-        generationId,
-        recordGenerationStarted({
-          userId: input.userId,
-          conversationId: input.conversationId,
-          messageId: null,
-          generationId,
-          modelRequested: input.model,
-        }),
-      );
-    },
-  });
+  const upstream = createUpstream({ onResponse: meter.onResponse });
   const abort = new AbortController();
   const timer = input.abortAfterMs !== undefined ? setTimeout(() => abort.abort(), input.abortAfterMs) : null;
   const result = streamText({
@@ -49,16 +34,15 @@ export async function generateAnswer(input: {
     onError: ({ error: e }) => {
       error = e;
     },
+    onChunk: () => meter.afterRelayedChunk(),
     onStepEnd: async (step) => {
       const usage = extractStepUsage(step.providerMetadata, step.usage.raw);
-      const generationId = started.has(step.response.id) ? step.response.id : [...started.keys()][step.stepNumber];
-      if (!generationId) return;
-      reported.add(generationId);
-      await started.get(generationId);
       if (usage.costNano !== null) reportedCostNano = (reportedCostNano ?? 0n) + usage.costNano;
-      await recordGenerationResult(generationId, {
+      await meter.recordStep({
+        responseId: step.response.id,
+        stepNumber: step.stepNumber,
         modelServed: step.response.modelId || null,
-        ...usage,
+        usage,
         ttftMs: null,
         durationMs: null,
         finishReason: step.finishReason,
@@ -74,23 +58,6 @@ export async function generateAnswer(input: {
   } finally {
     if (timer) clearTimeout(timer);
   }
-  for (const [generationId, start] of started) {
-    await start;
-    if (reported.has(generationId)) continue;
-    await recordGenerationResult(generationId, {
-      modelServed: null,
-      provider: null,
-      promptTokens: 0,
-      completionTokens: 0,
-      reasoningTokens: 0,
-      cachedTokens: 0,
-      costNano: null,
-      upstreamCostNano: null,
-      isByok: false,
-      ttftMs: null,
-      durationMs: null,
-      finishReason: abort.signal.aborted ? "aborted" : "error",
-    });
-  }
-  return { generationIds: [...started.keys()], reportedCostNano, error };
+  await meter.settleLeftovers({ finishReason: abort.signal.aborted ? "aborted" : "error", ttftMs: null, durationMs: null });
+  return { generationIds: meter.generationIds(), reportedCostNano, error };
 }

@@ -1,11 +1,12 @@
 // A server killed mid-answer leaves its answer marked "streaming": when the next server opens the
-// database (lib/db/interrupted.ts), such answers are finished as interrupted — partial, with an
+// database (lib/chat/recovery.ts), such answers are finished as interrupted — partial, with an
 // error saying why — and their generations become due for settlement at once. Answers already
 // saved, and answers started after the sweep began, are left alone. PGlite and PostgreSQL.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
-import { INTERRUPTED_ANSWER, recoverInterruptedAnswers } from "@/lib/db/interrupted";
+import { INTERRUPTED_ANSWER } from "@/lib/chat/finish";
+import { recoverInterruptedAnswers } from "@/lib/chat/recovery";
 import { makeConversation, makeUser } from "@/lib/history/testing";
 
 async function answerRow(startedAgoMs: number, metadataStatus: "streaming" | "complete") {
@@ -20,7 +21,7 @@ async function answerRow(startedAgoMs: number, metadataStatus: "streaming" | "co
       position: 1,
       role: "assistant",
       parts: [],
-      status: metadataStatus === "streaming" ? "partial" : "complete",
+      status: metadataStatus,
       metadata: { model: "openai/gpt-4o-mini", status: metadataStatus },
       createdAt: new Date(Date.now() - startedAgoMs),
     },

@@ -1,7 +1,7 @@
 import { createUIMessageStreamResponse } from "ai";
 import { requireUser } from "@/lib/auth";
 import { enforceChatRateLimit, readChatRequest } from "@/lib/chat/request";
-import { startTurn } from "@/lib/chat/start";
+import { chooseUpstreams, commitAnswers, reserveAnswers, startAnswers } from "@/lib/chat/start";
 import { assertNotStreamingElsewhere, attachStream } from "@/lib/chat/streams";
 import { planTurn } from "@/lib/chat/turn";
 import type { CompareStarted } from "@/lib/chat/types";
@@ -26,7 +26,13 @@ export const POST = route(async (request) => {
   await enforceChatRateLimit(user.id);
   const models = await Promise.all((body.models ?? [body.model]).map((id) => requireModel(id)));
   await assertNotStreamingElsewhere(body.id, user.id);
-  const { turn, plan, answers, group } = await startTurn(user, models, await planTurn(user, body), body);
+  const planned = await planTurn(user, body);
+  const upstreams = await chooseUpstreams(user, models, planned, body);
+  const reserved = await reserveAnswers(user, upstreams);
+  const committed = await commitAnswers(user, reserved, body);
+  const answers = await startAnswers(user, reserved, committed);
+  const { turn, group } = committed;
+  const { plan } = reserved;
 
   // Nothing before the first token needs the recent-models list, and it is not worth failing a
   // chat for (its row lock queues under load): it is updated while the answer streams.

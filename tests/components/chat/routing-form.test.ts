@@ -8,7 +8,7 @@ import {
   routingToSave,
   type RoutingForm,
 } from "@/components/chat/routing-form";
-import { providerPreferences } from "@/lib/chat/routing";
+import { providerPreferences } from "@/lib/openrouter/request-options";
 import { providerPreferencesSchema, routingSettingsSchema } from "@/lib/chat/types";
 
 const MODEL = "openai/gpt-4o-mini";

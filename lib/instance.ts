@@ -1,26 +1,36 @@
 import "server-only";
 import { listenForRemoteStops } from "@/lib/chat/streams";
+import { ensureOrphanSweeper } from "@/lib/chat/orphans";
+import { recoverWhenDatabaseOpens } from "@/lib/chat/recovery";
 import { EnvError, parseEnv } from "@/lib/env/schema";
 import { logger } from "@/lib/log";
-import { redisUrl } from "./client";
-import { ensureOrphanSweeper } from "./orphans";
+import { shareCatalogThrough } from "@/lib/openrouter/catalog";
+import { redisCatalogShare } from "@/lib/redis/catalog-share";
+import { redisUrl } from "@/lib/redis/client";
+import { ensureSettlementLoop } from "@/lib/spend/settlement";
+
+// What a server process starts with (instrumentation.ts calls it once, in the Node.js runtime):
+// the environment checked, crash recovery armed for when the database opens, the settlement
+// loop, and with Redis the shared model catalog, stop requests from other instances and the
+// reaper of answers whose instance died.
 
 /**
- * At server start (instrumentation): stops on an invalid environment — `npm start` checks it
- * before Next starts, the standalone server of the Docker image has only this — then says what
- * kind of deployment this is.
+ * Stops on an invalid environment — `npm start` checks it before Next starts, the standalone
+ * server of the Docker image has only this — then starts what this deployment needs.
  */
 export function startInstance(): void {
   try {
     parseEnv(process.env);
   } catch (error) {
     if (error instanceof EnvError) {
-      console.error(error.message);
+      process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }
     throw error;
   }
+  recoverWhenDatabaseOpens();
   describeDeployment();
+  ensureSettlementLoop();
 }
 
 /**
@@ -46,6 +56,7 @@ export function describeDeployment(): void {
     );
   }
   if (redis === "on") {
+    shareCatalogThrough(redisCatalogShare());
     listenForRemoteStops();
     ensureOrphanSweeper();
   }

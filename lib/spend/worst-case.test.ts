@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ModelSummary } from "@/lib/openrouter/types";
 import { worstCaseCostNano } from "@/lib/spend/budget";
-import type { UpstreamChoices } from "./routing";
-import { worstCaseForChoices } from "./request";
+import type { UpstreamChoices } from "@/lib/chat/routing";
+import { worstCaseForChoices } from "./worst-case";
 
 function model(id: string, prompt: string, completion: string): ModelSummary {
   return {

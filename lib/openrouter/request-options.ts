@@ -1,0 +1,82 @@
+import "server-only";
+import type { OpenRouterChatSettings } from "@openrouter/ai-sdk-provider";
+
+// What one chat request asks of OpenRouter beyond the model and the messages, in OpenRouter's
+// own field names: `usage` (cost in the stream), `reasoning`, fallback `models`, `provider`
+// preferences, `plugins` (web search, the file parser) and `modalities` (image output). The
+// chat decides what it wants (lib/chat/routing.ts); the wire names appear only here.
+
+/** Provider preferences as the app keeps them (USD per million tokens for prices). */
+export type ProviderPreferences = {
+  sort?: "price" | "throughput" | "latency" | null;
+  order?: string[] | null;
+  ignore?: string[] | null;
+  allowFallbacks?: boolean | null;
+  dataCollection?: "allow" | "deny" | null;
+  zdr?: boolean | null;
+  maxPrice?: { prompt?: number | null; completion?: number | null } | null;
+};
+
+export type ReasoningEffort = "low" | "medium" | "high";
+
+export type ChatRequestChoices = {
+  /** Tried in order when the model fails. */
+  fallbackModelIds: string[];
+  provider: ProviderPreferences | null;
+  webSearch: { engine: "native" | "exa" | undefined; maxResults: number } | null;
+  /** The file-parser plugin's engine, when a PDF goes to a model that cannot read files. */
+  pdfEngine: "cloudflare-ai" | "mistral-ocr" | "pdf-text" | null;
+  imageOutput: boolean;
+};
+
+type ProviderField = NonNullable<OpenRouterChatSettings["provider"]>;
+type PluginList = NonNullable<OpenRouterChatSettings["plugins"]>;
+
+/** OpenRouter's `provider` object for these preferences; undefined when there are none. */
+export function providerPreferences(routing: { provider?: ProviderPreferences | null } | null): ProviderField | undefined {
+  const p = routing?.provider;
+  if (!p) return undefined;
+  const out: ProviderField = {};
+  if (p.sort) out.sort = p.sort;
+  if (p.order && p.order.length > 0) out.order = [...p.order];
+  if (p.ignore && p.ignore.length > 0) out.ignore = [...p.ignore];
+  if (p.allowFallbacks === false || p.allowFallbacks === true) out.allow_fallbacks = p.allowFallbacks;
+  if (p.dataCollection) out.data_collection = p.dataCollection;
+  if (p.zdr === true) out.zdr = true;
+  const maxPrice: NonNullable<ProviderField["max_price"]> = {};
+  // Decimal strings, as OpenRouter's ProviderPreferences describes them (never "1e-7").
+  if (p.maxPrice?.prompt !== undefined && p.maxPrice.prompt !== null) maxPrice.prompt = decimal(p.maxPrice.prompt);
+  if (p.maxPrice?.completion !== undefined && p.maxPrice.completion !== null) maxPrice.completion = decimal(p.maxPrice.completion);
+  if (Object.keys(maxPrice).length > 0) out.max_price = maxPrice;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function decimal(value: number): string {
+  return value.toFixed(9).replace(/\.?0+$/, "") || "0";
+}
+
+/** The provider settings of one chat request: usage always, the rest as chosen. */
+export function chatRequestOptions(
+  modelId: string,
+  choices: ChatRequestChoices | undefined,
+  reasoningEffort?: ReasoningEffort,
+): OpenRouterChatSettings {
+  const settings: OpenRouterChatSettings = { usage: { include: true } };
+  if (reasoningEffort) settings.reasoning = { effort: reasoningEffort };
+  if (!choices) return settings;
+  if (choices.fallbackModelIds.length > 0) settings.models = [modelId, ...choices.fallbackModelIds];
+  const provider = providerPreferences(choices);
+  if (provider) settings.provider = provider;
+  const plugins: PluginList = [];
+  if (choices.webSearch) {
+    plugins.push({
+      id: "web",
+      max_results: choices.webSearch.maxResults,
+      ...(choices.webSearch.engine ? { engine: choices.webSearch.engine } : {}),
+    });
+  }
+  if (choices.pdfEngine) plugins.push({ id: "file-parser", pdf: { engine: choices.pdfEngine } });
+  if (plugins.length > 0) settings.plugins = plugins;
+  if (choices.imageOutput) settings.extraBody = { modalities: ["image", "text"] };
+  return settings;
+}

@@ -452,16 +452,6 @@ export async function loadConversationBatchForExport(
   });
 }
 
-/** Sum of the known costs of a conversation's answers (chat generations), nano-USD. */
-export async function sumConversationAnswerCost(userId: string, conversationId: string): Promise<bigint> {
-  const db = await getDb();
-  const rows = await db.usage.findMany({
-    where: { userId, conversationId, kind: "chat", costNano: { not: null } },
-    select: { costNano: true },
-  });
-  return rows.reduce((sum, r) => sum + (r.costNano ?? 0n), 0n);
-}
-
 export type ImportedConversation = {
   title: string;
   model: string;

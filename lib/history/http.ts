@@ -1,7 +1,7 @@
 import "server-only";
 import { parseWith } from "@/lib/http";
 import type { z } from "zod";
-import { notFound } from "./conversation";
+import { conversationNotFound } from "@/lib/errors";
 import { routeParamsSchema } from "./schemas";
 
 // Small steps the history routes share.
@@ -14,6 +14,6 @@ export function readQuery<S extends z.ZodType>(request: Request, schema: S, surf
 /** The `[id]` segment; an id that cannot exist is simply not found (404), like anyone else's. */
 export async function readConversationId(context: { params: Promise<{ id: string }> }): Promise<string> {
   const parsed = routeParamsSchema.safeParse(await context.params);
-  if (!parsed.success) throw notFound();
+  if (!parsed.success) throw conversationNotFound();
   return parsed.data.id;
 }

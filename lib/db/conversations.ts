@@ -3,7 +3,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { routingSettingsSchema, type ConversationSettings } from "@/lib/chat/types";
 import { isUniqueViolation } from "./errors";
 import { getDb } from "./index";
-import { AppError } from "@/lib/errors";
+import { conversationNotFound } from "@/lib/errors";
 
 // Every function takes the caller's user id and checks ownership in the query itself.
 
@@ -79,7 +79,7 @@ export async function createConversation(
       select: conversationSelect,
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError("not_found:conversation", "Conversation not found.");
+    if (isUniqueViolation(error)) throw conversationNotFound();
     throw error;
   }
 }

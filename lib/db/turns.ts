@@ -1,7 +1,7 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { ChatMessageMetadata, ChatUIMessage, ConversationSettings } from "@/lib/chat/types";
-import { AppError } from "@/lib/errors";
+import { AppError, conversationNotFound } from "@/lib/errors";
 import type { ConversationRow } from "./conversations";
 import { isUniqueViolation } from "./errors";
 import { getDb, type Db } from "./index";
@@ -28,7 +28,6 @@ export type TurnMessage = {
 };
 
 const conflict = () => new AppError("conflict:message", "This message was already sent.");
-const notFound = () => new AppError("not_found:conversation", "Conversation not found.");
 
 /** The messages as a VALUES list; `offset` counts from the turn's first position. */
 function messageValues(messages: TurnMessage[]): Prisma.Sql {
@@ -86,7 +85,7 @@ export async function insertConversationTurn(
       FROM c`,
   );
   const row = rows[0];
-  if (!row) throw notFound();
+  if (!row) throw conversationNotFound();
   const { lastPosition, ...created } = row;
   return { conversation: created, lastPosition: lastPosition ?? -1 };
 }
@@ -123,7 +122,7 @@ export async function appendTurn(
       )
       SELECT max("position")::int AS "lastPosition" FROM inserted`;
     // Nothing inserted: the conversation is not the caller's, or no longer live.
-    if (row?.lastPosition === null || row?.lastPosition === undefined) throw notFound();
+    if (row?.lastPosition === null || row?.lastPosition === undefined) throw conversationNotFound();
     return { lastPosition: row.lastPosition };
   };
   if (choice.replaceFrom === null) return run(append(db));
@@ -179,7 +178,7 @@ export async function addAlternative(
       RETURNING "variant"`,
   );
   const row = rows[0];
-  if (!row) throw notFound();
+  if (!row) throw conversationNotFound();
   return { variant: row.variant };
 }
 

@@ -7,19 +7,18 @@ import type { ModelSummary } from "@/lib/openrouter/types";
 import { estimatePromptTokens, releaseReservation, reserveBudgets } from "@/lib/spend/budget";
 import { startAnswer } from "./answer";
 import { historyTexts } from "./history";
+import { textOfParts } from "./message-text";
 import { attachToTurn, upstreamChoices, worstCaseForChoices } from "./request";
 import type { UpstreamChoices } from "./routing";
 import { columnStreamKey } from "./streams";
 import { generateTitleInBackground } from "./title";
 import { commitTurn, type CommittedTurn, type PlannedAnswer, type TurnPlan } from "./turn";
-import type { ChatMessageMetadata, ChatRequest, ChatUIMessage } from "./types";
+import type { ChatMessageMetadata, ChatRequest } from "./types";
 
 // Starting a turn's answers, after the request is read and the turn planned: the upstream
 // choices per model, the budget held for every answer before anything is written or sent, the
 // turn written, then each answer started. One model (a message, a regenerate) or several (a
 // comparison: one answer per model, each its own stream, Usage rows and reservation).
-
-const textOf = (message: ChatUIMessage) => message.parts.map((p) => (p.type === "text" ? p.text : "")).join(" ");
 
 export type StartedAnswer = { messageId: string; model: string; streamKey: string };
 
@@ -53,7 +52,7 @@ export async function startTurn(
     const conversationModel = comparing ? (plan.conversation?.model ?? models[0].id) : models[0].id;
     const turn = await commitTurn(user, plan, { model: conversationModel, answers, settings: body.settings });
     await bindAttachments(user.id, turn.conversation.id, attachmentIds);
-    const firstUserText = plan.isFirstExchange && plan.userMessage ? textOf(plan.userMessage) : null;
+    const firstUserText = plan.isFirstExchange && plan.userMessage ? textOfParts(plan.userMessage.parts) : null;
     for (const [index, answer] of answers.entries()) {
       const { model, choices } = prepared[index];
       const streamKey = answer.compare ? columnStreamKey(turn.conversation.id, answer.id) : turn.conversation.id;

@@ -5,6 +5,7 @@ import { findConversationForTurn, settingsOf, type ConversationRow } from "@/lib
 import { listAllMessages, toUIMessage, type StoredMessage } from "@/lib/db/messages";
 import { addAlternative, appendTurn, insertConversationTurn, type TurnMessage } from "@/lib/db/turns";
 import { AppError, conversationNotFound } from "@/lib/errors";
+import { textOfParts } from "./message-text";
 import { streamingMessageIds } from "./streams";
 
 // One turn of a conversation, in two halves: `planTurn` reads and decides (nothing is
@@ -187,11 +188,7 @@ export async function commitTurn(
 
 /** Until a title is generated: the first words of the first message. */
 export function fallbackTitle(message: ChatUIMessage): string {
-  const text = message.parts
-    .map((p) => (p.type === "text" ? p.text : ""))
-    .join(" ")
-    .replace(/\s+/g, " ")
-    .trim();
+  const text = textOfParts(message.parts).replace(/\s+/g, " ").trim();
   if (!text) return "New chat";
   return text.length > 60 ? `${text.slice(0, 57).trimEnd()}…` : text;
 }

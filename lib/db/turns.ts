@@ -1,11 +1,12 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { textOfParts } from "@/lib/chat/message-text";
 import type { ChatMessageMetadata, ChatUIMessage, ConversationSettings } from "@/lib/chat/types";
 import { AppError, conversationNotFound } from "@/lib/errors";
 import type { ConversationRow } from "./conversations";
 import { isUniqueViolation } from "./errors";
 import { getDb, type Db } from "./index";
-import { deleteMessagesFrom, textOfParts, type MessageStatus } from "./messages";
+import { deleteMessagesFrom, type MessageStatus } from "./messages";
 
 // The writes of one chat turn that must be durable before the upstream is called: the new
 // messages (the user's, the answer's placeholder), the conversation when it is new, and the

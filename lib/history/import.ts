@@ -7,7 +7,7 @@ import { cleanFilename, createAttachment, bindAttachments, deleteOwnedAttachment
 import { attachmentIdOf, attachmentUrl } from "@/lib/attachments/types";
 import { conversationSettingsSchema } from "@/lib/chat/types";
 import { insertImportedConversations, type ImportedConversation } from "@/lib/db/conversations";
-import { textOfParts } from "@/lib/db/messages";
+import { textOfParts } from "@/lib/chat/message-text";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { EXPORT_FORMAT } from "./export-format";
 import type { ImportResponse } from "./types";

@@ -2,7 +2,7 @@ import "server-only";
 import { readUIMessageStream, type UIMessageChunk } from "ai";
 import type { ChatMessageMetadata, ChatUIMessage } from "@/lib/chat/types";
 import { getDb } from "@/lib/db";
-import { textOfParts } from "@/lib/db/messages";
+import { textOfParts } from "@/lib/chat/message-text";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/log";
 import { getRedis } from "./client";

@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/log";
 import { openDatabase, type Db, type OpenDatabase } from "./client";
 import { recoverInterruptedAnswers } from "./interrupted";
 
@@ -27,9 +28,9 @@ export function getDatabase(): Promise<OpenDatabase> {
       ? opening.then(async (open) => {
           try {
             const count = await recoverInterruptedAnswers(open.db, startedAt);
-            if (count > 0) console.warn(`[db] ${count} answer(s) interrupted by a previous server stop were marked partial`);
+            if (count > 0) logger().warn({ count }, "answers interrupted by a previous server stop were marked partial");
           } catch (error) {
-            console.warn(`[db] could not mark interrupted answers: ${error instanceof Error ? error.message : String(error)}`);
+            logger().warn({ error: error instanceof Error ? error.message : String(error) }, "could not mark interrupted answers");
           }
           return open;
         })

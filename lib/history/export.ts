@@ -4,7 +4,7 @@ import {
   loadConversationForExport,
   type ExportConversationRow,
   type ExportUsageRow,
-} from "@/lib/db/conversations";
+} from "@/lib/db/conversation-export";
 import { attachmentsOfConversations, type AttachmentWithData } from "@/lib/attachments/store";
 import { conversationNotFound } from "@/lib/errors";
 import { formatUsd } from "@/lib/money";

@@ -6,7 +6,7 @@ import { sniffMediaType } from "@/lib/attachments/sniff";
 import { cleanFilename, createAttachment, bindAttachments, deleteOwnedAttachments } from "@/lib/attachments/store";
 import { attachmentIdOf, attachmentUrl } from "@/lib/attachments/types";
 import { conversationSettingsSchema } from "@/lib/chat/types";
-import { insertImportedConversations, type ImportedConversation } from "@/lib/db/conversations";
+import { insertImportedConversations, type ImportedConversation } from "@/lib/db/conversation-import";
 import { textOfParts } from "@/lib/chat/message-text";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { EXPORT_FORMAT } from "./export-format";

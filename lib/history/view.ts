@@ -22,12 +22,10 @@ export type EarlierMessages = { messages: ChatUIMessage[]; earlierCount: number;
 export async function readConversation(userId: string, id: string, { limit }: { limit?: number } = {}): Promise<ConversationDetail | null> {
   const conversation = await findOwnedConversation(userId, id);
   if (!conversation) return null;
-  const [page, totalCostNano, streaming] = await Promise.all([
-    listShownMessagePage(userId, id, { limit }),
-    sumConversationCost(userId, id),
-    // Anywhere: a reload may land on another instance than the one writing the answer (Redis).
-    isStreamingAnywhere(id, userId),
-  ]);
+  // Anywhere: a reload may land on another instance than the one writing the answer (Redis).
+  // Asked before the messages are read: an answer said to be streaming is then among them.
+  const streaming = await isStreamingAnywhere(id, userId);
+  const [page, totalCostNano] = await Promise.all([listShownMessagePage(userId, id, { limit }), sumConversationCost(userId, id)]);
   const messages = page.rows.map(toUIMessage);
   const [alternatives] = await Promise.all([alternativesOf(userId, id, page.rows), settlePendingCosts(userId, id, messages)]);
   return {

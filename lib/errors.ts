@@ -62,6 +62,14 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * The one answer for a conversation the caller cannot have: missing, deleted, malformed id or
+ * someone else's are indistinguishable (404, never 403), so no id can be probed.
+ */
+export function conversationNotFound(): AppError {
+  return new AppError("not_found:conversation", "Conversation not found.");
+}
+
 export function statusForCode(code: ErrorCode): number {
   const type = code.split(":")[0] as ErrorType;
   return statusByType[type] ?? 500;

@@ -1,4 +1,5 @@
 // Narrowing helpers for the parts of a ChatUIMessage. Client-safe.
+import { textOfParts } from "@/lib/message-text";
 import type { ChatUIMessage } from "@/lib/chat/types";
 
 export type MessagePart = ChatUIMessage["parts"][number];
@@ -15,9 +16,7 @@ export function toolNameOf(part: ToolPart): string {
 
 /** The message's text parts joined, for copying and for resending. */
 export function messageText(message: ChatUIMessage): string {
-  const texts: string[] = [];
-  for (const part of message.parts) if (part.type === "text" && part.text) texts.push(part.text);
-  return texts.join("\n\n");
+  return textOfParts(message.parts);
 }
 
 /** The message's file parts (a user's attachments, a model's images). */

@@ -5,6 +5,7 @@ import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import type { Provider } from "next-auth/providers";
 import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/log";
 import {
   createAuthSession,
   findLiveSessionUser,
@@ -82,7 +83,7 @@ export function buildAuthConfig(): NextAuthConfig {
     logger: {
       // Auth.js logs CredentialsSignin as an error on every wrong password; that is expected.
       error(error) {
-        if (error.name !== "CredentialsSignin") console.error(`[auth] ${error.name}: ${error.message}`);
+        if (error.name !== "CredentialsSignin") logger().error({ error: `${error.name}: ${error.message}` }, "sign-in error");
       },
       warn() {},
     },

@@ -8,20 +8,19 @@ import { estimatePromptTokens, releaseReservation, reserveBudgets } from "@/lib/
 import { worstCaseForChoices } from "@/lib/spend/worst-case";
 import { startAnswer } from "./answer";
 import { historyTexts } from "./history";
+import { textOfParts } from "@/lib/message-text";
 import { attachToTurn, upstreamChoices } from "./request";
 import type { UpstreamChoices } from "./routing";
 import { columnStreamKey } from "./streams";
 import { generateTitleInBackground } from "./title";
 import { commitTurn, type CommittedTurn, type PlannedAnswer, type TurnPlan } from "./turn";
-import type { ChatMessageMetadata, ChatRequest, ChatUIMessage } from "./types";
+import type { ChatMessageMetadata, ChatRequest } from "./types";
 
 // The steps of a turn after it is planned (lib/chat/turn.ts), as the chat route calls them: the
 // upstream chosen for each model, the budget held for every answer before anything is written or
 // sent, the turn written, then each answer started. One model (a message, a regenerate) or
 // several (a comparison: one answer per model, each its own stream, Usage rows and reservation).
 // A step that fails frees the reservations no started answer owns.
-
-const textOf = (message: ChatUIMessage) => message.parts.map((p) => (p.type === "text" ? p.text : "")).join(" ");
 
 /** The turn with the new message's attachments, and each model with its upstream choices. */
 export type ChosenUpstreams = {
@@ -86,7 +85,7 @@ export async function startAnswers(user: SessionUser, reserved: ReservedTurn, co
   const { plan } = reserved;
   const { turn } = committed;
   const comparing = committed.answers.length > 1;
-  const firstUserText = plan.isFirstExchange && plan.userMessage ? textOf(plan.userMessage) : null;
+  const firstUserText = plan.isFirstExchange && plan.userMessage ? textOfParts(plan.userMessage.parts) : null;
   const started: StartedAnswer[] = [];
   try {
     for (const [index, answer] of committed.answers.entries()) {

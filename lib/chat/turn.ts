@@ -4,7 +4,8 @@ import type { ChatMessageMetadata, ChatRequest, ChatUIMessage, ConversationSetti
 import { findConversationForTurn, settingsOf, type ConversationRow } from "@/lib/db/conversations";
 import { listAllMessages, toUIMessage, type StoredMessage } from "@/lib/db/messages";
 import { addAlternative, appendTurn, insertConversationTurn, type TurnMessage } from "@/lib/db/turns";
-import { AppError } from "@/lib/errors";
+import { AppError, conversationNotFound } from "@/lib/errors";
+import { textOfParts } from "@/lib/message-text";
 import { streamingMessageIds } from "./streams";
 
 // One turn of a conversation, in two halves: `planTurn` reads and decides (nothing is
@@ -30,9 +31,7 @@ export type TurnPlan = {
 
 export async function planTurn(user: SessionUser, request: ChatRequest): Promise<TurnPlan> {
   const { conversation, idTaken } = await findConversationForTurn(user.id, request.id);
-  if (!conversation && idTaken) {
-    throw new AppError("not_found:conversation", "Conversation not found.");
-  }
+  if (!conversation && idTaken) throw conversationNotFound();
   const all = conversation ? await listAllMessages(user.id, conversation.id) : [];
   const rows = all.filter((m) => m.shown);
   const saved = rows.map(toUIMessage);
@@ -190,11 +189,7 @@ export async function commitTurn(
 
 /** Until a title is generated: the first words of the first message. */
 export function fallbackTitle(message: ChatUIMessage): string {
-  const text = message.parts
-    .map((p) => (p.type === "text" ? p.text : ""))
-    .join(" ")
-    .replace(/\s+/g, " ")
-    .trim();
+  const text = textOfParts(message.parts).replace(/\s+/g, " ").trim();
   if (!text) return "New chat";
   return text.length > 60 ? `${text.slice(0, 57).trimEnd()}…` : text;
 }

@@ -169,7 +169,7 @@ export type ConversationView = {
   messages: ChatUIMessage[];
   /** Saved messages before `messages` not sent with the page (paged in on demand); 0 or absent: none. */
   earlierCount?: number;
-  /** Sum of the answers' known costs, nano-USD decimal string. */
+  /** What the conversation has cost so far (every generation made for it, its title included: see sumConversationCost), nano-USD decimal string. */
   totalCostNano: string;
   /** True while an answer is being generated (the page should resume the stream). */
   streaming: boolean;

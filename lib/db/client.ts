@@ -6,6 +6,7 @@ import { pgliteAdapter } from "./pglite-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { logger } from "@/lib/log";
 import { applyMigrations, type SqlRunner } from "./migrate";
 import { DataDirLock } from "./pglite-lock";
 
@@ -79,7 +80,7 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle connection the server closes (restart, failover, admin) emits 'error' on the pool;
   // without a listener that would crash the process. The pool replaces the connection itself.
-  pool.on("error", (error) => console.warn(`PostgreSQL connection lost (${error.message}); reconnecting on next use`));
+  pool.on("error", (error) => logger().warn({ error: error.message }, "PostgreSQL connection lost; reconnecting on next use"));
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   const sql: SqlRunner = {
     exec: async (text) => {

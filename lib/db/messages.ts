@@ -1,5 +1,6 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { textOfParts } from "@/lib/message-text";
 import type { ChatMessageMetadata, ChatUIMessage } from "@/lib/chat/types";
 import { getDb, type Db } from "./index";
 
@@ -70,14 +71,6 @@ export function toUIMessage(row: StoredMessage): ChatUIMessage {
     // The status column is the truth; the browser reads it from the metadata.
     metadata: { ...metadata, status: row.status, createdAt: metadata.createdAt ?? row.createdAt.toISOString() },
   };
-}
-
-/** Plain text of a message's parts, for search and exports. */
-export function textOfParts(parts: ChatUIMessage["parts"]): string {
-  return parts
-    .map((p) => (p.type === "text" ? p.text : ""))
-    .filter(Boolean)
-    .join("\n\n");
 }
 
 export type NewMessage = {

@@ -1,11 +1,12 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { textOfParts } from "@/lib/message-text";
 import type { ChatMessageMetadata, ChatUIMessage, ConversationSettings } from "@/lib/chat/types";
-import { AppError } from "@/lib/errors";
+import { AppError, conversationNotFound } from "@/lib/errors";
 import type { ConversationRow } from "./conversations";
 import { isUniqueViolation } from "./errors";
 import { getDb, type Db } from "./index";
-import { deleteMessagesFrom, textOfParts, type MessageStatus } from "./messages";
+import { deleteMessagesFrom, type MessageStatus } from "./messages";
 
 // The writes of one chat turn that must be durable before the upstream is called: the new
 // messages (the user's, the answer's placeholder), the conversation when it is new, and the
@@ -28,7 +29,6 @@ export type TurnMessage = {
 };
 
 const conflict = () => new AppError("conflict:message", "This message was already sent.");
-const notFound = () => new AppError("not_found:conversation", "Conversation not found.");
 
 /** The messages as a VALUES list; `offset` counts from the turn's first position. */
 function messageValues(messages: TurnMessage[]): Prisma.Sql {
@@ -86,7 +86,7 @@ export async function insertConversationTurn(
       FROM c`,
   );
   const row = rows[0];
-  if (!row) throw notFound();
+  if (!row) throw conversationNotFound();
   const { lastPosition, ...created } = row;
   return { conversation: created, lastPosition: lastPosition ?? -1 };
 }
@@ -123,7 +123,7 @@ export async function appendTurn(
       )
       SELECT max("position")::int AS "lastPosition" FROM inserted`;
     // Nothing inserted: the conversation is not the caller's, or no longer live.
-    if (row?.lastPosition === null || row?.lastPosition === undefined) throw notFound();
+    if (row?.lastPosition === null || row?.lastPosition === undefined) throw conversationNotFound();
     return { lastPosition: row.lastPosition };
   };
   if (choice.replaceFrom === null) return run(append(db));
@@ -179,7 +179,7 @@ export async function addAlternative(
       RETURNING "variant"`,
   );
   const row = rows[0];
-  if (!row) throw notFound();
+  if (!row) throw conversationNotFound();
   return { variant: row.variant };
 }
 

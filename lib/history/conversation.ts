@@ -1,64 +1,38 @@
 import "server-only";
-import {
-  findOwnedConversation,
-  restoreConversation,
-  settingsOf,
-  softDeleteConversation,
-  sumConversationAnswerCost,
-  updateOwnedConversation,
-} from "@/lib/db/conversations";
-import { groupAlternatives, listAllMessages, toUIMessage } from "@/lib/db/messages";
+import { restoreConversation, softDeleteConversation, updateOwnedConversation } from "@/lib/db/conversations";
 import { showAlternative as showAlternativeRow } from "@/lib/db/turns";
-import type { ConversationView } from "@/lib/chat/types";
-import { AppError } from "@/lib/errors";
+import { AppError, conversationNotFound } from "@/lib/errors";
 import { requireModel } from "@/lib/openrouter/catalog";
 import { toListItem } from "./list";
 import type { AlternativeChoice, ConversationPatch } from "./schemas";
 import type { ConversationListItem } from "./types";
+import { readConversation, type ConversationDetail } from "./view";
 
 // One conversation of the caller's: read, change, delete, restore. Someone else's conversation
 // is indistinguishable from a missing one: always `not_found:conversation` (404), never 403.
 
-export function notFound(): AppError {
-  return new AppError("not_found:conversation", "Conversation not found.");
-}
-
-export type ConversationDetail = ConversationView & { createdAt: string; lastMessageAt: string };
-
+/** The whole conversation, as the chat page reads it (lib/history/view.ts). */
 export async function getConversationView(userId: string, id: string): Promise<ConversationDetail> {
-  const row = await findOwnedConversation(userId, id);
-  if (!row) throw notFound();
-  const [rows, cost] = await Promise.all([listAllMessages(userId, id), sumConversationAnswerCost(userId, id)]);
-  return {
-    id: row.id,
-    title: row.title,
-    model: row.model,
-    settings: settingsOf(row),
-    pinned: row.pinned,
-    messages: rows.filter((m) => m.shown).map(toUIMessage),
-    alternatives: groupAlternatives(rows),
-    totalCostNano: cost.toString(),
-    streaming: false,
-    createdAt: row.createdAt.toISOString(),
-    lastMessageAt: row.lastMessageAt.toISOString(),
-  };
+  const view = await readConversation(userId, id);
+  if (!view) throw conversationNotFound();
+  return view;
 }
 
 export async function patchConversation(userId: string, id: string, patch: ConversationPatch): Promise<ConversationListItem> {
   // The model must be one the catalog offers now (checked before anything is written).
   if (patch.model !== undefined) await requireModel(patch.model);
   const row = await updateOwnedConversation(userId, id, patch);
-  if (!row) throw notFound();
+  if (!row) throw conversationNotFound();
   return toListItem(row);
 }
 
 export async function deleteConversation(userId: string, id: string): Promise<void> {
-  if (!(await softDeleteConversation(userId, id))) throw notFound();
+  if (!(await softDeleteConversation(userId, id))) throw conversationNotFound();
 }
 
 export async function undeleteConversation(userId: string, id: string): Promise<ConversationListItem> {
   const row = await restoreConversation(userId, id);
-  if (!row) throw notFound();
+  if (!row) throw conversationNotFound();
   return toListItem(row);
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import type { ListKey } from "@/lib/db/conversations";
+import type { ListKey } from "@/lib/db/conversation-list";
 import { AppError } from "@/lib/errors";
 
 // The list cursor is the last row's sort key, opaque to the client: base64url of

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
-import { insertImportedConversations } from "@/lib/db/conversations";
+import { insertImportedConversations } from "@/lib/db/conversation-import";
 import { AppError } from "@/lib/errors";
 import { parseWith } from "@/lib/http";
 import { getConversationView } from "./conversation";

@@ -4,10 +4,10 @@ import {
   loadConversationForExport,
   type ExportConversationRow,
   type ExportUsageRow,
-} from "@/lib/db/conversations";
+} from "@/lib/db/conversation-export";
 import { attachmentsOfConversations, type AttachmentWithData } from "@/lib/attachments/store";
+import { conversationNotFound } from "@/lib/errors";
 import { formatUsd } from "@/lib/money";
-import { notFound } from "./conversation";
 import {
   EXPORT_FORMAT,
   EXPORT_VERSION,
@@ -122,7 +122,7 @@ async function withAttachments(userId: string, conversations: ExportConversation
 
 export async function exportConversation(userId: string, id: string): Promise<ExportConversation> {
   const row = await loadConversationForExport(userId, id);
-  if (!row) throw notFound();
+  if (!row) throw conversationNotFound();
   const [conversation] = await withAttachments(userId, [toExportConversation(row)]);
   return conversation;
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { listConversationPage, type ListRow } from "@/lib/db/conversations";
+import { listConversationPage, type ListRow } from "@/lib/db/conversation-list";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { ConversationListItem, ConversationPage } from "./types";
 

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDatabase, getDb } from "@/lib/db";
-import { listPageSql, searchRecentSql, searchSql } from "@/lib/db/conversations";
+import { listPageSql } from "@/lib/db/conversation-list";
+import { searchRecentSql, searchSql } from "@/lib/db/conversation-search";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { RECENT_WINDOW, tsqueryFor } from "./search";
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { purgeConversationsDeletedBefore } from "@/lib/db/conversations";
+import { logger } from "@/lib/log";
 
 // Soft-deleted conversations are removed for good after 30 days. A timer per process, started
 // lazily by the list route (so nothing runs at build time or in processes that never serve the
@@ -20,9 +21,9 @@ async function runOnce(): Promise<void> {
   state.running = true;
   try {
     const count = await purgeDeletedConversations();
-    if (count > 0) console.info(`[history] purged ${count} conversation(s) deleted more than ${PURGE_AFTER_DAYS} days ago`);
+    if (count > 0) logger().info({ count, afterDays: PURGE_AFTER_DAYS }, "purged conversations deleted long ago");
   } catch (error) {
-    console.warn("[history] purge failed; will retry", error instanceof Error ? error.message : error);
+    logger().warn({ error: error instanceof Error ? error.message : String(error) }, "purge of deleted conversations failed; will retry");
   } finally {
     state.running = false;
   }

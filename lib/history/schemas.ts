@@ -2,8 +2,6 @@
 import { z } from "zod";
 import { conversationSettingsSchema, idSchema } from "@/lib/chat/types";
 
-export { idSchema };
-
 /** `GET /api/conversations`: a page of the list, or a search when `q` is given. */
 export const listQuerySchema = z
   .object({
@@ -33,8 +31,6 @@ export const conversationPatchSchema = z
 export type ConversationPatch = z.infer<typeof conversationPatchSchema>;
 
 export const exportQuerySchema = z.object({ format: z.enum(["md", "json"]).default("json") }).strict();
-
-export const routeParamsSchema = z.object({ id: idSchema });
 
 /** Which answer of a turn is shown; `keep`: continue with its model too. */
 export const alternativeChoiceSchema = z.object({ messageId: idSchema, keep: z.boolean().optional() }).strict();

@@ -4,7 +4,7 @@ import {
   searchOwnedConversations,
   searchRecentOwnedConversations,
   type SearchRow,
-} from "@/lib/db/conversations";
+} from "@/lib/db/conversation-search";
 import { findHits, makeSnippet, parseSearchQuery, type HighlightTerm } from "./query";
 import type { SearchResponse, SearchResult } from "./types";
 

@@ -55,5 +55,3 @@ export const estimateBodySchema = z.object({
   model: z.string().min(1).max(200),
   text: z.string().max(2_000_000),
 });
-
-export const userIdParamSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "Not a valid id.");

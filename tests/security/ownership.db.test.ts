@@ -5,7 +5,8 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { findLiveSessionUser, createAuthSession, revokeAllSessionsOfUser, revokeAuthSession } from "@/lib/db/users";
-import { findOwnedConversation, sumConversationAnswerCost } from "@/lib/db/conversations";
+import { findOwnedConversation } from "@/lib/db/conversations";
+import { sumConversationCost } from "@/lib/db/conversation-usage";
 import { deleteMessagesFrom, listMessages } from "@/lib/db/messages";
 import { getDb } from "@/lib/db";
 import { requireOwnedConversation } from "@/lib/chat/ownership";
@@ -67,7 +68,7 @@ describe("another user's id is not found, everywhere", () => {
   it("reads", async () => {
     expect(await findOwnedConversation(other.id, live)).toBeNull();
     expect(await listMessages(other.id, live)).toEqual([]);
-    expect(await sumConversationAnswerCost(other.id, live)).toBe(0n);
+    expect(await sumConversationCost(other.id, live)).toBe(0n);
     expect(await notFound(() => getConversationView(other.id, live))).toBe("404");
     expect(await notFound(() => exportConversation(other.id, live))).toBe("404");
     expect(await notFound(() => requireOwnedConversation(other.id, live))).toBe("404");

@@ -1,11 +1,10 @@
 import { requireUser } from "@/lib/auth";
-import { json, route } from "@/lib/http";
-import { readQuery } from "@/lib/history/http";
+import { json, parseWith, route } from "@/lib/http";
+import { readQuery } from "@/lib/http/params";
 import { listConversations } from "@/lib/history/list";
 import { ensurePurgeScheduled } from "@/lib/history/purge";
 import { listQuerySchema, searchQueryText } from "@/lib/history/schemas";
 import { searchConversations } from "@/lib/history/search";
-import { parseWith } from "@/lib/http";
 
 // GET /api/conversations?cursor=&limit=   a page of the sidebar (keyset cursor)
 // GET /api/conversations?q=&limit=        full-text search over titles and messages

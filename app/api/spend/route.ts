@@ -1,6 +1,6 @@
 import { requireUser } from "@/lib/auth";
 import { json, route } from "@/lib/http";
-import { readSpendQuery } from "@/lib/spend/http";
+import { readQuery } from "@/lib/http/params";
 import { lastDayOf, rangeFromQuery } from "@/lib/spend/range";
 import { spendQuerySchema } from "@/lib/spend/schemas";
 import { spendTotals } from "@/lib/spend/aggregates";
@@ -11,7 +11,7 @@ import { spendGrouped } from "@/lib/spend/service";
 // (both ends inclusive; default the last 30 days). Money is nano-USD as decimal strings.
 export const GET = route(async (request) => {
   const user = await requireUser();
-  const query = readSpendQuery(request, spendQuerySchema, "spend");
+  const query = readQuery(request, spendQuerySchema, "spend");
   const range = rangeFromQuery(query);
   const scope = { userId: user.id };
   const [totals, grouped] = await Promise.all([spendTotals(scope), spendGrouped(scope, range, query.groupBy)]);

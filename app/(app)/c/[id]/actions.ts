@@ -6,8 +6,8 @@ import { prerenderAnswers } from "@/components/chat/markdown-server";
 import { WINDOW_STEP } from "@/components/chat/window";
 import { requireUser } from "@/lib/auth";
 import { idSchema, type ChatUIMessage } from "@/lib/chat/types";
-import { loadEarlierMessages } from "@/lib/chat/view";
-import { AppError } from "@/lib/errors";
+import { AppError, conversationNotFound } from "@/lib/errors";
+import { readEarlierMessages } from "@/lib/history/view";
 
 export type EarlierMessages = {
   messages: ChatUIMessage[];
@@ -26,7 +26,7 @@ export async function loadEarlierMessagesAction(conversationId: string, beforeMe
   const user = await requireUser();
   const input = inputSchema.safeParse({ conversationId, beforeMessageId });
   if (!input.success) throw new AppError("bad_request:message_id", "Not a valid message id.");
-  const page = await loadEarlierMessages(user.id, input.data.conversationId, input.data.beforeMessageId, WINDOW_STEP);
-  if (!page) throw new AppError("not_found:conversation", "Conversation not found.");
+  const page = await readEarlierMessages(user.id, input.data.conversationId, input.data.beforeMessageId, WINDOW_STEP);
+  if (!page) throw conversationNotFound();
   return { ...page, prerendered: prerenderAnswers(page.messages) };
 }

@@ -6,9 +6,9 @@ import { INITIAL_WINDOW } from "@/components/chat/window";
 import { loadEarlierMessagesAction } from "./actions";
 import { requireUser } from "@/lib/auth";
 import { idSchema } from "@/lib/chat/types";
-import { loadConversationView } from "@/lib/chat/view";
 import { getModelPreferences } from "@/lib/db/preferences";
 import { getEnv } from "@/lib/env";
+import { loadConversationView } from "@/lib/history/view";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Chat" };

@@ -1,5 +1,6 @@
 import { requireUser } from "@/lib/auth";
 import { route } from "@/lib/http";
+import { log } from "@/lib/log";
 import { accountExportChunks } from "@/lib/history/export";
 
 // GET /api/account/export   every live conversation of the caller, one JSON file, streamed
@@ -14,7 +15,7 @@ export const GET = route(async () => {
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(next.value));
       } catch (error) {
-        console.error("[export] account export failed", error);
+        log().error({ error: error instanceof Error ? error.stack : String(error) }, "account export failed");
         controller.error(error);
       }
     },

@@ -1,6 +1,6 @@
 import { requireAdmin } from "@/lib/auth";
 import { json, route } from "@/lib/http";
-import { readSpendQuery } from "@/lib/spend/http";
+import { readQuery } from "@/lib/http/params";
 import { lastDayOf, rangeFromQuery } from "@/lib/spend/range";
 import { adminSpendQuerySchema } from "@/lib/spend/schemas";
 import { spendTotals } from "@/lib/spend/aggregates";
@@ -11,7 +11,7 @@ import { spendGrouped } from "@/lib/spend/service";
 // the grouping over the range. Conversations are listed without their titles.
 export const GET = route(async (request) => {
   await requireAdmin();
-  const query = readSpendQuery(request, adminSpendQuerySchema, "admin");
+  const query = readQuery(request, adminSpendQuerySchema, "admin");
   const range = rangeFromQuery(query, { surface: "admin" });
   const scope = query.userId ? { userId: query.userId } : {};
   const [totals, grouped] = await Promise.all([spendTotals(scope), spendGrouped(scope, range, query.groupBy, { titles: false })]);

@@ -1,7 +1,7 @@
 import { requireUser } from "@/lib/auth";
 import { assertSameOrigin, json, readJson, route } from "@/lib/http";
+import { readConversationId } from "@/lib/http/params";
 import { deleteConversation, getConversationView, patchConversation } from "@/lib/history/conversation";
-import { readConversationId } from "@/lib/history/http";
 import { conversationPatchSchema } from "@/lib/history/schemas";
 
 type Context = { params: Promise<{ id: string }> };
@@ -9,7 +9,7 @@ type Context = { params: Promise<{ id: string }> };
 // GET /api/conversations/:id      the conversation with its messages
 export const GET = route(async (_request: Request, context: Context) => {
   const user = await requireUser();
-  const id = await readConversationId(context);
+  const id = await readConversationId(context.params);
   return json({ conversation: await getConversationView(user.id, id) });
 });
 
@@ -17,7 +17,7 @@ export const GET = route(async (_request: Request, context: Context) => {
 export const PATCH = route(async (request: Request, context: Context) => {
   const user = await requireUser();
   assertSameOrigin(request);
-  const id = await readConversationId(context);
+  const id = await readConversationId(context.params);
   const patch = await readJson(request, conversationPatchSchema, { maxBytes: 64_000, surface: "conversation" });
   return json({ conversation: await patchConversation(user.id, id, patch) });
 });
@@ -26,7 +26,7 @@ export const PATCH = route(async (request: Request, context: Context) => {
 export const DELETE = route(async (request: Request, context: Context) => {
   const user = await requireUser();
   assertSameOrigin(request);
-  const id = await readConversationId(context);
+  const id = await readConversationId(context.params);
   await deleteConversation(user.id, id);
   return json({ deleted: true, id });
 });

@@ -1,9 +1,10 @@
 import { requireUser } from "@/lib/auth";
 import { columnStreamKey, stopAnywhere, stopConversation } from "@/lib/chat/streams";
-import { columnQuerySchema, idSchema } from "@/lib/chat/types";
+import { columnQuerySchema } from "@/lib/chat/types";
 import { requireOwnedConversation } from "@/lib/chat/ownership";
 import { listStreamingAnswerIds } from "@/lib/db/messages";
-import { assertSameOrigin, json, parseWith, route } from "@/lib/http";
+import { assertSameOrigin, json, route } from "@/lib/http";
+import { readConversationId, readQuery } from "@/lib/http/params";
 
 export const dynamic = "force-dynamic";
 
@@ -14,8 +15,8 @@ export const dynamic = "force-dynamic";
 export const POST = route(async (request, { params }: { params: Promise<{ id: string }> }) => {
   const user = await requireUser();
   assertSameOrigin(request);
-  const id = parseWith(idSchema, (await params).id, "chat");
-  const { message } = parseWith(columnQuerySchema, Object.fromEntries(new URL(request.url).searchParams), "chat");
+  const id = await readConversationId(params);
+  const { message } = readQuery(request, columnQuerySchema, "chat");
   await requireOwnedConversation(user.id, id);
   const stopped = message
     ? await stopAnywhere(columnStreamKey(id, message), user.id)

@@ -1,9 +1,10 @@
 import { createUIMessageStreamResponse } from "ai";
 import { requireUser } from "@/lib/auth";
 import { attachAnywhere, columnStreamKey } from "@/lib/chat/streams";
-import { columnQuerySchema, idSchema } from "@/lib/chat/types";
+import { columnQuerySchema } from "@/lib/chat/types";
 import { requireOwnedConversation } from "@/lib/chat/ownership";
-import { parseWith, route } from "@/lib/http";
+import { route } from "@/lib/http";
+import { readConversationId, readQuery } from "@/lib/http/params";
 
 export const dynamic = "force-dynamic";
 
@@ -13,8 +14,8 @@ export const dynamic = "force-dynamic";
  */
 export const GET = route(async (request, { params }: { params: Promise<{ id: string }> }) => {
   const user = await requireUser();
-  const id = parseWith(idSchema, (await params).id, "chat");
-  const { message } = parseWith(columnQuerySchema, Object.fromEntries(new URL(request.url).searchParams), "chat");
+  const id = await readConversationId(params);
+  const { message } = readQuery(request, columnQuerySchema, "chat");
   await requireOwnedConversation(user.id, id);
   const stream = await attachAnywhere(message ? columnStreamKey(id, message) : id, user.id);
   if (!stream) return new Response(null, { status: 204 });

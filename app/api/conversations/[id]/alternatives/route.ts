@@ -1,7 +1,7 @@
 import { requireUser } from "@/lib/auth";
 import { assertSameOrigin, json, readJson, route } from "@/lib/http";
+import { readConversationId } from "@/lib/http/params";
 import { showAlternative } from "@/lib/history/conversation";
-import { readConversationId } from "@/lib/history/http";
 import { alternativeChoiceSchema } from "@/lib/history/schemas";
 
 type Context = { params: Promise<{ id: string }> };
@@ -12,7 +12,7 @@ type Context = { params: Promise<{ id: string }> };
 export const POST = route(async (request: Request, context: Context) => {
   const user = await requireUser();
   assertSameOrigin(request);
-  const id = await readConversationId(context);
+  const id = await readConversationId(context.params);
   const choice = await readJson(request, alternativeChoiceSchema, { maxBytes: 4_000, surface: "conversation" });
   return json(await showAlternative(user.id, id, choice));
 });

@@ -1,18 +1,18 @@
 import { requireUser } from "@/lib/auth";
 import { route } from "@/lib/http";
+import { readConversationId, readQuery } from "@/lib/http/params";
 import {
   conversationExportFile,
   conversationToMarkdown,
   exportConversation,
   exportFileName,
 } from "@/lib/history/export";
-import { readConversationId, readQuery } from "@/lib/history/http";
 import { exportQuerySchema } from "@/lib/history/schemas";
 
 // GET /api/conversations/:id/export?format=md|json   a download
 export const GET = route(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const user = await requireUser();
-  const id = await readConversationId(context);
+  const id = await readConversationId(context.params);
   const { format } = readQuery(request, exportQuerySchema, "export");
   const conversation = await exportConversation(user.id, id);
   const body =

@@ -4,10 +4,10 @@ import { memo, use, useCallback, useEffect, useState } from "react";
 import { Check, RotateCcw, Square } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import type { ChatUIMessage } from "@/lib/chat/types";
-import type { RequestBody } from "@/components/chat/chat-engine";
+import type { RequestBody } from "@/components/chat/engine/chat-engine";
 import { StoppedAnswersContext } from "@/components/chat/chat-context";
 import { ChatError, describeChatError } from "@/components/chat/chat-error";
-import { MessageAssistant } from "@/components/chat/message-assistant";
+import { MessageAssistant } from "@/components/chat/message/message-assistant";
 import { CompareSummary } from "./compare-summary";
 import { useColumnStream } from "./use-column-stream";
 

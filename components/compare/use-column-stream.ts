@@ -6,9 +6,9 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ChatStatus } from "ai";
 import type { ChatUIMessage } from "@/lib/chat/types";
-import type { ChatEngine, RequestBody } from "@/components/chat/chat-engine";
-import { preloadChatEngine } from "@/components/chat/use-lazy-chat";
-import { stopAnswer } from "@/components/chat/stop-answer";
+import type { ChatEngine, RequestBody } from "@/components/chat/engine/chat-engine";
+import { preloadChatEngine } from "@/components/chat/engine/load-engine";
+import { stopAnswer } from "@/components/chat/engine/stop-answer";
 
 /** Renders per second while streaming, as the main chat (each column is its own stream). */
 const THROTTLE_MS = 100;

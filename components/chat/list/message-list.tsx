@@ -5,13 +5,13 @@ import { ArrowDown } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import type { CompareActions } from "@/components/compare/compare-turn";
-import { AlternativeSwitcher } from "./alternative-switcher";
-import { compareColumns, isDecided, questionIdAt, type Alternatives } from "./alternatives";
-import { MessageAssistant } from "./message-assistant";
-import { MessageUser } from "./message-user";
+import { AlternativeSwitcher } from "../message/alternative-switcher";
+import { compareColumns, isDecided, questionIdAt, type Alternatives } from "../store/alternatives";
+import { MessageAssistant } from "../message/message-assistant";
+import { MessageUser } from "../message/message-user";
 import { createViewportRegistry, useNearViewport, ViewportRegistryContext } from "./near-viewport";
-import { prerenderKey } from "./prerender-key";
-import { PrerenderedContext } from "./prerendered";
+import { prerenderKey } from "../markdown/prerender-key";
+import { PrerenderedContext } from "../markdown/prerendered";
 
 // Compared columns are their own chunk: most conversations never hold one.
 const CompareTurn = lazy(() => import("@/components/compare/compare-turn").then((m) => ({ default: m.CompareTurn })));

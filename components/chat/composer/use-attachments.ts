@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { FileUIPart } from "ai";
 import type { AttachmentInfo, UploadResponse } from "@/lib/attachments/types";
-import { describeUploadError } from "./chat-error";
+import { describeUploadError } from "../chat-error";
 
 export type PendingAttachment = {
   key: string;

@@ -1,13 +1,11 @@
 "use client";
 
-// The comparison flow: one message to several models. The server writes the turn and answers
-// with each column's message; the columns then attach to their own streams (use-column-stream.ts)
-// and report back here as they stream and finish. A comparison the server refuses is shown like
-// a failed answer, with a Retry that sends it again.
+// The comparison flow: one message to several models. Starting it (send-comparison.ts) puts the
+// turn on screen; the columns then attach to their own streams (use-column-stream.ts) and report
+// back here as they stream and finish. A comparison the server refuses is shown like a failed
+// answer, with a Retry that sends it again.
 import type { FileUIPart } from "ai";
-import { attachmentIdOf } from "@/lib/attachments/types";
-import type { ChatRequest, ChatUIMessage } from "@/lib/chat/types";
-import { startComparison } from "@/components/chat/api";
+import type { ChatUIMessage } from "@/lib/chat/types";
 import type { RequestBody } from "@/components/chat/engine/chat-engine";
 import { announceConversationsChanged } from "@/components/chat/events";
 import type { Store } from "@/components/chat/store/create-store";
@@ -22,11 +20,10 @@ export type ComparisonState = {
   compareError: Error | null;
 };
 
-type State = ComparisonState & {
+export type ComparisonStoreState = ComparisonState & {
   id: string;
   messages: ChatUIMessage[];
   alternatives: Alternatives;
-  titleFinal: boolean;
   streamedCosts: ReadonlyMap<string, string>;
 };
 
@@ -42,7 +39,7 @@ export type CompareActions = {
   onStreaming: (messageId: string, streaming: boolean) => void;
 };
 
-type Dependencies = {
+export type ComparisonDependencies = {
   setMessages: (next: ChatUIMessage[]) => void;
   markCreated: () => void;
   receiveTitle: TitleActions["receiveTitle"];
@@ -51,54 +48,25 @@ type Dependencies = {
   requestBody: (model?: string) => RequestBody;
 };
 
-/** A message id for the wire (idSchema); crypto.randomUUID needs a secure context, this does not. */
-function newMessageId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 type Sent = { before: ChatUIMessage[]; text: string; files: FileUIPart[]; models: string[]; webSearch: boolean };
 
-export function createComparison(store: Store<State>, deps: Dependencies) {
+const loadComparisonFlow = () => import("./send-comparison");
+
+/** Fetches the code that starts a comparison (when compare mode is about to be switched on). */
+export function preloadComparison(): void {
+  void loadComparisonFlow();
+}
+
+export function createComparison(store: Store<ComparisonStoreState>, deps: ComparisonDependencies) {
   /** The comparison the server refused, to send again on Retry. */
   let failed: Sent | null = null;
 
   async function send(text: string, files: FileUIPart[], models: string[], webSearch: boolean): Promise<void> {
     store.set({ compareError: null });
-    const { id, messages: before } = store.get();
-    const question: ChatUIMessage = { id: newMessageId(), role: "user", parts: [...files, ...(text ? [{ type: "text" as const, text }] : [])] };
-    const attachments = files.flatMap((f) => {
-      const attachmentId = attachmentIdOf(f.url);
-      return attachmentId ? [attachmentId] : [];
-    });
-    const body: ChatRequest = {
-      id,
-      message: { id: question.id, role: "user", parts: [{ type: "text", text }] },
-      trigger: "submit-message",
-      model: models[0],
-      models,
-      settings: deps.requestBody().settings,
-      ...(attachments.length > 0 ? { attachments } : {}),
-      ...(webSearch ? { webSearch: true } : {}),
-    };
-    deps.setMessages([...before, question]);
+    const before = store.get().messages;
     try {
-      const started = await startComparison(body);
-      if (started.conversation.created) {
-        deps.markCreated();
-        deps.receiveTitle(started.conversation.title, "first-words");
-      }
-      const createdAt = new Date().toISOString();
-      const columns: ChatUIMessage[] = started.columns.map((column, index) => ({
-        id: column.messageId,
-        role: "assistant",
-        parts: [],
-        metadata: { model: column.model, status: "streaming", createdAt, compare: { group: started.group, column: index } },
-      }));
-      store.set((state) => ({ alternatives: { ...state.alternatives, [question.id]: columns } }));
-      deps.setMessages([...before, question, columns[0]]);
-      if (started.conversation.created) deps.comparisonCreated();
-      announceConversationsChanged({ id });
+      const { sendComparison } = await loadComparisonFlow();
+      await sendComparison(store, deps, { before, text, files, models, webSearch });
     } catch (reason) {
       // Refused before anything was written: the question stays on screen with the reason and a Retry.
       failed = { before, text, files, models, webSearch };

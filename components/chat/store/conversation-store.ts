@@ -13,8 +13,7 @@ import { createComparison } from "@/components/compare/comparison";
 import { saveConversationSettings } from "../api";
 import { describeChatError } from "../chat-error";
 import type { ComposedExtras } from "../composer/composer";
-import type { EngineSnapshot, LoadedEngine, RequestBody } from "../engine/chat-engine";
-import { loadChatEngine } from "../engine/load-engine";
+import type { EngineSnapshot, RequestBody } from "../engine/chat-engine";
 import { stopAnswer } from "../engine/stop-answer";
 import { announceConversationsChanged } from "../events";
 import { preloadMarkdown } from "../markdown/message-markdown";
@@ -23,6 +22,7 @@ import { createAnswerSwitching } from "./answer-switching";
 import { questionIdAt, withAlternative } from "./alternatives";
 import { initialState, requestBodyFor, selectBusy, selectError, type ConversationInit, type ConversationState } from "./conversation-state";
 import { createStore, useStoreSelector, type Store } from "./create-store";
+import { createEngineLink } from "./engine-link";
 import { createTitleActions } from "./title";
 
 export * from "./conversation-state";
@@ -49,8 +49,6 @@ export function createConversationStore(init: ConversationInit) {
   /** Whether the page shows the conversation, and whether it reattached to its answer in flight. */
   let shown = false;
   let resumed = false;
-  let engine: LoadedEngine | null = null;
-  let creatingEngine: Promise<LoadedEngine> | null = null;
 
   const title = createTitleActions(store);
 
@@ -71,64 +69,27 @@ export function createConversationStore(init: ConversationInit) {
     );
   }
 
-  // --- the engine ---
-
-  function ensureEngine(): Promise<LoadedEngine> {
-    if (engine) return Promise.resolve(engine);
-    creatingEngine ??= loadChatEngine().then(
-      ({ createChatEngine, EngineState }) => {
-        const chat = createChatEngine({
-          id,
-          messages: store.get().messages,
-          onData: (part) => {
-            if (part.type === "data-conversation") {
-              markCreated();
-              title.receiveTitle(part.data.title, "first-words");
-            } else if (part.type === "data-title") {
-              title.receiveTitle(part.data.title, "generated");
-            }
-          },
-          onFinish: ({ message, isError }) => {
-            const questionId = regenerating;
-            if (questionId && message.role === "assistant") {
-              regenerating = null;
-              store.set((state) => ({ alternatives: withAlternative(state.alternatives, questionId, message) }));
-            }
-            title.answerFinished(message, isError);
-            noteStreamedCost(message);
-            if (!isError || message.parts.length > 0) announceConversationsChanged({ id });
-          },
-        });
-        engine = { chat, EngineState };
-        store.set({ engine });
-        return engine;
-      },
-      (error: unknown) => {
-        creatingEngine = null;
-        throw error;
-      },
-    );
-    return creatingEngine;
-  }
-
-  /** Runs an action on the engine, loading it first when needed. */
-  async function withEngine(action: (chat: LoadedEngine["chat"]) => Promise<void>): Promise<void> {
-    if (engine) return action(engine.chat);
-    store.set((state) => ({ waiting: state.waiting + 1, loadError: undefined }));
-    try {
-      await action((await ensureEngine()).chat);
-    } catch (error) {
-      if (!engine) store.set({ loadError: asError(error) });
-      throw error;
-    } finally {
-      store.set((state) => ({ waiting: state.waiting - 1 }));
-    }
-  }
-
-  function setMessages(next: ChatUIMessage[]): void {
-    if (engine) engine.chat.messages = next;
-    else store.set({ messages: next });
-  }
+  const engine = createEngineLink(store, {
+    onData: (part) => {
+      if (part.type === "data-conversation") {
+        markCreated();
+        title.receiveTitle(part.data.title, "first-words");
+      } else if (part.type === "data-title") {
+        title.receiveTitle(part.data.title, "generated");
+      }
+    },
+    onFinish: ({ message, isError }) => {
+      const questionId = regenerating;
+      if (questionId && message.role === "assistant") {
+        regenerating = null;
+        store.set((state) => ({ alternatives: withAlternative(state.alternatives, questionId, message) }));
+      }
+      title.answerFinished(message, isError);
+      noteStreamedCost(message);
+      if (!isError || message.parts.length > 0) announceConversationsChanged({ id });
+    },
+  });
+  const { setMessages, run: withEngine } = engine;
 
   const switching = createAnswerSwitching(store, setMessages);
   const afterSwitchSaved = (request: () => Promise<void>) => switching.afterSwitchSaved(request, fail);
@@ -180,7 +141,7 @@ export function createConversationStore(init: ConversationInit) {
     },
     /** Start fetching the engine (the user is about to do something). */
     preload(): void {
-      ensureEngine().catch(() => {
+      engine.ensure().catch(() => {
         /* retried by the action itself */
       });
     },
@@ -192,7 +153,8 @@ export function createConversationStore(init: ConversationInit) {
       shown = true;
       if (initial.streaming && !resumed) {
         resumed = true;
-        ensureEngine()
+        engine
+          .ensure()
           .then(({ chat }) => {
             if (shown && chat.status !== "submitted" && chat.status !== "streaming") void chat.resumeStream();
           })
@@ -200,7 +162,7 @@ export function createConversationStore(init: ConversationInit) {
       }
       return () => {
         shown = false;
-        void engine?.chat.stop();
+        void engine.current()?.stop();
       };
     },
     setCatalog(catalog: ReadonlyMap<string, ModelSummary>): void {
@@ -273,7 +235,7 @@ export function createConversationStore(init: ConversationInit) {
       const last = messages.at(-1);
       const answerId = last?.role === "assistant" ? last.id : null;
       store.set((state) => ({ stoppedIds: new Set([...state.stoppedIds, ...(answerId ? [answerId] : []), ...streamingColumns]) }));
-      void stopAnswer(id, undefined, () => engine?.chat ?? null);
+      void stopAnswer(id, undefined, engine.current);
     },
     showAlternative: (questionId: string, messageId: string) => switching.showAlternative(questionId, messageId, false),
     showAlternativeOrKeep: switching.showAlternative,
@@ -285,14 +247,12 @@ export function createConversationStore(init: ConversationInit) {
       if (!loadEarlier || !before) return;
       try {
         const { messages: older, ...page } = await loadEarlier(id, before);
-        // Without the engine the messages are the store's, and arrive in the same update.
         store.set((state) => ({
           prerendered: { ...state.prerendered, ...page.prerendered },
           alternatives: { ...page.alternatives, ...state.alternatives },
           earlierCount: page.earlierCount,
-          ...(engine || older.length === 0 ? {} : { messages: [...older, ...state.messages] }),
         }));
-        if (engine && older.length > 0) engine.chat.messages = [...older, ...engine.chat.messages];
+        if (older.length > 0) setMessages([...older, ...engine.messages()]);
       } catch (reason) {
         toast({ title: "Could not load earlier messages", description: asError(reason).message, variant: "destructive" });
       }

@@ -4,7 +4,7 @@ import { memo } from "react";
 import { ModelPicker } from "@/components/models/model-picker";
 import type { ConversationSettings, ReasoningEffort } from "@/lib/chat/types";
 import { formatUsd } from "@/lib/money";
-import { ChatSettings, ReasoningEffortSelect } from "./chat-settings";
+import { ChatSettings, ReasoningEffortSelect } from "./settings/chat-settings";
 
 type ChatHeaderProps = {
   title: string;

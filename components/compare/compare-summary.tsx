@@ -2,7 +2,7 @@
 
 import { Badge } from "@/components/ui/badge";
 import type { ChatUIMessage } from "@/lib/chat/types";
-import { formatCount, formatMs, formatNano } from "@/components/chat/format";
+import { formatCount, formatMs, formatNano } from "@/components/chat/message/format";
 
 type Row = { message: ChatUIMessage; streaming: boolean };
 

@@ -4,23 +4,12 @@ import { memo, use, useCallback, useEffect, useState } from "react";
 import { Check, RotateCcw, Square } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import type { ChatUIMessage } from "@/lib/chat/types";
-import type { RequestBody } from "@/components/chat/chat-engine";
 import { StoppedAnswersContext } from "@/components/chat/chat-context";
 import { ChatError, describeChatError } from "@/components/chat/chat-error";
-import { MessageAssistant } from "@/components/chat/message-assistant";
+import { MessageAssistant } from "@/components/chat/message/message-assistant";
+import type { CompareActions } from "./comparison";
 import { CompareSummary } from "./compare-summary";
-import { useColumnStream } from "./use-column-stream";
-
-export type CompareActions = {
-  /** A column's answer ended (or was saved): it replaces that column's copy in the list. */
-  onColumnFinish: (questionId: string, message: ChatUIMessage) => void;
-  /** Continue the conversation with this answer (and its model). */
-  onKeep: (questionId: string, messageId: string) => void;
-  /** The request body of a retry with this model (the conversation's current settings). */
-  retryBody: (model: string) => RequestBody;
-  /** Whether any column is streaming, reported by each column. */
-  onStreaming: (messageId: string, streaming: boolean) => void;
-};
+import { COLUMN_THROTTLE_MS, useColumnStream } from "./use-column-stream";
 
 type ColumnProps = {
   conversationId: string;
@@ -100,6 +89,7 @@ function CompareColumn({ conversationId, questionId, message, actions, onLive }:
           )}
         </span>
       </header>
+      {stream.engine && <stream.engine.EngineState chat={stream.engine.chat} throttle={COLUMN_THROTTLE_MS} onChange={stream.onEngineChange} />}
       <MessageAssistant message={stream.message} streaming={stream.streaming} stopped={stopped} deferred={false} hideSavedError={false} />
       {failed && <ChatError error={failed} />}
     </section>

@@ -7,7 +7,7 @@ import {
   routingToForm,
   routingToSave,
   type RoutingForm,
-} from "@/components/chat/routing-form";
+} from "@/components/chat/settings/routing-form";
 import { providerPreferences } from "@/lib/openrouter/request-options";
 import { providerPreferencesSchema, routingSettingsSchema } from "@/lib/chat/types";
 

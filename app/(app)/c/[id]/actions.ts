@@ -2,7 +2,7 @@
 
 import type { ReactNode } from "react";
 import { z } from "zod";
-import { prerenderAnswers } from "@/components/chat/markdown-server";
+import { prerenderAnswers } from "@/components/chat/markdown/markdown-server";
 import { WINDOW_STEP } from "@/components/chat/window";
 import { requireUser } from "@/lib/auth";
 import { idSchema, type ChatUIMessage } from "@/lib/chat/types";

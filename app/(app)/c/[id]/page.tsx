@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Chat } from "@/components/chat/chat";
-import { prerenderAnswers } from "@/components/chat/markdown-server";
+import { prerenderAnswers } from "@/components/chat/markdown/markdown-server";
 import { INITIAL_WINDOW } from "@/components/chat/window";
 import { loadEarlierMessagesAction } from "./actions";
 import { requireUser } from "@/lib/auth";

@@ -5,7 +5,7 @@ import { Pencil } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/textarea";
 import type { ChatUIMessage } from "@/lib/chat/types";
-import { ChatBusyContext } from "./chat-context";
+import { ChatBusyContext } from "../chat-context";
 import { CopyButton } from "./copy-button";
 import { MessageAttachments } from "./message-files";
 import { messageFiles, messageText } from "./message-parts";

@@ -1,7 +1,7 @@
 "use client";
 
 // Alternative answers of a turn on the client: the list per question (see ConversationView's
-// `alternatives`), kept in step with what streams in, and the request that shows another one.
+// `alternatives`), kept in step with what streams in.
 import type { ChatUIMessage } from "@/lib/chat/types";
 
 /** The answers of each turn that has several, by the id of the question they answer. */
@@ -42,14 +42,4 @@ export function markKept(list: readonly ChatUIMessage[], messageId: string): Cha
   return list.map((m) =>
     m.id === messageId && m.metadata?.compare ? { ...m, metadata: { ...m.metadata, compare: { ...m.metadata.compare, kept: true } } } : m,
   );
-}
-
-/** Tells the server which answer the conversation continues from; throws a readable error. */
-export async function requestShowAlternative(conversationId: string, messageId: string, keep: boolean): Promise<void> {
-  const response = await fetch(`/api/conversations/${encodeURIComponent(conversationId)}/alternatives`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ messageId, keep }),
-  });
-  if (!response.ok) throw new Error(await response.text());
 }

@@ -4,7 +4,7 @@ import { use } from "react";
 import { ChevronLeft, ChevronRight } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import type { ChatUIMessage } from "@/lib/chat/types";
-import { ChatBusyContext } from "./chat-context";
+import { ChatBusyContext } from "../chat-context";
 
 type AlternativeSwitcherProps = {
   list: readonly ChatUIMessage[];

@@ -2,6 +2,8 @@
 
 // The routing part of the conversation settings: fallback models (sent upstream as `models`) and
 // provider preferences (sent as `provider`); routing-form.ts turns the fields into settings.
+// Over 300 lines because it holds the whole section with its three list widgets (ordered
+// fallbacks, provider lists, switches), which no other form uses.
 import { useId, useState } from "react";
 import { ArrowUp, ChevronDown, X } from "lucide-react";
 import { shortModelName } from "@/components/models/format";

@@ -2,10 +2,10 @@
 
 import { memo, type ReactNode } from "react";
 import type { ChatUIMessage } from "@/lib/chat/types";
-import { ChatError } from "./chat-error";
+import { ChatError } from "../chat-error";
 import { MessageImage } from "./message-files";
 import { MessageFooter } from "./message-footer";
-import { MessageMarkdown } from "./message-markdown";
+import { MessageMarkdown } from "../markdown/message-markdown";
 import { isToolPart, messageText, toolNameOf, type MessagePart } from "./message-parts";
 import { MessageReasoning } from "./message-reasoning";
 import { MessageSources } from "./message-sources";

@@ -8,6 +8,7 @@ import { Kbd } from "@/components/ui/kbd";
 import { Textarea } from "@/components/ui/textarea";
 import { formatUsd } from "@/lib/money";
 import { useCostPreview } from "@/components/spend/use-cost-preview";
+import { preloadComparison } from "@/components/compare/comparison";
 import { ATTACHMENT_MEDIA_TYPES } from "@/lib/attachments/types";
 import { cn } from "@/lib/utils";
 import { AttachmentPreviews } from "./attachment-previews";
@@ -212,8 +213,14 @@ export const Composer = memo(function Composer({
               aria-label="Compare models side by side"
               title={compareModels ? "Compare mode is on: each model answers" : "Send the next message to several models side by side"}
               className={cn(compareModels && "text-primary")}
-              onPointerEnter={() => void loadCompareModels()}
-              onClick={() => setCompareModels((on) => (on ? null : [model]))}
+              onPointerEnter={() => {
+                void loadCompareModels();
+                preloadComparison();
+              }}
+              onClick={() => {
+                preloadComparison();
+                setCompareModels((on) => (on ? null : [model]));
+              }}
             >
               <Columns3 aria-hidden />
               {compareModels && <span aria-hidden>Compare</span>}

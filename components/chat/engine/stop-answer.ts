@@ -1,5 +1,6 @@
 "use client";
 
+import { stopOnServer } from "../api";
 import type { ChatEngine } from "./chat-engine";
 
 /**
@@ -23,6 +24,9 @@ export async function endAfterServerStop(chat: ChatEngine, drainLimitMs = DRAIN_
       resolve();
     };
     const timer = setTimeout(done, drainLimitMs);
+    // The one private call left: this runs outside React (after the click, perhaps after the
+    // page moved on), where the AI SDK offers no public way to hear the status change; its
+    // public ways are useChat (a component) and the promise of the request, held by whoever sent it.
     const unsubscribe = chat["~registerStatusCallback"](() => {
       if (ended()) done();
     });
@@ -32,12 +36,12 @@ export async function endAfterServerStop(chat: ChatEngine, drainLimitMs = DRAIN_
 
 /**
  * Stops an answer: closing the connection does not stop the server (a closed tab must not end an
- * answer), so stopping is an explicit request to `stopPath`. It answers once the partial answer is
- * saved; the local stream (`engine()` then, if loaded) ends after that, so a next message cannot
- * race that save.
+ * answer), so stopping is an explicit request, for the conversation's answers or (`messageId`)
+ * one compared column. It answers once the partial answer is saved; the local stream (`engine()`
+ * then, if loaded) ends after that, so a next message cannot race that save.
  */
-export async function stopAnswer(stopPath: string, engine: () => ChatEngine | null): Promise<void> {
-  await fetch(stopPath, { method: "POST" }).catch(() => {});
+export async function stopAnswer(conversationId: string, messageId: string | undefined, engine: () => ChatEngine | null): Promise<void> {
+  await stopOnServer(conversationId, messageId);
   const chat = engine();
   if (chat) await endAfterServerStop(chat);
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRef } from "react";
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "../message/copy-button";
 
 /** The copy button of a code block: copies the text of the block it sits in, read at click time. */
 export function CopyCodeButton() {

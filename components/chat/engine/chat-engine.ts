@@ -1,12 +1,15 @@
 "use client";
 
-// The streaming engine of a conversation: the AI SDK's Chat and its HTTP transport. Loaded on
-// demand by use-lazy-chat.ts (the AI SDK and its zod schemas are a large part of the chat's
+// The streaming engine of a conversation: the AI SDK's Chat, its HTTP transport and the component
+// that follows its state (engine-state.ts). Loaded on demand by load-engine.ts (the AI SDK and its zod schemas are a large part of the chat's
 // JavaScript): a page that is only read never fetches it.
 import { Chat } from "@ai-sdk/react";
 import { DefaultChatTransport, type ChatInit } from "ai";
 import { attachmentIdOf } from "@/lib/attachments/types";
 import type { ChatRequest, ChatUIMessage } from "@/lib/chat/types";
+import { EngineState } from "./engine-state";
+
+export { EngineState, type EngineSnapshot } from "./engine-state";
 
 /** What each request carries besides the message: the model and settings of the moment. */
 export type RequestBody = {
@@ -63,6 +66,8 @@ function createTransport() {
 }
 
 export type ChatEngine = Chat<ChatUIMessage>;
+/** An engine with the component that reports its state (both from this lazily loaded chunk). */
+export type LoadedEngine = { chat: ChatEngine; EngineState: typeof EngineState };
 export type ChatEngineInit = Pick<ChatInit<ChatUIMessage>, "id" | "messages" | "onData" | "onFinish">;
 
 export function createChatEngine(init: ChatEngineInit): ChatEngine {

@@ -5,8 +5,8 @@
 // on size and type (it sniffs the bytes); the browser only reports what it answered.
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { FileUIPart } from "ai";
-import type { AttachmentInfo, UploadResponse } from "@/lib/attachments/types";
-import { describeUploadError } from "./chat-error";
+import type { AttachmentInfo } from "@/lib/attachments/types";
+import { uploadAttachment } from "../api";
 
 export type PendingAttachment = {
   key: string;
@@ -24,23 +24,6 @@ export type PendingAttachment = {
 };
 
 let nextKey = 0;
-
-async function upload(file: File, signal: AbortSignal): Promise<AttachmentInfo> {
-  const form = new FormData();
-  form.append("file", file, file.name);
-  let response: Response;
-  try {
-    response = await fetch("/api/attachments", { method: "POST", body: form, signal });
-  } catch (error) {
-    if (signal.aborted) throw error;
-    throw new Error("Could not reach Switchboard. Check your connection and try again.");
-  }
-  const body = await response.text();
-  if (!response.ok) throw new Error(describeUploadError(response.status, body));
-  const stored = (JSON.parse(body) as UploadResponse).attachments[0];
-  if (!stored) throw new Error("The upload returned no attachment.");
-  return stored;
-}
 
 export function useAttachments() {
   const [items, setItems] = useState<PendingAttachment[]>([]);
@@ -69,7 +52,7 @@ export function useAttachments() {
         const controller = new AbortController();
         controllers.current.set(key, controller);
         added.push({ key, name: file.name || "pasted file", size: file.size, localType: file.type, previewUrl, status: "uploading" });
-        upload(file, controller.signal).then(
+        uploadAttachment(file, controller.signal).then(
           (info) => {
             controllers.current.delete(key);
             update(key, { status: "ready", info });

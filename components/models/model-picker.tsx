@@ -1,4 +1,6 @@
 "use client";
+// One picker for hundreds of models (search, favourites, recent, keyboard navigation) kept in one file so its
+// focus and key handling read in one place.
 
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { ChevronsUpDown, Search, TriangleAlert } from "lucide-react";

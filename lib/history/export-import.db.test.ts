@@ -15,7 +15,7 @@ import type { ExportFile } from "./export-format";
 import { importFileSchema, importForUser, toImported } from "./import";
 import { listConversations } from "./list";
 import { searchConversations } from "./search";
-import { makeConversation, makeUser } from "./testing";
+import { makeConversation, makeUser } from "@/tests/helpers/history-data";
 
 async function collect(gen: AsyncGenerator<string>): Promise<string> {
   let out = "";

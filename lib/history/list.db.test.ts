@@ -5,7 +5,7 @@ import { deleteConversation, getConversationView, patchConversation, undeleteCon
 import { groupItems } from "./groups";
 import { listConversations } from "./list";
 import { purgeDeletedConversations } from "./purge";
-import { makeConversation, makeUser } from "./testing";
+import { makeConversation, makeUser } from "@/tests/helpers/history-data";
 import type { ConversationListItem } from "./types";
 
 const DAY = 86_400_000;

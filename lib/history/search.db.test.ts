@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { deleteConversation, patchConversation } from "./conversation";
 import { getDb } from "@/lib/db";
 import { COMMON_HITS, RECENT_WINDOW, searchConversations } from "./search";
-import { makeConversation, makeUser } from "./testing";
+import { makeConversation, makeUser } from "@/tests/helpers/history-data";
 import type { HighlightedText } from "./types";
 
 const DAY = 86_400_000;

@@ -3,7 +3,7 @@ import { cleanTitle, fallbackTitle, generateTitleInBackground } from "@/lib/chat
 import { getDb } from "@/lib/db";
 import { startLocalOpenRouter, type LocalOpenRouter } from "@/local-openrouter";
 import { patchConversation } from "./conversation";
-import { makeConversation, makeUser } from "./testing";
+import { makeConversation, makeUser } from "@/tests/helpers/history-data";
 
 // Titles come from the local OpenRouter over HTTP, exactly as from openrouter.ai.
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { INTERRUPTED_ANSWER } from "@/lib/chat/finish";
 import { recoverInterruptedAnswers } from "@/lib/chat/recovery";
-import { makeConversation, makeUser } from "@/lib/history/testing";
+import { makeConversation, makeUser } from "@/tests/helpers/history-data";
 
 async function answerRow(startedAgoMs: number, metadataStatus: "streaming" | "complete") {
   const db = await getDb();

@@ -16,7 +16,7 @@ import { deleteConversation, getConversationView, patchConversation, undeleteCon
 import { accountExportChunks, exportConversation } from "@/lib/history/export";
 import { listConversations } from "@/lib/history/list";
 import { searchConversations } from "@/lib/history/search";
-import { makeConversation, makeUser } from "@/lib/history/testing";
+import { makeConversation, makeUser } from "@/tests/helpers/history-data";
 import { usageCsvStream } from "@/lib/spend/csv";
 import { spendGrouped } from "@/lib/spend/service";
 

@@ -2,8 +2,7 @@ import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
 // Debian's Chromium where it is installed (CI installs it); Playwright cannot download its own here.
-const IN_PROGRESS: string[] = [
-];
+const IN_PROGRESS: string[] = [];
 
 const executablePath = existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined;
 
@@ -45,7 +44,20 @@ export default defineConfig({
     {
       name: "in-progress",
       testMatch: IN_PROGRESS,
-      use: { ...devices["Desktop Chrome"], launchOptions: { executablePath, args: ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu", "--disable-dev-shm-usage"] } },
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath,
+          args: [
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+          ],
+        },
+      },
     },
   ],
 });

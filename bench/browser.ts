@@ -47,7 +47,10 @@ type Load = { readyMs: number; hydratedMs: number; ttfbMs: number; domContentLoa
 
 async function loadOnce(page: Page, url: string): Promise<Load> {
   await page.goto(url, { waitUntil: "commit", timeout: 60_000 });
-  await page.waitForFunction(() => (window as unknown as { __sbProbe?: { readyAt: number | null } }).__sbProbe?.readyAt != null, null, { timeout: 60_000, polling: 50 });
+  await page.waitForFunction(() => (window as unknown as { __sbProbe?: { readyAt: number | null } }).__sbProbe?.readyAt != null, null, {
+    timeout: 60_000,
+    polling: 50,
+  });
   return page.evaluate(() => {
     const probe = (window as unknown as { __sbProbe: { readyAt: number; hydratedAt: number } }).__sbProbe;
     const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
@@ -100,7 +103,10 @@ const COMPARE_MODELS = ["anthropic/claude-haiku-4.5", "google/gemini-2.5-flash",
  * Issue #11: four columns of a comparison streaming at once against one stream alone, each in a
  * new conversation, the same 1,000 tokens at 100 tokens/s per answer.
  */
-async function compareStreams(context: BrowserContext, quick: boolean): Promise<{ single: number; four: number; singleSeconds: number; fourSeconds: number; tokens: number }> {
+async function compareStreams(
+  context: BrowserContext,
+  quick: boolean,
+): Promise<{ single: number; four: number; singleSeconds: number; fourSeconds: number; tokens: number }> {
   const tokens = quick ? 300 : 1000;
   const prompt = `Stream a long answer please. [[sb:text tokens=${tokens} rate=100]]`;
   const page = await context.newPage();
@@ -136,7 +142,13 @@ async function compareStreams(context: BrowserContext, quick: boolean): Promise<
     await page.getByTestId("send").waitFor({ state: "visible", timeout: 120_000 });
   });
   await page.close();
-  return { single: single.perToken.TaskDuration!, four: four.perToken.TaskDuration!, singleSeconds: single.seconds, fourSeconds: four.seconds, tokens };
+  return {
+    single: single.perToken.TaskDuration!,
+    four: four.perToken.TaskDuration!,
+    singleSeconds: single.seconds,
+    fourSeconds: four.seconds,
+    tokens,
+  };
 }
 
 export async function browserBench(env: BenchEnv): Promise<Section> {
@@ -231,7 +243,12 @@ export async function browserBench(env: BenchEnv): Promise<Section> {
     info("script time per streamed token (ScriptDuration)", perToken.ScriptDuration!, "ms"),
     info("layout + style time per streamed token", perToken.LayoutDuration! + perToken.RecalcStyleDuration!, "ms"),
     info("long tasks while streaming", long.count, "", `${round(long.total)} ms in total over ${round(streamSeconds, 1)} s`),
-    info("compare: main-thread time per streamed token, one stream alone (new chat)", compare.single, "ms", `${compare.tokens} tokens in ${round(compare.singleSeconds, 1)} s`),
+    info(
+      "compare: main-thread time per streamed token, one stream alone (new chat)",
+      compare.single,
+      "ms",
+      `${compare.tokens} tokens in ${round(compare.singleSeconds, 1)} s`,
+    ),
     info(
       "compare: main-thread time per streamed token, four columns at once",
       compare.four,
@@ -243,7 +260,10 @@ export async function browserBench(env: BenchEnv): Promise<Section> {
     [
       "| load | composer accepts input ms | React hydrated ms | TTFB ms | DOMContentLoaded ms | load ms | message rows in the DOM |",
       "|---|---:|---:|---:|---:|---:|---:|",
-      ...loads.map((l, i) => `| ${i === 0 ? "1 (empty cache)" : i + 1} | ${round(l.readyMs)} | ${round(l.hydratedMs)} | ${round(l.ttfbMs)} | ${round(l.domContentLoadedMs)} | ${round(l.loadMs)} | ${l.rows} |`),
+      ...loads.map(
+        (l, i) =>
+          `| ${i === 0 ? "1 (empty cache)" : i + 1} | ${round(l.readyMs)} | ${round(l.hydratedMs)} | ${round(l.ttfbMs)} | ${round(l.domContentLoadedMs)} | ${round(l.loadMs)} | ${l.rows} |`,
+      ),
     ].join("\n"),
     `Streaming ${tokens} tokens at 100 tokens/s took ${round(streamSeconds, 1)} s from Enter to the Send button's return; main thread per token: ${MAIN_THREAD.map((k) => `${k} ${round(perToken[k]!, 3)} ms`).join(", ")} (idle rates subtracted: ${MAIN_THREAD.map((k) => `${k} ${round(idleRate[k]! * 1000, 2)} ms/s`).join(", ")}).`,
   );

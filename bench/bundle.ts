@@ -97,12 +97,25 @@ export async function bundle(env: BenchEnv): Promise<Section> {
   const wireSum = (xs: Script[]) => xs.reduce((n, s) => n + (s.wire ?? 0), 0) / 1024;
   const chat = results["chat page /c/[id]"]!;
   section.checks.push(
-    atMost("chat page first-load JS, gzipped", sum(chat, "gzip"), 250, "KB", `${chat.length} scripts, ${Math.round(sum(chat, "bytes"))} KB uncompressed, ${Math.round(wireSum(chat))} KB on the wire`),
+    atMost(
+      "chat page first-load JS, gzipped",
+      sum(chat, "gzip"),
+      250,
+      "KB",
+      `${chat.length} scripts, ${Math.round(sum(chat, "bytes"))} KB uncompressed, ${Math.round(wireSum(chat))} KB on the wire`,
+    ),
     info("new-chat page first-load JS, gzipped", sum(results["new chat /"]!, "gzip"), "KB"),
   );
   const manifest = manifestFirstLoad("/c/[id]");
   if (manifest) {
-    section.checks.push(info("chat page first-load JS per the build's route-bundle-stats.json, gzipped", manifest.gzipKB, "KB", `${manifest.files.length} chunks, ${Math.round(manifest.rawKB)} KB uncompressed`));
+    section.checks.push(
+      info(
+        "chat page first-load JS per the build's route-bundle-stats.json, gzipped",
+        manifest.gzipKB,
+        "KB",
+        `${manifest.files.length} chunks, ${Math.round(manifest.rawKB)} KB uncompressed`,
+      ),
+    );
   }
   section.markdown.push(
     [
@@ -110,11 +123,16 @@ export async function bundle(env: BenchEnv): Promise<Section> {
       "|---|---:|---:|---:|---|",
       ...[...chat]
         .sort((a, b) => b.gzip - a.gzip)
-        .map((s) => `| ${new URL(s.url).pathname} | ${(s.bytes / 1024).toFixed(1)} | ${(s.gzip / 1024).toFixed(1)} | ${s.wire === null ? "" : (s.wire / 1024).toFixed(1)} | ${(s.hints ?? []).join(", ")} |`),
+        .map(
+          (s) =>
+            `| ${new URL(s.url).pathname} | ${(s.bytes / 1024).toFixed(1)} | ${(s.gzip / 1024).toFixed(1)} | ${s.wire === null ? "" : (s.wire / 1024).toFixed(1)} | ${(s.hints ?? []).join(", ")} |`,
+        ),
       `| **total** | **${sum(chat, "bytes").toFixed(1)}** | **${sum(chat, "gzip").toFixed(1)}** | **${wireSum(chat).toFixed(1)}** | |`,
     ].join("\n"),
   );
-  section.notes.push("KB = 1,024 bytes. Scripts loaded with an empty cache until the network was idle (lazy chunks the page fetched on its own included); gzip level 6 as Next's compression; \"on the wire\" is CDP's encodedDataLength (headers included).");
+  section.notes.push(
+    "KB = 1,024 bytes. Scripts loaded with an empty cache until the network was idle (lazy chunks the page fetched on its own included); gzip level 6 as Next's compression; \"on the wire\" is CDP's encodedDataLength (headers included).",
+  );
   section.data = { pages: results };
   return section;
 }

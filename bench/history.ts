@@ -69,9 +69,15 @@ async function inProcessPhase(db: BenchDb, quick: boolean, cases: SearchCase[]) 
   };
   inProcess["sidebar first page"] = await timeCalls(() => listConversations(HEAVY.id, { limit: 50 }), runs, 30_000);
   const sample = spread(cursors, runs);
-  inProcess["sidebar next page"] = await timeCalls((i) => listConversations(HEAVY.id, { limit: 50, cursor: sample[Math.max(0, i) % sample.length] }), runs, 30_000);
+  inProcess["sidebar next page"] = await timeCalls(
+    (i) => listConversations(HEAVY.id, { limit: 50, cursor: sample[Math.max(0, i) % sample.length] }),
+    runs,
+    30_000,
+  );
   await plan("sidebar first page", () => listConversations(HEAVY.id, { limit: 50 }));
-  await plan("sidebar page 150 of 200 (cursor)", () => listConversations(HEAVY.id, { limit: 50, cursor: cursors[Math.floor(cursors.length * 0.75)] }));
+  await plan("sidebar page 150 of 200 (cursor)", () =>
+    listConversations(HEAVY.id, { limit: 50, cursor: cursors[Math.floor(cursors.length * 0.75)] }),
+  );
   for (const c of cases) {
     inProcess[`search: ${c.name}`] = await timeCalls(() => searchConversations(HEAVY.id, c.q, 20), Math.ceil(runs / 2), 30_000);
     await plan(`search: ${c.name} — q=${c.q}`, () => searchConversations(HEAVY.id, c.q, 20));
@@ -93,18 +99,39 @@ async function runKind(env: BenchEnv, kind: Kind): Promise<KindResult> {
   const n = quick ? 30 : 200;
   const pageCheck = (_s: number, body: string) => ((JSON.parse(body) as { items: unknown[] }).items.length === 50 ? null : "not 50 items");
   // Warm-up: the route modules load and the caches fill on first use.
-  await timeGets([`${base}?limit=50`, `${base}?q=${encodeURIComponent(cases[2]!.q)}`, `${app.url}/api/me/preferences`, `${app.url}/api/health`], cookie, 20, 30_000);
+  await timeGets(
+    [`${base}?limit=50`, `${base}?q=${encodeURIComponent(cases[2]!.q)}`, `${app.url}/api/me/preferences`, `${app.url}/api/health`],
+    cookie,
+    20,
+    30_000,
+  );
   const pid = app.child.pid!;
   const http: Record<string, HttpTiming> = {};
   // Floors: a route with one raw query and no session; a signed-in route with one small query.
   http["floor: GET /api/health (no session, SELECT 1)"] = await timeGets([`${app.url}/api/health`], "", n, 60_000, null, pid);
   http["floor: GET /api/me/preferences (session + 1 query)"] = await timeGets([`${app.url}/api/me/preferences`], cookie, n, 60_000, null, pid);
   http["sidebar first page"] = await timeGets([`${base}?limit=50`], cookie, n, 60_000, pageCheck, pid);
-  http["sidebar next page"] = await timeGets(spread(cursors, n).map((c) => `${base}?limit=50&cursor=${encodeURIComponent(c)}`), cookie, n, 60_000, pageCheck, pid);
+  http["sidebar next page"] = await timeGets(
+    spread(cursors, n).map((c) => `${base}?limit=50&cursor=${encodeURIComponent(c)}`),
+    cookie,
+    n,
+    60_000,
+    pageCheck,
+    pid,
+  );
   for (const c of cases) {
     http[`search: ${c.name}`] = await timeGets([`${base}?q=${encodeURIComponent(c.q)}`], cookie, quick ? 10 : 40, 60_000, null, pid);
   }
-  return { kind, seedSeconds: info.seedSeconds, seedCpuSeconds: info.seedCpuSeconds, fromCache: info.fromCache, pages: cursors.length + 1, inProcess, http, plans };
+  return {
+    kind,
+    seedSeconds: info.seedSeconds,
+    seedCpuSeconds: info.seedCpuSeconds,
+    fromCache: info.fromCache,
+    pages: cursors.length + 1,
+    inProcess,
+    http,
+    plans,
+  };
 }
 
 function allSearch(http: Record<string, HttpTiming>): { p50: number; p95: number; count: number } {

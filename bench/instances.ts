@@ -28,8 +28,12 @@ async function batch(label: string, url: string, users: Session[], concurrency: 
     Array.from({ length: concurrency }, async (_, i): Promise<Stream> => {
       const text = `Instances ${label} #${i}. [[sb:text tokens=${TOKENS} rate=${RATE}]]`;
       try {
-        const result = await postSse(`${url}/api/chat`, appChatBody(text), { headers: { cookie: users[i % users.length]!.cookie }, timeoutMs: 180_000 });
-        if (result.status !== 200) return { ok: false, tokens: 0, ratePerSecond: NaN, gaps: [], lastAt: NaN, error: `${result.status} ${result.errorBody?.slice(0, 200)}` };
+        const result = await postSse(`${url}/api/chat`, appChatBody(text), {
+          headers: { cookie: users[i % users.length]!.cookie },
+          timeoutMs: 180_000,
+        });
+        if (result.status !== 200)
+          return { ok: false, tokens: 0, ratePerSecond: NaN, gaps: [], lastAt: NaN, error: `${result.status} ${result.errorBody?.slice(0, 200)}` };
         const times = result.lines.filter((l) => isAppTextDelta(l.data)).map((l) => l.at);
         const gaps = times.slice(1).map((t, k) => t - times[k]!);
         const span = times.length > 1 ? times.at(-1)! - times[0]! : NaN;
@@ -83,7 +87,9 @@ export async function instances(env: BenchEnv): Promise<Section> {
   const all: Record<"two" | "one", Batch[]> = { two: [], one: [] };
   for (let r = 0; r < rounds; r++) {
     for (const side of r % 2 === 0 ? (["two", "one"] as const) : (["one", "two"] as const)) {
-      log(`instances: ${concurrency} × ${TOKENS} tokens at ${RATE}/s through ${side === "two" ? "two instances behind the proxy" : "one instance"}, round ${r + 1}/${rounds}`);
+      log(
+        `instances: ${concurrency} × ${TOKENS} tokens at ${RATE}/s through ${side === "two" ? "two instances behind the proxy" : "one instance"}, round ${r + 1}/${rounds}`,
+      );
       all[side].push(await batch(side, side === "two" ? proxy.url : apps[0]!.url, users, concurrency));
       await sleep(500);
     }
@@ -95,16 +101,37 @@ export async function instances(env: BenchEnv): Promise<Section> {
     const wall = all[side].reduce((n, b) => n + b.wallMs, 0);
     const failed = streams.filter((s) => !s.ok);
     if (failed.length) section.notes.push(`${side}: ${failed.length} streams failed, e.g. ${failed[0]!.error}`);
-    return { tokens, failed: failed.length, throughput: (tokens / wall) * 1000, rate: summarize(ok.map((s) => s.ratePerSecond)), gaps: summarize(ok.flatMap((s) => s.gaps)) };
+    return {
+      tokens,
+      failed: failed.length,
+      throughput: (tokens / wall) * 1000,
+      rate: summarize(ok.map((s) => s.ratePerSecond)),
+      gaps: summarize(ok.flatMap((s) => s.gaps)),
+    };
   };
-  const serverErrors = apps.flatMap((a) => a.output().split("\n").filter((l) => l.includes('"level":50')));
+  const serverErrors = apps.flatMap((a) =>
+    a
+      .output()
+      .split("\n")
+      .filter((l) => l.includes('"level":50')),
+  );
   if (serverErrors.length) section.notes.push(`${serverErrors.length} server error lines, e.g. ${serverErrors[0]!.slice(0, 600)}`);
   const two = figures("two");
   const one = figures("one");
   section.checks.push(
-    info(`two instances: delivered tokens/s, whole batch of ${concurrency}`, two.throughput, "tokens/s", `one instance: ${round(one.throughput)} tokens/s`),
+    info(
+      `two instances: delivered tokens/s, whole batch of ${concurrency}`,
+      two.throughput,
+      "tokens/s",
+      `one instance: ${round(one.throughput)} tokens/s`,
+    ),
     info("two instances: p99 gap between chunks", two.gaps.p99, "ms", `one instance: ${round(one.gaps.p99)} ms`),
-    info("two / one instance: delivered tokens/s", two.throughput / one.throughput, "", "1 = no gain; both share this machine's cores, the proxy and the upstream"),
+    info(
+      "two / one instance: delivered tokens/s",
+      two.throughput / one.throughput,
+      "",
+      "1 = no gain; both share this machine's cores, the proxy and the upstream",
+    ),
     info("two instances: tokens/s per stream, p50", two.rate.p50, "tokens/s", `one instance: ${round(one.rate.p50)}; asked for ${RATE}`),
   );
   section.markdown.push(

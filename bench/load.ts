@@ -57,7 +57,15 @@ export async function load(env: BenchEnv): Promise<Section> {
       try {
         const body = appChatBody(`Load #${i}: tell me something. [[sb:text tokens=${TOKENS} rate=${RATE}]]`, conversationId);
         const result = await postSse(`${app.url}/api/chat`, body, { headers: { cookie: users[user]!.cookie }, timeoutMs: 300_000 });
-        if (result.status !== 200) return { user, conversationId, ok: false, streamed: "", error: `${result.status} ${result.errorBody?.slice(0, 200)}`, ms: performance.now() - t0 };
+        if (result.status !== 200)
+          return {
+            user,
+            conversationId,
+            ok: false,
+            streamed: "",
+            error: `${result.status} ${result.errorBody?.slice(0, 200)}`,
+            ms: performance.now() - t0,
+          };
         const { text, error } = streamedText(result.lines);
         const deltas = result.lines.filter((l) => isAppTextDelta(l.data)).length;
         const ok = !error && deltas > 0;
@@ -89,7 +97,9 @@ export async function load(env: BenchEnv): Promise<Section> {
   for (const r of results) {
     let saved: Saved | undefined;
     for (;;) {
-      const reply = await request(`${app.url}/api/conversations/${r.conversationId}/export?format=json`, { headers: { cookie: users[r.user]!.cookie } });
+      const reply = await request(`${app.url}/api/conversations/${r.conversationId}/export?format=json`, {
+        headers: { cookie: users[r.user]!.cookie },
+      });
       saved = reply.status === 200 ? (JSON.parse(reply.body) as { conversations: Saved[] }).conversations[0] : undefined;
       const pending = saved ? [...saved.messages.flatMap((m) => m.usage), ...saved.otherUsage].some((u) => u.costNano === null) : false;
       if (!pending || Date.now() > deadline) break;
@@ -128,7 +138,19 @@ export async function load(env: BenchEnv): Promise<Section> {
   section.notes.push(
     `${answers} answers, ${userCount} users, one new conversation each, PGlite, loopback; ${rows} usage rows totalling ${totalNano} nano-USD checked against the local OpenRouter's /generation records.`,
   );
-  section.data = { answers, users: userCount, wallMs, failed: failed.length, notSaved, textMismatch, unsettled, costMismatch, rows, totalNano: totalNano.toString(), peakRssBytes: usage.peakRssBytes };
+  section.data = {
+    answers,
+    users: userCount,
+    wallMs,
+    failed: failed.length,
+    notSaved,
+    textMismatch,
+    unsettled,
+    costMismatch,
+    rows,
+    totalNano: totalNano.toString(),
+    peakRssBytes: usage.peakRssBytes,
+  };
   return section;
 }
 

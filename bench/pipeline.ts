@@ -26,7 +26,10 @@ async function record(env: BenchEnv): Promise<string[]> {
     body: upstreamBody(`Record this. [[sb:text tokens=${TOKENS} rate=0]]`),
   });
   if (r.status !== 200) throw new Error(`recording failed: ${r.status}`);
-  return r.body.split("\n\n").filter((e) => e.trim()).map((e) => `${e}\n\n`);
+  return r.body
+    .split("\n\n")
+    .filter((e) => e.trim())
+    .map((e) => `${e}\n\n`);
 }
 
 function replayFetch(events: string[]): typeof fetch {
@@ -57,7 +60,11 @@ async function drain<T>(stream: ReadableStream<T>): Promise<number> {
 }
 
 let seq = 0;
-type AppModules = { createUpstream: typeof import("../lib/openrouter/provider").createUpstream; runStream: typeof import("../lib/chat/streams").runStream; attachStream: typeof import("../lib/chat/streams").attachStream };
+type AppModules = {
+  createUpstream: typeof import("../lib/openrouter/provider").createUpstream;
+  runStream: typeof import("../lib/chat/streams").runStream;
+  attachStream: typeof import("../lib/chat/streams").attachStream;
+};
 let app: AppModules;
 
 async function oneAnswer(stage: Stage, bare = false): Promise<void> {
@@ -163,7 +170,11 @@ export async function pipelineBreakdown(env: BenchEnv): Promise<{ stage: Stage; 
   } finally {
     globalThis.fetch = realFetch;
   }
-  const rows = STAGES.map((stage) => ({ stage, withAls: median(samples.get(stage)!), withoutAls: stage === whole ? median(samples.get("no ALS")!) : NaN }));
+  const rows = STAGES.map((stage) => ({
+    stage,
+    withAls: median(samples.get(stage)!),
+    withoutAls: stage === whole ? median(samples.get("no ALS")!) : NaN,
+  }));
   for (const r of rows) log(`pipeline: ${r.stage}: ${round(r.withAls, 1)} µs/token`);
   bareStreamText = median(samples.get("bare")!);
   return rows;
@@ -180,7 +191,12 @@ export async function pipeline(env: BenchEnv): Promise<Section> {
   });
   const total = rows[rows.length - 1]!;
   section.checks.push(
-    info("streamText stage without onChunk/onStepEnd", bareStreamText, "µs/token", `with them (as answer.ts): ${round(rows[1]!.withAls, 1)} µs/token, cumulative`),
+    info(
+      "streamText stage without onChunk/onStepEnd",
+      bareStreamText,
+      "µs/token",
+      `with them (as answer.ts): ${round(rows[1]!.withAls, 1)} µs/token, cumulative`,
+    ),
     info("whole pipeline, in an AsyncLocalStorage context (as under Next)", total.withAls, "µs/token"),
     info("whole pipeline, no AsyncLocalStorage", total.withoutAls, "µs/token"),
   );
@@ -188,7 +204,7 @@ export async function pipeline(env: BenchEnv): Promise<Section> {
     ["| cumulative stage | µs / token (ALS) | added by the stage | µs / token (no ALS) |", "|---|---:|---:|---:|", ...lines].join("\n"),
   );
   section.notes.push(
-    "Cumulative: each row runs the whole chain up to that stage; \"added\" is the difference to the row above. Medians of interleaved rounds (small differences are still within the noise of a shared machine).",
+    'Cumulative: each row runs the whole chain up to that stage; "added" is the difference to the row above. Medians of interleaved rounds (small differences are still within the noise of a shared machine).',
     `Node ${process.version}, this process (no HTTP server, no database, no upstream process): a recorded ${TOKENS}-token answer replayed through the same libraries and options as lib/chat/answer.ts.`,
   );
   section.data = { rows };

@@ -56,7 +56,16 @@ async function batch(
       const text = `Relay ${side} r${round} #${i}: tell me a story. [[sb:text tokens=${TOKENS} rate=${RATE}]]`;
       try {
         const result = await postSse(target.url, target.body(text), { headers: target.headers(i), timeoutMs: 180_000 });
-        if (result.status !== 200) return { ok: false, deltas: 0, chars: 0, ttft: NaN, charsPerSecond: NaN, gaps: [], error: `${result.status} ${result.errorBody?.slice(0, 200)}` };
+        if (result.status !== 200)
+          return {
+            ok: false,
+            deltas: 0,
+            chars: 0,
+            ttft: NaN,
+            charsPerSecond: NaN,
+            gaps: [],
+            error: `${result.status} ${result.errorBody?.slice(0, 200)}`,
+          };
         return { ok: true, ...analyse(result.lines, deltaText) };
       } catch (error) {
         return { ok: false, deltas: 0, chars: 0, ttft: NaN, charsPerSecond: NaN, gaps: [], error: (error as Error).message };
@@ -153,7 +162,8 @@ export async function relay(env: BenchEnv): Promise<Section> {
       rate,
       rateRatioP50: rate.app.p50 / rate.upstream.p50,
       rateRatioP5: lowPercentile(rates("app"), 5) / lowPercentile(rates("upstream"), 5),
-      throughputRatio: tokens("app") / all.app.reduce((n, b) => n + b.wallMs, 0) / (tokens("upstream") / all.upstream.reduce((n, b) => n + b.wallMs, 0)),
+      throughputRatio:
+        tokens("app") / all.app.reduce((n, b) => n + b.wallMs, 0) / (tokens("upstream") / all.upstream.reduce((n, b) => n + b.wallMs, 0)),
       gaps: gap,
       addedGapP99: gap.app.p99 - gap.upstream.p99,
       ttft: { app: summarize(ok("app").map((s) => s.ttft)), upstream: summarize(ok("upstream").map((s) => s.ttft)) },
@@ -174,17 +184,42 @@ export async function relay(env: BenchEnv): Promise<Section> {
   }
   for (const r of results) {
     section.checks.push(
-      info(`${r.concurrency} at once: delivered / upstream tokens/s per stream, p50`, r.rateRatioP50, "", "a stream that starts late and then bursts scores above 1"),
-      info(`${r.concurrency} at once: delivered / upstream tokens/s, whole batch`, r.throughputRatio, "", "all tokens / (first request → last token)"),
-      info(`${r.concurrency} at once: app TTFT p50 / p99`, r.ttft.app.p50, "ms", `p99 ${round(r.ttft.app.p99)} ms; upstream p50 ${round(r.ttft.upstream.p50)} ms, p99 ${round(r.ttft.upstream.p99)} ms`),
-      info(`${r.concurrency} at once: server CPU per 1,000 relayed tokens`, r.cpuSecondsPer1000Tokens.app, "s", `upstream process: ${round(r.cpuSecondsPer1000Tokens.upstream, 3)} s`),
+      info(
+        `${r.concurrency} at once: delivered / upstream tokens/s per stream, p50`,
+        r.rateRatioP50,
+        "",
+        "a stream that starts late and then bursts scores above 1",
+      ),
+      info(
+        `${r.concurrency} at once: delivered / upstream tokens/s, whole batch`,
+        r.throughputRatio,
+        "",
+        "all tokens / (first request → last token)",
+      ),
+      info(
+        `${r.concurrency} at once: app TTFT p50 / p99`,
+        r.ttft.app.p50,
+        "ms",
+        `p99 ${round(r.ttft.app.p99)} ms; upstream p50 ${round(r.ttft.upstream.p50)} ms, p99 ${round(r.ttft.upstream.p99)} ms`,
+      ),
+      info(
+        `${r.concurrency} at once: server CPU per 1,000 relayed tokens`,
+        r.cpuSecondsPer1000Tokens.app,
+        "s",
+        `upstream process: ${round(r.cpuSecondsPer1000Tokens.upstream, 3)} s`,
+      ),
       info(`${r.concurrency} at once: peak RSS of the server`, r.peakRssMiB, "MiB", `idle after warm-up: ${round(r.startRssMiB, 0)} MiB`),
     );
   }
   const perToken = top ? top.cpuSecondsPer1000Tokens.app : NaN;
   if (top && Number.isFinite(perToken)) {
     section.checks.push(
-      info("tokens/s one core can relay at that CPU cost", 1000 / perToken, "tokens/s", `${RATE} tokens/s per answer → about ${Math.floor(1000 / perToken / RATE)} answers per core; ${levels[levels.length - 1]} × ${RATE} = ${levels[levels.length - 1]! * RATE} tokens/s were asked for`),
+      info(
+        "tokens/s one core can relay at that CPU cost",
+        1000 / perToken,
+        "tokens/s",
+        `${RATE} tokens/s per answer → about ${Math.floor(1000 / perToken / RATE)} answers per core; ${levels[levels.length - 1]} × ${RATE} = ${levels[levels.length - 1]! * RATE} tokens/s were asked for`,
+      ),
     );
   }
   const rows = results.flatMap((r) => [
@@ -197,7 +232,12 @@ export async function relay(env: BenchEnv): Promise<Section> {
       "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
       ...rows,
     ].join("\n"),
-    results.map((r) => `At ${r.concurrency}: delivered/upstream rate ${round(r.rateRatioP50, 3)} (p50), ${round(r.rateRatioP5, 3)} (slowest 5%); added gap p99 ${round(r.addedGapP99)} ms.`).join(" "),
+    results
+      .map(
+        (r) =>
+          `At ${r.concurrency}: delivered/upstream rate ${round(r.rateRatioP50, 3)} (p50), ${round(r.rateRatioP5, 3)} (slowest 5%); added gap p99 ${round(r.addedGapP99)} ms.`,
+      )
+      .join(" "),
   );
   section.notes.push(
     `${TOKENS} tokens at ${RATE} tokens/s per answer (\`[[sb:text tokens=${TOKENS} rate=${RATE}]]\`), ${results.map((r) => `${r.rounds} round(s) at ${r.concurrency}`).join(", ")}, ${userCount} users, a new conversation per answer, PGlite.`,

@@ -19,7 +19,13 @@ function yearQuery(): { from: string; to: string } {
   return { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10) };
 }
 
-type KindResult = { kind: Kind; http: Record<string, HttpTiming>; inProcess: Record<string, Summary>; plans: { name: string; plan: string }[]; inProcessError?: string };
+type KindResult = {
+  kind: Kind;
+  http: Record<string, HttpTiming>;
+  inProcess: Record<string, Summary>;
+  plans: { name: string; plan: string }[];
+  inProcessError?: string;
+};
 
 async function inProcessPhase(db: BenchDb, quick: boolean) {
   process.env.SWITCHBOARD_SETTLEMENT = "off"; // no background loop in the benchmark process

@@ -46,7 +46,14 @@ type DbRun = {
   stoppedEarly: boolean;
 };
 
-async function measureTtft(env: BenchEnv, label: string, databaseUrl: string | undefined, pairs: number, warmup: number, maxMs: number): Promise<DbRun> {
+async function measureTtft(
+  env: BenchEnv,
+  label: string,
+  databaseUrl: string | undefined,
+  pairs: number,
+  warmup: number,
+  maxMs: number,
+): Promise<DbRun> {
   const upstream = await env.upstream();
   const app = await startBenchApp({
     upstream,
@@ -137,11 +144,23 @@ export async function ttft(env: BenchEnv): Promise<Section> {
   );
   for (const r of runs.slice(1)) {
     section.checks.push(
-      info(`added TTFT p50 (per request), ${r.label}`, r.paired.p50, "ms", `p95 ${round(r.paired.p95)} ms, p99 ${round(r.paired.p99)} ms over ${r.app.count} pairs`),
+      info(
+        `added TTFT p50 (per request), ${r.label}`,
+        r.paired.p50,
+        "ms",
+        `p95 ${round(r.paired.p95)} ms, p99 ${round(r.paired.p99)} ms over ${r.app.count} pairs`,
+      ),
     );
   }
   for (const r of runs) {
-    section.checks.push(info(`server CPU per chat request, ${r.label}`, r.serverCpuMsPerRequest, "ms", "auth, checks, the turn written in one statement before the stream, an 8-token answer, saving"));
+    section.checks.push(
+      info(
+        `server CPU per chat request, ${r.label}`,
+        r.serverCpuMsPerRequest,
+        "ms",
+        "auth, checks, the turn written in one statement before the stream, an 8-token answer, saving",
+      ),
+    );
     if (r.stoppedEarly) section.notes.push(`${r.label}: stopped at the time bound after ${r.app.count} pairs.`);
     section.markdown.push(
       `### ${r.label}`,

@@ -114,7 +114,10 @@ test("a file dropped on the composer is attached; a removed one is not sent", as
     { name: `drop-${m}.pdf`, mimeType: "application/pdf", buffer: pdfBytes(m) },
   ]);
   await waitUploaded(page, 2);
-  await composerAttachments(page).filter({ hasText: `drop-${m}.pdf` }).getByTestId("composer-attachment-remove").click();
+  await composerAttachments(page)
+    .filter({ hasText: `drop-${m}.pdf` })
+    .getByTestId("composer-attachment-remove")
+    .click();
   await expect(composerAttachments(page)).toHaveCount(1);
 
   await sendAndWait(page, `Describe it ${m}`);

@@ -31,9 +31,7 @@ test.beforeEach(async ({ page }) => {
   await register(page);
 });
 
-test("an answer streams in incrementally, shows its footer, and the URL moves to /c/{id} without a reload", async ({
-  page,
-}) => {
+test("an answer streams in incrementally, shows its footer, and the URL moves to /c/{id} without a reload", async ({ page }) => {
   await openNewChat(page);
   const id = await page.getByTestId("chat").getAttribute("data-conversation-id");
   expect(id).toBeTruthy();
@@ -90,9 +88,7 @@ test("an answer streams in incrementally, shows its footer, and the URL moves to
   await expect(page.getByTestId("conversation-cost")).toHaveText(/^\$\d/);
 });
 
-test("the composer: Send is disabled when empty, Shift+Enter adds a line, IME Enter is ignored, the draft survives a reload", async ({
-  page,
-}) => {
+test("the composer: Send is disabled when empty, Shift+Enter adds a line, IME Enter is ignored, the draft survives a reload", async ({ page }) => {
   await openNewChat(page);
   await expect(page.getByTestId("send")).toBeDisabled();
   await sendAndWait(page, 'Hello [[sb:say text="hi"]]');
@@ -109,9 +105,7 @@ test("the composer: Send is disabled when empty, Shift+Enter adds a line, IME En
   await expect(page.getByTestId("cost-preview")).toHaveText(/\$\d/, { timeout: 15_000 });
 
   // Enter while an IME is composing must not send.
-  await input.evaluate((el) =>
-    el.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", code: "Enter", isComposing: true, bubbles: true })),
-  );
+  await input.evaluate((el) => el.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", code: "Enter", isComposing: true, bubbles: true })));
   await expect(input).toHaveValue("line one\nline two");
   await expect(userMessages(page)).toHaveCount(1);
 
@@ -144,9 +138,7 @@ test("stopping keeps the partial answer, marked Stopped, with a cost, after a re
   expect(wordCount(stoppedText)).toBeGreaterThan(0);
 
   // The upstream request was ended (the server stops on the explicit request, not on a disconnect).
-  await expect
-    .poll(async () => (await completionsMentioning(m)).some((r) => r.entry.closedByClient === true), { timeout: 10_000 })
-    .toBe(true);
+  await expect.poll(async () => (await completionsMentioning(m)).some((r) => r.entry.closedByClient === true), { timeout: 10_000 }).toBe(true);
 
   await page.reload();
   await expect(page).toHaveURL(/\/c\//);
@@ -315,9 +307,7 @@ test("the model picker is keyboard-driven, shows capabilities and prices, and pi
   await gemini.getByTestId("favorite-toggle").click();
   await expect(gemini.getByTestId("favorite-toggle")).toHaveAttribute("aria-pressed", "true");
   await page.getByTestId("model-search").fill("");
-  await expect(
-    page.getByTestId("model-section-favorites").locator('[data-model-id="google/gemini-2.5-pro"]'),
-  ).toBeVisible();
+  await expect(page.getByTestId("model-section-favorites").locator('[data-model-id="google/gemini-2.5-pro"]')).toBeVisible();
   await page.keyboard.press("Escape");
 
   await reloadChat(page);
@@ -548,9 +538,7 @@ test("upstream 402, 429 and 503 each show their own clear message, and the next 
   expect(new Set(shown.values()).size, JSON.stringify(Object.fromEntries(shown))).toBe(3);
 });
 
-test("a failure in the middle of the stream keeps the partial answer, shows the error, and survives a reload", async ({
-  page,
-}) => {
+test("a failure in the middle of the stream keeps the partial answer, shows the error, and survives a reload", async ({ page }) => {
   await openNewChat(page);
   await send(page, 'Start then break [[sb:midstream-error after=8 rate=20 message="Provider disconnected unexpectedly"]]');
   const card = liveError(page);
@@ -589,9 +577,7 @@ test("the list sticks to the bottom while streaming, unless the user scrolls up"
   const list = page.getByTestId("message-list");
   await expect(assistantMessages(page)).toHaveCount(1);
   // Following the stream.
-  await expect
-    .poll(() => list.evaluate((el) => el.scrollHeight > el.clientHeight + 200), { timeout: 15_000 })
-    .toBe(true);
+  await expect.poll(() => list.evaluate((el) => el.scrollHeight > el.clientHeight + 200), { timeout: 15_000 }).toBe(true);
   expect(await list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(80);
 
   // Scrolled up: stays put while text keeps arriving, and offers a way back.

@@ -68,9 +68,7 @@ test("three models answer side by side; one is stopped; the summary marks the ch
   await send(page, `${m} [[sb:text tokens=240 rates="${MINI}:15,${GEMINI}:30,${HAIKU}:10"]]`);
   await expect(page.getByTestId("compare-column")).toHaveCount(3);
   // All three show text while all three are still streaming: they answer at the same time.
-  await expect
-    .poll(async () => Object.values(await columnTexts(page)).filter((c) => c.text > 0 && c.streaming).length, { timeout: 20_000 })
-    .toBe(3);
+  await expect.poll(async () => Object.values(await columnTexts(page)).filter((c) => c.text > 0 && c.streaming).length, { timeout: 20_000 }).toBe(3);
 
   // Stop the slowest; the other two go on streaming.
   await column(page, HAIKU).getByTestId("compare-stop").click();
@@ -98,8 +96,12 @@ test("three models answer side by side; one is stopped; the summary marks the ch
   await expect(row(MINI)).toHaveAttribute("data-cheapest", "true");
   await expect(row(GEMINI)).toHaveAttribute("data-fastest", "true");
   await expect(row(HAIKU)).toHaveAttribute("data-cheapest", "false");
-  expect(usd(await row(MINI).getByTestId("summary-cost").textContent())).toBeLessThan(usd(await row(GEMINI).getByTestId("summary-cost").textContent()));
-  expect(Number(await row(GEMINI).getByTestId("summary-tps").textContent())).toBeGreaterThan(Number(await row(MINI).getByTestId("summary-tps").textContent()));
+  expect(usd(await row(MINI).getByTestId("summary-cost").textContent())).toBeLessThan(
+    usd(await row(GEMINI).getByTestId("summary-cost").textContent()),
+  );
+  expect(Number(await row(GEMINI).getByTestId("summary-tps").textContent())).toBeGreaterThan(
+    Number(await row(MINI).getByTestId("summary-tps").textContent()),
+  );
 
   // After a reload the stopped column keeps its partial answer, marked stopped, and its cost once settled.
   const stoppedText = (await columnTexts(page))[HAIKU]!.text;
@@ -174,7 +176,9 @@ test("regenerating twice keeps three answers, each switchable and each in the ex
   const conversationId = await page.getByTestId("chat").getAttribute("data-conversation-id");
   const response = await page.request.get(`/api/conversations/${conversationId}/export?format=json`);
   expect(response.ok()).toBe(true);
-  const exported = (await response.json()) as { conversations: { messages: { position: number; variant: number; shown: boolean; text: string }[] }[] };
+  const exported = (await response.json()) as {
+    conversations: { messages: { position: number; variant: number; shown: boolean; text: string }[] }[];
+  };
   const answers = exported.conversations[0]!.messages.filter((x) => x.position === 1);
   expect(answers.map((a) => a.variant)).toEqual([0, 1, 2]);
   expect(answers.map((a) => a.shown)).toEqual([false, true, false]);
@@ -186,9 +190,7 @@ test("the composer's Stop stops every compared column, and each shows itself sto
   await page.getByTestId("compare-toggle").click();
   await pickModel(page, page.getByTestId("compare-models").getByTestId("model-picker"), "gemini 2.5 flash", GEMINI);
   await send(page, `${marker("stopall")} [[sb:text tokens=400 rate=20]]`);
-  await expect
-    .poll(async () => Object.values(await columnTexts(page)).filter((c) => c.text > 0 && c.streaming).length, { timeout: 20_000 })
-    .toBe(2);
+  await expect.poll(async () => Object.values(await columnTexts(page)).filter((c) => c.text > 0 && c.streaming).length, { timeout: 20_000 }).toBe(2);
   await page.getByTestId("stop").click();
   for (const model of [MINI, GEMINI]) {
     await expect(column(page, model)).toHaveAttribute("data-streaming", "false");

@@ -176,9 +176,7 @@ test("the list loads more as it scrolls, rendering only what is visible", async 
   expect(await page.getByTestId("conversation-item").count()).toBeLessThan(60);
 });
 
-test("search finds a word from the middle of an old answer and opens the conversation at that message", async ({
-  page,
-}) => {
+test("search finds a word from the middle of an old answer and opens the conversation at that message", async ({ page }) => {
   await register(page);
   const word = marker("zq");
   const filler = (n: number) => Array.from({ length: n }, (_, i) => `Sentence number ${i} says nothing much.`).join(" ");
@@ -250,10 +248,7 @@ test("a search hit in an answer that is not the shown one of its turn opens the 
   await expect(page.getByTestId("alternative-index")).toHaveText("1 / 2");
 });
 
-test("a conversation exports as Markdown and JSON, the account as JSON, and an import restores them", async ({
-  page,
-  browser,
-}) => {
+test("a conversation exports as Markdown and JSON, the account as JSON, and an import restores them", async ({ page, browser }) => {
   await register(page);
   const tag = marker("x");
   const { conversations } = await importHistory(page.request, [

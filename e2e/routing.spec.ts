@@ -2,7 +2,17 @@
 // default), the picker's endpoint view and the auto router — set through the UI, checked in the
 // answer's footer and, from the local OpenRouter's request log, in what went upstream.
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { completionsMentioning, composerInput, marker, openNewChat, send, sendAndWait, upstreamGeneration, userMessages, waitIdle } from "./fixtures/chat";
+import {
+  completionsMentioning,
+  composerInput,
+  marker,
+  openNewChat,
+  send,
+  sendAndWait,
+  upstreamGeneration,
+  userMessages,
+  waitIdle,
+} from "./fixtures/chat";
 import { register } from "./fixtures/users";
 
 const DEFAULT_MODEL = "openai/gpt-4o-mini";

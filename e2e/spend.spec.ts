@@ -55,7 +55,14 @@ async function settledSummary(page: Page): Promise<{ monthNano: bigint }> {
     last = body.monthNano;
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`spend did not settle: ${JSON.stringify(body)}\n--- server log ---\n${app.output().split("\n").filter((l) => !l.includes("\"msg\":\"request\"")).slice(-60).join("\n")}`);
+  throw new Error(
+    `spend did not settle: ${JSON.stringify(body)}\n--- server log ---\n${app
+      .output()
+      .split("\n")
+      .filter((l) => !l.includes('"msg":"request"'))
+      .slice(-60)
+      .join("\n")}`,
+  );
 }
 
 /** SQL against the app's database, after it has stopped (PGlite allows one process at a time). */

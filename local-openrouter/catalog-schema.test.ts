@@ -1,7 +1,7 @@
 /** The catalog data is checked when it loads: the shipped file passes, and each kind of mistake is named. */
-import { describe, expect, it } from 'vitest';
-import data from './catalog.json';
-import { CatalogFile } from './catalog-schema';
+import { describe, expect, it } from "vitest";
+import data from "./catalog.json";
+import { CatalogFile } from "./catalog-schema";
 
 function withFirstModel(change: (model: Record<string, unknown>) => void): unknown {
   const copy = structuredClone(data) as { models: Record<string, unknown>[] };
@@ -11,43 +11,43 @@ function withFirstModel(change: (model: Record<string, unknown>) => void): unkno
 
 function issues(input: unknown): string[] {
   const result = CatalogFile.safeParse(input);
-  return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  return result.success ? [] : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
 }
 
-describe('catalog.json', () => {
-  it('is valid as shipped', () => {
+describe("catalog.json", () => {
+  it("is valid as shipped", () => {
     expect(issues(data)).toEqual([]);
   });
 
-  it('rejects a price that is not an exact number of nano-USD', () => {
+  it("rejects a price that is not an exact number of nano-USD", () => {
     const bad = withFirstModel((m) => {
-      (m.endpoints as { pricing: Record<string, string> }[])[0].pricing.prompt = '0.0000000001';
+      (m.endpoints as { pricing: Record<string, string> }[])[0].pricing.prompt = "0.0000000001";
     });
-    expect(issues(bad).join('\n')).toMatch(/^models\.0\.endpoints\.0\.pricing\.prompt: a decimal USD amount/m);
+    expect(issues(bad).join("\n")).toMatch(/^models\.0\.endpoints\.0\.pricing\.prompt: a decimal USD amount/m);
   });
 
-  it('rejects a price table without a completion price', () => {
+  it("rejects a price table without a completion price", () => {
     const bad = withFirstModel((m) => {
       delete (m.endpoints as { pricing: Record<string, string> }[])[0].pricing.completion;
     });
-    expect(issues(bad).join('\n')).toMatch(/needs `prompt` and `completion`/);
+    expect(issues(bad).join("\n")).toMatch(/needs `prompt` and `completion`/);
   });
 
-  it('rejects an unknown field, a provider listed twice and a duplicate model', () => {
-    expect(issues(withFirstModel((m) => (m.colour = 'blue'))).join('\n')).toMatch(/colour/);
+  it("rejects an unknown field, a provider listed twice and a duplicate model", () => {
+    expect(issues(withFirstModel((m) => (m.colour = "blue"))).join("\n")).toMatch(/colour/);
     const twice = withFirstModel((m) => {
       const endpoints = m.endpoints as unknown[];
       endpoints.push(endpoints[0]);
     });
-    expect(issues(twice).join('\n')).toMatch(/lists a provider twice/);
+    expect(issues(twice).join("\n")).toMatch(/lists a provider twice/);
     const copy = structuredClone(data);
     copy.models.push(copy.models[0]);
-    expect(issues(copy).join('\n')).toMatch(/duplicate model openai\/gpt-4o/);
+    expect(issues(copy).join("\n")).toMatch(/duplicate model openai\/gpt-4o/);
   });
 
-  it('rejects an auto-router candidate that is not in the catalog', () => {
+  it("rejects an auto-router candidate that is not in the catalog", () => {
     const copy = structuredClone(data);
-    copy.router.candidates.push('nobody/nothing');
-    expect(issues(copy).join('\n')).toMatch(/nobody\/nothing is not in the catalog/);
+    copy.router.candidates.push("nobody/nothing");
+    expect(issues(copy).join("\n")).toMatch(/nobody\/nothing is not in the catalog/);
   });
 });

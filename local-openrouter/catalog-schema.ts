@@ -3,31 +3,79 @@
  * OpenRouter lists), checked with zod when the catalog loads: a typo in the data stops the
  * server at start, not in the middle of a test.
  */
-import { z } from 'zod';
-import { PRICE_FIELDS, PRICE_PATTERN, type PriceTable } from './cost';
+import { z } from "zod";
+import { PRICE_FIELDS, PRICE_PATTERN, type PriceTable } from "./cost";
 
-export const AUTO_MODEL_ID = 'openrouter/auto';
+export const AUTO_MODEL_ID = "openrouter/auto";
 
-export const InputModality = z.enum(['text', 'image', 'file', 'audio', 'video']);
-export const OutputModality = z.enum(['text', 'image']);
-export const Quantization = z.enum(['int4', 'int8', 'fp4', 'mxfp4', 'fp6', 'fp8', 'fp16', 'bf16', 'fp32', 'unknown']);
-export const ReasoningEffort = z.enum(['max', 'xhigh', 'high', 'medium', 'low', 'minimal', 'none']);
-export const ModelGroup = z.enum(['Router', 'Other', 'GPT', 'Claude', 'Gemini', 'Gemma', 'Grok', 'Qwen', 'Qwen3', 'DeepSeek', 'Mistral', 'Llama3', 'Llama4']);
-export const InstructType = z.enum(['chatml', 'llama3', 'mistral', 'gemma', 'deepseek-r1', 'deepseek-v3.1', 'qwen3']).nullable();
+export const InputModality = z.enum(["text", "image", "file", "audio", "video"]);
+export const OutputModality = z.enum(["text", "image"]);
+export const Quantization = z.enum(["int4", "int8", "fp4", "mxfp4", "fp6", "fp8", "fp16", "bf16", "fp32", "unknown"]);
+export const ReasoningEffort = z.enum(["max", "xhigh", "high", "medium", "low", "minimal", "none"]);
+export const ModelGroup = z.enum([
+  "Router",
+  "Other",
+  "GPT",
+  "Claude",
+  "Gemini",
+  "Gemma",
+  "Grok",
+  "Qwen",
+  "Qwen3",
+  "DeepSeek",
+  "Mistral",
+  "Llama3",
+  "Llama4",
+]);
+export const InstructType = z.enum(["chatml", "llama3", "mistral", "gemma", "deepseek-r1", "deepseek-v3.1", "qwen3"]).nullable();
 /** Values of the spec's `Parameter` enum that this catalog uses. */
 export const Parameter = z.enum([
-  'temperature', 'top_p', 'top_k', 'frequency_penalty', 'presence_penalty', 'repetition_penalty',
-  'max_tokens', 'logit_bias', 'logprobs', 'top_logprobs', 'seed', 'response_format',
-  'structured_outputs', 'stop', 'tools', 'tool_choice', 'parallel_tool_calls',
-  'include_reasoning', 'reasoning', 'reasoning_effort', 'web_search_options',
+  "temperature",
+  "top_p",
+  "top_k",
+  "frequency_penalty",
+  "presence_penalty",
+  "repetition_penalty",
+  "max_tokens",
+  "logit_bias",
+  "logprobs",
+  "top_logprobs",
+  "seed",
+  "response_format",
+  "structured_outputs",
+  "stop",
+  "tools",
+  "tool_choice",
+  "parallel_tool_calls",
+  "include_reasoning",
+  "reasoning",
+  "reasoning_effort",
+  "web_search_options",
 ]);
 /** Provider names: all members of the spec's `ProviderName` enum. */
 export const ProviderName = z.enum([
-  'OpenAI', 'Azure', 'Anthropic', 'Amazon Bedrock', 'Google', 'Google AI Studio', 'DeepInfra',
-  'Together', 'Fireworks', 'Groq', 'Cerebras', 'Mistral', 'DeepSeek', 'Novita', 'Chutes',
-  'Alibaba', 'xAI', 'Nebius', 'SambaNova', 'Parasail',
+  "OpenAI",
+  "Azure",
+  "Anthropic",
+  "Amazon Bedrock",
+  "Google",
+  "Google AI Studio",
+  "DeepInfra",
+  "Together",
+  "Fireworks",
+  "Groq",
+  "Cerebras",
+  "Mistral",
+  "DeepSeek",
+  "Novita",
+  "Chutes",
+  "Alibaba",
+  "xAI",
+  "Nebius",
+  "SambaNova",
+  "Parasail",
 ]);
-export const ReasoningFormat = z.enum(['unknown', 'openai-responses-v1', 'anthropic-claude-v1', 'google-gemini-v1', 'xai-responses-v1']);
+export const ReasoningFormat = z.enum(["unknown", "openai-responses-v1", "anthropic-claude-v1", "google-gemini-v1", "xai-responses-v1"]);
 
 export type InputModality = z.infer<typeof InputModality>;
 export type OutputModality = z.infer<typeof OutputModality>;
@@ -48,10 +96,10 @@ function isPriceTable(p: Partial<PriceTable>): p is PriceTable {
  * which `/models` and `/endpoints` repeat.
  */
 const PriceTableSchema = z
-  .partialRecord(z.enum(PRICE_FIELDS), z.string().regex(PRICE_PATTERN, 'a decimal USD amount with at most 9 decimal places'))
+  .partialRecord(z.enum(PRICE_FIELDS), z.string().regex(PRICE_PATTERN, "a decimal USD amount with at most 9 decimal places"))
   .transform((p, ctx) => {
     if (isPriceTable(p)) return p;
-    ctx.addIssue({ code: 'custom', message: 'a price table needs `prompt` and `completion`' });
+    ctx.addIssue({ code: "custom", message: "a price table needs `prompt` and `completion`" });
     return z.NEVER;
   });
 
@@ -108,7 +156,11 @@ const ModelEntry = z.strictObject({
   reasoningFormat: ReasoningFormat.optional(),
   moderated: z.boolean().optional(),
   defaults: z
-    .strictObject({ temperature: z.number().nullable().optional(), top_p: z.number().nullable().optional(), frequency_penalty: z.number().nullable().optional() })
+    .strictObject({
+      temperature: z.number().nullable().optional(),
+      top_p: z.number().nullable().optional(),
+      frequency_penalty: z.number().nullable().optional(),
+    })
     .nullable()
     .optional(),
   endpoints: z.array(EndpointEntry).min(1).max(3),
@@ -137,19 +189,19 @@ export const CatalogFile = z
   .superRefine((file, ctx) => {
     const ids = new Set<string>();
     file.models.forEach((m, i) => {
-      if (ids.has(m.id)) ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model ${m.id}` });
+      if (ids.has(m.id)) ctx.addIssue({ code: "custom", path: ["models", i, "id"], message: `duplicate model ${m.id}` });
       ids.add(m.id);
       const providers = m.endpoints.map((e) => e.provider);
       if (new Set(providers).size !== providers.length) {
-        ctx.addIssue({ code: 'custom', path: ['models', i, 'endpoints'], message: `${m.id} lists a provider twice` });
+        ctx.addIssue({ code: "custom", path: ["models", i, "endpoints"], message: `${m.id} lists a provider twice` });
       }
     });
     file.router.candidates.forEach((id, i) => {
-      if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['router', 'candidates', i], message: `${id} is not in the catalog` });
+      if (!ids.has(id)) ctx.addIssue({ code: "custom", path: ["router", "candidates", i], message: `${id} is not in the catalog` });
     });
   });
 
 export type CatalogFile = z.infer<typeof CatalogFile>;
-export type ModelEntry = CatalogFile['models'][number];
-export type EndpointEntry = ModelEntry['endpoints'][number];
-export type ProviderInfo = CatalogFile['providers'][ProviderName];
+export type ModelEntry = CatalogFile["models"][number];
+export type EndpointEntry = ModelEntry["endpoints"][number];
+export type ProviderInfo = CatalogFile["providers"][ProviderName];

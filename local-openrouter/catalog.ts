@@ -3,7 +3,7 @@
  * (catalog-schema.ts) and expanded into the records the server lists, routes and bills with.
  * Prices and the cost arithmetic are in cost.ts.
  */
-import data from './catalog.json';
+import data from "./catalog.json";
 import {
   AUTO_MODEL_ID,
   CatalogFile,
@@ -19,8 +19,8 @@ import {
   type Quantization,
   type ReasoningEffort,
   type ReasoningFormat,
-} from './catalog-schema';
-import type { PriceTable } from './cost';
+} from "./catalog-schema";
+import type { PriceTable } from "./cost";
 
 export { AUTO_MODEL_ID };
 export type { Parameter };
@@ -80,11 +80,11 @@ function round(n: number, digits: number): number {
 }
 
 function buildEndpoint(m: ModelEntry, e: EndpointEntry, info: ProviderInfo): CatalogEndpoint {
-  const q = e.quantization === undefined ? (m.hf ? 'bf16' : 'unknown') : e.quantization;
+  const q = e.quantization === undefined ? (m.hf ? "bf16" : "unknown") : e.quantization;
   return {
     providerName: e.provider,
     slug: info.slug,
-    tag: q && q !== 'unknown' ? `${info.slug}/${q}` : info.slug,
+    tag: q && q !== "unknown" ? `${info.slug}/${q}` : info.slug,
     pricing: e.pricing,
     quantization: q,
     contextLength: e.context ?? m.context,
@@ -93,23 +93,27 @@ function buildEndpoint(m: ModelEntry, e: EndpointEntry, info: ProviderInfo): Cat
     trainsOnData: e.trainsOnData ?? info.trainsOnData,
     zdr: e.zdr ?? info.zdr,
     supportsImplicitCaching: info.implicitCaching,
-    uptime: { last30m: e.uptime ?? 99.6, last5m: e.uptime === undefined ? 100 : Math.min(100, e.uptime + 0.2), last1d: round((e.uptime ?? 99.6) - 0.3, 2) },
+    uptime: {
+      last30m: e.uptime ?? 99.6,
+      last5m: e.uptime === undefined ? 100 : Math.min(100, e.uptime + 0.2),
+      last1d: round((e.uptime ?? 99.6) - 0.3, 2),
+    },
     latency: { p50: e.ttft, p75: round(e.ttft * 1.3, 3), p90: round(e.ttft * 1.8, 3), p99: round(e.ttft * 3.5, 3) },
     throughput: { p50: e.tps, p75: round(e.tps * 0.85, 1), p90: round(e.tps * 0.62, 1), p99: round(e.tps * 0.3, 1) },
   };
 }
 
 function modalityString(input: InputModality[], output: OutputModality[]): string {
-  return `${input.join('+')}->${output.join('+')}`;
+  return `${input.join("+")}->${output.join("+")}`;
 }
 
-function buildModel(m: ModelEntry, providers: CatalogFile['providers']): CatalogModel {
-  const output = m.output ?? ['text'];
+function buildModel(m: ModelEntry, providers: CatalogFile["providers"]): CatalogModel {
+  const output = m.output ?? ["text"];
   const endpoints = m.endpoints.map((e) => buildEndpoint(m, e, providers[e.provider]));
   const params = Array.from(new Set([...m.params, ...endpoints.flatMap((e) => e.supportedParameters)]));
   return {
     id: m.id,
-    canonicalSlug: m.canonical ?? m.id.replace(/:free$/, ''),
+    canonicalSlug: m.canonical ?? m.id.replace(/:free$/, ""),
     huggingFaceId: m.hf ?? null,
     name: m.name,
     created: m.created,
@@ -133,11 +137,11 @@ function buildModel(m: ModelEntry, providers: CatalogFile['providers']): Catalog
     defaultParameters: m.defaults === undefined ? null : m.defaults,
     reasoning: m.reasoning ?? null,
     endpoints,
-    reasoningFormat: m.reasoningFormat ?? 'unknown',
+    reasoningFormat: m.reasoningFormat ?? "unknown",
   };
 }
 
-function buildRouter(r: CatalogFile['router']): CatalogModel {
+function buildRouter(r: CatalogFile["router"]): CatalogModel {
   return {
     id: r.id,
     canonicalSlug: r.id,
@@ -147,15 +151,21 @@ function buildRouter(r: CatalogFile['router']): CatalogModel {
     description: r.description,
     contextLength: r.context,
     knowledgeCutoff: null,
-    architecture: { modality: modalityString(r.input, ['text']), input_modalities: r.input, output_modalities: ['text'], tokenizer: r.tokenizer, instruct_type: null },
+    architecture: {
+      modality: modalityString(r.input, ["text"]),
+      input_modalities: r.input,
+      output_modalities: ["text"],
+      tokenizer: r.tokenizer,
+      instruct_type: null,
+    },
     // OpenRouter lists the router's prices as -1: a request pays the prices of the model it picks.
-    pricing: { prompt: '-1', completion: '-1' },
+    pricing: { prompt: "-1", completion: "-1" },
     topProvider: { context_length: r.context, max_completion_tokens: null, is_moderated: false },
     supportedParameters: r.params,
     defaultParameters: null,
     reasoning: null,
     endpoints: [],
-    reasoningFormat: 'unknown',
+    reasoningFormat: "unknown",
   };
 }
 

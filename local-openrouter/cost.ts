@@ -24,15 +24,15 @@
  */
 
 export const PRICE_FIELDS = [
-  'prompt',
-  'completion',
-  'request',
-  'image',
-  'image_output',
-  'web_search',
-  'internal_reasoning',
-  'input_cache_read',
-  'input_cache_write',
+  "prompt",
+  "completion",
+  "request",
+  "image",
+  "image_output",
+  "web_search",
+  "internal_reasoning",
+  "input_cache_read",
+  "input_cache_write",
 ] as const;
 export type PriceField = (typeof PRICE_FIELDS)[number];
 
@@ -46,7 +46,7 @@ export const PRICE_PATTERN = /^(-?)(\d+)(?:\.(\d{1,9}))?$/;
 
 export const NANO_PER_USD = 1_000_000_000n;
 /** OpenRouter's web plugin (Exa engine): USD per search result. */
-export const WEB_PLUGIN_PRICE_PER_RESULT = '0.004';
+export const WEB_PLUGIN_PRICE_PER_RESULT = "0.004";
 /** Results a `web` plugin returns when `max_results` is not given. */
 export const WEB_PLUGIN_DEFAULT_RESULTS = 5;
 
@@ -54,9 +54,9 @@ export const WEB_PLUGIN_DEFAULT_RESULTS = 5;
 export function priceToNano(price: string): bigint {
   const m = PRICE_PATTERN.exec(price.trim());
   if (!m) throw new Error(`price ${JSON.stringify(price)} is not a decimal with at most 9 decimal places`);
-  const [, sign, whole, frac = ''] = m;
-  const nano = BigInt(whole) * NANO_PER_USD + BigInt(frac.padEnd(9, '0'));
-  return sign === '-' ? -nano : nano;
+  const [, sign, whole, frac = ""] = m;
+  const nano = BigInt(whole) * NANO_PER_USD + BigInt(frac.padEnd(9, "0"));
+  return sign === "-" ? -nano : nano;
 }
 
 /** nano-USD → USD as a JS number (the value OpenRouter puts on the wire as `cost`). */
@@ -69,7 +69,7 @@ export function usdToNano(usd: number): bigint {
   return BigInt(Math.round(usd * 1e9));
 }
 
-export type WebSearchCharge = { engine: 'native' } | { engine: 'exa'; results: number };
+export type WebSearchCharge = { engine: "native" } | { engine: "exa"; results: number };
 
 export interface UsageForCost {
   promptTokens: number;
@@ -111,12 +111,11 @@ export function computeCostNano(pricing: PriceTable, u: UsageForCost): CostBreak
   const promptNano = (BigInt(u.promptTokens) - cached) * prompt + cached * cacheRead;
   const completionNano = (BigInt(u.completionTokens) - reasoning) * completion + reasoning * reasoningPrice;
   const requestNano = opt(pricing.request) ?? 0n;
-  const imageNano =
-    BigInt(u.inputImages ?? 0) * (opt(pricing.image) ?? 0n) + BigInt(u.outputImages ?? 0) * (opt(pricing.image_output) ?? 0n);
+  const imageNano = BigInt(u.inputImages ?? 0) * (opt(pricing.image) ?? 0n) + BigInt(u.outputImages ?? 0) * (opt(pricing.image_output) ?? 0n);
   let webSearchNano = 0n;
   let pluginFeeNano = 0n;
   if (u.webSearch) {
-    if (u.webSearch.engine === 'native') {
+    if (u.webSearch.engine === "native") {
       webSearchNano = opt(pricing.web_search) ?? 0n;
     } else {
       webSearchNano = BigInt(u.webSearch.results) * priceToNano(WEB_PLUGIN_PRICE_PER_RESULT);

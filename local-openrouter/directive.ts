@@ -40,14 +40,14 @@ const NAME_RE = /^[a-z][a-z0-9-]*/;
 const KEY_RE = /^[A-Za-z_][A-Za-z0-9_.-]*/;
 
 function isWs(ch: string | undefined): boolean {
-  return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
+  return ch === " " || ch === "\t" || ch === "\n" || ch === "\r";
 }
 
 /** Finds and parses the first directive in `text`; `null` when there is none (or it is malformed). */
 export function parseDirective(text: string): Directive | null {
   let from = 0;
   for (;;) {
-    const start = text.indexOf('[[sb:', from);
+    const start = text.indexOf("[[sb:", from);
     if (start < 0) return null;
     const parsed = parseAt(text, start);
     if (parsed) return parsed;
@@ -68,7 +68,7 @@ function parseAt(text: string, start: number): Directive | null {
       i++;
       sawWs = true;
     }
-    if (text.startsWith(']]', i)) {
+    if (text.startsWith("]]", i)) {
       i += 2;
       return { name, params, source: text.slice(start, i) };
     }
@@ -77,17 +77,17 @@ function parseAt(text: string, start: number): Directive | null {
     if (!keyMatch) return null;
     const key = keyMatch[0];
     i += key.length;
-    if (text[i] !== '=') return null;
+    if (text[i] !== "=") return null;
     i++;
     const q = text[i];
     if (q === '"') {
       // JSON string literal: scan to the closing unescaped quote.
       let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
       if (j >= text.length) return null;
       try {
         const v: unknown = JSON.parse(text.slice(i, j + 1));
-        if (typeof v !== 'string') return null;
+        if (typeof v !== "string") return null;
         params[key] = v;
       } catch {
         return null;
@@ -100,7 +100,7 @@ function parseAt(text: string, start: number): Directive | null {
       i = j + 1;
     } else {
       let j = i;
-      while (j < text.length && !isWs(text[j]) && text[j] !== ']' && text[j] !== '"' && text[j] !== "'") j++;
+      while (j < text.length && !isWs(text[j]) && text[j] !== "]" && text[j] !== '"' && text[j] !== "'") j++;
       if (j === i) return null;
       try {
         params[key] = decodeURIComponent(text.slice(i, j));
@@ -115,7 +115,7 @@ function parseAt(text: string, start: number): Directive | null {
 /** Builds directive text from a name and params (always double-quoted values): handy in tests. */
 export function directive(name: string, params: Record<string, string | number | boolean> = {}): string {
   const parts = Object.entries(params).map(([k, v]) => `${k}=${JSON.stringify(String(v))}`);
-  return `[[sb:${[name, ...parts].join(' ')}]]`;
+  return `[[sb:${[name, ...parts].join(" ")}]]`;
 }
 
 export function intParam(d: Directive | null, key: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {

@@ -12,11 +12,11 @@
  * Prints exactly one line when ready: `local-openrouter listening on http://HOST:PORT`.
  * Stops on SIGTERM / SIGINT.
  */
-import { startLocalOpenRouter } from './server';
+import { startLocalOpenRouter } from "./server";
 
 function envNumber(name: string): number | undefined {
   const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return undefined;
+  if (raw === undefined || raw.trim() === "") return undefined;
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0) {
     process.stderr.write(`local-openrouter: ignoring ${name}: not a non-negative number\n`);
@@ -28,11 +28,11 @@ function envNumber(name: string): number | undefined {
 async function main(): Promise<void> {
   const key = process.env.LOCAL_OPENROUTER_KEY;
   const server = await startLocalOpenRouter({
-    port: envNumber('LOCAL_OPENROUTER_PORT') ?? 4010,
-    host: process.env.LOCAL_OPENROUTER_HOST || '127.0.0.1',
+    port: envNumber("LOCAL_OPENROUTER_PORT") ?? 4010,
+    host: process.env.LOCAL_OPENROUTER_HOST || "127.0.0.1",
     apiKey: key && key.length > 0 ? key : undefined,
-    tokensPerSecond: envNumber('LOCAL_OPENROUTER_RATE'),
-    generationDelayMs: envNumber('LOCAL_OPENROUTER_GENERATION_DELAY_MS'),
+    tokensPerSecond: envNumber("LOCAL_OPENROUTER_RATE"),
+    generationDelayMs: envNumber("LOCAL_OPENROUTER_GENERATION_DELAY_MS"),
   });
   process.stdout.write(`local-openrouter listening on ${server.url}\n`);
 
@@ -48,11 +48,11 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  if (process.env.LOCAL_OPENROUTER_EXIT_WITH_PARENT === '1') {
-    process.stdin.on('close', () => stop('SIGTERM'));
-    process.stdin.on('end', () => stop('SIGTERM'));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  if (process.env.LOCAL_OPENROUTER_EXIT_WITH_PARENT === "1") {
+    process.stdin.on("close", () => stop("SIGTERM"));
+    process.stdin.on("end", () => stop("SIGTERM"));
     process.stdin.resume();
   }
 }

@@ -2,10 +2,10 @@
  * The tool calls an answer makes: which offered tools the `tool`/`tools` directive (or a forced
  * `tool_choice`) calls and with what arguments, and the text answer once the tool results are back.
  */
-import { type Directive, intParam } from './directive';
-import { type ChatMessage, type ChatRequest, contentText, type FunctionTool, isFunctionTool } from './request';
-import { tokenize } from './tokenizer';
-import { randomId } from './wire';
+import { type Directive, intParam } from "./directive";
+import { type ChatMessage, type ChatRequest, contentText, type FunctionTool, isFunctionTool } from "./request";
+import { tokenize } from "./tokenizer";
+import { randomId } from "./wire";
 
 export interface PlannedToolCall {
   id: string;
@@ -20,32 +20,32 @@ export interface PlannedToolCall {
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** A plausible value for a JSON schema (required properties only, when `required` is given). */
-export function sampleFromSchema(schema: unknown, key = 'value', depth = 0): Json {
+export function sampleFromSchema(schema: unknown, key = "value", depth = 0): Json {
   if (!isRecord(schema) || depth > 6) return null;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0] as Json;
-  if ('const' in schema) return schema.const as Json;
+  if ("const" in schema) return schema.const as Json;
   if (Array.isArray(schema.anyOf) && schema.anyOf.length > 0) return sampleFromSchema(schema.anyOf[0], key, depth + 1);
   if (Array.isArray(schema.oneOf) && schema.oneOf.length > 0) return sampleFromSchema(schema.oneOf[0], key, depth + 1);
-  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
   switch (type) {
-    case 'string':
+    case "string":
       return `sample ${key}`;
-    case 'integer':
-    case 'number':
-      return typeof schema.minimum === 'number' ? schema.minimum : 1;
-    case 'boolean':
+    case "integer":
+    case "number":
+      return typeof schema.minimum === "number" ? schema.minimum : 1;
+    case "boolean":
       return true;
-    case 'array':
+    case "array":
       return [sampleFromSchema(schema.items, key, depth + 1)];
-    case 'object':
+    case "object":
     default: {
-      if (!isRecord(schema.properties)) return type === 'object' ? {} : null;
+      if (!isRecord(schema.properties)) return type === "object" ? {} : null;
       const props = schema.properties;
-      const required = Array.isArray(schema.required) ? schema.required.filter((k): k is string => typeof k === 'string') : Object.keys(props);
+      const required = Array.isArray(schema.required) ? schema.required.filter((k): k is string => typeof k === "string") : Object.keys(props);
       const out: { [k: string]: Json } = {};
       for (const k of required) if (k in props) out[k] = sampleFromSchema(props[k], k, depth + 1);
       return out;
@@ -54,7 +54,7 @@ export function sampleFromSchema(schema: unknown, key = 'value', depth = 0): Jso
 }
 
 function lastUserIndex(messages: ChatMessage[]): number {
-  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'user') return i;
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === "user") return i;
   return -1;
 }
 
@@ -65,7 +65,7 @@ function toolHistory(messages: ChatMessage[]): { rounds: number; results: { name
   const names = new Map<string, string>();
   for (let i = start; i < messages.length; i++) {
     const m = messages[i];
-    if (m.role === 'assistant' && m.tool_calls && m.tool_calls.length > 0) {
+    if (m.role === "assistant" && m.tool_calls && m.tool_calls.length > 0) {
       rounds++;
       for (const tc of m.tool_calls) names.set(tc.id, tc.function.name);
     }
@@ -73,7 +73,7 @@ function toolHistory(messages: ChatMessage[]): { rounds: number; results: { name
   const results: { name: string; content: string }[] = [];
   for (let i = messages.length - 1; i >= start; i--) {
     const m = messages[i];
-    if (m.role !== 'tool') break;
+    if (m.role !== "tool") break;
     results.unshift({ name: names.get(m.tool_call_id) ?? m.tool_call_id, content: contentText(m.content) });
   }
   return { rounds, results };
@@ -84,7 +84,7 @@ function followUpText(results: { name: string; content: string }[]): string {
     const c = r.content.length > 200 ? `${r.content.slice(0, 200)}…` : r.content;
     return `${r.name} returned ${c}`;
   });
-  return `Here is what the tools told me: ${parts.join('; ')}. That answers your question.`;
+  return `Here is what the tools told me: ${parts.join("; ")}. That answers your question.`;
 }
 
 function toolCall(name: string, args: string): PlannedToolCall {
@@ -93,7 +93,7 @@ function toolCall(name: string, args: string): PlannedToolCall {
 
 function argsFor(tool: FunctionTool, explicit: string | undefined): string {
   if (explicit !== undefined) return explicit;
-  return JSON.stringify(sampleFromSchema(tool.function.parameters ?? { type: 'object', properties: {} }));
+  return JSON.stringify(sampleFromSchema(tool.function.parameters ?? { type: "object", properties: {} }));
 }
 
 /**
@@ -107,26 +107,32 @@ export function planToolCalls(req: ChatRequest, d: Directive | null): { toolCall
   const byName = new Map(fnTools.map((t) => [t.function.name, t]));
   const toolChoice = req.tool_choice;
   const { rounds, results } = toolHistory(req.messages);
-  const steps = intParam(d, 'steps', 1, 1);
+  const steps = intParam(d, "steps", 1, 1);
   let toolCalls: PlannedToolCall[] = [];
   let followUp: string | null = null;
-  if (toolChoice !== 'none' && fnTools.length > 0) {
-    if (name === 'tool' || name === 'tools') {
-      const wanted = name === 'tool' ? [d?.params.name ?? ''] : (d?.params.calls ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (toolChoice !== "none" && fnTools.length > 0) {
+    if (name === "tool" || name === "tools") {
+      const wanted =
+        name === "tool"
+          ? [d?.params.name ?? ""]
+          : (d?.params.calls ?? "")
+              .split(",")
+              .map((s) => s.trim())
+              .filter(Boolean);
       const offered = wanted.filter((n) => byName.has(n));
       if (offered.length > 0) {
         if (rounds < steps) {
           toolCalls = offered.map((n) => {
             const t = byName.get(n) as FunctionTool;
-            const explicit = name === 'tool' ? d?.params.args : d?.params[`args.${n}`];
+            const explicit = name === "tool" ? d?.params.args : d?.params[`args.${n}`];
             return toolCall(n, argsFor(t, explicit));
           });
         } else if (results.length > 0) {
           followUp = followUpText(results);
         }
       }
-    } else if (toolChoice === 'required' || (typeof toolChoice === 'object' && toolChoice.type === 'function')) {
-      const forced = typeof toolChoice === 'object' ? byName.get((toolChoice.function as { name?: string } | undefined)?.name ?? '') : fnTools[0];
+    } else if (toolChoice === "required" || (typeof toolChoice === "object" && toolChoice.type === "function")) {
+      const forced = typeof toolChoice === "object" ? byName.get((toolChoice.function as { name?: string } | undefined)?.name ?? "") : fnTools[0];
       if (forced) toolCalls = [toolCall(forced.function.name, argsFor(forced, undefined))];
     }
     if (toolCalls.length === 0 && followUp === null && results.length > 0) followUp = followUpText(results);

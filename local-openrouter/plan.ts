@@ -3,25 +3,25 @@
  * (reasoning, text, tool calls, images, citations), how fast, and how it may break.
  * The directive names and keys are documented in README.md.
  */
-import type { CatalogEndpoint, CatalogModel } from './catalog';
-import type { WebSearchCharge } from './cost';
-import { type Directive, intParam, numParam } from './directive';
-import { type PlannedToolCall, planToolCalls, sampleFromSchema } from './plan-tools';
-import type { ChatRequest } from './request';
-import { defaultAnswer, fillerText, hash32, longText, pngDataUrl, reasoningText } from './text';
-import { tokenize } from './tokenizer';
+import type { CatalogEndpoint, CatalogModel } from "./catalog";
+import type { WebSearchCharge } from "./cost";
+import { type Directive, intParam, numParam } from "./directive";
+import { type PlannedToolCall, planToolCalls, sampleFromSchema } from "./plan-tools";
+import type { ChatRequest } from "./request";
+import { defaultAnswer, fillerText, hash32, longText, pngDataUrl, reasoningText } from "./text";
+import { tokenize } from "./tokenizer";
 
-export type FinishReason = 'stop' | 'length' | 'tool_calls';
+export type FinishReason = "stop" | "length" | "tool_calls";
 
 export interface UrlCitation {
-  type: 'url_citation';
+  type: "url_citation";
   url_citation: { url: string; title: string; content: string; start_index: number; end_index: number };
 }
 
 export type Failure =
-  | { kind: 'midstream-error'; afterTokens: number; message: string }
-  | { kind: 'drop'; afterTokens: number }
-  | { kind: 'malformed'; afterTokens: number; then: 'continue' | 'close' };
+  | { kind: "midstream-error"; afterTokens: number; message: string }
+  | { kind: "drop"; afterTokens: number }
+  | { kind: "malformed"; afterTokens: number; then: "continue" | "close" };
 
 export interface Plan {
   reasoning: string[];
@@ -65,20 +65,20 @@ export const REASONING_DEFAULT_TOKENS = 32;
 export const STALL_DEFAULT_MS = 10 * 60 * 1000;
 export const KEEPALIVE_DEFAULT_MS = 1000;
 
-const FAILURE_NAMES = new Set(['midstream-error', 'drop', 'stall', 'malformed', 'slow-first']);
+const FAILURE_NAMES = new Set(["midstream-error", "drop", "stall", "malformed", "slow-first"]);
 
 function effortTokens(effort: string | null | undefined): number {
   switch (effort) {
-    case 'minimal':
+    case "minimal":
       return 8;
-    case 'low':
+    case "low":
       return 16;
-    case 'medium':
+    case "medium":
       return 32;
-    case 'high':
+    case "high":
       return 64;
-    case 'xhigh':
-    case 'max':
+    case "xhigh":
+    case "max":
       return 96;
     default:
       return 24;
@@ -90,20 +90,25 @@ function implicitReasoningTokens(req: ChatRequest, model: CatalogModel): number 
   if (!model.reasoning) return 0;
   const r = req.reasoning;
   const effort = r?.effort ?? req.reasoning_effort;
-  const off = r?.enabled === false || effort === 'none';
-  if (off) return model.reasoning.mandatory ? effortTokens('minimal') : 0;
+  const off = r?.enabled === false || effort === "none";
+  if (off) return model.reasoning.mandatory ? effortTokens("minimal") : 0;
   const asked = r != null || req.include_reasoning === true || effort != null;
   if (!asked && !model.reasoning.mandatory) return 0;
   return effortTokens(effort ?? model.reasoning.default_effort);
 }
 
 function webResults(topic: string, n: number, seed: number): { url: string; title: string; content: string }[] {
-  const slug = topic.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'query';
-  const tlds = ['com', 'org', 'net'];
+  const slug =
+    topic
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40) || "query";
+  const tlds = ["com", "org", "net"];
   return Array.from({ length: n }, (_, i) => ({
     url: `https://www.example.${tlds[(seed + i) % 3]}/${slug}/${i + 1}`,
-    title: `${topic || 'Search'} — result ${i + 1}`,
-    content: `Snippet ${i + 1} about ${topic || 'the query'} from a stored local search index.`,
+    title: `${topic || "Search"} — result ${i + 1}`,
+    content: `Snippet ${i + 1} about ${topic || "the query"} from a stored local search index.`,
   }));
 }
 
@@ -112,8 +117,8 @@ function webResults(topic: string, n: number, seed: number): { url: string; titl
  * comparison) streams at a different rate from each; models not listed take `rate=`.
  */
 function modelRate(spec: string | undefined, modelId: string): number | null {
-  for (const entry of spec?.split(',') ?? []) {
-    const at = entry.lastIndexOf(':');
+  for (const entry of spec?.split(",") ?? []) {
+    const at = entry.lastIndexOf(":");
     if (at <= 0 || entry.slice(0, at).trim() !== modelId) continue;
     const n = Number(entry.slice(at + 1));
     if (Number.isFinite(n) && n >= 0) return Math.min(n, 1_000_000);
@@ -127,10 +132,10 @@ export function buildPlan(ctx: PlanContext): Plan {
   const seed = hash32(ctx.promptText);
 
   const defaultRate = ctx.defaultRate;
-  const rateFallback = name === 'long' ? (defaultRate === 0 ? 0 : Math.max(defaultRate, LONG_MIN_TOKENS_PER_SECOND)) : defaultRate;
-  const rate = modelRate(d?.params.rates, model.id) ?? numParam(d, 'rate', rateFallback, 0, 1_000_000);
-  const keepAliveMs = intParam(d, 'every', KEEPALIVE_DEFAULT_MS, 10);
-  const firstTokenDelayMs = name === 'slow-first' ? intParam(d, 'ms', 3000) : intParam(d, 'first', 0);
+  const rateFallback = name === "long" ? (defaultRate === 0 ? 0 : Math.max(defaultRate, LONG_MIN_TOKENS_PER_SECOND)) : defaultRate;
+  const rate = modelRate(d?.params.rates, model.id) ?? numParam(d, "rate", rateFallback, 0, 1_000_000);
+  const keepAliveMs = intParam(d, "every", KEEPALIVE_DEFAULT_MS, 10);
+  const firstTokenDelayMs = name === "slow-first" ? intParam(d, "ms", 3000) : intParam(d, "first", 0);
 
   // ---- tools
   const { toolCalls: plannedCalls, followUp } = planToolCalls(req, d);
@@ -138,8 +143,8 @@ export function buildPlan(ctx: PlanContext): Plan {
 
   // ---- reasoning
   let reasoningCount = 0;
-  if (name === 'reasoning') reasoningCount = intParam(d, 'tokens', REASONING_DEFAULT_TOKENS, 0, 100_000);
-  else if (d?.params.reasoning !== undefined) reasoningCount = intParam(d, 'reasoning', 0, 0, 100_000);
+  if (name === "reasoning") reasoningCount = intParam(d, "tokens", REASONING_DEFAULT_TOKENS, 0, 100_000);
+  else if (d?.params.reasoning !== undefined) reasoningCount = intParam(d, "reasoning", 0, 0, 100_000);
   else reasoningCount = implicitReasoningTokens(req, model);
   if (req.reasoning?.max_tokens != null) reasoningCount = Math.min(reasoningCount, req.reasoning.max_tokens);
   let reasoning = reasoningCount > 0 ? tokenize(reasoningText(reasoningCount, seed)) : [];
@@ -147,28 +152,30 @@ export function buildPlan(ctx: PlanContext): Plan {
 
   // ---- images (image-output models)
   const wantsImage =
-    model.architecture.output_modalities.includes('image') && (req.modalities === undefined || req.modalities.includes('image')) && toolCalls.length === 0;
+    model.architecture.output_modalities.includes("image") &&
+    (req.modalities === undefined || req.modalities.includes("image")) &&
+    toolCalls.length === 0;
   const images = wantsImage ? [pngDataUrl(seed)] : [];
 
   // ---- structured output: a JSON value matching `response_format`'s schema
   let structured: string | null = null;
   const rf = req.response_format as { type?: string; json_schema?: { schema?: unknown } } | undefined;
-  if (rf?.type === 'json_schema') structured = JSON.stringify(sampleFromSchema(rf.json_schema?.schema ?? { type: 'object', properties: {} }));
-  else if (rf?.type === 'json_object') structured = JSON.stringify({ answer: defaultAnswer(ctx.promptText, model.name) });
+  if (rf?.type === "json_schema") structured = JSON.stringify(sampleFromSchema(rf.json_schema?.schema ?? { type: "object", properties: {} }));
+  else if (rf?.type === "json_object") structured = JSON.stringify({ answer: defaultAnswer(ctx.promptText, model.name) });
 
   // ---- content
   let text: string;
   const p = d?.params ?? {};
   if (p.text !== undefined) text = p.text;
-  else if (toolCalls.length > 0) text = '';
+  else if (toolCalls.length > 0) text = "";
   else if (followUp !== null) text = followUp;
-  else if (p.tokens !== undefined && name !== 'reasoning') text = fillerText(intParam(d, 'tokens', TEXT_DEFAULT_TOKENS, 0, 1_000_000), seed);
-  else if (name === 'reasoning' && p.answer !== undefined) text = fillerText(intParam(d, 'answer', 20, 0, 1_000_000), seed);
-  else if (name === 'text') text = fillerText(TEXT_DEFAULT_TOKENS, seed);
-  else if (name === 'long') text = longText(LONG_TOKENS, seed);
-  else if (name === 'say') text = '';
-  else if (name !== null && FAILURE_NAMES.has(name) && name !== 'slow-first') text = fillerText(Math.max(intParam(d, 'after', 5) + 20, 40), seed);
-  else if (wantsImage) text = 'Here is the image you asked for.';
+  else if (p.tokens !== undefined && name !== "reasoning") text = fillerText(intParam(d, "tokens", TEXT_DEFAULT_TOKENS, 0, 1_000_000), seed);
+  else if (name === "reasoning" && p.answer !== undefined) text = fillerText(intParam(d, "answer", 20, 0, 1_000_000), seed);
+  else if (name === "text") text = fillerText(TEXT_DEFAULT_TOKENS, seed);
+  else if (name === "long") text = longText(LONG_TOKENS, seed);
+  else if (name === "say") text = "";
+  else if (name !== null && FAILURE_NAMES.has(name) && name !== "slow-first") text = fillerText(Math.max(intParam(d, "after", 5) + 20, 40), seed);
+  else if (wantsImage) text = "Here is the image you asked for.";
   else if (structured !== null) text = structured;
   else text = defaultAnswer(ctx.promptText, model.name);
 
@@ -188,18 +195,18 @@ export function buildPlan(ctx: PlanContext): Plan {
   if (ctx.webSearch.enabled && toolCalls.length === 0) {
     // Native search when asked for (or by default) and the endpoint prices it; otherwise the Exa plugin.
     const engine = ctx.webSearch.engine;
-    const native = (engine === undefined || engine === 'native') && endpoint.pricing.web_search !== undefined;
+    const native = (engine === undefined || engine === "native") && endpoint.pricing.web_search !== undefined;
     numSearchResults = ctx.webSearch.maxResults;
-    webSearch = native ? { engine: 'native' } : { engine: 'exa', results: numSearchResults };
-    const topic = ctx.promptText.replace(/\s+/g, ' ').trim().split(' ').slice(0, 6).join(' ');
+    webSearch = native ? { engine: "native" } : { engine: "exa", results: numSearchResults };
+    const topic = ctx.promptText.replace(/\s+/g, " ").trim().split(" ").slice(0, 6).join(" ");
     const found = webResults(topic, numSearchResults, seed);
     let body = `${text}\n\nSources: `;
     annotations = found.map((r, i) => {
       const link = `[${new URL(r.url).hostname}](${r.url})`;
-      if (i > 0) body += ', ';
+      if (i > 0) body += ", ";
       const start = body.length;
       body += link;
-      return { type: 'url_citation', url_citation: { url: r.url, title: r.title, content: r.content, start_index: start, end_index: body.length } };
+      return { type: "url_citation", url_citation: { url: r.url, title: r.title, content: r.content, start_index: start, end_index: body.length } };
     });
     text = body;
   }
@@ -207,7 +214,7 @@ export function buildPlan(ctx: PlanContext): Plan {
   let content = tokenize(text);
 
   // ---- max_tokens: reasoning, then text, then tool calls
-  let finishReason: FinishReason = toolCalls.length > 0 ? 'tool_calls' : 'stop';
+  let finishReason: FinishReason = toolCalls.length > 0 ? "tool_calls" : "stop";
   const maxTokens = req.max_tokens ?? req.max_completion_tokens ?? null;
   if (maxTokens != null) {
     let budget = maxTokens;
@@ -227,18 +234,19 @@ export function buildPlan(ctx: PlanContext): Plan {
         kept.push({ ...t, argPieces: take(t.argPieces) });
       }
       toolCalls = kept;
-      finishReason = 'length';
+      finishReason = "length";
     }
   }
 
   // ---- failures
   let failure: Failure | null = null;
-  let stall: Plan['stall'] = null;
-  const after = intParam(d, 'after', 5);
-  if (name === 'midstream-error') failure = { kind: 'midstream-error', afterTokens: after, message: p.message ?? 'Provider disconnected unexpectedly' };
-  else if (name === 'drop') failure = { kind: 'drop', afterTokens: after };
-  else if (name === 'malformed') failure = { kind: 'malformed', afterTokens: after, then: p.then === 'close' ? 'close' : 'continue' };
-  else if (name === 'stall') stall = { afterTokens: after, ms: intParam(d, 'ms', STALL_DEFAULT_MS), everyMs: keepAliveMs };
+  let stall: Plan["stall"] = null;
+  const after = intParam(d, "after", 5);
+  if (name === "midstream-error")
+    failure = { kind: "midstream-error", afterTokens: after, message: p.message ?? "Provider disconnected unexpectedly" };
+  else if (name === "drop") failure = { kind: "drop", afterTokens: after };
+  else if (name === "malformed") failure = { kind: "malformed", afterTokens: after, then: p.then === "close" ? "close" : "continue" };
+  else if (name === "stall") stall = { afterTokens: after, ms: intParam(d, "ms", STALL_DEFAULT_MS), everyMs: keepAliveMs };
 
   return {
     reasoning,
@@ -253,7 +261,7 @@ export function buildPlan(ctx: PlanContext): Plan {
     firstTokenDelayMs,
     keepAliveMs,
     rate,
-    cachedTokens: Math.min(intParam(d, 'cached', 0), ctx.promptTokens),
+    cachedTokens: Math.min(intParam(d, "cached", 0), ctx.promptTokens),
     webSearch,
     numSearchResults,
   };

@@ -2,16 +2,16 @@
  * Generation records: created when a request gets an id, finished (cost, tokens, timings) when
  * its response ends in any way, and read back by `/generation`, `/key` and the test controls.
  */
-import type http from 'node:http';
-import { performance } from 'node:perf_hooks';
-import type { CatalogEndpoint, CatalogModel } from './catalog';
-import { computeCostNano, type CostBreakdown, nanoToUsd } from './cost';
-import { sendJson, sha256 } from './http';
-import type { Plan } from './plan';
-import type { ChatRequest } from './request';
-import type { ServerState } from './state';
-import type { GenerationData, GenerationRecord, ProviderResponseData } from './types';
-import { nativeFinishReason, randomId, usageJson } from './wire';
+import type http from "node:http";
+import { performance } from "node:perf_hooks";
+import type { CatalogEndpoint, CatalogModel } from "./catalog";
+import { computeCostNano, type CostBreakdown, nanoToUsd } from "./cost";
+import { sendJson, sha256 } from "./http";
+import type { Plan } from "./plan";
+import type { ChatRequest } from "./request";
+import type { ServerState } from "./state";
+import type { GenerationData, GenerationRecord, ProviderResponseData } from "./types";
+import { nativeFinishReason, randomId, usageJson } from "./wire";
 
 type Json = Record<string, unknown>;
 
@@ -51,9 +51,9 @@ export function newRecord(
   model: CatalogModel,
   router: string | null,
 ): GenerationRecord {
-  const referer = typeof req.headers['http-referer'] === 'string' ? req.headers['http-referer'] : null;
-  const ua = typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null;
-  const sessionHeader = req.headers['x-session-id'];
+  const referer = typeof req.headers["http-referer"] === "string" ? req.headers["http-referer"] : null;
+  const ua = typeof req.headers["user-agent"] === "string" ? req.headers["user-agent"] : null;
+  const sessionHeader = req.headers["x-session-id"];
   const now = Date.now();
   const data: GenerationData = {
     id,
@@ -86,23 +86,33 @@ export function newRecord(
     num_search_results: 0,
     num_fetches: 0,
     web_search_engine: null,
-    origin: referer ?? '',
+    origin: referer ?? "",
     usage: 0,
     is_byok: false,
     external_user: chat.user ?? null,
-    api_type: 'completions',
+    api_type: "completions",
     preset_id: null,
     router,
     provider_responses: null,
     user_agent: ua,
     http_referer: referer,
-    data_region: 'global',
+    data_region: "global",
     workspace_id: null,
     request_id: `req-${Math.floor(now / 1000)}-${randomId(20)}`,
-    session_id: chat.session_id ?? (typeof sessionHeader === 'string' ? sessionHeader : null),
+    session_id: chat.session_id ?? (typeof sessionHeader === "string" ? sessionHeader : null),
     response_cache_source_id: null,
   };
-  const record: GenerationRecord = { id, keyHash, state: 'running', createdAtMs: now, availableAtMs: null, costNano: 0n, upstreamNano: 0n, outcome: null, data };
+  const record: GenerationRecord = {
+    id,
+    keyHash,
+    state: "running",
+    createdAtMs: now,
+    availableAtMs: null,
+    costNano: 0n,
+    upstreamNano: 0n,
+    outcome: null,
+    data,
+  };
   state.generations.set(id, record);
   return record;
 }
@@ -110,7 +120,9 @@ export function newRecord(
 export function providerResponse(model: CatalogModel, e: CatalogEndpoint, status: number, latencyMs: number): ProviderResponseData {
   return {
     id: `chatcmpl-${randomId(29)}`,
-    endpoint_id: sha256(`${model.id}|${e.tag}`).slice(0, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
+    endpoint_id: sha256(`${model.id}|${e.tag}`)
+      .slice(0, 32)
+      .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5"),
     model_permaslug: model.canonicalSlug,
     provider_name: e.providerName,
     status,
@@ -119,9 +131,9 @@ export function providerResponse(model: CatalogModel, e: CatalogEndpoint, status
   };
 }
 
-function completeRecord(state: ServerState, rec: GenerationRecord, outcome: NonNullable<GenerationRecord['outcome']>): void {
+function completeRecord(state: ServerState, rec: GenerationRecord, outcome: NonNullable<GenerationRecord["outcome"]>): void {
   rec.outcome = outcome;
-  rec.state = 'done';
+  rec.state = "done";
   rec.availableAtMs = Date.now() + (state.opts.generationDelayMs ?? 0);
 }
 
@@ -136,12 +148,12 @@ export function finishError(
   headers: Record<string, string>,
 ): void {
   const elapsed = Math.round(performance.now() - startedAt);
-  record.data.finish_reason = 'error';
-  record.data.native_finish_reason = 'error';
+  record.data.finish_reason = "error";
+  record.data.native_finish_reason = "error";
   record.data.latency = elapsed;
   record.data.generation_time = 0;
-  completeRecord(state, record, 'error');
-  sendJson(res, status, body, { 'x-generation-id': record.id, ...headers });
+  completeRecord(state, record, "error");
+  sendJson(res, status, body, { "x-generation-id": record.id, ...headers });
 }
 
 /** Exact cost of what a generation produced so far. */
@@ -175,12 +187,12 @@ export function usageOf(ctx: GenContext, counts: Counts): Json {
 export function finalize(
   state: ServerState,
   ctx: GenContext,
-  outcome: NonNullable<GenerationRecord['outcome']>,
+  outcome: NonNullable<GenerationRecord["outcome"]>,
   counts: Counts,
   finishReason: string | null,
 ): void {
   const rec = ctx.record;
-  if (rec.state === 'done') return;
+  if (rec.state === "done") return;
   const cost = costOf(ctx, counts);
   const now = performance.now();
   const d = rec.data;
@@ -194,7 +206,7 @@ export function finalize(
   d.provider_name = ctx.endpoint.providerName;
   d.model = ctx.model.id;
   d.router = ctx.router;
-  d.cancelled = outcome === 'cancelled';
+  d.cancelled = outcome === "cancelled";
   d.finish_reason = finishReason;
   d.native_finish_reason = nativeFinishReason(ctx.endpoint.providerName, finishReason);
   d.latency = Math.round((counts.firstTokenAt ?? now) - ctx.startedAt);
@@ -212,7 +224,10 @@ export function finalize(
   d.web_search_engine = ctx.plan.webSearch ? ctx.plan.webSearch.engine : null;
   d.provider_responses = [
     ...ctx.providerResponses,
-    { ...providerResponse(ctx.model, ctx.endpoint, outcome === 'error' ? 502 : 200, (counts.firstTokenAt ?? now) - ctx.startedAt), id: ctx.upstreamId },
+    {
+      ...providerResponse(ctx.model, ctx.endpoint, outcome === "error" ? 502 : 200, (counts.firstTokenAt ?? now) - ctx.startedAt),
+      id: ctx.upstreamId,
+    },
   ];
   completeRecord(state, rec, outcome);
 }
@@ -225,7 +240,7 @@ export function keyUsage(state: ServerState, keyHash: string): { total: bigint; 
   const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   const sums = { total: 0n, day: 0n, week: 0n, month: 0n };
   for (const g of state.generations.values()) {
-    if (g.keyHash !== keyHash || g.state !== 'done') continue;
+    if (g.keyHash !== keyHash || g.state !== "done") continue;
     sums.total += g.costNano;
     if (g.createdAtMs >= dayStart) sums.day += g.costNano;
     if (g.createdAtMs >= weekStart) sums.week += g.costNano;

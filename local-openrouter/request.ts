@@ -4,46 +4,46 @@
  * the fields the local server acts on are checked strictly, and `provider` is a closed object
  * like the spec's `ProviderPreferences` (`additionalProperties: false`).
  */
-import { z } from 'zod';
+import { z } from "zod";
 
-const TextPart = z.looseObject({ type: z.literal('text'), text: z.string() });
+const TextPart = z.looseObject({ type: z.literal("text"), text: z.string() });
 const ImagePart = z.looseObject({
-  type: z.literal('image_url'),
-  image_url: z.looseObject({ url: z.string().min(1), detail: z.enum(['auto', 'low', 'high', 'original']).optional() }),
+  type: z.literal("image_url"),
+  image_url: z.looseObject({ url: z.string().min(1), detail: z.enum(["auto", "low", "high", "original"]).optional() }),
 });
 const FilePart = z.looseObject({
-  type: z.literal('file'),
+  type: z.literal("file"),
   file: z.looseObject({ filename: z.string().optional(), file_data: z.string().optional(), file_id: z.string().optional() }),
 });
-const AudioPart = z.looseObject({ type: z.literal('input_audio'), input_audio: z.looseObject({ data: z.string(), format: z.string() }) });
-const VideoPart = z.looseObject({ type: z.literal('video_url'), video_url: z.looseObject({ url: z.string() }) });
-const LegacyVideoPart = z.looseObject({ type: z.literal('input_video'), video_url: z.looseObject({ url: z.string() }) });
+const AudioPart = z.looseObject({ type: z.literal("input_audio"), input_audio: z.looseObject({ data: z.string(), format: z.string() }) });
+const VideoPart = z.looseObject({ type: z.literal("video_url"), video_url: z.looseObject({ url: z.string() }) });
+const LegacyVideoPart = z.looseObject({ type: z.literal("input_video"), video_url: z.looseObject({ url: z.string() }) });
 
-export const ContentPartSchema = z.discriminatedUnion('type', [TextPart, ImagePart, FilePart, AudioPart, VideoPart, LegacyVideoPart]);
+export const ContentPartSchema = z.discriminatedUnion("type", [TextPart, ImagePart, FilePart, AudioPart, VideoPart, LegacyVideoPart]);
 
 const ToolCallSchema = z.looseObject({
   id: z.string(),
-  type: z.literal('function'),
+  type: z.literal("function"),
   function: z.looseObject({ name: z.string(), arguments: z.string() }),
 });
 
-export const MessageSchema = z.discriminatedUnion('role', [
-  z.looseObject({ role: z.literal('system'), content: z.union([z.string(), z.array(TextPart)]), name: z.string().optional() }),
-  z.looseObject({ role: z.literal('developer'), content: z.union([z.string(), z.array(TextPart)]), name: z.string().optional() }),
-  z.looseObject({ role: z.literal('user'), content: z.union([z.string(), z.array(ContentPartSchema)]), name: z.string().optional() }),
+export const MessageSchema = z.discriminatedUnion("role", [
+  z.looseObject({ role: z.literal("system"), content: z.union([z.string(), z.array(TextPart)]), name: z.string().optional() }),
+  z.looseObject({ role: z.literal("developer"), content: z.union([z.string(), z.array(TextPart)]), name: z.string().optional() }),
+  z.looseObject({ role: z.literal("user"), content: z.union([z.string(), z.array(ContentPartSchema)]), name: z.string().optional() }),
   z.looseObject({
-    role: z.literal('assistant'),
+    role: z.literal("assistant"),
     content: z.union([z.string(), z.array(ContentPartSchema), z.null()]).optional(),
     tool_calls: z.array(ToolCallSchema).optional(),
     reasoning: z.string().nullish(),
     reasoning_details: z.array(z.looseObject({ type: z.string() })).nullish(),
     name: z.string().optional(),
   }),
-  z.looseObject({ role: z.literal('tool'), content: z.union([z.string(), z.array(ContentPartSchema)]), tool_call_id: z.string() }),
+  z.looseObject({ role: z.literal("tool"), content: z.union([z.string(), z.array(ContentPartSchema)]), tool_call_id: z.string() }),
 ]);
 
 export const FunctionToolSchema = z.looseObject({
-  type: z.literal('function'),
+  type: z.literal("function"),
   function: z.looseObject({
     name: z.string().min(1).max(64),
     description: z.string().optional(),
@@ -55,8 +55,8 @@ export const FunctionToolSchema = z.looseObject({
 const ToolSchema = z.union([FunctionToolSchema, z.looseObject({ type: z.string().regex(/^(openrouter:|web_search)/) })]);
 
 const ToolChoiceSchema = z.union([
-  z.enum(['none', 'auto', 'required']),
-  z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) }),
+  z.enum(["none", "auto", "required"]),
+  z.looseObject({ type: z.literal("function"), function: z.looseObject({ name: z.string() }) }),
   z.looseObject({ type: z.string() }),
 ]);
 
@@ -67,21 +67,27 @@ export const ProviderPreferencesSchema = z
   .strictObject({
     allow_fallbacks: z.boolean().nullish(),
     require_parameters: z.boolean().nullish(),
-    data_collection: z.enum(['deny', 'allow']).nullish(),
+    data_collection: z.enum(["deny", "allow"]).nullish(),
     zdr: z.boolean().nullish(),
     enforce_distillable_text: z.boolean().nullish(),
     order: ProviderSlugList,
     only: ProviderSlugList,
     ignore: ProviderSlugList,
-    quantizations: z.array(z.enum(['int4', 'int8', 'fp4', 'mxfp4', 'nvfp4', 'fp6', 'fp8', 'mxfp8', 'fp16', 'bf16', 'fp32', 'unknown'])).nullish(),
+    quantizations: z.array(z.enum(["int4", "int8", "fp4", "mxfp4", "nvfp4", "fp6", "fp8", "mxfp8", "fp16", "bf16", "fp32", "unknown"])).nullish(),
     sort: z
       .union([
-        z.enum(['price', 'throughput', 'latency', 'exacto']),
-        z.looseObject({ by: z.enum(['price', 'throughput', 'latency', 'exacto']).nullish(), partition: z.enum(['model', 'none']).nullish() }),
+        z.enum(["price", "throughput", "latency", "exacto"]),
+        z.looseObject({ by: z.enum(["price", "throughput", "latency", "exacto"]).nullish(), partition: z.enum(["model", "none"]).nullish() }),
       ])
       .nullish(),
     max_price: z
-      .looseObject({ prompt: Price.optional(), completion: Price.optional(), image: Price.optional(), audio: Price.optional(), request: Price.optional() })
+      .looseObject({
+        prompt: Price.optional(),
+        completion: Price.optional(),
+        image: Price.optional(),
+        audio: Price.optional(),
+        request: Price.optional(),
+      })
       .optional(),
     preferred_min_throughput: z.unknown().optional(),
     preferred_max_latency: z.unknown().optional(),
@@ -99,7 +105,7 @@ const PluginSchema = z.looseObject({
 });
 
 const ReasoningSchema = z.looseObject({
-  effort: z.enum(['max', 'xhigh', 'high', 'medium', 'low', 'minimal', 'none']).nullish(),
+  effort: z.enum(["max", "xhigh", "high", "medium", "low", "minimal", "none"]).nullish(),
   max_tokens: z.number().int().min(0).nullish(),
   exclude: z.boolean().nullish(),
   enabled: z.boolean().nullish(),
@@ -127,11 +133,11 @@ export const ChatRequestSchema = z.looseObject({
   seed: z.number().int().nullish(),
   stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
   reasoning: ReasoningSchema.nullish(),
-  reasoning_effort: z.enum(['max', 'xhigh', 'high', 'medium', 'low', 'minimal', 'none']).nullish(),
+  reasoning_effort: z.enum(["max", "xhigh", "high", "medium", "low", "minimal", "none"]).nullish(),
   include_reasoning: z.boolean().nullish(),
   provider: ProviderPreferencesSchema,
   plugins: z.array(PluginSchema).optional(),
-  modalities: z.array(z.enum(['text', 'image', 'audio'])).optional(),
+  modalities: z.array(z.enum(["text", "image", "audio"])).optional(),
   user: z.string().optional(),
   session_id: z.string().max(256).optional(),
   response_format: z.looseObject({ type: z.string() }).optional(),
@@ -148,23 +154,23 @@ export function parseChatRequest(body: unknown): { ok: true; value: ChatRequest 
   if (r.success) return { ok: true, value: r.data };
   const details = r.error.issues
     .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(body)'}: ${i.message}`)
-    .join('; ');
+    .map((i) => `${i.path.length ? i.path.join(".") : "(body)"}: ${i.message}`)
+    .join("; ");
   return { ok: false, message: `Invalid request body: ${details}` };
 }
 
 /** The text of a message's content: a string, or its `text` parts joined by newlines. */
 export function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
   const texts: string[] = [];
   for (const p of content) {
-    if (typeof p === 'object' && p !== null && (p as { type?: unknown }).type === 'text') {
+    if (typeof p === "object" && p !== null && (p as { type?: unknown }).type === "text") {
       const t = (p as { text?: unknown }).text;
-      if (typeof t === 'string') texts.push(t);
+      if (typeof t === "string") texts.push(t);
     }
   }
-  return texts.join('\n');
+  return texts.join("\n");
 }
 
 export function isFunctionTool(t: unknown): t is FunctionTool {

@@ -15,9 +15,9 @@
  * Provider names in `order/only/ignore` match case-insensitively on the provider name, its
  * slug (`deepinfra`, `amazon-bedrock`, `google-vertex`) or an endpoint tag (`deepinfra/fp8`).
  */
-import { AUTO_CANDIDATES, AUTO_MODEL_ID, CATALOG, type CatalogEndpoint, type CatalogModel, getModel, type Parameter } from './catalog';
-import { priceToNano } from './cost';
-import type { ProviderPreferences } from './request';
+import { AUTO_CANDIDATES, AUTO_MODEL_ID, CATALOG, type CatalogEndpoint, type CatalogModel, getModel, type Parameter } from "./catalog";
+import { priceToNano } from "./cost";
+import type { ProviderPreferences } from "./request";
 
 export interface RouteNeeds {
   tools: boolean;
@@ -26,24 +26,17 @@ export interface RouteNeeds {
   params: Parameter[];
 }
 
-export type RouteResult =
-  | { ok: true; endpoints: CatalogEndpoint[]; allowFallbacks: boolean }
-  | { ok: false; status: 404; message: string };
+export type RouteResult = { ok: true; endpoints: CatalogEndpoint[]; allowFallbacks: boolean } | { ok: false; status: 404; message: string };
 
-const ROUTING_DOCS = 'To learn more about provider routing, visit: https://openrouter.ai/docs/guides/routing/provider-selection';
+const ROUTING_DOCS = "To learn more about provider routing, visit: https://openrouter.ai/docs/guides/routing/provider-selection";
 
 function matches(e: CatalogEndpoint, name: string): boolean {
   const n = name.trim().toLowerCase();
-  return (
-    n === e.providerName.toLowerCase() ||
-    n === e.providerName.toLowerCase().replace(/\s+/g, '-') ||
-    n === e.slug ||
-    n === e.tag.toLowerCase()
-  );
+  return n === e.providerName.toLowerCase() || n === e.providerName.toLowerCase().replace(/\s+/g, "-") || n === e.slug || n === e.tag.toLowerCase();
 }
 
 function priceLimitNano(v: string | number): bigint {
-  if (typeof v === 'number') return BigInt(Math.round(v * 1e9));
+  if (typeof v === "number") return BigInt(Math.round(v * 1e9));
   try {
     return priceToNano(v);
   } catch {
@@ -51,22 +44,22 @@ function priceLimitNano(v: string | number): bigint {
   }
 }
 
-function sortKey(sort: ProviderPreferences['sort']): 'price' | 'throughput' | 'latency' | null {
+function sortKey(sort: ProviderPreferences["sort"]): "price" | "throughput" | "latency" | null {
   if (!sort) return null;
-  const by = typeof sort === 'string' ? sort : sort.by;
-  return by === 'price' || by === 'throughput' || by === 'latency' ? by : null;
+  const by = typeof sort === "string" ? sort : sort.by;
+  return by === "price" || by === "throughput" || by === "latency" ? by : null;
 }
 
-function sortEndpoints(list: CatalogEndpoint[], by: 'price' | 'throughput' | 'latency' | null): CatalogEndpoint[] {
+function sortEndpoints(list: CatalogEndpoint[], by: "price" | "throughput" | "latency" | null): CatalogEndpoint[] {
   if (!by) return list;
   const indexed = list.map((e, i) => ({ e, i }));
   indexed.sort((a, b) => {
     let d = 0;
-    if (by === 'price') {
+    if (by === "price") {
       const pa = priceToNano(a.e.pricing.prompt) + priceToNano(a.e.pricing.completion);
       const pb = priceToNano(b.e.pricing.prompt) + priceToNano(b.e.pricing.completion);
       d = pa < pb ? -1 : pa > pb ? 1 : 0;
-    } else if (by === 'throughput') {
+    } else if (by === "throughput") {
       d = b.e.throughput.p50 - a.e.throughput.p50;
     } else {
       d = a.e.latency.p50 - b.e.latency.p50;
@@ -84,23 +77,25 @@ export function routeEndpoints(model: CatalogModel, prefs: ProviderPreferences |
   if (list.length === 0) return fail(`No endpoints found for ${model.id}.`);
 
   if (needs.tools) {
-    list = list.filter((e) => e.supportedParameters.includes('tools'));
+    list = list.filter((e) => e.supportedParameters.includes("tools"));
     if (list.length === 0) return fail(`No endpoints found that support tool use. ${ROUTING_DOCS}`);
   }
   if (needs.images) {
-    if (!model.architecture.input_modalities.includes('image')) return fail(`No endpoints found that support image input. ${ROUTING_DOCS}`);
+    if (!model.architecture.input_modalities.includes("image")) return fail(`No endpoints found that support image input. ${ROUTING_DOCS}`);
   }
   if (p.only && p.only.length > 0) {
     const only = p.only;
     list = list.filter((e) => only.some((n) => matches(e, n)));
-    if (list.length === 0) return fail(`No allowed providers are available for the selected model (provider.only: ${JSON.stringify(only)}). ${ROUTING_DOCS}`);
+    if (list.length === 0)
+      return fail(`No allowed providers are available for the selected model (provider.only: ${JSON.stringify(only)}). ${ROUTING_DOCS}`);
   }
   if (p.ignore && p.ignore.length > 0) {
     const ignore = p.ignore;
     list = list.filter((e) => !ignore.some((n) => matches(e, n)));
-    if (list.length === 0) return fail(`No allowed providers are available for the selected model (provider.ignore: ${JSON.stringify(ignore)}). ${ROUTING_DOCS}`);
+    if (list.length === 0)
+      return fail(`No allowed providers are available for the selected model (provider.ignore: ${JSON.stringify(ignore)}). ${ROUTING_DOCS}`);
   }
-  if (p.data_collection === 'deny') {
+  if (p.data_collection === "deny") {
     list = list.filter((e) => !e.trainsOnData);
     if (list.length === 0) return fail(`No endpoints found matching your data policy (provider.data_collection: "deny"). ${ROUTING_DOCS}`);
   }
@@ -111,7 +106,8 @@ export function routeEndpoints(model: CatalogModel, prefs: ProviderPreferences |
   if (p.quantizations && p.quantizations.length > 0) {
     const qs: readonly string[] = p.quantizations;
     list = list.filter((e) => e.quantization !== null && qs.includes(e.quantization));
-    if (list.length === 0) return fail(`No endpoints found matching your quantization preferences (provider.quantizations: ${JSON.stringify(qs)}). ${ROUTING_DOCS}`);
+    if (list.length === 0)
+      return fail(`No endpoints found matching your quantization preferences (provider.quantizations: ${JSON.stringify(qs)}). ${ROUTING_DOCS}`);
   }
   if (p.max_price) {
     const mp = p.max_price;
@@ -127,7 +123,10 @@ export function routeEndpoints(model: CatalogModel, prefs: ProviderPreferences |
   }
   if (p.require_parameters === true && needs.params.length > 0) {
     list = list.filter((e) => needs.params.every((x) => e.supportedParameters.includes(x)));
-    if (list.length === 0) return fail(`No endpoints found that can handle the requested parameters (provider.require_parameters: true; ${needs.params.join(', ')}). ${ROUTING_DOCS}`);
+    if (list.length === 0)
+      return fail(
+        `No endpoints found that can handle the requested parameters (provider.require_parameters: true; ${needs.params.join(", ")}). ${ROUTING_DOCS}`,
+      );
   }
   const allowFallbacks = p.allow_fallbacks !== false;
   const by = sortKey(p.sort);
@@ -135,17 +134,29 @@ export function routeEndpoints(model: CatalogModel, prefs: ProviderPreferences |
     const ordered: CatalogEndpoint[] = [];
     for (const n of p.order) for (const e of list) if (matches(e, n) && !ordered.includes(e)) ordered.push(e);
     if (!allowFallbacks) {
-      if (ordered.length === 0) return fail(`No allowed providers are available for the selected model (provider.order: ${JSON.stringify(p.order)} with allow_fallbacks: false). ${ROUTING_DOCS}`);
+      if (ordered.length === 0)
+        return fail(
+          `No allowed providers are available for the selected model (provider.order: ${JSON.stringify(p.order)} with allow_fallbacks: false). ${ROUTING_DOCS}`,
+        );
       return { ok: true, endpoints: ordered, allowFallbacks };
     }
-    const rest = sortEndpoints(list.filter((e) => !ordered.includes(e)), by);
+    const rest = sortEndpoints(
+      list.filter((e) => !ordered.includes(e)),
+      by,
+    );
     return { ok: true, endpoints: [...ordered, ...rest], allowFallbacks };
   }
   return { ok: true, endpoints: sortEndpoints(list, by), allowFallbacks };
 }
 
 function globMatch(pattern: string, id: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+    "i",
+  );
   return re.test(id);
 }
 
@@ -178,5 +189,5 @@ export function resolveAuto(
     if (r.ok) return { model: m, route: r };
     firstError ??= r.message;
   }
-  return { error: firstError ?? 'No models available for the auto router with the given allowed_models.' };
+  return { error: firstError ?? "No models available for the auto router with the given allowed_models." };
 }

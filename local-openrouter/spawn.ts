@@ -12,28 +12,20 @@ export type LocalOpenRouterProcess = {
 
 const root = path.resolve(import.meta.dirname, "..");
 
-export function startLocalOpenRouterProcess(options: {
-  key?: string;
-  port?: number;
-  env?: Record<string, string>;
-}): Promise<LocalOpenRouterProcess> {
-  const child = spawn(
-    process.execPath,
-    [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "local-openrouter/main.ts")],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        ...options.env,
-        LOCAL_OPENROUTER_PORT: String(options.port ?? 0),
-        ...(options.key ? { LOCAL_OPENROUTER_KEY: options.key } : {}),
-        LOCAL_OPENROUTER_EXIT_WITH_PARENT: "1",
-      },
-      // stdin stays open for the child's life: when this process dies, even by SIGKILL, the pipe
-      // closes and the child stops instead of lingering on its port.
-      stdio: ["pipe", "pipe", "inherit"],
+export function startLocalOpenRouterProcess(options: { key?: string; port?: number; env?: Record<string, string> }): Promise<LocalOpenRouterProcess> {
+  const child = spawn(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "local-openrouter/main.ts")], {
+    cwd: root,
+    env: {
+      ...process.env,
+      ...options.env,
+      LOCAL_OPENROUTER_PORT: String(options.port ?? 0),
+      ...(options.key ? { LOCAL_OPENROUTER_KEY: options.key } : {}),
+      LOCAL_OPENROUTER_EXIT_WITH_PARENT: "1",
     },
-  );
+    // stdin stays open for the child's life: when this process dies, even by SIGKILL, the pipe
+    // closes and the child stops instead of lingering on its port.
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   return new Promise((resolve, reject) => {
     let buffer = "";
     const timer = setTimeout(() => {

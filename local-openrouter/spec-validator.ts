@@ -10,20 +10,20 @@
  * accepted as annotations. Nothing else is changed: types, required fields, enums and
  * `additionalProperties: false` are enforced as published.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
-import { parse } from 'yaml';
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { parse } from "yaml";
 
-const SPEC_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'spec', 'openapi.yaml');
-const ROOT_ID = 'https://openrouter.local/openapi.json';
+const SPEC_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), "spec", "openapi.yaml");
+const ROOT_ID = "https://openrouter.local/openapi.json";
 
 type JsonObject = Record<string, unknown>;
 
 function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /**
@@ -31,23 +31,26 @@ function isObject(v: unknown): v is JsonObject {
  * turned into their 3.1 equivalents (`exclusiveMinimum: true` + `minimum: n` → `exclusiveMinimum: n`,
  * likewise for maximum; `nullable: true` → `null` added to `type`).
  */
-function toJsonSchema(v: unknown, isNameMap = false, refPrefix = '#/$defs/'): unknown {
+function toJsonSchema(v: unknown, isNameMap = false, refPrefix = "#/$defs/"): unknown {
   if (Array.isArray(v)) return v.map((x) => toJsonSchema(x, false, refPrefix));
   if (!isObject(v)) return v;
   const out: JsonObject = {};
   for (const [k, val] of Object.entries(v)) {
-    if (!isNameMap && k === '$ref' && typeof val === 'string' && val.startsWith('#/components/schemas/')) {
-      out[k] = `${refPrefix}${val.slice('#/components/schemas/'.length)}`;
+    if (!isNameMap && k === "$ref" && typeof val === "string" && val.startsWith("#/components/schemas/")) {
+      out[k] = `${refPrefix}${val.slice("#/components/schemas/".length)}`;
     } else {
       // `properties`, `$defs` etc. map names to schemas: their keys are names, not keywords.
-      const nameMap = !isNameMap && (k === 'properties' || k === 'patternProperties' || k === '$defs' || k === 'dependentSchemas');
+      const nameMap = !isNameMap && (k === "properties" || k === "patternProperties" || k === "$defs" || k === "dependentSchemas");
       out[k] = toJsonSchema(val, nameMap, refPrefix);
     }
   }
   if (isNameMap) return out;
-  for (const [ex, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
-    if (typeof out[ex] === 'boolean') {
-      if (out[ex] === true && typeof out[bound] === 'number') {
+  for (const [ex, bound] of [
+    ["exclusiveMinimum", "minimum"],
+    ["exclusiveMaximum", "maximum"],
+  ] as const) {
+    if (typeof out[ex] === "boolean") {
+      if (out[ex] === true && typeof out[bound] === "number") {
         out[ex] = out[bound];
         delete out[bound];
       } else {
@@ -56,10 +59,10 @@ function toJsonSchema(v: unknown, isNameMap = false, refPrefix = '#/$defs/'): un
     }
   }
   if (out.nullable === true) {
-    if (typeof out.type === 'string') out.type = [out.type, 'null'];
-    else if (Array.isArray(out.type) && !out.type.includes('null')) out.type = [...out.type, 'null'];
+    if (typeof out.type === "string") out.type = [out.type, "null"];
+    else if (Array.isArray(out.type) && !out.type.includes("null")) out.type = [...out.type, "null"];
   }
-  if ('nullable' in out) delete out.nullable;
+  if ("nullable" in out) delete out.nullable;
   return out;
 }
 
@@ -70,9 +73,9 @@ function collect(v: unknown, keys: Set<string>, formats: Set<string>): void {
   }
   if (!isObject(v)) return;
   for (const [k, val] of Object.entries(v)) {
-    if (k.startsWith('x-')) keys.add(k);
-    if (k === 'format' && typeof val === 'string') formats.add(val);
-    if (k === 'properties' && isObject(val)) {
+    if (k.startsWith("x-")) keys.add(k);
+    if (k === "format" && typeof val === "string") formats.add(val);
+    if (k === "properties" && isObject(val)) {
       for (const p of Object.values(val)) collect(p, keys, formats);
     } else {
       collect(val, keys, formats);
@@ -101,15 +104,15 @@ export interface SpecValidator {
 function describe(errs: ErrorObject[]): string {
   return errs
     .slice(0, 8)
-    .map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`)
-    .join('\n  ');
+    .map((e) => `${e.instancePath || "(root)"} ${e.message ?? ""} ${JSON.stringify(e.params)}`)
+    .join("\n  ");
 }
 
 let cached: SpecValidator | null = null;
 
 export function loadSpecValidator(): SpecValidator {
   if (cached) return cached;
-  const doc = parse(readFileSync(SPEC_PATH, 'utf8')) as JsonObject;
+  const doc = parse(readFileSync(SPEC_PATH, "utf8")) as JsonObject;
   const components = doc.components as JsonObject;
   const schemas = components.schemas as JsonObject;
   const defs = toJsonSchema(schemas, true) as JsonObject;
@@ -118,7 +121,7 @@ export function loadSpecValidator(): SpecValidator {
   const extraKeys = new Set<string>();
   const formats = new Set<string>();
   collect(defs, extraKeys, formats);
-  ajv.addVocabulary(['example', 'discriminator', ...extraKeys]);
+  ajv.addVocabulary(["example", "discriminator", ...extraKeys]);
   for (const f of formats) {
     if (!ajv.formats[f]) ajv.addFormat(f, true);
   }
@@ -163,14 +166,14 @@ export function loadSpecValidator(): SpecValidator {
     assert(name, value, what) {
       const errs = this.errors(name, value);
       if (errs.length > 0) {
-        throw new Error(`${what ?? 'value'} does not match ${name}:\n  ${describe(errs)}\nvalue: ${JSON.stringify(value).slice(0, 1500)}`);
+        throw new Error(`${what ?? "value"} does not match ${name}:\n  ${describe(errs)}\nvalue: ${JSON.stringify(value).slice(0, 1500)}`);
       }
     },
-    responseErrors(pathKey, method, status, value, contentType = 'application/json') {
+    responseErrors(pathKey, method, status, value, contentType = "application/json") {
       const v = getResponse(pathKey, method, status, contentType);
       return v(value) ? [] : [...(v.errors ?? [])];
     },
-    assertResponse(pathKey, method, status, value, contentType = 'application/json') {
+    assertResponse(pathKey, method, status, value, contentType = "application/json") {
       const errs = this.responseErrors(pathKey, method, status, value, contentType);
       if (errs.length > 0) {
         throw new Error(

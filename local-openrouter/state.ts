@@ -1,7 +1,7 @@
 /** What every endpoint of one running local OpenRouter shares: its options, its records and its timers. */
-import type http from 'node:http';
-import { DEFAULT_TOKENS_PER_SECOND } from './plan';
-import type { GenerationRecord, LocalOpenRouterOptions, RequestLogEntry } from './types';
+import type http from "node:http";
+import { DEFAULT_TOKENS_PER_SECOND } from "./plan";
+import type { GenerationRecord, LocalOpenRouterOptions, RequestLogEntry } from "./types";
 
 /** A response being produced over time (a stream, or a JSON body that waits for its tokens). */
 export interface Run {
@@ -15,10 +15,13 @@ export class Timers {
   private readonly runs = new Set<Run>();
 
   schedule(fn: () => void, ms: number): NodeJS.Timeout {
-    const t = setTimeout(() => {
-      this.timeouts.delete(t);
-      fn();
-    }, Math.max(0, ms));
+    const t = setTimeout(
+      () => {
+        this.timeouts.delete(t);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     this.timeouts.add(t);
     return t;
   }

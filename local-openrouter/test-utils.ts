@@ -4,11 +4,11 @@
  * `@openrouter/ai-sdk-provider` talk to the server while every request and response it sees
  * is checked against OpenRouter's OpenAPI description.
  */
-import type { SpecValidator } from './spec-validator';
-import type { GenerationData } from './types';
+import type { SpecValidator } from "./spec-validator";
+import type { GenerationData } from "./types";
 
 export interface SseEvent {
-  kind: 'data' | 'comment';
+  kind: "data" | "comment";
   text: string;
 }
 
@@ -16,13 +16,13 @@ export interface SseEvent {
 export function parseSse(raw: string): SseEvent[] {
   const events: SseEvent[] = [];
   for (const block of raw.split(/\r?\n\r?\n/)) {
-    if (block.trim() === '') continue;
+    if (block.trim() === "") continue;
     const data: string[] = [];
     for (const line of block.split(/\r?\n/)) {
-      if (line.startsWith(':')) events.push({ kind: 'comment', text: line.slice(1).trim() });
-      else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      if (line.startsWith(":")) events.push({ kind: "comment", text: line.slice(1).trim() });
+      else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
     }
-    if (data.length > 0) events.push({ kind: 'data', text: data.join('\n') });
+    if (data.length > 0) events.push({ kind: "data", text: data.join("\n") });
   }
   return events;
 }
@@ -45,9 +45,15 @@ export async function rawRequest(url: string, init: RequestInit = {}, onPiece?: 
     res = await fetch(url, init);
   } catch (err) {
     // The connection died before any response head (e.g. a dropped non-streaming request).
-    return { status: 0, headers: new Headers(), raw: '', streamError: err instanceof Error ? `${err.name}: ${err.message}` : String(err), arrivals: [] };
+    return {
+      status: 0,
+      headers: new Headers(),
+      raw: "",
+      streamError: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      arrivals: [],
+    };
   }
-  let raw = '';
+  let raw = "";
   let streamError: string | null = null;
   const arrivals: { at: number; text: string }[] = [];
   if (res.body) {
@@ -84,11 +90,11 @@ export interface ParsedStream {
 export function parseStream(raw: string): ParsedStream {
   const out: ParsedStream = { chunks: [], nonJson: [], comments: [], done: false, doneIndex: -1, dataCount: 0 };
   for (const e of parseSse(raw)) {
-    if (e.kind === 'comment') {
+    if (e.kind === "comment") {
       out.comments.push(e.text);
       continue;
     }
-    if (e.text === '[DONE]') {
+    if (e.text === "[DONE]") {
       out.done = true;
       out.doneIndex = out.dataCount;
       out.dataCount++;
@@ -106,12 +112,12 @@ export function parseStream(raw: string): ParsedStream {
 
 /** Validates everything a chat completion response carried against the spec. */
 export function assertChatResponseMatchesSpec(v: SpecValidator, r: RawResponse): void {
-  const ct = r.headers.get('content-type') ?? '';
-  if (ct.startsWith('text/event-stream')) {
+  const ct = r.headers.get("content-type") ?? "";
+  if (ct.startsWith("text/event-stream")) {
     const s = parseStream(r.raw);
-    for (const chunk of s.chunks) v.assertResponse('/chat/completions', 'post', r.status, { data: chunk }, 'text/event-stream');
+    for (const chunk of s.chunks) v.assertResponse("/chat/completions", "post", r.status, { data: chunk }, "text/event-stream");
   } else if (r.raw.length > 0) {
-    v.assertResponse('/chat/completions', 'post', r.status, JSON.parse(r.raw));
+    v.assertResponse("/chat/completions", "post", r.status, JSON.parse(r.raw));
   }
 }
 
@@ -146,11 +152,11 @@ export function detachedAbortFetch(base: typeof fetch = fetch): typeof fetch {
     const inner = new AbortController();
     const onAbort = () => inner.abort(outer.reason);
     if (outer.aborted) inner.abort(outer.reason);
-    else outer.addEventListener('abort', onAbort, { once: true });
+    else outer.addEventListener("abort", onAbort, { once: true });
     try {
       return await base(input, { ...init, signal: inner.signal });
     } finally {
-      outer.removeEventListener('abort', onAbort);
+      outer.removeEventListener("abort", onAbort);
     }
   };
   return wrapped as typeof fetch;
@@ -175,15 +181,18 @@ export function validatingFetch(v: SpecValidator, base: typeof fetch = detachedA
     },
   };
   const problem = (what: string, errs: { instancePath: string; message?: string }[]) => {
-    if (errs.length > 0) report.problems.push(`${what}: ${errs.map((e) => `${e.instancePath} ${e.message ?? ''}`).join('; ')}`);
+    if (errs.length > 0) report.problems.push(`${what}: ${errs.map((e) => `${e.instancePath} ${e.message ?? ""}`).join("; ")}`);
   };
   const validate = (status: number, contentType: string, raw: string) => {
-    if (contentType.startsWith('text/event-stream')) {
+    if (contentType.startsWith("text/event-stream")) {
       const s = parseStream(raw);
       report.nonJsonChunks.push(...s.nonJson);
       for (const c of s.chunks) {
         report.chunks.push(c);
-        problem(`stream chunk ${JSON.stringify(c).slice(0, 200)}`, v.responseErrors('/chat/completions', 'post', status, { data: c }, 'text/event-stream'));
+        problem(
+          `stream chunk ${JSON.stringify(c).slice(0, 200)}`,
+          v.responseErrors("/chat/completions", "post", status, { data: c }, "text/event-stream"),
+        );
       }
     } else if (raw.length > 0) {
       let json: unknown;
@@ -193,25 +202,25 @@ export function validatingFetch(v: SpecValidator, base: typeof fetch = detachedA
         report.nonJsonChunks.push(raw);
         return;
       }
-      problem(`HTTP ${status} body`, v.responseErrors('/chat/completions', 'post', status, json));
+      problem(`HTTP ${status} body`, v.responseErrors("/chat/completions", "post", status, json));
     }
   };
   const wrapped = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const isChat = new URL(url).pathname.endsWith('/chat/completions');
-    if (isChat && typeof init?.body === 'string') {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    const isChat = new URL(url).pathname.endsWith("/chat/completions");
+    if (isChat && typeof init?.body === "string") {
       const body: unknown = JSON.parse(init.body);
       report.requests.push(body);
-      problem('request body', v.errors('ChatRequest', body));
+      problem("request body", v.errors("ChatRequest", body));
     }
     const res = await base(input, init);
     if (!isChat || !res.body) return res;
-    const gid = res.headers.get('x-generation-id');
+    const gid = res.headers.get("x-generation-id");
     if (gid) report.generationIds.push(gid);
-    const contentType = res.headers.get('content-type') ?? '';
+    const contentType = res.headers.get("content-type") ?? "";
     const reader = res.body.getReader();
     const dec = new TextDecoder();
-    let raw = '';
+    let raw = "";
     let ended = false;
     let markDone: () => void = () => undefined;
     pending.push(new Promise<void>((resolve) => (markDone = resolve)));

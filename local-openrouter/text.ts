@@ -4,7 +4,7 @@
  * Every filler word is at most 7 characters, so with its leading space and an optional
  * trailing punctuation mark it is exactly one token (see tokenizer.ts).
  */
-import { deflateSync } from 'node:zlib';
+import { deflateSync } from "node:zlib";
 
 /** FNV-1a 32-bit hash: a small deterministic seed from any text. */
 export function hash32(text: string): number {
@@ -17,17 +17,95 @@ export function hash32(text: string): number {
 }
 
 const WORDS = [
-  'the', 'signal', 'moves', 'through', 'quiet', 'relays', 'and', 'every', 'message', 'finds', 'its',
-  'route', 'across', 'a', 'switch', 'board', 'where', 'careful', 'hands', 'connect', 'distant', 'voices',
-  'while', 'lamps', 'blink', 'softly', 'in', 'order', 'so', 'that', 'nothing', 'is', 'lost', 'between',
-  'callers', 'who', 'wait', 'patient', 'for', 'answers', 'from', 'models', 'far', 'away', 'tokens', 'flow',
-  'like', 'water', 'over', 'stones', 'steady', 'clear', 'bright', 'again',
+  "the",
+  "signal",
+  "moves",
+  "through",
+  "quiet",
+  "relays",
+  "and",
+  "every",
+  "message",
+  "finds",
+  "its",
+  "route",
+  "across",
+  "a",
+  "switch",
+  "board",
+  "where",
+  "careful",
+  "hands",
+  "connect",
+  "distant",
+  "voices",
+  "while",
+  "lamps",
+  "blink",
+  "softly",
+  "in",
+  "order",
+  "so",
+  "that",
+  "nothing",
+  "is",
+  "lost",
+  "between",
+  "callers",
+  "who",
+  "wait",
+  "patient",
+  "for",
+  "answers",
+  "from",
+  "models",
+  "far",
+  "away",
+  "tokens",
+  "flow",
+  "like",
+  "water",
+  "over",
+  "stones",
+  "steady",
+  "clear",
+  "bright",
+  "again",
 ];
 
 const REASONING_WORDS = [
-  'first', 'consider', 'what', 'the', 'user', 'asks', 'then', 'check', 'each', 'fact', 'weigh', 'options',
-  'note', 'edge', 'cases', 'recall', 'prior', 'context', 'so', 'draft', 'a', 'short', 'plan', 'verify',
-  'it', 'and', 'answer', 'plainly', 'with', 'care', 'step', 'by',
+  "first",
+  "consider",
+  "what",
+  "the",
+  "user",
+  "asks",
+  "then",
+  "check",
+  "each",
+  "fact",
+  "weigh",
+  "options",
+  "note",
+  "edge",
+  "cases",
+  "recall",
+  "prior",
+  "context",
+  "so",
+  "draft",
+  "a",
+  "short",
+  "plan",
+  "verify",
+  "it",
+  "and",
+  "answer",
+  "plainly",
+  "with",
+  "care",
+  "step",
+  "by",
 ];
 
 function generate(pool: readonly string[], n: number, seed: number, paragraphEvery = 0): string {
@@ -44,16 +122,16 @@ function generate(pool: readonly string[], n: number, seed: number, paragraphEve
     const last = i === n - 1;
     const endSentence = last || inSentence >= 9 + (s >>> 28);
     if (endSentence) {
-      w += '.';
+      w += ".";
       inSentence = 0;
       sentences++;
     }
-    let sep = i === 0 ? '' : ' ';
-    if (i > 0 && sentenceStart && paragraphEvery > 0 && sentences > 0 && sentences % paragraphEvery === 0) sep = '\n\n';
+    let sep = i === 0 ? "" : " ";
+    if (i > 0 && sentenceStart && paragraphEvery > 0 && sentences > 0 && sentences % paragraphEvery === 0) sep = "\n\n";
     out.push(sep + w);
     sentenceStart = endSentence;
   }
-  return out.join('');
+  return out.join("");
 }
 
 /** Plain prose of exactly `n` tokens, deterministic from `seed`. */
@@ -72,23 +150,23 @@ export function reasoningText(n: number, seed: number): string {
 }
 
 const CLOSERS = [
-  'In short, the idea is simple once the pieces are laid out in order.',
-  'Let me know if you want more detail on any part of it.',
-  'The key point is to keep each step small and check it before moving on.',
-  'A quick example usually makes this clearer than a long explanation.',
-  'There are a few trade-offs, but the common case is straightforward.',
-  'If anything is unclear, ask and I will go through it again.',
+  "In short, the idea is simple once the pieces are laid out in order.",
+  "Let me know if you want more detail on any part of it.",
+  "The key point is to keep each step small and check it before moving on.",
+  "A quick example usually makes this clearer than a long explanation.",
+  "There are a few trade-offs, but the common case is straightforward.",
+  "If anything is unclear, ask and I will go through it again.",
 ];
 
 /** The default answer: a few sentences, deterministic from the prompt text. */
 export function defaultAnswer(prompt: string, modelName: string): string {
-  const words = prompt.replace(/\s+/g, ' ').trim().split(' ').filter(Boolean);
-  const topic = words.slice(0, 8).join(' ') + (words.length > 8 ? '…' : '');
+  const words = prompt.replace(/\s+/g, " ").trim().split(" ").filter(Boolean);
+  const topic = words.slice(0, 8).join(" ") + (words.length > 8 ? "…" : "");
   const h = hash32(prompt);
   const a = CLOSERS[h % CLOSERS.length];
   const b = CLOSERS[(h >>> 8) % CLOSERS.length];
-  const lead = topic ? `You asked about "${topic}".` : 'You sent an empty message.';
-  return `${lead} This is ${modelName}, answering from the local OpenRouter server. ${a}${b === a ? '' : ` ${b}`}`;
+  const lead = topic ? `You asked about "${topic}".` : "You sent an empty message.";
+  return `${lead} This is ${modelName}, answering from the local OpenRouter server. ${a}${b === a ? "" : ` ${b}`}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -114,7 +192,7 @@ function crc32(buf: Buffer): number {
 function pngChunk(type: string, data: Buffer): Buffer {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
   const crc = Buffer.alloc(4);
   crc.writeUInt32BE(crc32(body));
   return Buffer.concat([len, body, crc]);
@@ -141,9 +219,9 @@ export function pngDataUrl(seed: number): string {
   ihdr[9] = 2; // colour type: RGB
   const png = Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', deflateSync(raw)),
-    pngChunk('IEND', Buffer.alloc(0)),
+    pngChunk("IHDR", ihdr),
+    pngChunk("IDAT", deflateSync(raw)),
+    pngChunk("IEND", Buffer.alloc(0)),
   ]);
-  return `data:image/png;base64,${png.toString('base64')}`;
+  return `data:image/png;base64,${png.toString("base64")}`;
 }

@@ -55,28 +55,28 @@ export interface MessageLike {
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** Token count of one message content (string or array of parts). */
 export function countContentTokens(content: unknown): number {
-  if (typeof content === 'string') return countTokens(content);
+  if (typeof content === "string") return countTokens(content);
   if (!Array.isArray(content)) return 0;
   let n = 0;
   for (const part of content) {
     if (!isRecord(part)) continue;
     switch (part.type) {
-      case 'text':
-        n += typeof part.text === 'string' ? countTokens(part.text) : 0;
+      case "text":
+        n += typeof part.text === "string" ? countTokens(part.text) : 0;
         break;
-      case 'image_url':
+      case "image_url":
         break;
-      case 'file':
+      case "file":
         n += FILE_PART_TOKENS;
         break;
-      case 'input_audio':
-      case 'input_video':
-      case 'video_url':
+      case "input_audio":
+      case "input_video":
+      case "video_url":
         n += MEDIA_PART_TOKENS;
         break;
       default:
@@ -91,9 +91,9 @@ export function countPromptTokens(req: PromptLike): number {
   let n = PROMPT_PRIMING_TOKENS;
   for (const m of req.messages) {
     n += MESSAGE_OVERHEAD_TOKENS + countContentTokens(m.content);
-    if (m.role === 'assistant' && m.tool_calls) {
+    if (m.role === "assistant" && m.tool_calls) {
       for (const tc of m.tool_calls) {
-        n += countTokens(`${tc.function?.name ?? ''}${tc.function?.arguments ?? ''}`);
+        n += countTokens(`${tc.function?.name ?? ""}${tc.function?.arguments ?? ""}`);
       }
     }
   }
@@ -103,17 +103,17 @@ export function countPromptTokens(req: PromptLike): number {
 
 /** Number of `image_url` parts over all messages (each billed at `pricing.image`). */
 export function countInputImages(req: PromptLike): number {
-  return countParts(req, 'image_url');
+  return countParts(req, "image_url");
 }
 
 /** Number of media parts (images, files, audio, video) over all messages. */
 export function countMediaParts(req: PromptLike): number {
   return (
-    countParts(req, 'image_url') +
-    countParts(req, 'file') +
-    countParts(req, 'input_audio') +
-    countParts(req, 'input_video') +
-    countParts(req, 'video_url')
+    countParts(req, "image_url") +
+    countParts(req, "file") +
+    countParts(req, "input_audio") +
+    countParts(req, "input_video") +
+    countParts(req, "video_url")
   );
 }
 

@@ -69,13 +69,13 @@ export interface GenerationData {
   usage: number;
   is_byok: boolean;
   external_user: string | null;
-  api_type: 'completions';
+  api_type: "completions";
   preset_id: string | null;
   router: string | null;
   provider_responses: ProviderResponseData[] | null;
   user_agent: string | null;
   http_referer: string | null;
-  data_region: 'global' | 'europe' | 'us';
+  data_region: "global" | "europe" | "us";
   workspace_id: string | null;
   request_id: string | null;
   session_id: string | null;
@@ -97,7 +97,7 @@ export interface GenerationRecord {
   /** sha256 of the key that made the request (first 16 hex digits). */
   keyHash: string;
   /** `running` while the response is being produced; `done` once it ended in any way. */
-  state: 'running' | 'done';
+  state: "running" | "done";
   createdAtMs: number;
   /** Epoch ms from which `/generation` returns it (end + generationDelayMs); null while running. */
   availableAtMs: number | null;
@@ -105,7 +105,7 @@ export interface GenerationRecord {
   costNano: bigint;
   upstreamNano: bigint;
   /** How the response ended: a normal end, an error (pre-stream or mid-stream), a client cancel, or a dropped connection. */
-  outcome: 'completed' | 'error' | 'cancelled' | 'dropped' | null;
+  outcome: "completed" | "error" | "cancelled" | "dropped" | null;
   data: GenerationData;
 }
 

@@ -4,17 +4,17 @@
  * description by the tests (spec/openapi.yaml): ChatStreamChunk, ChatResult, ChatUsage and the
  * error response schemas.
  */
-import { randomBytes } from 'node:crypto';
-import type { CatalogModel } from './catalog';
-import { type CostBreakdown, nanoToUsd, type PriceTable } from './cost';
-import type { UrlCitation } from './plan';
-import type { PlannedToolCall } from './plan-tools';
+import { randomBytes } from "node:crypto";
+import type { CatalogModel } from "./catalog";
+import { type CostBreakdown, nanoToUsd, type PriceTable } from "./cost";
+import type { UrlCitation } from "./plan";
+import type { PlannedToolCall } from "./plan-tools";
 
 /** A random id of `n` letters and digits, as in OpenRouter's `gen-…`, `chatcmpl-…` and `call_…` ids. */
 export function randomId(n: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   const bytes = randomBytes(n);
-  let s = '';
+  let s = "";
   for (let i = 0; i < n; i++) s += alphabet[bytes[i] % alphabet.length];
   return s;
 }
@@ -31,11 +31,11 @@ export type Delta = Record<string, unknown>;
 /** Provider-native finish reasons, as OpenRouter passes them through in `native_finish_reason`. */
 export function nativeFinishReason(provider: string, finish: string | null): string | null {
   if (finish === null) return null;
-  if (provider === 'Anthropic' || provider === 'Amazon Bedrock') {
-    return { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use', error: 'error', content_filter: 'refusal' }[finish] ?? finish;
+  if (provider === "Anthropic" || provider === "Amazon Bedrock") {
+    return { stop: "end_turn", length: "max_tokens", tool_calls: "tool_use", error: "error", content_filter: "refusal" }[finish] ?? finish;
   }
-  if (provider === 'Google' || provider === 'Google AI Studio') {
-    return { stop: 'STOP', length: 'MAX_TOKENS', tool_calls: 'STOP', error: 'error', content_filter: 'SAFETY' }[finish] ?? finish;
+  if (provider === "Google" || provider === "Google AI Studio") {
+    return { stop: "STOP", length: "MAX_TOKENS", tool_calls: "STOP", error: "error", content_filter: "SAFETY" }[finish] ?? finish;
   }
   return finish;
 }
@@ -45,7 +45,7 @@ export function chunkJson(idt: ChunkIdentity, delta: Delta, finish: string | nul
     id: idt.id,
     provider: idt.provider,
     model: idt.model,
-    object: 'chat.completion.chunk',
+    object: "chat.completion.chunk",
     created: idt.created,
     choices: [{ index: 0, delta, finish_reason: finish, native_finish_reason: nativeFinishReason(idt.provider, finish) }],
     ...extra,
@@ -56,30 +56,30 @@ export function sse(data: string): string {
   return `data: ${data}\n\n`;
 }
 
-export const KEEPALIVE_COMMENT = ': OPENROUTER PROCESSING\n\n';
+export const KEEPALIVE_COMMENT = ": OPENROUTER PROCESSING\n\n";
 
 export function contentDelta(text: string): Delta {
-  return { role: 'assistant', content: text };
+  return { role: "assistant", content: text };
 }
 
-export function reasoningDelta(text: string, format: CatalogModel['reasoningFormat']): Delta {
-  return { role: 'assistant', content: '', reasoning: text, reasoning_details: [{ type: 'reasoning.text', text, format, index: 0 }] };
+export function reasoningDelta(text: string, format: CatalogModel["reasoningFormat"]): Delta {
+  return { role: "assistant", content: "", reasoning: text, reasoning_details: [{ type: "reasoning.text", text, format, index: 0 }] };
 }
 
 export function toolStartDelta(index: number, call: PlannedToolCall): Delta {
-  return { role: 'assistant', content: null, tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] };
+  return { role: "assistant", content: null, tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] };
 }
 
 export function toolArgsDelta(index: number, text: string): Delta {
-  return { role: 'assistant', content: null, tool_calls: [{ index, function: { arguments: text } }] };
+  return { role: "assistant", content: null, tool_calls: [{ index, function: { arguments: text } }] };
 }
 
 export function imagesDelta(urls: string[]): Delta {
-  return { role: 'assistant', content: '', images: urls.map((url) => ({ type: 'image_url', image_url: { url } })) };
+  return { role: "assistant", content: "", images: urls.map((url) => ({ type: "image_url", image_url: { url } })) };
 }
 
 export function annotationsDelta(annotations: UrlCitation[]): Delta {
-  return { role: 'assistant', content: '', annotations };
+  return { role: "assistant", content: "", annotations };
 }
 
 export interface UsageNumbers {

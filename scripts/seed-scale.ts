@@ -116,7 +116,9 @@ function assistantText(topic: readonly string[]): string {
   const count = int(1, 6);
   for (let p = 0; p < count; p++) {
     if (rand() < 0.15) {
-      paragraphs.push("```ts\n" + Array.from({ length: int(2, 8) }, () => `const ${pick(topic)} = ${pick(topic)}(${int(1, 99)});`).join("\n") + "\n```");
+      paragraphs.push(
+        "```ts\n" + Array.from({ length: int(2, 8) }, () => `const ${pick(topic)} = ${pick(topic)}(${int(1, 99)});`).join("\n") + "\n```",
+      );
     } else if (rand() < 0.25) {
       paragraphs.push(Array.from({ length: int(2, 5) }, () => `- ${sentence(topic)}`).join("\n"));
     } else {
@@ -127,7 +129,10 @@ function assistantText(topic: readonly string[]): string {
 }
 
 function title(topic: readonly string[]): string {
-  const t = words(int(2, 5), topic).replace(/\b(the|of|and|to|a|in|is)\b\s*/g, "").trim() || pick(topic);
+  const t =
+    words(int(2, 5), topic)
+      .replace(/\b(the|of|and|to|a|in|is)\b\s*/g, "")
+      .trim() || pick(topic);
   return t[0].toUpperCase() + t.slice(1);
 }
 
@@ -187,18 +192,12 @@ async function main() {
   let pinned = 0;
 
   const insert = (table: string, columns: string, rows: string[]) =>
-    rows.length === 0
-      ? Promise.resolve()
-      : timed(table, () => sql.exec(`INSERT INTO "${table}" (${columns}) VALUES ${rows.join(",\n")}`));
+    rows.length === 0 ? Promise.resolve() : timed(table, () => sql.exec(`INSERT INTO "${table}" (${columns}) VALUES ${rows.join(",\n")}`));
 
   const flush = async (force: boolean) => {
     if (!force && messages.length < BATCH) return;
     await insert("Conversation", `"id","userId","title","model","pinned","createdAt","updatedAt","lastMessageAt"`, conversations);
-    await insert(
-      "Message",
-      `"id","conversationId","position","role","parts","text","model","status","metadata","createdAt","updatedAt"`,
-      messages,
-    );
+    await insert("Message", `"id","conversationId","position","role","parts","text","model","status","metadata","createdAt","updatedAt"`, messages);
     await insert(
       "Usage",
       `"id","userId","conversationId","messageId","generationId","kind","modelRequested","modelServed","provider",` +

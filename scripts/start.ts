@@ -59,11 +59,11 @@ async function main() {
     console.log(`demo mode: no OPENROUTER_API_KEY, answers come from the local OpenRouter at ${upstream.url}`);
   }
 
-  const next = spawn(
-    process.execPath,
-    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(env.PORT)],
-    { cwd: root, env: childEnv, stdio: "inherit" },
-  );
+  const next = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(env.PORT)], {
+    cwd: root,
+    env: childEnv,
+    stdio: "inherit",
+  });
   children.push(next);
 
   const stop = (signal: NodeJS.Signals) => {

@@ -18,18 +18,21 @@ const stages = [
   ["typecheck", bin("tsc"), ["--noEmit"]],
   ["lint", bin("eslint"), [".", "--max-warnings=0"]],
   ["format", bin("prettier"), ["--check", "."]],
-  [
-    "unit",
-    bin("vitest"),
-    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(results, "vitest.json")}`],
-  ],
+  ["unit", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(results, "vitest.json")}`]],
   // SB_STANDALONE=1: also the standalone server the Dockerfile runs, which the instance tests start.
   ["build", bin("next"), ["build"], { SB_STANDALONE: "1" }],
   // Issue 12: two production instances on one PostgreSQL and one Redis (needs the build).
   [
     "instances",
     bin("vitest"),
-    ["run", "--config", "tests/instances/vitest.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(results, "vitest-instances.json")}`],
+    [
+      "run",
+      "--config",
+      "tests/instances/vitest.config.ts",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${path.join(results, "vitest-instances.json")}`,
+    ],
   ],
   ["e2e", runBrowserSuites],
 ];
@@ -88,7 +91,9 @@ function playwrightFailures(suite, database, titles = []) {
     for (const test of spec.tests ?? []) {
       if (test.status !== "unexpected" && test.status !== "flaky") continue;
       const error = (test.results ?? []).map((r) => r.error?.message).find(Boolean);
-      failures.push(`[e2e ${database}${test.status === "flaky" ? ", passed on retry" : ""}] e2e/${spec.file}:${spec.line} › ${[...titlePath.slice(1), spec.title].join(" › ")}\n${firstLines(error)}`);
+      failures.push(
+        `[e2e ${database}${test.status === "flaky" ? ", passed on retry" : ""}] e2e/${spec.file}:${spec.line} › ${[...titlePath.slice(1), spec.title].join(" › ")}\n${firstLines(error)}`,
+      );
     }
   }
   for (const child of suite.suites ?? []) playwrightFailures(child, database, titlePath);
@@ -123,7 +128,8 @@ function collect(name) {
       totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
       for (const file of report.testResults ?? []) {
         for (const result of file.assertionResults ?? []) {
-          if (result.status === "failed") failures.push(`[${name}] ${path.relative(root, file.name)} › ${result.fullName}\n${firstLines(result.failureMessages?.[0])}`);
+          if (result.status === "failed")
+            failures.push(`[${name}] ${path.relative(root, file.name)} › ${result.fullName}\n${firstLines(result.failureMessages?.[0])}`);
         }
       }
     }

@@ -35,7 +35,12 @@ export function parseArgs(argv: string[] = process.argv.slice(2)): BenchArgs {
     fresh: has("--fresh"),
     rebuild: has("--rebuild"),
     noBuild: has("--no-build"),
-    only: only ? only.split(",").map((s) => s.trim()).filter(Boolean) : null,
+    only: only
+      ? only
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : null,
     skipPostgres: has("--skip-postgres") || process.env.SB_BENCH_SKIP_POSTGRES === "1",
     keep: has("--keep"),
     cpuProf: has("--cpu-prof"),

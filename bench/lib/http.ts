@@ -89,7 +89,12 @@ export function postSse(
       {
         method: "POST",
         agent: options.agent ?? keepAlive,
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body).toString(), accept: "text/event-stream", ...options.headers },
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body).toString(),
+          accept: "text/event-stream",
+          ...options.headers,
+        },
       },
       (res) => {
         headersMs = performance.now() - started;
@@ -97,7 +102,9 @@ export function postSse(
         if (status !== 200) {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => finish({ status, headersMs, lines, totalMs: performance.now() - started, errorBody: Buffer.concat(chunks).toString("utf8") }));
+          res.on("end", () =>
+            finish({ status, headersMs, lines, totalMs: performance.now() - started, errorBody: Buffer.concat(chunks).toString("utf8") }),
+          );
           return;
         }
         res.setEncoding("utf8");

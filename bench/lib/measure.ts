@@ -34,7 +34,7 @@ export async function timeGets(
   for (let i = 0; i < count && !limit.passed(); i++) {
     const url = urls[i % urls.length]!;
     const r = await request(url, { headers: { cookie, accept: "application/json" }, timeoutMs: 30_000 });
-    const problem = r.status !== 200 ? `${r.status} ${r.body.slice(0, 200)}` : check?.(r.status, r.body) ?? null;
+    const problem = r.status !== 200 ? `${r.status} ${r.body.slice(0, 200)}` : (check?.(r.status, r.body) ?? null);
     if (problem) {
       errors++;
       lastError = `${url}: ${problem}`;

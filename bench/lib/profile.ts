@@ -68,12 +68,22 @@ function packageOf(url: string): string {
   if (url.startsWith("node:")) return "node:internal";
   if (/^(app|lib|components)\//.test(url)) return `ours: ${url.split("/").slice(0, 2).join("/")}`;
   if (url.includes("/.next") || url.includes("/chunks/")) return "app bundle (.next)";
-  return url.replace(/^file:\/\//, "").split("/").slice(-2).join("/");
+  return url
+    .replace(/^file:\/\//, "")
+    .split("/")
+    .slice(-2)
+    .join("/");
 }
 
 function label(node: Node): string {
   const r = resolve(node);
-  const file = r.url ? r.url.replace(/^file:\/\//, "").split("/").slice(-3).join("/") : "";
+  const file = r.url
+    ? r.url
+        .replace(/^file:\/\//, "")
+        .split("/")
+        .slice(-3)
+        .join("/")
+    : "";
   return `${r.functionName || "(anonymous)"} ${file}:${r.line}`;
 }
 

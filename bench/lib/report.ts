@@ -114,9 +114,13 @@ export function toMarkdown(report: Report): string {
     `Generated ${report.generatedAt} in ${Math.round(report.totalSeconds)} s (${Math.round(report.totalSeconds / 60)} min; ${buildSeconds === null ? "existing build reused" : `build ${buildSeconds} s`}), commit ${report.git.commit ?? "?"}${report.git.dirty ? " (with uncommitted changes)" : ""}.`,
   );
   lines.push("");
-  lines.push(`Machine: ${m.cpuModel}, ${m.cores} cores${m.cgroupCpuLimit ? ` (cgroup limit ${m.cgroupCpuLimit})` : ""}, ${m.memoryGiB} GiB memory, Node ${m.node}, ${m.os}; load average (1/5/15 min) at start ${m.loadAverage.join(" / ")}${report.machineAtEnd ? `, at the end ${report.machineAtEnd.loadAverage.join(" / ")}` : ""}.`);
+  lines.push(
+    `Machine: ${m.cpuModel}, ${m.cores} cores${m.cgroupCpuLimit ? ` (cgroup limit ${m.cgroupCpuLimit})` : ""}, ${m.memoryGiB} GiB memory, Node ${m.node}, ${m.os}; load average (1/5/15 min) at start ${m.loadAverage.join(" / ")}${report.machineAtEnd ? `, at the end ${report.machineAtEnd.loadAverage.join(" / ")}` : ""}.`,
+  );
   lines.push("");
-  lines.push("Every figure is measured against the local OpenRouter in the same run, over loopback. Server times are wall times of HTTP requests from a loopback client with keep-alive.");
+  lines.push(
+    "Every figure is measured against the local OpenRouter in the same run, over loopback. Server times are wall times of HTTP requests from a loopback client with keep-alive.",
+  );
   lines.push("");
   lines.push("## Targets");
   lines.push("");

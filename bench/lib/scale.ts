@@ -17,7 +17,12 @@ import { startBenchApp } from "./servers";
 export type Kind = "pglite" | "postgres";
 
 export const HEAVY = { id: "bench-heavy-user-0001", email: "bench-heavy@example.com", name: "Heavy Bench", password: "bench-heavy-password" };
-export const OTHERS = Array.from({ length: 9 }, (_, i) => ({ id: `bench-other-user-000${i}`, email: `bench-other-${i}@example.com`, name: `Other ${i}`, password: "bench-other-password" }));
+export const OTHERS = Array.from({ length: 9 }, (_, i) => ({
+  id: `bench-other-user-000${i}`,
+  email: `bench-other-${i}@example.com`,
+  name: `Other ${i}`,
+  password: "bench-other-password",
+}));
 export const LONG_CONVERSATION_ID = "bench-long-conversation";
 
 export type ScaleDb = {
@@ -160,7 +165,15 @@ export class ScaleEnvironments {
     });
     const t1 = Date.now();
     log(`seed[${db.kind}]: history in ${((t1 - t0) / 1000).toFixed(0)} s; ${scale.usageRows} usage rows`);
-    await bulkLoad(sql, ["Usage"], () => seedUsage(sql, HEAVY.id, OTHERS.map((o) => o.id), scale.usageRows, scale.conversations));
+    await bulkLoad(sql, ["Usage"], () =>
+      seedUsage(
+        sql,
+        HEAVY.id,
+        OTHERS.map((o) => o.id),
+        scale.usageRows,
+        scale.conversations,
+      ),
+    );
     const t2 = Date.now();
     log(`seed[${db.kind}]: usage in ${((t2 - t1) / 1000).toFixed(0)} s; VACUUM ANALYZE`);
     await sql.exec("VACUUM ANALYZE");
@@ -213,6 +226,13 @@ export class ScaleEnvironments {
       await db.close();
     }
     const cpu = process.cpuUsage(cpu0);
-    return { kind: "postgres", scale: this.scale, url, seedSeconds: (Date.now() - started) / 1000, seedCpuSeconds: (cpu.user + cpu.system) / 1e6, fromCache: false };
+    return {
+      kind: "postgres",
+      scale: this.scale,
+      url,
+      seedSeconds: (Date.now() - started) / 1000,
+      seedCpuSeconds: (cpu.user + cpu.system) / 1e6,
+      fromCache: false,
+    };
   }
 }

@@ -33,9 +33,10 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const COMMON = (
-  "the of and to a in is it you that he was for on are with as I his they be at one have this from or had by not word but what some we can out other were all there when up use your how said an each she which do their time if will way about many then them write would like so these her long make thing see him two has look more day could go come did number sound no most people my over know water than call first who may down side been now find any new work part take get place made live where after back little only round man year came show every good me give our under name very through just form sentence great think say help low line differ turn cause much mean before move right boy old too same tell does set three want air well also play small end put home read hand port large spell add even land here must big high such follow act why ask men change went light kind off need house picture try us again animal point mother world near build self earth father"
-).split(" ");
+const COMMON =
+  "the of and to a in is it you that he was for on are with as I his they be at one have this from or had by not word but what some we can out other were all there when up use your how said an each she which do their time if will way about many then them write would like so these her long make thing see him two has look more day could go come did number sound no most people my over know water than call first who may down side been now find any new work part take get place made live where after back little only round man year came show every good me give our under name very through just form sentence great think say help low line differ turn cause much mean before move right boy old too same tell does set three want air well also play small end put home read hand port large spell add even land here must big high such follow act why ask men change went light kind off need house picture try us again animal point mother world near build self earth father".split(
+    " ",
+  );
 const SYLLABLES = "ka ri to mu ne sa lo vi pe da qua zen bor tel mis fra gon lum pra sel dor vek tri nal hos cur pil".split(" ");
 
 /** A vocabulary in rank order: common English words first, then invented words. */
@@ -80,7 +81,8 @@ export function textGenerator(seed: number, vocab = vocabulary()) {
   /** Markdown an assistant might write: paragraphs, a list, sometimes code. */
   const markdown = (minWords: number, maxWords: number, i: number) => {
     const body = text(minWords, maxWords);
-    if (i % 5 === 0) return `${body}\n\n\`\`\`ts\nconst ${word()} = ${Math.floor(rand() * 100)};\nfunction ${word()}(x: number) {\n  return x * ${word().length};\n}\n\`\`\`\n`;
+    if (i % 5 === 0)
+      return `${body}\n\n\`\`\`ts\nconst ${word()} = ${Math.floor(rand() * 100)};\nfunction ${word()}(x: number) {\n  return x * ${word().length};\n}\n\`\`\`\n`;
     if (i % 3 === 0) return `**${sentence(3)}**\n\n${body}\n\n- ${sentence(5)}\n- ${sentence(4)}\n- ${sentence(6)}`;
     return body;
   };
@@ -89,14 +91,27 @@ export function textGenerator(seed: number, vocab = vocabulary()) {
 
 // ---- rows ----------------------------------------------------------------------------------
 
-const MODELS = ["openai/gpt-4o-mini", "openai/gpt-4o", "anthropic/claude-sonnet-4.5", "google/gemini-2.5-flash", "deepseek/deepseek-chat-v3.1", "meta-llama/llama-3.3-70b-instruct"];
+const MODELS = [
+  "openai/gpt-4o-mini",
+  "openai/gpt-4o",
+  "anthropic/claude-sonnet-4.5",
+  "google/gemini-2.5-flash",
+  "deepseek/deepseek-chat-v3.1",
+  "meta-llama/llama-3.3-70b-instruct",
+];
 
-export async function seedUser(sql: SqlRunner, input: { id: string; email: string; name: string; password: string; role?: "user" | "admin" }): Promise<void> {
+export async function seedUser(
+  sql: SqlRunner,
+  input: { id: string; email: string; name: string; password: string; role?: "user" | "admin" },
+): Promise<void> {
   const hash = bcrypt.hashSync(input.password, 10);
-  await sql.query(
-    `INSERT INTO "User" ("id", "email", "name", "passwordHash", "role", "updatedAt") VALUES ($1, $2, $3, $4, $5::"Role", now())`,
-    [input.id, input.email, input.name, hash, input.role ?? "user"],
-  );
+  await sql.query(`INSERT INTO "User" ("id", "email", "name", "passwordHash", "role", "updatedAt") VALUES ($1, $2, $3, $4, $5::"Role", now())`, [
+    input.id,
+    input.email,
+    input.name,
+    hash,
+    input.role ?? "user",
+  ]);
 }
 
 export const conversationId = (i: number) => `bc${String(i).padStart(8, "0")}`;
@@ -110,8 +125,24 @@ export async function seedHistory(sql: SqlRunner, userId: string, count: number,
   const started = Date.now();
   for (let start = 0; start < count; start += batchConversations) {
     const end = Math.min(count, start + batchConversations);
-    const c = { id: [] as string[], title: [] as string[], model: [] as string[], pinned: [] as boolean[], deleted: [] as (string | null)[], created: [] as string[], last: [] as string[] };
-    const m = { id: [] as string[], conv: [] as string[], pos: [] as number[], role: [] as string[], text: [] as string[], model: [] as (string | null)[], created: [] as string[] };
+    const c = {
+      id: [] as string[],
+      title: [] as string[],
+      model: [] as string[],
+      pinned: [] as boolean[],
+      deleted: [] as (string | null)[],
+      created: [] as string[],
+      last: [] as string[],
+    };
+    const m = {
+      id: [] as string[],
+      conv: [] as string[],
+      pos: [] as number[],
+      role: [] as string[],
+      text: [] as string[],
+      model: [] as (string | null)[],
+      created: [] as string[],
+    };
     for (let i = start; i < end; i++) {
       const id = conversationId(i);
       // Most recent first for small i; a few pinned, 1% in the trash.
@@ -144,7 +175,7 @@ export async function seedHistory(sql: SqlRunner, userId: string, count: number,
       [userId, c.id, c.title, c.model, c.pinned, c.deleted, c.created, c.last],
     );
     await insertMessages(sql, m);
-    if ((start / batchConversations) % 4 === 3) log(`seed: ${end} conversations (${(((Date.now() - started) / 1000)).toFixed(0)} s)`);
+    if ((start / batchConversations) % 4 === 3) log(`seed: ${end} conversations (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
 }
 
@@ -279,7 +310,10 @@ export function backfillStatements(table: string): string[] {
     if (!existsSync(file)) continue;
     const text = readFileSync(file, "utf8").replace(/--[^\n]*\n/g, "\n");
     // Top-level statements only: skip function bodies ($$ … $$).
-    const outside = text.split("$$").filter((_, i) => i % 2 === 0).join(" ");
+    const outside = text
+      .split("$$")
+      .filter((_, i) => i % 2 === 0)
+      .join(" ");
     for (const statement of outside.split(";")) {
       const s = statement.trim();
       if (new RegExp(`^INSERT\\s+INTO\\s+"[^"]+"[\\s\\S]*\\bFROM\\s+"${table}"`, "i").test(s)) out.push(s);

@@ -18,7 +18,18 @@ export function distDir(): string {
 }
 
 /** Files whose change makes a production build stale. */
-const SOURCES = ["app", "components", "lib", "proxy.ts", "instrumentation.ts", "next.config.mjs", "package-lock.json", "postcss.config.mjs", "public", "prisma/schema.prisma"];
+const SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.mjs",
+  "package-lock.json",
+  "postcss.config.mjs",
+  "public",
+  "prisma/schema.prisma",
+];
 
 function newestSource(): { file: string; mtimeMs: number } {
   let newest = { file: "", mtimeMs: 0 };
@@ -156,6 +167,8 @@ export async function startBenchApp(options: AppOptions): Promise<RunningApp> {
       if (!hadProfilesDir && readdirSync(from).every((n) => n === ".gitignore")) rmSync(from, { recursive: true, force: true });
     };
   }
-  log(`app: ${app.url} (pid ${app.child.pid}, ${options.databaseUrl ? "PostgreSQL" : "PGlite"}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `app: ${app.url} (pid ${app.child.pid}, ${options.databaseUrl ? "PostgreSQL" : "PGlite"}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return app;
 }

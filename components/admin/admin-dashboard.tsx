@@ -45,9 +45,7 @@ export function AdminDashboard({
       <Card>
         <CardHeader>
           <CardTitle>Users</CardTitle>
-          <CardDescription>
-            An empty budget follows the default. Disabling an account signs it out everywhere at once.
-          </CardDescription>
+          <CardDescription>An empty budget follows the default. Disabling an account signs it out everywhere at once.</CardDescription>
         </CardHeader>
         <CardContent>
           <UsersTable users={users} defaultBudgetNano={defaultBudgetNano} currentUserId={currentUserId} />

@@ -105,15 +105,7 @@ export function RegisterForm({ closed, adminCreating = false }: { closed: boolea
           </div>
           <div className="space-y-2">
             <Label htmlFor="password">Password</Label>
-            <Input
-              id="password"
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              minLength={8}
-              required
-              data-testid="register-password"
-            />
+            <Input id="password" name="password" type="password" autoComplete="new-password" minLength={8} required data-testid="register-password" />
           </div>
           {created && (
             <Alert variant="success" data-testid="register-created">

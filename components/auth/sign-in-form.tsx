@@ -61,14 +61,7 @@ export function SignInForm({ callbackUrl, oauthProviders, registrationOpen }: Pr
           </div>
           <div className="space-y-2">
             <Label htmlFor="password">Password</Label>
-            <Input
-              id="password"
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              data-testid="sign-in-password"
-            />
+            <Input id="password" name="password" type="password" autoComplete="current-password" required data-testid="sign-in-password" />
           </div>
           {error && (
             <Alert variant="destructive" data-testid="sign-in-error" role="alert">

@@ -123,7 +123,10 @@ export function ChatError({ error, onRetry, retryDisabled, live, onUseModel, mod
         </p>
         <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-muted-foreground">
           <span>
-            Code <code data-testid="chat-error-code" className="font-mono">{error.code}</code>
+            Code{" "}
+            <code data-testid="chat-error-code" className="font-mono">
+              {error.code}
+            </code>
           </span>
           {error.retryAfter !== undefined && (
             <span data-testid="chat-error-retry-after" data-seconds={error.retryAfter}>

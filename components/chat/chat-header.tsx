@@ -30,10 +30,7 @@ export const ChatHeader = memo(function ChatHeader({
   totalCostNano,
 }: ChatHeaderProps) {
   return (
-    <header
-      data-testid="chat-header"
-      className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-border px-4 py-2"
-    >
+    <header data-testid="chat-header" className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-border px-4 py-2">
       <h1 data-testid="chat-title" className="min-w-0 flex-1 truncate text-base font-semibold" title={title}>
         {title || "New chat"}
       </h1>
@@ -45,13 +42,7 @@ export const ChatHeader = memo(function ChatHeader({
             onChange={(reasoningEffort: ReasoningEffort | null) => onSettingsChange({ ...settings, reasoningEffort })}
           />
         )}
-        <ChatSettings
-          settings={settings}
-          onSave={onSettingsChange}
-          supportsReasoning={supportsReasoning}
-          modelLabel={modelLabel}
-          modelId={model}
-        />
+        <ChatSettings settings={settings} onSave={onSettingsChange} supportsReasoning={supportsReasoning} modelLabel={modelLabel} modelId={model} />
         <span
           data-testid="conversation-cost"
           data-nano={totalCostNano.toString()}

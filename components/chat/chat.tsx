@@ -78,7 +78,11 @@ function ChatView({ initial, isNew, defaultModel, prerendered = NOTHING_PRERENDE
 
   // False in the server's HTML and while hydrating, true once React handles events (tests wait
   // for it before clicking on a freshly loaded page).
-  const hydrated = useSyncExternalStore(subscribeToNothing, () => true, () => false);
+  const hydrated = useSyncExternalStore(
+    subscribeToNothing,
+    () => true,
+    () => false,
+  );
 
   // Stable for the conversation's life, so the rows stay memoized.
   const rowActions = useMemo<MessageActions>(
@@ -149,8 +153,8 @@ function ChatView({ initial, isNew, defaultModel, prerendered = NOTHING_PRERENDE
                 <div data-testid="chat-empty" className="m-auto grid max-w-md gap-2 px-6 py-16 text-center">
                   <h2 className="text-xl font-semibold">What shall we talk about?</h2>
                   <p className="text-sm text-muted-foreground">
-                    Ask anything. You are talking to <span className="font-medium">{shortModelName(modelInfo, model)}</span> — switch
-                    models any time from the header.
+                    Ask anything. You are talking to <span className="font-medium">{shortModelName(modelInfo, model)}</span> — switch models any time
+                    from the header.
                   </p>
                 </div>
               }

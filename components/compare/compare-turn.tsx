@@ -116,7 +116,10 @@ export const CompareTurn = memo(function CompareTurn({ conversationId, questionI
   const rows = columns.map((message) => live.get(message.metadata?.compare?.column ?? 0) ?? { message, streaming: false });
   return (
     <div data-testid="compare-turn" data-columns={columns.length} className="grid gap-3">
-      <div className="grid grid-cols-1 gap-3 md:grid-cols-2 xl:grid-cols-[repeat(var(--columns),minmax(0,1fr))]" style={{ ["--columns" as string]: columns.length }}>
+      <div
+        className="grid grid-cols-1 gap-3 md:grid-cols-2 xl:grid-cols-[repeat(var(--columns),minmax(0,1fr))]"
+        style={{ ["--columns" as string]: columns.length }}
+      >
         {columns.map((message) => (
           <CompareColumn
             key={message.metadata?.compare?.column ?? message.id}

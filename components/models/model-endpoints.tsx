@@ -43,8 +43,8 @@ export function ModelDetails({ model, onBack }: ModelDetailsProps) {
       <h3 className="text-xs font-medium text-muted-foreground">Providers serving this model</h3>
       {isRouter && (
         <p data-testid="model-endpoints-router" className="text-sm text-muted-foreground">
-          A router: it picks a model, and that model&apos;s provider, for each message, so its price varies. The answer&apos;s
-          footer names the model it chose.
+          A router: it picks a model, and that model&apos;s provider, for each message, so its price varies. The answer&apos;s footer names the model
+          it chose.
         </p>
       )}
       {!isRouter && (view.state === "idle" || view.state === "loading") && (

@@ -283,17 +283,11 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
         <div className="flex flex-wrap items-center justify-between gap-2 border-t border-border px-3 py-2 text-xs text-muted-foreground">
           <span className="flex flex-wrap items-center gap-1">
             <Kbd>↑</Kbd>
-            <Kbd>↓</Kbd> move <Kbd>Enter</Kbd> pick <Kbd>Shift</Kbd>+<Kbd>Enter</Kbd> star <Kbd>Alt</Kbd>+<Kbd>Enter</Kbd> details <Kbd>Esc</Kbd> close
+            <Kbd>↓</Kbd> move <Kbd>Enter</Kbd> pick <Kbd>Shift</Kbd>+<Kbd>Enter</Kbd> star <Kbd>Alt</Kbd>+<Kbd>Enter</Kbd> details <Kbd>Esc</Kbd>{" "}
+            close
           </span>
           {prefs.loaded && value && prefs.defaultModel !== value && (
-            <Button
-              type="button"
-              variant="ghost"
-              size="sm"
-              className="h-7"
-              data-testid="set-default-model"
-              onClick={() => setDefaultModel(value)}
-            >
+            <Button type="button" variant="ghost" size="sm" className="h-7" data-testid="set-default-model" onClick={() => setDefaultModel(value)}>
               Make {shortModelName(current, value)} my default
             </Button>
           )}

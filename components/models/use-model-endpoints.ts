@@ -31,7 +31,9 @@ function endpointsPath(modelId: string): string | null {
 function isEndpointList(value: unknown): value is ModelEndpoint[] {
   return (
     Array.isArray(value) &&
-    value.every((e) => e && typeof e === "object" && typeof (e as ModelEndpoint).provider === "string" && typeof (e as ModelEndpoint).pricing === "object")
+    value.every(
+      (e) => e && typeof e === "object" && typeof (e as ModelEndpoint).provider === "string" && typeof (e as ModelEndpoint).pricing === "object",
+    )
   );
 }
 

@@ -85,8 +85,7 @@ async function patch(
     return true;
   } catch (error) {
     publish(previous);
-    const description =
-      error && typeof error === "object" && "message" in error ? String((error as { message: unknown }).message) : undefined;
+    const description = error && typeof error === "object" && "message" in error ? String((error as { message: unknown }).message) : undefined;
     toast({ title: failure, description, variant: "destructive" });
     return false;
   }

@@ -24,13 +24,7 @@ export function AppShell({ user, demo, children }: { user: ShellUser; demo: bool
         </Sheet>
         <main className="flex min-w-0 flex-1 flex-col" data-testid="main">
           <div className="flex items-center gap-2 border-b border-border px-3 py-2 md:hidden">
-            <Button
-              variant="ghost"
-              size="icon"
-              aria-label="Open sidebar"
-              data-testid="open-sidebar"
-              onClick={() => setMobileOpen(true)}
-            >
+            <Button variant="ghost" size="icon" aria-label="Open sidebar" data-testid="open-sidebar" onClick={() => setMobileOpen(true)}>
               <Menu className="size-5" />
             </Button>
             <span className="font-semibold">Switchboard</span>

@@ -1,11 +1,6 @@
 // The history API from the browser. Errors come back as sentences (lib/errors describeError).
 import { describeError } from "@/lib/errors";
-import type {
-  ConversationListItem,
-  ConversationPage,
-  ConversationPatchResponse,
-  SearchResponse,
-} from "@/lib/history/types";
+import type { ConversationListItem, ConversationPage, ConversationPatchResponse, SearchResponse } from "@/lib/history/types";
 
 export class HistoryApiError extends Error {
   constructor(
@@ -42,10 +37,7 @@ export function searchHistory(q: string, signal?: AbortSignal): Promise<SearchRe
   return call<SearchResponse>(`/api/conversations?${new URLSearchParams({ q, limit: "20" })}`, { signal });
 }
 
-export async function patchConversation(
-  id: string,
-  patch: { title?: string; pinned?: boolean },
-): Promise<ConversationListItem> {
+export async function patchConversation(id: string, patch: { title?: string; pinned?: boolean }): Promise<ConversationListItem> {
   const { conversation } = await call<ConversationPatchResponse>(`/api/conversations/${encodeURIComponent(id)}`, {
     method: "PATCH",
     body: JSON.stringify(patch),
@@ -58,9 +50,6 @@ export async function deleteConversation(id: string): Promise<void> {
 }
 
 export async function restoreConversation(id: string): Promise<ConversationListItem> {
-  const { conversation } = await call<ConversationPatchResponse>(
-    `/api/conversations/${encodeURIComponent(id)}/restore`,
-    { method: "POST" },
-  );
+  const { conversation } = await call<ConversationPatchResponse>(`/api/conversations/${encodeURIComponent(id)}/restore`, { method: "POST" });
   return conversation;
 }

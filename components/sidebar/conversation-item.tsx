@@ -3,12 +3,7 @@
 import Link from "next/link";
 import { memo, useEffect, useRef, useState } from "react";
 import { Ellipsis, FileJson, FileText, Pencil, Pin, PinOff, Trash2 } from "lucide-react";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuItem,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
+import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuTrigger } from "@/components/ui/dropdown-menu";
 import type { ConversationListItem } from "@/lib/history/types";
 import { cn } from "@/lib/utils";
 
@@ -31,14 +26,7 @@ const actionClass =
   "hover:bg-background hover:text-foreground focus-visible:ring-[3px] focus-visible:ring-ring/50 [&_svg]:size-3.5";
 
 /** One conversation: a link, and rename / pin / delete beside it (shown on hover or focus). */
-export const ConversationItem = memo(function ConversationItem({
-  item,
-  active,
-  onNavigate,
-  onRename,
-  onTogglePin,
-  onDelete,
-}: Props) {
+export const ConversationItem = memo(function ConversationItem({ item, active, onNavigate, onRename, onTogglePin, onDelete }: Props) {
   const [editing, setEditing] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
   const [draft, setDraft] = useState(item.title);
@@ -156,13 +144,7 @@ export const ConversationItem = memo(function ConversationItem({
           </button>
           <DropdownMenu open={menuOpen} onOpenChange={setMenuOpen}>
             <DropdownMenuTrigger asChild>
-              <button
-                type="button"
-                data-testid="conversation-more"
-                aria-label={`More for “${item.title}”`}
-                title="More"
-                className={actionClass}
-              >
+              <button type="button" data-testid="conversation-more" aria-label={`More for “${item.title}”`} title="More" className={actionClass}>
                 <Ellipsis aria-hidden />
               </button>
             </DropdownMenuTrigger>

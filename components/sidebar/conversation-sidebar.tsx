@@ -16,9 +16,7 @@ import { VirtualList, type VirtualRow } from "./virtual-list";
 const ITEM_HEIGHT = 36;
 const HEADER_HEIGHT = 30;
 
-type Row =
-  | (VirtualRow & { kind: "header"; label: string; groupKey: string })
-  | (VirtualRow & { kind: "item"; item: ConversationListItem });
+type Row = (VirtualRow & { kind: "header"; label: string; groupKey: string }) | (VirtualRow & { kind: "item"; item: ConversationListItem });
 
 /** The conversations part of the sidebar: search box, then the grouped list or the results. */
 export function ConversationSidebar({ onNavigate }: { onNavigate?: () => void }) {
@@ -117,13 +115,7 @@ export function ConversationSidebar({ onNavigate }: { onNavigate?: () => void })
         )}
       </div>
       {searching ? (
-        <SearchResults
-          results={search.results}
-          loading={search.loading}
-          error={search.error}
-          query={query.trim()}
-          onNavigate={onNavigate}
-        />
+        <SearchResults results={search.results} loading={search.loading} error={search.error} query={query.trim()} onNavigate={onNavigate} />
       ) : (
         <nav aria-label="Conversations" className="flex min-h-0 flex-1 flex-col">
           <VirtualList

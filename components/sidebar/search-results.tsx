@@ -50,12 +50,7 @@ export function SearchResults({
                   {dateFormat.format(new Date(result.at))}
                 </time>
               </div>
-              {result.snippet && (
-                <HighlightedText
-                  value={result.snippet}
-                  className="mt-0.5 line-clamp-2 text-xs break-words text-muted-foreground"
-                />
-              )}
+              {result.snippet && <HighlightedText value={result.snippet} className="mt-0.5 line-clamp-2 text-xs break-words text-muted-foreground" />}
             </Link>
           </li>
         ))}

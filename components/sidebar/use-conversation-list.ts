@@ -171,9 +171,7 @@ export function useConversationList(): ConversationListState {
       api
         .patchConversation(id, { pinned })
         .then(confirm)
-        .catch((e: unknown) =>
-          toast({ title: pinned ? "Could not pin" : "Could not unpin", description: errorMessage(e), variant: "destructive" }),
-        )
+        .catch((e: unknown) => toast({ title: pinned ? "Could not pin" : "Could not unpin", description: errorMessage(e), variant: "destructive" }))
         .finally(() => setOverride(id, null));
     },
     [confirm, overrides, setOverride],

@@ -57,9 +57,12 @@ export function VirtualList<R extends VirtualRow>({
       measure();
     });
   };
-  useEffect(() => () => {
-    if (frame.current !== null) cancelAnimationFrame(frame.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+    },
+    [],
+  );
 
   const first = Math.max(0, indexAt(offsets, viewport.top) - overscan);
   const last = Math.min(rows.length - 1, indexAt(offsets, viewport.top + viewport.height) + overscan);

@@ -29,7 +29,10 @@ function shortDay(day: string): string {
 function axisUsd(usd: number): string {
   if (usd === 0) return "$0";
   const decimals = Math.min(12, Math.max(0, 1 - Math.floor(Math.log10(usd))));
-  return `$${usd.toFixed(decimals).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "")}`;
+  return `$${usd
+    .toFixed(decimals)
+    .replace(/(\.\d*?)0+$/, "$1")
+    .replace(/\.$/, "")}`;
 }
 
 const axisTick = { fill: "var(--muted-foreground)", fontSize: 11 };
@@ -66,13 +69,7 @@ export function DayBarChart({ points, className, testId }: { points: DayPointWir
         <BarChart responsive data={data} margin={{ top: 4, right: 4, bottom: 0, left: 0 }} style={{ width: "100%", height: "100%" }}>
           <CartesianGrid vertical={false} stroke="var(--border)" strokeDasharray="3 3" />
           <XAxis dataKey="day" tickFormatter={shortDay} tick={axisTick} tickLine={false} axisLine={{ stroke: "var(--border)" }} minTickGap={24} />
-          <YAxis
-            tick={axisTick}
-            tickLine={false}
-            axisLine={false}
-            width="auto"
-            tickFormatter={axisUsd}
-          />
+          <YAxis tick={axisTick} tickLine={false} axisLine={false} width="auto" tickFormatter={axisUsd} />
           <Tooltip
             cursor={{ fill: "var(--muted)" }}
             content={({ active, payload }) => {

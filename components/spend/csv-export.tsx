@@ -18,11 +18,27 @@ export function CsvExport({ defaultFrom, defaultTo }: { defaultFrom: string; def
     <div className="flex flex-wrap items-end gap-3" data-testid="csv-export-form">
       <div className="grid gap-1">
         <Label htmlFor={fromId}>From</Label>
-        <Input id={fromId} type="date" value={from} max={to} onChange={(e) => setFrom(e.target.value)} className="dark:[color-scheme:dark]" data-testid="csv-from" />
+        <Input
+          id={fromId}
+          type="date"
+          value={from}
+          max={to}
+          onChange={(e) => setFrom(e.target.value)}
+          className="dark:[color-scheme:dark]"
+          data-testid="csv-from"
+        />
       </div>
       <div className="grid gap-1">
         <Label htmlFor={toId}>To</Label>
-        <Input id={toId} type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} className="dark:[color-scheme:dark]" data-testid="csv-to" />
+        <Input
+          id={toId}
+          type="date"
+          value={to}
+          min={from}
+          onChange={(e) => setTo(e.target.value)}
+          className="dark:[color-scheme:dark]"
+          data-testid="csv-to"
+        />
       </div>
       {valid ? (
         <Button asChild variant="outline" className="gap-2">

@@ -80,15 +80,10 @@ export function MonthToDate({ className, onNavigate }: { className?: string; onN
       </span>
       {ratio !== null && (
         <span className="h-1 w-full overflow-hidden rounded-full bg-muted" aria-hidden>
-          <span
-            className={cn("block h-full rounded-full", over ? "bg-destructive" : "bg-primary")}
-            style={{ width: `${Math.min(100, ratio)}%` }}
-          />
+          <span className={cn("block h-full rounded-full", over ? "bg-destructive" : "bg-primary")} style={{ width: `${Math.min(100, ratio)}%` }} />
         </span>
       )}
-      {summary && summary.pendingCount > 0 && (
-        <span data-testid="month-to-date-pending">{summary.pendingCount} pending</span>
-      )}
+      {summary && summary.pendingCount > 0 && <span data-testid="month-to-date-pending">{summary.pendingCount} pending</span>}
     </Link>
   );
 }

@@ -64,7 +64,12 @@ export function BreakdownCard({
         <CardDescription>{description}</CardDescription>
       </CardHeader>
       <CardContent className="grid gap-3">
-        {donut && <ShareDonut label={`Spend ${title.toLowerCase()}`} items={rows.map((r) => ({ key: r.key, label: r.label ?? "Not known yet", costNano: r.costNano }))} />}
+        {donut && (
+          <ShareDonut
+            label={`Spend ${title.toLowerCase()}`}
+            items={rows.map((r) => ({ key: r.key, label: r.label ?? "Not known yet", costNano: r.costNano }))}
+          />
+        )}
         <Table data-testid={testId}>
           <TableHeader>
             <TableRow>

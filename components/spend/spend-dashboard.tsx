@@ -37,20 +37,11 @@ function RangeToggle({ days }: { days: 30 | 90 }) {
   );
 }
 
-
 function resetsText(iso: string): string {
   return new Date(iso).toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
 }
 
-export function SpendDashboard({
-  data,
-  series,
-  days,
-}: {
-  data: Wire<SpendPageData>;
-  series: Wire<DayPoint>[];
-  days: 30 | 90;
-}) {
+export function SpendDashboard({ data, series, days }: { data: Wire<SpendPageData>; series: Wire<DayPoint>[]; days: 30 | 90 }) {
   const { totals, budget, byModel, byProvider, topConversations, tokens } = data;
   const from = data.range.from.slice(0, 10);
   const to = new Date(new Date(data.range.to).getTime() - 86_400_000).toISOString().slice(0, 10);

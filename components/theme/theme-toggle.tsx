@@ -55,8 +55,7 @@ function ThemeToggle({ variant = "dropdown", className, align = "end" }: ThemeTo
   const { theme, setTheme } = useTheme();
   const hydrated = useHydrated();
   // The stored theme is unknown on the server; render "no selection" until hydrated.
-  const current: ThemeValue | undefined =
-    hydrated && theme && isThemeValue(theme) ? theme : undefined;
+  const current: ThemeValue | undefined = hydrated && theme && isThemeValue(theme) ? theme : undefined;
 
   if (variant === "segmented") {
     const focusIndex = Math.max(
@@ -65,19 +64,12 @@ function ThemeToggle({ variant = "dropdown", className, align = "end" }: ThemeTo
     );
     // WAI-ARIA radio group: one tab stop, arrow keys move + select.
     const onKeyDown = (event: React.KeyboardEvent<HTMLDivElement>) => {
-      const step =
-        event.key === "ArrowRight" || event.key === "ArrowDown"
-          ? 1
-          : event.key === "ArrowLeft" || event.key === "ArrowUp"
-            ? -1
-            : 0;
+      const step = event.key === "ArrowRight" || event.key === "ArrowDown" ? 1 : event.key === "ArrowLeft" || event.key === "ArrowUp" ? -1 : 0;
       if (step === 0) return;
       event.preventDefault();
       const next = THEMES[(focusIndex + step + THEMES.length) % THEMES.length];
       setTheme(next.value);
-      event.currentTarget
-        .querySelector<HTMLButtonElement>(`[data-testid="theme-${next.value}"]`)
-        ?.focus();
+      event.currentTarget.querySelector<HTMLButtonElement>(`[data-testid="theme-${next.value}"]`)?.focus();
     };
     return (
       <div
@@ -119,19 +111,10 @@ function ThemeToggle({ variant = "dropdown", className, align = "end" }: ThemeTo
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button
-          variant="ghost"
-          size="icon"
-          data-testid="theme-toggle"
-          aria-label="Change colour theme"
-          className={cn("relative", className)}
-        >
+        <Button variant="ghost" size="icon" data-testid="theme-toggle" aria-label="Change colour theme" className={cn("relative", className)}>
           {/* Icon switches via CSS (the .dark class), so SSR markup never mismatches. */}
           <SunIcon aria-hidden="true" className="scale-100 rotate-0 transition-transform dark:scale-0 dark:-rotate-90" />
-          <MoonIcon
-            aria-hidden="true"
-            className="absolute scale-0 rotate-90 transition-transform dark:scale-100 dark:rotate-0"
-          />
+          <MoonIcon aria-hidden="true" className="absolute scale-0 rotate-90 transition-transform dark:scale-100 dark:rotate-0" />
         </Button>
       </DropdownMenuTrigger>
       <DropdownMenuContent align={align} className="min-w-36">

@@ -15,10 +15,8 @@ const alertVariants = cva(
         default: "bg-card text-card-foreground",
         destructive:
           "border-destructive/40 bg-destructive/5 text-destructive *:data-[slot=alert-description]:text-destructive dark:bg-destructive/10",
-        success:
-          "border-success/40 bg-success/5 text-foreground [&>svg]:text-success dark:bg-success/10",
-        warning:
-          "border-warning/50 bg-warning/10 text-foreground [&>svg]:text-warning-foreground dark:[&>svg]:text-warning",
+        success: "border-success/40 bg-success/5 text-foreground [&>svg]:text-success dark:bg-success/10",
+        warning: "border-warning/50 bg-warning/10 text-foreground [&>svg]:text-warning-foreground dark:[&>svg]:text-warning",
       },
     },
     defaultVariants: { variant: "default" },
@@ -46,23 +44,14 @@ function Alert({ className, variant, role, ...props }: AlertProps) {
 }
 
 function AlertTitle({ className, ...props }: React.ComponentProps<"div">) {
-  return (
-    <div
-      data-slot="alert-title"
-      className={cn("col-start-2 min-h-4 leading-5 font-medium tracking-tight", className)}
-      {...props}
-    />
-  );
+  return <div data-slot="alert-title" className={cn("col-start-2 min-h-4 leading-5 font-medium tracking-tight", className)} {...props} />;
 }
 
 function AlertDescription({ className, ...props }: React.ComponentProps<"div">) {
   return (
     <div
       data-slot="alert-description"
-      className={cn(
-        "col-start-2 grid justify-items-start gap-1 text-sm text-muted-foreground [&_p]:leading-relaxed",
-        className,
-      )}
+      className={cn("col-start-2 grid justify-items-start gap-1 text-sm text-muted-foreground [&_p]:leading-relaxed", className)}
       {...props}
     />
   );

@@ -5,14 +5,7 @@ import { cn } from "@/lib/utils";
 
 function Card({ className, ...props }: React.ComponentProps<"div">) {
   return (
-    <div
-      data-slot="card"
-      className={cn(
-        "flex flex-col gap-6 rounded-xl border bg-card py-6 text-card-foreground shadow-xs",
-        className,
-      )}
-      {...props}
-    />
+    <div data-slot="card" className={cn("flex flex-col gap-6 rounded-xl border bg-card py-6 text-card-foreground shadow-xs", className)} {...props} />
   );
 }
 
@@ -34,40 +27,18 @@ function CardHeader({ className, ...props }: React.ComponentProps<"div">) {
  * Renders an <h3>. For another heading level use
  * `<CardTitle asChild><h2>…</h2></CardTitle>`.
  */
-function CardTitle({
-  className,
-  asChild = false,
-  ...props
-}: React.ComponentProps<"h3"> & { asChild?: boolean }) {
+function CardTitle({ className, asChild = false, ...props }: React.ComponentProps<"h3"> & { asChild?: boolean }) {
   const Comp = asChild ? Slot.Root : "h3";
-  return (
-    <Comp
-      data-slot="card-title"
-      className={cn("leading-snug font-semibold tracking-tight", className)}
-      {...props}
-    />
-  );
+  return <Comp data-slot="card-title" className={cn("leading-snug font-semibold tracking-tight", className)} {...props} />;
 }
 
 function CardDescription({ className, ...props }: React.ComponentProps<"p">) {
-  return (
-    <p
-      data-slot="card-description"
-      className={cn("text-sm text-muted-foreground", className)}
-      {...props}
-    />
-  );
+  return <p data-slot="card-description" className={cn("text-sm text-muted-foreground", className)} {...props} />;
 }
 
 /** Top-right slot in the header (e.g. a button or badge). */
 function CardAction({ className, ...props }: React.ComponentProps<"div">) {
-  return (
-    <div
-      data-slot="card-action"
-      className={cn("col-start-2 row-span-2 row-start-1 self-start justify-self-end", className)}
-      {...props}
-    />
-  );
+  return <div data-slot="card-action" className={cn("col-start-2 row-span-2 row-start-1 self-start justify-self-end", className)} {...props} />;
 }
 
 function CardContent({ className, ...props }: React.ComponentProps<"div">) {
@@ -75,13 +46,7 @@ function CardContent({ className, ...props }: React.ComponentProps<"div">) {
 }
 
 function CardFooter({ className, ...props }: React.ComponentProps<"div">) {
-  return (
-    <div
-      data-slot="card-footer"
-      className={cn("flex items-center gap-2 px-6 [.border-t]:pt-6", className)}
-      {...props}
-    />
-  );
+  return <div data-slot="card-footer" className={cn("flex items-center gap-2 px-6 [.border-t]:pt-6", className)} {...props} />;
 }
 
 export { Card, CardHeader, CardTitle, CardDescription, CardAction, CardContent, CardFooter };

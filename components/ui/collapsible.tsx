@@ -22,11 +22,7 @@ function CollapsibleContent({
   return (
     <CollapsiblePrimitive.Content
       data-slot="collapsible-content"
-      className={cn(
-        animated &&
-          "overflow-hidden data-[state=open]:animate-collapsible-down data-[state=closed]:animate-collapsible-up",
-        className,
-      )}
+      className={cn(animated && "overflow-hidden data-[state=open]:animate-collapsible-down data-[state=closed]:animate-collapsible-up", className)}
       {...props}
     />
   );

@@ -21,13 +21,7 @@ function Kbd({ className, ...props }: React.ComponentProps<"kbd">) {
 
 /** Groups keys of one shortcut, e.g. <KbdGroup><Kbd>Ctrl</Kbd><Kbd>Enter</Kbd></KbdGroup>. */
 function KbdGroup({ className, ...props }: React.ComponentProps<"kbd">) {
-  return (
-    <kbd
-      data-slot="kbd-group"
-      className={cn("inline-flex items-center gap-1 font-sans", className)}
-      {...props}
-    />
-  );
+  return <kbd data-slot="kbd-group" className={cn("inline-flex items-center gap-1 font-sans", className)} {...props} />;
 }
 
 export { Kbd, KbdGroup };

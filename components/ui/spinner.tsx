@@ -24,12 +24,7 @@ type SpinnerProps = Omit<React.ComponentProps<"span">, "children"> &
 
 function Spinner({ className, size, label = "Loading", ...props }: SpinnerProps) {
   return (
-    <span
-      data-slot="spinner"
-      role={label ? "status" : undefined}
-      className={cn("inline-flex items-center justify-center", className)}
-      {...props}
-    >
+    <span data-slot="spinner" role={label ? "status" : undefined} className={cn("inline-flex items-center justify-center", className)} {...props}>
       <LoaderCircleIcon aria-hidden="true" className={spinnerVariants({ size })} />
       {label && <span className="sr-only">{label}</span>}
     </span>

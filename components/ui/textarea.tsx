@@ -26,8 +26,7 @@ function resize(el: HTMLTextAreaElement): void {
   const borders = el.offsetHeight - el.clientHeight;
   el.style.height = `${el.scrollHeight + borders}px`;
   const maxHeight = Number.parseFloat(getComputedStyle(el).maxHeight);
-  el.style.overflowY =
-    Number.isFinite(maxHeight) && el.scrollHeight + borders > maxHeight ? "auto" : "hidden";
+  el.style.overflowY = Number.isFinite(maxHeight) && el.scrollHeight + borders > maxHeight ? "auto" : "hidden";
 }
 
 function Textarea({ className, autoGrow = false, ref, onInput, rows, ...props }: TextareaProps) {
@@ -73,12 +72,7 @@ function Textarea({ className, autoGrow = false, ref, onInput, rows, ...props }:
         if (autoGrow) resize(event.currentTarget);
         onInput?.(event);
       }}
-      className={cn(
-        fieldClassName,
-        "flex min-h-16 px-3 py-2",
-        autoGrow && "min-h-9 resize-none overflow-y-hidden",
-        className,
-      )}
+      className={cn(fieldClassName, "flex min-h-16 px-3 py-2", autoGrow && "min-h-9 resize-none overflow-y-hidden", className)}
       {...props}
     />
   );

@@ -98,8 +98,7 @@ function show(options: ToastOptions): string {
 }
 
 /** Show a toast; returns its id. `toast.dismiss(id?)` removes one (or all). */
-const toast: ((options: ToastOptions) => string) & { dismiss: (id?: string) => void } =
-  Object.assign(show, { dismiss });
+const toast: ((options: ToastOptions) => string) & { dismiss: (id?: string) => void } = Object.assign(show, { dismiss });
 
 /** Current toasts (for custom renderers/tests). */
 function useToasts(): readonly ToastRecord[] {
@@ -240,13 +239,7 @@ function Toaster({ className, label = "Notifications", ...props }: ToasterProps)
       )}
       {...props}
     >
-      <div
-        role="status"
-        aria-live="polite"
-        aria-atomic="false"
-        aria-relevant="additions text"
-        className="flex w-full flex-col gap-2 sm:w-[22rem]"
-      >
+      <div role="status" aria-live="polite" aria-atomic="false" aria-relevant="additions text" className="flex w-full flex-col gap-2 sm:w-[22rem]">
         {items.map((item) => (
           <ToastItem key={item.id} item={item} />
         ))}
@@ -255,12 +248,4 @@ function Toaster({ className, label = "Notifications", ...props }: ToasterProps)
   );
 }
 
-export {
-  Toaster,
-  toast,
-  useToasts,
-  type ToasterProps,
-  type ToastOptions,
-  type ToastAction,
-  type ToastVariant,
-};
+export { Toaster, toast, useToasts, type ToasterProps, type ToastOptions, type ToastAction, type ToastVariant };

@@ -5,9 +5,18 @@
 // database: `npm test` runs the suite once on PGlite and once on PostgreSQL.
 import { e2eDatabase } from "../fixtures/database";
 import { responseRecorder } from "../fixtures/response-recorder";
-import { Client, generationsMentioning, newId, poll, sseChunks, streamedText, uniqueMarker, upstreamGenerations, type IsolatedApp } from "../security/support";
+import {
+  Client,
+  generationsMentioning,
+  newId,
+  poll,
+  sseChunks,
+  streamedText,
+  uniqueMarker,
+  upstreamGenerations,
+  type IsolatedApp,
+} from "../security/support";
 import { expect, expectSettledToTrueCost, savedConversation, test } from "./support";
-
 
 /** Sends a long answer and reads it until `tokens` text deltas arrived; the response stays open. */
 async function startLongAnswer(app: IsolatedApp, client: Client, conversationId: string, text: string, tokens: number) {

@@ -9,7 +9,6 @@ import { openNewChat, send, waitIdle } from "../fixtures/chat";
 import { newId, streamError, streamedText, uniqueMarker, type Client } from "../security/support";
 import { expect, expectSettledToTrueCost, savedConversation, STALL_TIMEOUT_MS, test } from "./support";
 
-
 let client: Client;
 
 test.beforeAll(async ({ reliabilityApp }) => {
@@ -36,14 +35,28 @@ const faults: Fault[] = [
   { name: "429 rate limited, Retry-After", directive: "[[sb:error status=429 retry=7]]", code: /^rate_limited:upstream$/, retryAfter: 7 },
   { name: "502 provider error", directive: "[[sb:error status=502]]", code: /^upstream:provider$/ },
   { name: "503 no provider", directive: "[[sb:error status=503]]", code: /^unavailable:upstream$/ },
-  { name: "an error in the middle of the stream", directive: "[[sb:midstream-error after=8 rate=100]]", code: /^(upstream|unavailable):[a-z_]+$/, partial: true },
+  {
+    name: "an error in the middle of the stream",
+    directive: "[[sb:midstream-error after=8 rate=100]]",
+    code: /^(upstream|unavailable):[a-z_]+$/,
+    partial: true,
+  },
   { name: "a dropped connection", directive: "[[sb:drop after=8 rate=100]]", code: /^(upstream|unavailable|timeout):[a-z_]+$/, partial: true },
   { name: "a stall past the timeout", directive: "[[sb:stall after=6 rate=100]]", code: /^timeout:upstream$/, partial: true },
   // Skipping the bad chunk or stopping with a clear error are both acceptable; silence is not.
   { name: "a malformed chunk, then the stream goes on", directive: "[[sb:malformed after=6 rate=100]]", code: "either", partial: true },
-  { name: "a malformed chunk, then the connection closes", directive: "[[sb:malformed after=6 rate=100 then=close]]", code: /^[a-z_]+:[a-z_]+$/, partial: true },
+  {
+    name: "a malformed chunk, then the connection closes",
+    directive: "[[sb:malformed after=6 rate=100 then=close]]",
+    code: /^[a-z_]+:[a-z_]+$/,
+    partial: true,
+  },
   { name: "a slow first token within the timeout", directive: `[[sb:slow-first ms=${STALL_TIMEOUT_MS - 800} every=400]]`, code: null },
-  { name: "a first token slower than the timeout", directive: `[[sb:slow-first ms=${STALL_TIMEOUT_MS + 3000} every=500]]`, code: /^timeout:upstream$/ },
+  {
+    name: "a first token slower than the timeout",
+    directive: `[[sb:slow-first ms=${STALL_TIMEOUT_MS + 3000} every=500]]`,
+    code: /^timeout:upstream$/,
+  },
 ];
 
 for (const fault of faults) {
@@ -81,7 +94,10 @@ for (const fault of faults) {
     const [, , question, answer] = saved.messages;
     expect(question.text, "the user's message is saved").toContain(marker);
     expect(question.status).toBe("complete");
-    const savedText = answer.parts.filter((p) => p.type === "text").map((p) => p.text ?? "").join("");
+    const savedText = answer.parts
+      .filter((p) => p.type === "text")
+      .map((p) => p.text ?? "")
+      .join("");
     if (code) {
       expect(answer.status, "the failed answer is saved as failed").toBe("error");
       expect(answer.error?.code).toBe(error!.code);

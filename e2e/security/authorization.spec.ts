@@ -5,7 +5,6 @@ import { builtServerActions, Client, discoverApiRoutes, discoverServerActions, n
 import { routeMatrix, serverActionMatrix, ROLES, type Expected, type Role, type World } from "./route-matrix";
 import { expect, plantOwnerWorld, test } from "./world";
 
-
 const discovered = discoverApiRoutes();
 
 test("every API route and method has an entry in the matrix, and every entry a route", () => {
@@ -21,10 +20,16 @@ test("every exported server action has an entry, and the build serves exactly th
   const actions = discoverServerActions().map((a) => a.key);
   const missing = actions.filter((k) => !(k in serverActionMatrix));
   expect(missing, "server actions without an entry in serverActionMatrix").toEqual([]);
-  expect(Object.keys(serverActionMatrix).filter((k) => !actions.includes(k)), "stale server action entries").toEqual([]);
+  expect(
+    Object.keys(serverActionMatrix).filter((k) => !actions.includes(k)),
+    "stale server action entries",
+  ).toEqual([]);
   // The build's manifest lists what is callable; an action only reachable as a POST must be known here.
   const built = [...builtServerActions().keys()];
-  expect(built.filter((k) => !(k in serverActionMatrix)), "actions in the build without an entry").toEqual([]);
+  expect(
+    built.filter((k) => !(k in serverActionMatrix)),
+    "actions in the build without an entry",
+  ).toEqual([]);
 });
 
 let clients: Record<Role, Client>;

@@ -10,7 +10,6 @@ import { chatRequest, importFile, pngWith, type Role } from "./route-matrix";
 import { answerIdOf, discoverApiRoutes, newId, poll, readsInput, type Client, type Reply } from "./support";
 import { expect, test, type SecurityApp } from "./world";
 
-
 const id = { kind: "id" } as const;
 const model = { kind: "model" } as const;
 const nullableNano = { kind: "nano", nullable: true } as const;
@@ -44,7 +43,11 @@ const searchProbes = [
 const corpus: Record<string, CorpusEntry> = {
   "POST /api/auth/register": {
     role: "anonymous",
-    control: () => ({ path: "/api/auth/register", json: { name: "Corpus", email: `corpus-${newId("")}@example.com`, password: "long-enough-password" }, status: 201 }),
+    control: () => ({
+      path: "/api/auth/register",
+      json: { name: "Corpus", email: `corpus-${newId("")}@example.com`, password: "long-enough-password" },
+      status: 201,
+    }),
     body: {
       name: { kind: "string", min: 1, max: 100, required: true },
       email: { kind: "email", required: true },
@@ -70,15 +73,51 @@ const corpus: Record<string, CorpusEntry> = {
     },
     maxBytes: 100_000 * 4 + 64_000,
     extra: (w) => [
-      { name: "regenerate in a conversation that does not exist", method: "POST", path: "/api/chat", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...chatRequest(UNKNOWN_ID, "x"), trigger: "regenerate-message", message: undefined }) },
-      { name: "edit a message that does not exist", method: "POST", path: "/api/chat", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...chatRequest(w.conversationId, "x"), messageId: UNKNOWN_ID }) },
-      { name: "51 parts", method: "POST", path: "/api/chat", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...chatRequest(w.conversationId, "x"), message: { id: newId("m"), role: "user", parts: Array.from({ length: 51 }, () => ({ type: "text", text: "x" })) } }) },
+      {
+        name: "regenerate in a conversation that does not exist",
+        method: "POST",
+        path: "/api/chat",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ...chatRequest(UNKNOWN_ID, "x"), trigger: "regenerate-message", message: undefined }),
+      },
+      {
+        name: "edit a message that does not exist",
+        method: "POST",
+        path: "/api/chat",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ...chatRequest(w.conversationId, "x"), messageId: UNKNOWN_ID }),
+      },
+      {
+        name: "51 parts",
+        method: "POST",
+        path: "/api/chat",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          ...chatRequest(w.conversationId, "x"),
+          message: { id: newId("m"), role: "user", parts: Array.from({ length: 51 }, () => ({ type: "text", text: "x" })) },
+        }),
+      },
       ...[
         ["compare with one model", ["openai/gpt-4o-mini"]],
         ["compare with the same model twice", ["openai/gpt-4o-mini", "openai/gpt-4o-mini"]],
         ["compare with an unknown model", ["openai/gpt-4o-mini", "nobody/no-such-model"]],
-      ].map(([name, models]) => ({ name: String(name), method: "POST", path: "/api/chat", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...chatRequest(w.conversationId, "x"), models }) })),
-      { name: "an image part", method: "POST", path: "/api/chat", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...chatRequest(w.conversationId, "x"), message: { id: newId("m"), role: "user", parts: [{ type: "file", url: "file:///etc/passwd", mediaType: "text/plain" }] } }) },
+      ].map(([name, models]) => ({
+        name: String(name),
+        method: "POST",
+        path: "/api/chat",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ...chatRequest(w.conversationId, "x"), models }),
+      })),
+      {
+        name: "an image part",
+        method: "POST",
+        path: "/api/chat",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          ...chatRequest(w.conversationId, "x"),
+          message: { id: newId("m"), role: "user", parts: [{ type: "file", url: "file:///etc/passwd", mediaType: "text/plain" }] },
+        }),
+      },
     ],
   },
   "POST /api/chat/[id]/stop": { role: "owner", control: (w) => ({ path: `/api/chat/${w.conversationId}/stop`, status: 200 }) },
@@ -93,7 +132,12 @@ const corpus: Record<string, CorpusEntry> = {
     },
     strictQuery: true,
     extra: () =>
-      searchProbes.map((q): Case => ({ name: `search probe ${JSON.stringify(q)}`, method: "GET", path: `/api/conversations?q=${encodeURIComponent(q)}`, expect: [200] })),
+      searchProbes.map((q): Case => ({
+        name: `search probe ${JSON.stringify(q)}`,
+        method: "GET",
+        path: `/api/conversations?q=${encodeURIComponent(q)}`,
+        expect: [200],
+      })),
   },
   "GET /api/conversations/[id]": { role: "owner", control: (w) => ({ path: `/api/conversations/${w.conversationId}`, status: 200 }) },
   "PATCH /api/conversations/[id]": {
@@ -107,7 +151,13 @@ const corpus: Record<string, CorpusEntry> = {
         ["an unknown field", '{"title":"x","owner":"someone"}'],
         ["a title of spaces", '{"title":"   "}'],
         ["prototype pollution", '{"title":"x","__proto__":{"admin":true}}'],
-      ].map(([name, body]) => ({ name, method: "PATCH", path: `/api/conversations/${w.conversationId}`, headers: { "content-type": "application/json" }, body })),
+      ].map(([name, body]) => ({
+        name,
+        method: "PATCH",
+        path: `/api/conversations/${w.conversationId}`,
+        headers: { "content-type": "application/json" },
+        body,
+      })),
   },
   "DELETE /api/conversations/[id]": { role: "owner", control: (w) => ({ path: `/api/conversations/${w.disposableId}`, status: 200 }) },
   "POST /api/conversations/[id]/restore": { role: "owner", control: (w) => ({ path: `/api/conversations/${w.deletedId}/restore`, status: 200 }) },
@@ -120,7 +170,13 @@ const corpus: Record<string, CorpusEntry> = {
       [
         ["the question, not an answer", JSON.stringify({ messageId: w.questionId })],
         ["an unknown field", JSON.stringify({ messageId: w.answerId, variant: 2 })],
-      ].map(([name, body]) => ({ name, method: "POST", path: `/api/conversations/${w.conversationId}/alternatives`, headers: { "content-type": "application/json" }, body })),
+      ].map(([name, body]) => ({
+        name,
+        method: "POST",
+        path: `/api/conversations/${w.conversationId}/alternatives`,
+        headers: { "content-type": "application/json" },
+        body,
+      })),
   },
   "GET /api/conversations/[id]/export": {
     role: "owner",
@@ -211,7 +267,11 @@ const corpus: Record<string, CorpusEntry> = {
   },
   "POST /api/spend/estimate": {
     role: "owner",
-    control: (w) => ({ path: "/api/spend/estimate", json: { conversationId: w.conversationId, model: "openai/gpt-4o-mini", text: "hi" }, status: 200 }),
+    control: (w) => ({
+      path: "/api/spend/estimate",
+      json: { conversationId: w.conversationId, model: "openai/gpt-4o-mini", text: "hi" },
+      status: 200,
+    }),
     body: { conversationId: id, model: { ...model, required: true }, text: { kind: "string", max: 2_000_000, required: true } },
     maxBytes: 8_000_000,
   },
@@ -220,7 +280,15 @@ const corpus: Record<string, CorpusEntry> = {
     control: (w) => ({ path: `/api/admin/users/${w.victimUserId}`, json: { monthlyBudgetNano: null }, status: 200 }),
     body: { monthlyBudgetNano: nullableNano, disabled: { kind: "boolean" } },
     maxBytes: 1_000,
-    extra: (w) => [{ name: "nothing to change", method: "PATCH", path: `/api/admin/users/${w.victimUserId}`, headers: { "content-type": "application/json" }, body: "{}" }],
+    extra: (w) => [
+      {
+        name: "nothing to change",
+        method: "PATCH",
+        path: `/api/admin/users/${w.victimUserId}`,
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      },
+    ],
   },
   "PUT /api/admin/settings": {
     role: "admin",
@@ -261,8 +329,19 @@ function uploadCases(): Case[] {
     ["multipart that is not", Buffer.from("garbage without any boundary"), form],
     ["multipart cut off", multipart([{ name: "file", filename: "a.png", bytes: png }], false), form],
     ["multipart with only a text field", multipart([{ name: "note", bytes: Buffer.from("hello") }]), form],
-    ["multipart with one file that is not an image", multipart([{ name: "file", filename: "a.png", bytes: png }, { name: "file", filename: "b.png", bytes: Buffer.from("text") }]), form],
-    ["multipart with more files than allowed", multipart(Array.from({ length: 6 }, (_, i) => ({ name: "file", filename: `${i}.png`, bytes: png }))), form],
+    [
+      "multipart with one file that is not an image",
+      multipart([
+        { name: "file", filename: "a.png", bytes: png },
+        { name: "file", filename: "b.png", bytes: Buffer.from("text") },
+      ]),
+      form,
+    ],
+    [
+      "multipart with more files than allowed",
+      multipart(Array.from({ length: 6 }, (_, i) => ({ name: "file", filename: `${i}.png`, bytes: png }))),
+      form,
+    ],
   ];
   return [
     ...cases.map(([name, body, headers]): Case => ({ name, method: "POST", path: "/api/attachments", body, headers, expect: [400, 413, 415] })),
@@ -423,8 +502,14 @@ test("every API route that reads a body, a query or a path id has a bad-input co
     })
     .map((r) => `${r.method} ${r.path}`);
   expect(needed.length).toBeGreaterThan(10);
-  expect(needed.filter((k) => !(k in corpus)), "routes without a corpus in e2e/security/bad-input.spec.ts").toEqual([]);
-  expect(Object.keys(corpus).filter((k) => !needed.includes(k)), "corpus entries for routes that read no input (or are gone)").toEqual([]);
+  expect(
+    needed.filter((k) => !(k in corpus)),
+    "routes without a corpus in e2e/security/bad-input.spec.ts",
+  ).toEqual([]);
+  expect(
+    Object.keys(corpus).filter((k) => !needed.includes(k)),
+    "corpus entries for routes that read no input (or are gone)",
+  ).toEqual([]);
 });
 
 for (const [key, entry] of Object.entries(corpus)) {

@@ -109,14 +109,14 @@ export const BAD_IDS: Record<string, string> = {
   "10 KB id": "a".repeat(10_240),
   "SQL injection": "' OR '1'='1",
   "SQL statement": `x'); DROP TABLE "Message"; --`,
-  "NUL": "abcdefgh\u0000ij",
+  NUL: "abcdefgh\u0000ij",
   "lone surrogate": "abcdefgh\ud800",
   "RTL override": "abcdefgh\u202Eij",
   "too short": "abc",
-  "empty": "",
-  "spaces": "abc defgh ij",
+  empty: "",
+  spaces: "abc defgh ij",
   "unicode letters": "ábcdéfghij",
-  "JSON": '{"$ne":null}',
+  JSON: '{"$ne":null}',
 };
 
 /** A well-formed id nobody has. */
@@ -273,8 +273,9 @@ export function casesFor(key: string, entry: CorpusEntry, w: CorpusWorld): Case[
       "trailing garbage": "{}}",
       "byte order mark": "\ufeff{}",
       "raw NUL in a string": '{"a":"x\u0000y"}',
-      "comment": "{/* hi */}",
-    })) send(`malformed JSON: ${name}`, body);
+      comment: "{/* hi */}",
+    }))
+      send(`malformed JSON: ${name}`, body);
     send("invalid UTF-8", Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]));
     send("UTF-8 encoded surrogate", Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d]));
     for (const [name, body] of Object.entries({ null: "null", array: "[]", number: "42", string: '"text"', boolean: "true" })) {
@@ -359,11 +360,7 @@ export function casesFor(key: string, entry: CorpusEntry, w: CorpusWorld): Case[
  * A request whose body is too large to send sensibly: either only headers declaring a huge
  * Content-Length, or a chunked body streamed until the server answers (or `chunkedBytes` are out).
  */
-export function rawRequest(
-  baseURL: string,
-  c: Case,
-  cookie: string,
-): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+export function rawRequest(baseURL: string, c: Case, cookie: string): Promise<{ status: number; headers: Record<string, string>; text: string }> {
   const url = new URL(c.path, baseURL);
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...c.headers, cookie };

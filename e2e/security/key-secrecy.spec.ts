@@ -9,7 +9,6 @@ import { routeMatrix, ROLES, type Role, type World } from "./route-matrix";
 import { discoverPages, distDir, newId, type Client } from "./support";
 import { expect, plantOwnerWorld, test, type SecurityApp } from "./world";
 
-
 let app: SecurityApp;
 let clients: Record<Role, Client>;
 let world: World;

@@ -133,7 +133,10 @@ export const routeMatrix: Record<string, MatrixEntry> = {
   },
   "POST /api/auth/register": {
     about: "create an account (registration open): anyone; never signs the caller in as someone else",
-    request: () => ({ path: "/api/auth/register", data: { name: "Matrix", email: `${unique("reg")}@example.com`, password: "long-enough-password" } }),
+    request: () => ({
+      path: "/api/auth/register",
+      data: { name: "Matrix", email: `${unique("reg")}@example.com`, password: "long-enough-password" },
+    }),
     expect: everyone(201),
     csrf: "origin",
     inputRole: "anonymous",

@@ -358,7 +358,11 @@ export function exportedMethods(source: string): string[] {
   }
   for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) {
     for (const part of m[1].split(",")) {
-      const name = part.split(/\s+as\s+/).pop()?.trim() ?? "";
+      const name =
+        part
+          .split(/\s+as\s+/)
+          .pop()
+          ?.trim() ?? "";
       if ((HTTP_METHODS as readonly string[]).includes(name)) found.add(name);
     }
   }

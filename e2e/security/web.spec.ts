@@ -6,7 +6,6 @@ import { Client, discoverPages, newUser } from "./support";
 import { isStateChanging, routeMatrix, type Role, type World } from "./route-matrix";
 import { expect, plantOwnerWorld, test, type SecurityApp } from "./world";
 
-
 let app: SecurityApp;
 let clients: Record<Role, Client>;
 let world: World;
@@ -79,7 +78,13 @@ test("every page: a strict CSP with a fresh nonce on every script, frame-ancesto
 });
 
 test("API answers are nosniff and never cached", async () => {
-  for (const path of ["/api/health", "/api/conversations", `/api/conversations/${world.conversationId}`, "/api/spend/export.csv", "/api/nothing-here"]) {
+  for (const path of [
+    "/api/health",
+    "/api/conversations",
+    `/api/conversations/${world.conversationId}`,
+    "/api/spend/export.csv",
+    "/api/nothing-here",
+  ]) {
     const reply = await clients.owner.get(path);
     expect(reply.headers["x-content-type-options"], path).toBe("nosniff");
     if (reply.status !== 404) expect(reply.headers["cache-control"], path).toContain("no-store");
@@ -209,7 +214,10 @@ test("after sign-in, a hostile callbackUrl never leads off the site", async ({ b
   const context = await browser.newContext({ baseURL: app.url });
   recorder.watch(context);
   // By host: the sign-in URL itself names evil.example in its query.
-  await context.route((url) => url.hostname.endsWith("evil.example"), (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<h1>evil</h1>" }));
+  await context.route(
+    (url) => url.hostname.endsWith("evil.example"),
+    (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<h1>evil</h1>" }),
+  );
   const page = await context.newPage();
   const escaped: string[] = [];
   // The form redirects to what the server sanitised (the test above covers every vector there):

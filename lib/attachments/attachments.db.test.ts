@@ -47,9 +47,16 @@ describe("POST /api/attachments", () => {
   it("stores a multipart upload typed from its bytes, whatever its name and declared type say", async () => {
     const user = await makeUser();
     signInAs(user);
-    const response = await upload(form([{ bytes: PNG, name: "holiday.pdf", type: "application/pdf" }, { bytes: PDF, name: "notes", type: "image/png" }]));
+    const response = await upload(
+      form([
+        { bytes: PNG, name: "holiday.pdf", type: "application/pdf" },
+        { bytes: PDF, name: "notes", type: "image/png" },
+      ]),
+    );
     expect(response.status).toBe(201);
-    const { attachments } = (await response.json()) as { attachments: { id: string; mediaType: string; filename: string; size: number; url: string }[] };
+    const { attachments } = (await response.json()) as {
+      attachments: { id: string; mediaType: string; filename: string; size: number; url: string }[];
+    };
     expect(attachments.map((a) => [a.mediaType, a.filename, a.size])).toEqual([
       ["image/png", "holiday.png", PNG.byteLength],
       ["application/pdf", "notes.pdf", PDF.byteLength],
@@ -59,7 +66,7 @@ describe("POST /api/attachments", () => {
 
   it("takes a raw body with X-Filename", async () => {
     signInAs(await makeUser());
-    const response = await upload(new Uint8Array(GIF), { "x-filename": encodeURIComponent("../../ünïcode \"evil\".gif"), "content-type": "image/gif" });
+    const response = await upload(new Uint8Array(GIF), { "x-filename": encodeURIComponent('../../ünïcode "evil".gif'), "content-type": "image/gif" });
     expect(response.status).toBe(201);
     const { attachments } = (await response.json()) as { attachments: { filename: string; mediaType: string }[] };
     expect(attachments[0]).toMatchObject({ mediaType: "image/gif", filename: "ünïcode evil.gif" });
@@ -107,7 +114,14 @@ describe("GET /api/attachments/:id", () => {
   it("serves the owner's file with its sniffed type, nosniff, a sandbox CSP and a disposition", async () => {
     const owner = await makeUser("owner");
     signInAs(owner);
-    const { attachments } = (await (await upload(form([{ bytes: PNG, name: "p.png" }, { bytes: PDF, name: "d.pdf" }]))).json()) as {
+    const { attachments } = (await (
+      await upload(
+        form([
+          { bytes: PNG, name: "p.png" },
+          { bytes: PDF, name: "d.pdf" },
+        ]),
+      )
+    ).json()) as {
       attachments: { id: string }[];
     };
     const image = await get(attachments[0].id);

@@ -43,7 +43,9 @@ export async function readUploadFiles(request: Request, limits: UploadLimits = u
     for (const value of form.values()) {
       if (typeof value === "string") continue;
       if (files.length >= limits.maxFiles) {
-        throw new AppError("payload_too_large:attachments", `At most ${limits.maxFiles} attachments at a time.`, { details: { maxFiles: limits.maxFiles } });
+        throw new AppError("payload_too_large:attachments", `At most ${limits.maxFiles} attachments at a time.`, {
+          details: { maxFiles: limits.maxFiles },
+        });
       }
       if (value.size > limits.maxBytes) throw tooLarge(limits, value.name, value.size);
       files.push({ name: value.name || null, bytes: new Uint8Array(await value.arrayBuffer()) });

@@ -6,14 +6,7 @@ import Google from "next-auth/providers/google";
 import type { Provider } from "next-auth/providers";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/log";
-import {
-  createAuthSession,
-  findLiveSessionUser,
-  findUserForSignIn,
-  revokeAuthSession,
-  upsertOAuthUser,
-  normalizeEmail,
-} from "@/lib/db/users";
+import { createAuthSession, findLiveSessionUser, findUserForSignIn, revokeAuthSession, upsertOAuthUser, normalizeEmail } from "@/lib/db/users";
 import { credentialsSchema } from "./schemas";
 import { verifyPassword } from "./password";
 import { beginSignInAttempt, recordSignInSuccess } from "./brute-force";

@@ -208,8 +208,14 @@ describe("chat pipeline", () => {
     expect(messages).toHaveLength(4);
 
     await drain(
-      (await send(user, { id, model: "openai/gpt-4o-mini", messageId: first.id, message: { ...first, parts: [{ type: "text", text: "edited [[sb:say text=three]]" }] } }))
-        .stream,
+      (
+        await send(user, {
+          id,
+          model: "openai/gpt-4o-mini",
+          messageId: first.id,
+          message: { ...first, parts: [{ type: "text", text: "edited [[sb:say text=three]]" }] },
+        })
+      ).stream,
     );
     messages = await waitForSaved(id, user.id);
     const texts = messages.map((m) => (m.parts as { type: string; text?: string }[]).find((p) => p.type === "text")?.text);

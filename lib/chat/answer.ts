@@ -108,7 +108,10 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     onChunk: ({ chunk }) => {
       watchdog.arm();
       meter.afterRelayedChunk();
-      if (facts.firstOutputAt === undefined && (chunk.type === "text-delta" || chunk.type === "reasoning-delta" || chunk.type === "tool-input-start")) {
+      if (
+        facts.firstOutputAt === undefined &&
+        (chunk.type === "text-delta" || chunk.type === "reasoning-delta" || chunk.type === "tool-input-start")
+      ) {
         facts.firstOutputAt = Date.now();
         setTimeout(startAlongside, 0);
       }

@@ -63,7 +63,8 @@ function requestsWith(marker: string) {
 /** One CSV record's fields (quoted fields may hold commas and doubled quotes). */
 function csvFields(line: string): string[] {
   const fields: string[] = [];
-  for (const match of line.matchAll(/(?:^|,)(?:"((?:[^"]|"")*)"|([^,]*))/g)) fields.push(match[1] !== undefined ? match[1].replace(/""/g, '"') : (match[2] ?? ""));
+  for (const match of line.matchAll(/(?:^|,)(?:"((?:[^"]|"")*)"|([^,]*))/g))
+    fields.push(match[1] !== undefined ? match[1].replace(/""/g, '"') : (match[2] ?? ""));
   return fields;
 }
 
@@ -166,7 +167,11 @@ describe("compare", () => {
       expect(chunks.some((c) => c.type === "text-delta")).toBe(true);
     }
     await waitIdle(id);
-    expect(requestsWith(marker).map((e) => (e.body as { model: string }).model).sort()).toEqual([...MODELS].sort());
+    expect(
+      requestsWith(marker)
+        .map((e) => (e.body as { model: string }).model)
+        .sort(),
+    ).toEqual([...MODELS].sort());
 
     const view = await conversation(id);
     const answers = view.alternatives?.[view.messages[0]!.id] ?? [];
@@ -195,7 +200,12 @@ describe("compare", () => {
     const header = csvFields(csv.split("\r\n")[0]!);
     const nanoColumn = header.indexOf("cost_nano_usd");
     const kindColumn = header.indexOf("kind");
-    const chatRows = csv.split("\r\n").slice(1).filter(Boolean).map(csvFields).filter((cells) => cells[kindColumn] === "chat");
+    const chatRows = csv
+      .split("\r\n")
+      .slice(1)
+      .filter(Boolean)
+      .map(csvFields)
+      .filter((cells) => cells[kindColumn] === "chat");
     expect(chatRows.reduce((n, cells) => n + BigInt(cells[nanoColumn]!), 0n)).toBe(sum);
 
     // Keep the second: it is shown, its model is the conversation's, and the next request's history holds it only.
@@ -215,7 +225,10 @@ describe("compare", () => {
 
   it("stopping one column leaves the others streaming and keeps its partial answer; a retry replaces only that column", async () => {
     const id = generateId();
-    const started = await compare(id, `[[sb:text tokens=20 rates="openai/gpt-4o-mini:8,anthropic/claude-haiku-4.5:400,google/gemini-2.5-flash:400"]] stop one`);
+    const started = await compare(
+      id,
+      `[[sb:text tokens=20 rates="openai/gpt-4o-mini:8,anthropic/claude-haiku-4.5:400,google/gemini-2.5-flash:400"]] stop one`,
+    );
     const slow = started.columns[0]!;
     const reading = started.columns.map((c) => columnChunks(id, c.messageId));
     await new Promise((r) => setTimeout(r, 400));

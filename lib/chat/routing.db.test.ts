@@ -39,14 +39,22 @@ async function chat(text: string, body: ChatBody = {}) {
   text = `${text} (ref ${generateId()})`;
   const response = await postChatMessage(id, text, body);
   const chunks = response.status === 200 ? await readUIChunks(response) : [];
-  const error = response.status === 200 ? null : ((await response.json()) as { error: { code: string; message: string; details?: Record<string, unknown> } }).error;
+  const error =
+    response.status === 200
+      ? null
+      : ((await response.json()) as { error: { code: string; message: string; details?: Record<string, unknown> } }).error;
   await waitUntilIdle(id);
   const { listMessages } = await import("@/lib/db/messages");
   const messages = await listMessages(user.id, id);
   // Only this message's answer (its title is written by a separate, non-streaming request).
   const sent = upstream.log
     .slice(logFrom)
-    .filter((e) => e.path.startsWith("/api/v1/chat/completions") && (e.body as { stream?: boolean }).stream === true && JSON.stringify((e.body as { messages?: unknown[] }).messages?.at(-1) ?? "").includes(JSON.stringify(text).slice(1, -1)));
+    .filter(
+      (e) =>
+        e.path.startsWith("/api/v1/chat/completions") &&
+        (e.body as { stream?: boolean }).stream === true &&
+        JSON.stringify((e.body as { messages?: unknown[] }).messages?.at(-1) ?? "").includes(JSON.stringify(text).slice(1, -1)),
+    );
   const answer = messages.find((m) => m.role === "assistant");
   // Every request we sent is a valid ChatRequest by OpenRouter's own description.
   for (const entry of sent) loadSpecValidator().assert("ChatRequest", entry.body, "request sent upstream");
@@ -175,7 +183,9 @@ describe("provider preferences", () => {
 
   it("a conversation without routing of its own uses the user's default; its own replaces it", async () => {
     const { saveModelPreferences } = await import("@/lib/db/preferences");
-    await saveModelPreferences(user.id, "openai/gpt-4o-mini", { defaultRouting: { provider: { sort: "latency" }, fallbackModels: ["openai/gpt-4.1-mini"] } });
+    await saveModelPreferences(user.id, "openai/gpt-4o-mini", {
+      defaultRouting: { provider: { sort: "latency" }, fallbackModels: ["openai/gpt-4.1-mini"] },
+    });
     const byDefault = await chat("Hello [[sb:text tokens=3]]", { model });
     expect(byDefault.sent[0].provider).toEqual({ sort: "latency" });
     expect(byDefault.sent[0].models).toEqual([model, "openai/gpt-4.1-mini"]);
@@ -194,7 +204,15 @@ describe("routing settings are kept", () => {
   it("with the conversation, and through an export and an import", async () => {
     const routing = {
       fallbackModels: ["anthropic/claude-haiku-4.5"],
-      provider: { sort: "throughput", order: ["Groq"], ignore: ["Together"], allowFallbacks: false, dataCollection: "deny", zdr: true, maxPrice: { prompt: 1.5, completion: 3 } },
+      provider: {
+        sort: "throughput",
+        order: ["Groq"],
+        ignore: ["Together"],
+        allowFallbacks: false,
+        dataCollection: "deny",
+        zdr: true,
+        maxPrice: { prompt: 1.5, completion: 3 },
+      },
     };
     const r = await chat("Remember me [[sb:text tokens=3]]", { model: "meta-llama/llama-3.3-70b-instruct", settings: { temperature: 0.4, routing } });
     const { getConversationView } = await import("@/lib/history/conversation");
@@ -292,8 +310,14 @@ describe("attachments in a message", () => {
   it("a PDF reaches a file-capable model as a file part, and a text-only model through the file-parser plugin", async () => {
     const id = await uploadFile(PDF, "report.pdf");
     const native = await chat("Summarise [[sb:text tokens=5]]", { attachments: [id] });
-    const parts = (native.sent[0].messages as { content: unknown }[]).at(-1)!.content as { type: string; file?: { filename: string; file_data: string } }[];
-    expect(parts[1]).toEqual({ type: "file", file: { filename: "report.pdf", file_data: `data:application/pdf;base64,${Buffer.from(PDF).toString("base64")}` } });
+    const parts = (native.sent[0].messages as { content: unknown }[]).at(-1)!.content as {
+      type: string;
+      file?: { filename: string; file_data: string };
+    }[];
+    expect(parts[1]).toEqual({
+      type: "file",
+      file: { filename: "report.pdf", file_data: `data:application/pdf;base64,${Buffer.from(PDF).toString("base64")}` },
+    });
     expect(native.sent[0].plugins).toBeUndefined();
     const id2 = await uploadFile(PDF, "report.pdf");
     const parsed = await chat("Summarise [[sb:text tokens=5]]", { model: "meta-llama/llama-3.3-70b-instruct", attachments: [id2] });

@@ -15,7 +15,11 @@ export function sanitizeSources(parts: Part[]): Part[] {
     const href = safeHttpUrl(part.url);
     if (!href || seen.has(href) || href.length > 2000) return [];
     seen.add(href);
-    const title = (part.title ?? "").replace(/[\u0000-\u001f\u007f]/g, " ").replace(/\s+/g, " ").trim().slice(0, 300);
+    const title = (part.title ?? "")
+      .replace(/[\u0000-\u001f\u007f]/g, " ")
+      .replace(/\s+/g, " ")
+      .trim()
+      .slice(0, 300);
     return [{ type: "source-url", sourceId: part.sourceId.slice(0, 2000), url: href, ...(title ? { title } : {}) }];
   });
 }

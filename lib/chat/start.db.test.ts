@@ -66,6 +66,8 @@ it("an answer that fails before any output still gets the conversation a title",
   const db = await getDb();
   // The title was asked for and failed the same way, so its fallback (the first words, cleaned)
   // replaces the provisional title the turn was written with.
-  await vi.waitFor(async () => expect((await db.conversation.findUniqueOrThrow({ where: { id } })).title).toBe(fallbackTitle(text)), { timeout: 10_000 });
+  await vi.waitFor(async () => expect((await db.conversation.findUniqueOrThrow({ where: { id } })).title).toBe(fallbackTitle(text)), {
+    timeout: 10_000,
+  });
   expect((await db.usage.findMany({ where: { userId: user.id, kind: "title" } })).length).toBeGreaterThan(0);
 });

@@ -178,12 +178,7 @@ export async function commitTurn(
     );
     return { conversation, created: true };
   }
-  await appendTurn(
-    user.id,
-    plan.conversation.id,
-    { model: input.model, settings: input.settings, replaceFrom: plan.replaceFrom },
-    messages,
-  );
+  await appendTurn(user.id, plan.conversation.id, { model: input.model, settings: input.settings, replaceFrom: plan.replaceFrom }, messages);
   return { conversation: plan.conversation, created: false };
 }
 

@@ -121,7 +121,6 @@ export const conversationSettingsSchema = z.object({
 });
 export type ConversationSettings = z.infer<typeof conversationSettingsSchema>;
 
-
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "Not a valid id.");
 
 /** `?message=`: one column of a comparison (stream, stop). */

@@ -12,9 +12,7 @@ import { DataDirLock } from "./pglite-lock";
 
 export type Db = PrismaClient;
 
-export type DatabaseTarget =
-  | { kind: "pglite"; dataDir: string }
-  | { kind: "postgres"; url: string };
+export type DatabaseTarget = { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
 
 export type OpenDatabase = {
   db: Db;
@@ -69,8 +67,7 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
       exec: async (text) => {
         await client.query(text);
       },
-      query: async <T>(text: string, params?: unknown[]) =>
-        (await client.query(text, params as unknown[] | undefined)).rows as T[],
+      query: async <T>(text: string, params?: unknown[]) => (await client.query(text, params as unknown[] | undefined)).rows as T[],
     };
     await applyMigrations(sql);
     await client.query("SELECT pg_advisory_unlock(727274)");
@@ -86,8 +83,7 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
     exec: async (text) => {
       await pool.query(text);
     },
-    query: async <T>(text: string, params?: unknown[]) =>
-      (await pool.query(text, params as unknown[] | undefined)).rows as T[],
+    query: async <T>(text: string, params?: unknown[]) => (await pool.query(text, params as unknown[] | undefined)).rows as T[],
   };
   return {
     db,

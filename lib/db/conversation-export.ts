@@ -113,11 +113,7 @@ export async function loadConversationForExport(userId: string, id: string): Pro
  * The caller's live conversations in id order, `batch` at a time after `afterId` (keyset), for
  * an export that streams without holding the whole history in memory.
  */
-export async function loadConversationBatchForExport(
-  userId: string,
-  afterId: string | null,
-  batch: number,
-): Promise<ExportConversationRow[]> {
+export async function loadConversationBatchForExport(userId: string, afterId: string | null, batch: number): Promise<ExportConversationRow[]> {
   const db = await getDb();
   return db.conversation.findMany({
     where: { userId, deletedAt: null, ...(afterId ? { id: { gt: afterId } } : {}) },

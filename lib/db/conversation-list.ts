@@ -23,9 +23,7 @@ export type ListKey = { pinned: boolean; lastMessageAt: Date; id: string };
  * costs what page 1 does (no OFFSET), and rows inserted meanwhile cause no duplicates or gaps.
  */
 export function listPageSql(userId: string, limit: number, after?: ListKey): Prisma.Sql {
-  const keyset = after
-    ? Prisma.sql`AND ("pinned", "lastMessageAt", "id") < (${after.pinned}, ${after.lastMessageAt}, ${after.id})`
-    : Prisma.empty;
+  const keyset = after ? Prisma.sql`AND ("pinned", "lastMessageAt", "id") < (${after.pinned}, ${after.lastMessageAt}, ${after.id})` : Prisma.empty;
   return Prisma.sql`
     SELECT "id", "title", "model", "pinned", "createdAt", "lastMessageAt"
     FROM "Conversation"

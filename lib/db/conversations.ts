@@ -95,19 +95,14 @@ export async function touchConversation(userId: string, id: string): Promise<voi
 }
 
 export function settingsOf(row: Pick<ConversationRow, "settings" | "systemPrompt">): ConversationSettings {
-  const stored = (row.settings && typeof row.settings === "object" && !Array.isArray(row.settings) ? row.settings : {}) as Record<
-    string,
-    unknown
-  >;
+  const stored = (row.settings && typeof row.settings === "object" && !Array.isArray(row.settings) ? row.settings : {}) as Record<string, unknown>;
   return {
     systemPrompt: row.systemPrompt,
     temperature: typeof stored.temperature === "number" ? stored.temperature : null,
     maxTokens: typeof stored.maxTokens === "number" ? stored.maxTokens : null,
     topP: typeof stored.topP === "number" ? stored.topP : null,
     reasoningEffort:
-      stored.reasoningEffort === "low" || stored.reasoningEffort === "medium" || stored.reasoningEffort === "high"
-        ? stored.reasoningEffort
-        : null,
+      stored.reasoningEffort === "low" || stored.reasoningEffort === "medium" || stored.reasoningEffort === "high" ? stored.reasoningEffort : null,
     routing: routingSettingsSchema.safeParse(stored.routing).data ?? null,
   };
 }
@@ -137,12 +132,7 @@ export async function updateOwnedConversation(
 }
 
 /** Sets a generated title unless the title changed since `expected` was read (e.g. a rename). */
-export async function replaceConversationTitle(
-  userId: string,
-  id: string,
-  expected: string,
-  title: string,
-): Promise<boolean> {
+export async function replaceConversationTitle(userId: string, id: string, expected: string, title: string): Promise<boolean> {
   const db = await getDb();
   // Plain SQL: runs after the first answer of every conversation.
   const count = await db.$executeRaw`

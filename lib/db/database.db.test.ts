@@ -21,9 +21,7 @@ describe("database", () => {
 
   it("the committed migrations match the schema", async () => {
     const { sql, kind } = await getDatabase();
-    const cols = await sql.query<{ table_name: string }>(
-      `SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = 'public'`,
-    );
+    const cols = await sql.query<{ table_name: string }>(`SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = 'public'`);
     const tables = cols.map((c) => c.table_name);
     for (const t of ["User", "Conversation", "Message", "Usage", "AuthSession", "Reservation"]) expect(tables).toContain(t);
     expect(["pglite", "postgres"]).toContain(kind);

@@ -23,9 +23,7 @@ export function getDatabase(): Promise<OpenDatabase> {
     const env = getEnv();
     const startedAt = new Date();
     const opening = openDatabase(
-      env.DATABASE_URL
-        ? { kind: "postgres", url: env.DATABASE_URL }
-        : { kind: "pglite", dataDir: path.join(env.dataDir) },
+      env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "pglite", dataDir: path.join(env.dataDir) },
     );
     const task = holder.__switchboardDbOpenTask;
     holder.__switchboardDb = task

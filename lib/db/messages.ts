@@ -123,9 +123,7 @@ export async function updateMessage(
 ): Promise<boolean> {
   const db = options.db ?? (await getDb());
   // Plain SQL: runs at the end of every answer. A null error leaves the stored one as it is.
-  const parts = update.parts
-    ? Prisma.sql`"parts" = ${JSON.stringify(update.parts)}::jsonb, "text" = ${textOfParts(update.parts)},`
-    : Prisma.empty;
+  const parts = update.parts ? Prisma.sql`"parts" = ${JSON.stringify(update.parts)}::jsonb, "text" = ${textOfParts(update.parts)},` : Prisma.empty;
   const metadata = options.whileStreaming
     ? Prisma.sql`(CASE WHEN jsonb_typeof("metadata") = 'object' THEN "metadata" ELSE '{}'::jsonb END) || ${JSON.stringify(update.metadata)}::jsonb`
     : Prisma.sql`${JSON.stringify(update.metadata)}::jsonb`;
@@ -140,10 +138,7 @@ export async function updateMessage(
 }
 
 /** Answers still marked as being written that were started before `startedBefore` (crash recovery). */
-export async function listStreamingAnswersBefore(
-  db: Db,
-  startedBefore: Date,
-): Promise<{ id: string; metadata: Prisma.JsonValue }[]> {
+export async function listStreamingAnswersBefore(db: Db, startedBefore: Date): Promise<{ id: string; metadata: Prisma.JsonValue }[]> {
   return db.message.findMany({
     where: { role: "assistant", status: "streaming", createdAt: { lt: startedBefore } },
     select: { id: true, metadata: true },
@@ -152,12 +147,7 @@ export async function listStreamingAnswersBefore(
 }
 
 /** Removes the message at `position` and every later one, alternatives included (edit and resend). */
-export async function deleteMessagesFrom(
-  userId: string,
-  conversationId: string,
-  position: number,
-  client?: Pick<Db, "message">,
-): Promise<number> {
+export async function deleteMessagesFrom(userId: string, conversationId: string, position: number, client?: Pick<Db, "message">): Promise<number> {
   const db = client ?? (await getDb());
   const { count } = await db.message.deleteMany({
     where: { conversationId, position: { gte: position }, conversation: { userId } },

@@ -28,7 +28,12 @@ const placeholder = (): TurnMessage => ({
   status: "partial",
   metadata: { model: "openai/gpt-4o-mini", status: "streaming" },
 });
-const conversation = (id = generateId()) => ({ id, model: "openai/gpt-4o-mini", title: "hello", settings: { systemPrompt: "Be brief.", temperature: 0.5 } });
+const conversation = (id = generateId()) => ({
+  id,
+  model: "openai/gpt-4o-mini",
+  title: "hello",
+  settings: { systemPrompt: "Be brief.", temperature: 0.5 },
+});
 
 describe("the writes of a turn", () => {
   it("create the conversation with its messages, the settings and the searchable text", async () => {
@@ -53,7 +58,9 @@ describe("the writes of a turn", () => {
     const { conversation: row } = await insertConversationTurn(owner.id, conversation(), [sent, placeholder()]);
 
     // Someone else's id: not found, and their conversation is untouched.
-    await expect(insertConversationTurn(other.id, conversation(row.id), [user(), placeholder()])).rejects.toMatchObject({ code: "not_found:conversation" });
+    await expect(insertConversationTurn(other.id, conversation(row.id), [user(), placeholder()])).rejects.toMatchObject({
+      code: "not_found:conversation",
+    });
     await expect(appendTurn(other.id, row.id, { model: "x/y", replaceFrom: null }, [user(), placeholder()])).rejects.toMatchObject({
       code: "not_found:conversation",
     });
@@ -75,7 +82,10 @@ describe("the writes of a turn", () => {
     expect(await findOwnedConversation(owner.id, row.id)).toMatchObject({ model: "a/b", systemPrompt: "Be brief." });
 
     const edited = user(undefined, "edited");
-    const replaced = await appendTurn(owner.id, row.id, { model: "c/d", settings: { systemPrompt: null, temperature: 1 }, replaceFrom: 2 }, [edited, placeholder()]);
+    const replaced = await appendTurn(owner.id, row.id, { model: "c/d", settings: { systemPrompt: null, temperature: 1 }, replaceFrom: 2 }, [
+      edited,
+      placeholder(),
+    ]);
     expect(replaced.lastPosition).toBe(3);
     const messages = await listMessages(owner.id, row.id);
     expect(messages.map((m) => m.position)).toEqual([0, 1, 2, 3]);

@@ -31,12 +31,7 @@ export async function findUserForSignIn(email: string) {
  * Creates a user. The first account becomes admin: the count and the insert run under
  * one transaction-scoped advisory lock, so two simultaneous first sign-ups cannot both win.
  */
-export async function createUser(input: {
-  email: string;
-  name: string;
-  passwordHash: string | null;
-  role?: UserRole;
-}): Promise<PublicUser> {
+export async function createUser(input: { email: string; name: string; passwordHash: string | null; role?: UserRole }): Promise<PublicUser> {
   const db = await getDb();
   const { kind } = await getDatabase();
   try {
@@ -61,12 +56,7 @@ export async function countUsers(): Promise<number> {
 }
 
 /** Links an OAuth identity to a user, creating the user on first sign-in. */
-export async function upsertOAuthUser(input: {
-  provider: string;
-  providerAccountId: string;
-  email: string;
-  name: string;
-}): Promise<PublicUser> {
+export async function upsertOAuthUser(input: { provider: string; providerAccountId: string; email: string; name: string }): Promise<PublicUser> {
   const db = await getDb();
   const linked = await db.oAuthAccount.findUnique({
     where: { provider_providerAccountId: { provider: input.provider, providerAccountId: input.providerAccountId } },

@@ -42,7 +42,12 @@ export const envSchema = z.object({
   SWITCHBOARD_CATALOG_TTL_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
   SWITCHBOARD_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
   /** Largest attachment (image or PDF) a user may upload, in bytes. */
-  SWITCHBOARD_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+  SWITCHBOARD_ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   /** Most attachments one message (and one upload request) may carry. */
   SWITCHBOARD_ATTACHMENTS_PER_MESSAGE: z.coerce.number().int().min(1).max(50).default(5),
   /** How OpenRouter's file-parser plugin reads PDFs for models that cannot read files themselves. */
@@ -51,7 +56,12 @@ export const envSchema = z.object({
   SWITCHBOARD_WEB_SEARCH_ENGINE: z.enum(["auto", "native", "exa"]).default("auto"),
   /** Results the web plugin fetches per search. */
   SWITCHBOARD_WEB_SEARCH_MAX_RESULTS: z.coerce.number().int().min(1).max(25).default(5),
-  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional()),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, "must be a redis:// URL")
+      .optional(),
+  ),
   METRICS_TOKEN: optionalString,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -60,10 +70,7 @@ export type Env = z.infer<typeof envSchema>;
 
 export class EnvError extends Error {
   constructor(public readonly issues: { variable: string; message: string }[]) {
-    super(
-      "Invalid configuration:\n" +
-        issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n"),
-    );
+    super("Invalid configuration:\n" + issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n"));
     this.name = "EnvError";
   }
 }

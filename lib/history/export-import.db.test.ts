@@ -4,13 +4,7 @@ import { insertImportedConversations } from "@/lib/db/conversation-import";
 import { AppError } from "@/lib/errors";
 import { parseWith } from "@/lib/http";
 import { getConversationView } from "./conversation";
-import {
-  accountExportChunks,
-  conversationExportFile,
-  conversationToMarkdown,
-  exportConversation,
-  exportFileName,
-} from "./export";
+import { accountExportChunks, conversationExportFile, conversationToMarkdown, exportConversation, exportFileName } from "./export";
 import type { ExportFile } from "./export-format";
 import { importFileSchema, importForUser, toImported } from "./import";
 import { listConversations } from "./list";

@@ -148,11 +148,7 @@ export function exportFileName(title: string, extension: "md" | "json"): string 
  * The whole account as one JSON document, produced in batches of conversations (keyset on
  * id): the text is the same as JSON.stringify of an ExportFile, without building it at once.
  */
-export async function* accountExportChunks(
-  userId: string,
-  account: { name: string; email: string },
-  batch = 100,
-): AsyncGenerator<string> {
+export async function* accountExportChunks(userId: string, account: { name: string; email: string }, batch = 100): AsyncGenerator<string> {
   const head = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(), account };
   yield JSON.stringify(head).slice(0, -1) + `,"conversations":[`;
   let after: string | null = null;
@@ -233,10 +229,7 @@ function footer(message: ExportMessage): string | null {
 
 export function conversationToMarkdown(conversation: ExportConversation): string {
   const out: string[] = [`# ${conversation.title.replace(/\s+/g, " ")}`, ""];
-  out.push(
-    `_Model: ${conversation.model} · Started ${conversation.createdAt} · Total cost ${formatUsd(BigInt(conversation.totalCostNano))}_`,
-    "",
-  );
+  out.push(`_Model: ${conversation.model} · Started ${conversation.createdAt} · Total cost ${formatUsd(BigInt(conversation.totalCostNano))}_`, "");
   if (conversation.systemPrompt) out.push(quote(`**System prompt**\n\n${conversation.systemPrompt}`), "");
   const answersAt = new Map<number, number>();
   for (const m of conversation.messages) answersAt.set(m.position, (answersAt.get(m.position) ?? 0) + 1);

@@ -44,4 +44,3 @@ export function groupItems<T extends { pinned: boolean; lastMessageAt: string | 
   }
   return out;
 }
-

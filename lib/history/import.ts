@@ -30,7 +30,13 @@ const isoDate = z.iso
 
 /** A UIMessage part: any `type`, but text-bearing parts must carry text. */
 const partSchema = z
-  .looseObject({ type: z.string().min(1).max(100).regex(/^[a-z][a-z0-9_:-]*$/i, "Unknown part type.") })
+  .looseObject({
+    type: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[a-z][a-z0-9_:-]*$/i, "Unknown part type."),
+  })
   .superRefine((part, ctx) => {
     if ((part.type === "text" || part.type === "reasoning") && typeof part.text !== "string") {
       ctx.addIssue({ code: "custom", message: `A ${part.type} part needs text.` });
@@ -48,7 +54,10 @@ const metadataSchema = z
     completionTokens: z.number().int().min(0).optional(),
     reasoningTokens: z.number().int().min(0).optional(),
     cachedTokens: z.number().int().min(0).optional(),
-    costNano: z.string().regex(/^\d{1,30}$/).optional(),
+    costNano: z
+      .string()
+      .regex(/^\d{1,30}$/)
+      .optional(),
     costPending: z.boolean().optional(),
     ttftMs: z.number().min(0).optional(),
     durationMs: z.number().min(0).optional(),
@@ -79,7 +88,10 @@ const messageSchema = z.object({
   createdAt: isoDate.optional(),
   /** From the export; new messages always get new ids and costs stay in metadata. */
   usage: z.array(z.unknown()).optional(),
-  costNano: z.string().regex(/^\d{1,30}$/).nullish(),
+  costNano: z
+    .string()
+    .regex(/^\d{1,30}$/)
+    .nullish(),
 });
 
 /** A file of the export: checked again from its bytes on the way in (the name and type are not trusted). */
@@ -88,11 +100,17 @@ const attachmentSchema = z.object({
   kind: z.enum(["upload", "generated"]).catch("upload"),
   filename: z.string().max(500).catch(""),
   createdAt: isoDate.optional().catch(undefined),
-  dataBase64: z.string().max(IMPORT_MAX_BYTES).regex(/^[A-Za-z0-9+/]*={0,2}$/, "Attachment data must be base64."),
+  dataBase64: z
+    .string()
+    .max(IMPORT_MAX_BYTES)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, "Attachment data must be base64."),
 });
 
 const conversationSchema = z.object({
-  title: z.string().max(500).transform((t) => t.replace(/\s+/g, " ").trim().slice(0, 200) || "Imported chat"),
+  title: z
+    .string()
+    .max(500)
+    .transform((t) => t.replace(/\s+/g, " ").trim().slice(0, 200) || "Imported chat"),
   model: z.string().min(1).max(200),
   systemPrompt: z.string().max(20_000).nullish(),
   settings: conversationSettingsSchema.omit({ systemPrompt: true }).partial().nullish().catch(null),
@@ -109,10 +127,7 @@ export const importFileSchema = z.object({
   conversations: z
     .array(conversationSchema)
     .max(IMPORT_MAX_CONVERSATIONS, `At most ${IMPORT_MAX_CONVERSATIONS} conversations per import.`)
-    .refine(
-      (list) => list.reduce((n, c) => n + c.messages.length, 0) <= IMPORT_MAX_MESSAGES,
-      `At most ${IMPORT_MAX_MESSAGES} messages per import.`,
-    ),
+    .refine((list) => list.reduce((n, c) => n + c.messages.length, 0) <= IMPORT_MAX_MESSAGES, `At most ${IMPORT_MAX_MESSAGES} messages per import.`),
 });
 export type ImportFile = z.infer<typeof importFileSchema>;
 
@@ -190,7 +205,15 @@ export function toImported(file: ImportFile, now = new Date()): ImportedConversa
   });
 }
 
-type PlannedFile = { conversation: number; oldId: string; newId: string; kind: "upload" | "generated"; filename: string; bytes: Uint8Array; createdAt?: Date };
+type PlannedFile = {
+  conversation: number;
+  oldId: string;
+  newId: string;
+  kind: "upload" | "generated";
+  filename: string;
+  bytes: Uint8Array;
+  createdAt?: Date;
+};
 
 /**
  * The files of the export, each re-typed from its bytes (one that is not an accepted type is
@@ -230,7 +253,15 @@ export async function importForUser(userId: string, input: ImportFile): Promise<
   try {
     for (const f of files) {
       const mediaType = sniffMediaType(f.bytes)!;
-      await createAttachment({ id: f.newId, userId, kind: f.kind, mediaType, filename: cleanFilename(f.filename, mediaType), data: f.bytes, createdAt: f.createdAt });
+      await createAttachment({
+        id: f.newId,
+        userId,
+        kind: f.kind,
+        mediaType,
+        filename: cleanFilename(f.filename, mediaType),
+        data: f.bytes,
+        createdAt: f.createdAt,
+      });
       stored.push(f.newId);
     }
     created = await insertImportedConversations(userId, toImported(file), newId);
@@ -239,7 +270,11 @@ export async function importForUser(userId: string, input: ImportFile): Promise<
     throw error;
   }
   for (const [index, conversation] of created.entries()) {
-    await bindAttachments(userId, conversation.id, files.filter((f) => f.conversation === index).map((f) => f.newId));
+    await bindAttachments(
+      userId,
+      conversation.id,
+      files.filter((f) => f.conversation === index).map((f) => f.newId),
+    );
   }
   return {
     imported: { conversations: created.length, messages: created.reduce((n, c) => n + c.messages, 0) },

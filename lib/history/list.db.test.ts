@@ -55,13 +55,7 @@ describe("the sidebar list", () => {
     expect(items.map((i) => i.id)).toEqual([pinnedOld.id, today.id, yesterday.id, twoDays.id, twenty.id, old.id]);
 
     const groups = groupItems(items, now);
-    expect(groups.map((g) => g.group.label).slice(0, 5)).toEqual([
-      "Pinned",
-      "Today",
-      "Yesterday",
-      "Previous 7 days",
-      "Previous 30 days",
-    ]);
+    expect(groups.map((g) => g.group.label).slice(0, 5)).toEqual(["Pinned", "Today", "Yesterday", "Previous 7 days", "Previous 30 days"]);
     expect(groups[5].group.label).toMatch(/^[A-Z][a-z]+ \d{4}$/);
     expect(groups.flatMap((g) => g.items.map((i) => i.id))).toEqual(items.map((i) => i.id));
   });

@@ -1,10 +1,6 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
-import {
-  searchOwnedConversations,
-  searchRecentOwnedConversations,
-  type SearchRow,
-} from "@/lib/db/conversation-search";
+import { searchOwnedConversations, searchRecentOwnedConversations, type SearchRow } from "@/lib/db/conversation-search";
 import { findHits, makeSnippet, parseSearchQuery, type HighlightTerm } from "./query";
 import type { SearchResponse, SearchResult } from "./types";
 
@@ -29,11 +25,7 @@ export function tsqueryFor(input: string): { sql: Prisma.Sql; terms: HighlightTe
 }
 
 /** Full-text search of the caller's own live conversations, with highlighted snippets. */
-export async function searchConversations(
-  userId: string,
-  query: string,
-  limit = DEFAULT_SEARCH_LIMIT,
-): Promise<SearchResponse> {
+export async function searchConversations(userId: string, query: string, limit = DEFAULT_SEARCH_LIMIT): Promise<SearchResponse> {
   const { sql, terms } = tsqueryFor(query);
   const recent = await searchRecentOwnedConversations(userId, sql, RECENT_WINDOW, limit);
   const rows = recent.found >= COMMON_HITS ? recent.rows : await searchOwnedConversations(userId, sql, limit);

@@ -99,7 +99,11 @@ async function alternativesOf(userId: string, conversationId: string, page: Stor
  */
 async function settlePendingCosts(userId: string, conversationId: string, messages: ChatUIMessage[]): Promise<void> {
   const pending = messages.filter((m) => m.role === "assistant" && m.metadata?.costPending);
-  const rows = await listAnswerUsage(userId, conversationId, pending.map((m) => m.id));
+  const rows = await listAnswerUsage(
+    userId,
+    conversationId,
+    pending.map((m) => m.id),
+  );
   const byMessage = new Map<string, AnswerUsage[]>();
   for (const row of rows) byMessage.set(row.messageId, [...(byMessage.get(row.messageId) ?? []), row]);
   for (const message of pending) {
@@ -110,9 +114,18 @@ async function settlePendingCosts(userId: string, conversationId: string, messag
       ...message.metadata,
       costNano: usage.reduce((n, u) => n + (u.costNano ?? 0n), 0n).toString(),
       costPending: undefined,
-      promptTokens: Math.max(message.metadata?.promptTokens ?? 0, sum((u) => u.promptTokens)),
-      completionTokens: Math.max(message.metadata?.completionTokens ?? 0, sum((u) => u.completionTokens)),
-      reasoningTokens: Math.max(message.metadata?.reasoningTokens ?? 0, sum((u) => u.reasoningTokens)),
+      promptTokens: Math.max(
+        message.metadata?.promptTokens ?? 0,
+        sum((u) => u.promptTokens),
+      ),
+      completionTokens: Math.max(
+        message.metadata?.completionTokens ?? 0,
+        sum((u) => u.completionTokens),
+      ),
+      reasoningTokens: Math.max(
+        message.metadata?.reasoningTokens ?? 0,
+        sum((u) => u.reasoningTokens),
+      ),
     };
     message.metadata = metadata;
   }

@@ -139,10 +139,7 @@ export function assertStorable(data: unknown, surface = "api"): void {
 }
 
 function unstorable(surface: string): AppError {
-  return new AppError(
-    `bad_request:${surface}`,
-    "The request contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored.",
-  );
+  return new AppError(`bad_request:${surface}`, "The request contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored.");
 }
 
 /**

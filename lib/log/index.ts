@@ -35,8 +35,9 @@ export function logger(): Logger {
   return holder.__sbLog;
 }
 
-const context = ((globalThis as unknown as { __sbLogContext?: AsyncLocalStorage<{ requestId: string }> }).__sbLogContext ??=
-  new AsyncLocalStorage<{ requestId: string }>());
+const context = ((globalThis as unknown as { __sbLogContext?: AsyncLocalStorage<{ requestId: string }> }).__sbLogContext ??= new AsyncLocalStorage<{
+  requestId: string;
+}>());
 
 /** Runs `fn` with `requestId` attached to every `log()` line it (and what it starts) writes. */
 export function withRequestId<T>(requestId: string, fn: () => T): T {

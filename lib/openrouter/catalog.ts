@@ -200,4 +200,3 @@ export async function requireModel(id: string): Promise<ModelSummary> {
   if (!model) throw new AppError("bad_request:model", `Unknown model "${id.slice(0, 100)}". Pick one from the list.`);
   return model;
 }
-

@@ -57,7 +57,8 @@ function events(sse: string): Event[] {
       if (!raw.startsWith("data: ") || raw === "data: [DONE]") return { raw, text: null };
       const chunk = JSON.parse(raw.slice(6)) as { choices?: { delta?: Record<string, unknown>; finish_reason?: unknown }[]; usage?: unknown };
       const choice = chunk.choices?.[0];
-      const plain = choice && !chunk.usage && choice.finish_reason == null && Object.keys(choice.delta ?? {}).every((k) => k === "content" || k === "role");
+      const plain =
+        choice && !chunk.usage && choice.finish_reason == null && Object.keys(choice.delta ?? {}).every((k) => k === "content" || k === "role");
       return { raw, text: plain ? String(choice.delta?.content ?? "") : null };
     });
 }
@@ -90,7 +91,10 @@ describe("coalescing text deltas", () => {
   it("keeps the stream exact whatever the read boundaries, including inside multi-byte characters", async () => {
     const raw = await rawStream("Unicode everywhere: 日本語テキスト 🎉🎉 ünïcödé. [[sb:text tokens=80]]");
     const original = new TextDecoder().decode(raw);
-    const byteByByte = await throughCoalescer(raw, Array.from({ length: raw.length - 1 }, (_, i) => i + 1));
+    const byteByByte = await throughCoalescer(
+      raw,
+      Array.from({ length: raw.length - 1 }, (_, i) => i + 1),
+    );
     expect(byteByByte).toBe(original);
     let seed = 7;
     const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;

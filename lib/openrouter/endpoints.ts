@@ -126,7 +126,8 @@ export async function getModelEndpoints(modelId: string): Promise<ModelEndpoints
     return view(fresh, "fresh");
   } catch (error) {
     if (error instanceof UnknownModel) throw new AppError("not_found:model", `OpenRouter does not know the model "${modelId.slice(0, 100)}".`);
-    throw new AppError("unavailable:catalog", "The model's providers cannot be loaded from OpenRouter right now. Try again shortly.", { cause: error });
+    throw new AppError("unavailable:catalog", "The model's providers cannot be loaded from OpenRouter right now. Try again shortly.", {
+      cause: error,
+    });
   }
 }
-

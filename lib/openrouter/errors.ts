@@ -59,11 +59,7 @@ function findApiCallError(error: unknown): APICallError | undefined {
   return undefined;
 }
 
-function fromStatus(
-  status: number | undefined,
-  body: ReturnType<typeof parseBody>,
-  headers: Record<string, string> | undefined,
-): AppError {
+function fromStatus(status: number | undefined, body: ReturnType<typeof parseBody>, headers: Record<string, string> | undefined): AppError {
   const upstreamMessage = body?.message ? truncate(body.message) : undefined;
   const metadata = body?.metadata ?? undefined;
   switch (status) {
@@ -95,12 +91,18 @@ function fromStatus(
     }
     case 502: {
       const provider = typeof metadata?.provider_name === "string" ? metadata.provider_name : undefined;
-      return new AppError("upstream:provider", `The model's provider${provider ? ` (${provider})` : ""} returned an error. Try again or pick another model.`);
+      return new AppError(
+        "upstream:provider",
+        `The model's provider${provider ? ` (${provider})` : ""} returned an error. Try again or pick another model.`,
+      );
     }
     case 503:
       return new AppError("unavailable:upstream", "No provider is available for this model right now. Try again later or pick another model.");
     default:
-      return new AppError("upstream:unknown", `OpenRouter answered with an error${status ? ` (${status})` : ""}${upstreamMessage ? `: ${upstreamMessage}` : ""}.`);
+      return new AppError(
+        "upstream:unknown",
+        `OpenRouter answered with an error${status ? ` (${status})` : ""}${upstreamMessage ? `: ${upstreamMessage}` : ""}.`,
+      );
   }
 }
 

@@ -40,9 +40,7 @@ export type GenerationRecord = {
   cancelled: boolean;
 };
 
-export type GenerationLookup =
-  | { found: true; record: GenerationRecord }
-  | { found: false; retryable: boolean; reason: string };
+export type GenerationLookup = { found: true; record: GenerationRecord } | { found: false; retryable: boolean; reason: string };
 
 export async function fetchGeneration(id: string): Promise<GenerationLookup> {
   const env = getEnv();

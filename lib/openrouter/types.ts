@@ -26,5 +26,4 @@ export type ModelSummary = {
 };
 
 export type CatalogStatus =
-  | { state: "fresh" | "stale"; fetchedAt: string; models: ModelSummary[] }
-  | { state: "unavailable"; error: string; models: [] };
+  { state: "fresh" | "stale"; fetchedAt: string; models: ModelSummary[] } | { state: "unavailable"; error: string; models: [] };

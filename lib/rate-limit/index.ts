@@ -80,10 +80,11 @@ export class RedisCounterStore implements CounterStore {
   }
 
   async peek(key: string) {
-    const [[, count], [, ttl]] = (await this.client().multi().get(this.prefix + key).pttl(this.prefix + key).exec()) as [
-      [Error | null, string | null],
-      [Error | null, number],
-    ];
+    const [[, count], [, ttl]] = (await this.client()
+      .multi()
+      .get(this.prefix + key)
+      .pttl(this.prefix + key)
+      .exec()) as [[Error | null, string | null], [Error | null, number]];
     if (count === null || ttl < 0) return undefined;
     return { count: Number(count), resetAt: Date.now() + ttl };
   }
@@ -125,9 +126,7 @@ export class FallbackCounterStore implements CounterStore {
 const holder = globalThis as unknown as { __sbCounters?: CounterStore };
 
 export function counters(): CounterStore {
-  holder.__sbCounters ??= getRedis()
-    ? new FallbackCounterStore(new RedisCounterStore(getRedis), new MemoryCounterStore())
-    : new MemoryCounterStore();
+  holder.__sbCounters ??= getRedis() ? new FallbackCounterStore(new RedisCounterStore(getRedis), new MemoryCounterStore()) : new MemoryCounterStore();
   return holder.__sbCounters;
 }
 

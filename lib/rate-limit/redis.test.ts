@@ -31,9 +31,7 @@ describe.skipIf(!("bin" in found))("Redis counters", () => {
   it("admits exactly N of many concurrent hits spread over two instances", async () => {
     const storeA = new RedisCounterStore(() => a);
     const storeB = new RedisCounterStore(() => b);
-    const results = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => (i % 2 ? storeA : storeB).increment("chat:user-1", 60_000)),
-    );
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? storeA : storeB).increment("chat:user-1", 60_000)));
     const counts = results.map((r) => r.count).sort((x, y) => x - y);
     expect(counts).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     expect(counts.filter((c) => c <= 30)).toHaveLength(30);

@@ -22,7 +22,11 @@ export function redisCatalogShare(): CatalogShare | null {
       return redis.status === "ready";
     },
     async read() {
-      return (await getRedis()?.get(SHARED_KEY).catch(() => null)) ?? null;
+      return (
+        (await getRedis()
+          ?.get(SHARED_KEY)
+          .catch(() => null)) ?? null
+      );
     },
     async write(value, ttlMs) {
       await getRedis()

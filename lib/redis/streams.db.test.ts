@@ -43,7 +43,13 @@ describe.skipIf(!("bin" in found))("answers in flight through Redis", () => {
     const conversationId = id();
     const writer = (await SharedStreamWriter.open({ conversationId, userId: "u1", runId: "r1", messageId: "m1", model: "x/y" }))!;
     expect(writer).not.toBeNull();
-    const sent: UIMessageChunk[] = [{ type: "start" }, { type: "text-start", id: "t1" }, ...Array.from({ length: 50 }, (_, i) => text("w", i)), { type: "text-end", id: "t1" }, { type: "finish" }];
+    const sent: UIMessageChunk[] = [
+      { type: "start" },
+      { type: "text-start", id: "t1" },
+      ...Array.from({ length: 50 }, (_, i) => text("w", i)),
+      { type: "text-end", id: "t1" },
+      { type: "finish" },
+    ];
     for (const chunk of sent) writer.push(chunk);
     await writer.end();
     expect(await attachRemote(conversationId, "someone-else")).toBeNull();
@@ -113,9 +119,18 @@ describe.skipIf(!("bin" in found))("answers in flight through Redis", () => {
     const conversationId = id();
     await createConversation(user.id, { id: conversationId, model: "openai/gpt-4o-mini" });
     const messageId = id();
-    await insertMessage({ id: messageId, conversationId, position: 0, role: "assistant", parts: [], status: "streaming", metadata: { status: "streaming" } });
+    await insertMessage({
+      id: messageId,
+      conversationId,
+      position: 0,
+      role: "assistant",
+      parts: [],
+      status: "streaming",
+      metadata: { status: "streaming" },
+    });
     const writer = (await SharedStreamWriter.open({ conversationId, userId: user.id, runId: "r4", messageId, model: "openai/gpt-4o-mini" }))!;
-    for (const chunk of [{ type: "start" }, { type: "text-start", id: "t1" }, text("x", 1), text("x", 2), text("x", 3)] as UIMessageChunk[]) writer.push(chunk);
+    for (const chunk of [{ type: "start" }, { type: "text-start", id: "t1" }, text("x", 1), text("x", 2), text("x", 3)] as UIMessageChunk[])
+      writer.push(chunk);
     await new Promise((r) => setTimeout(r, 50)); // flushed; the owner now "dies" (never ends)
     const follower = readAll((await attachRemote(conversationId, user.id))!);
 

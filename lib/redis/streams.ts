@@ -110,7 +110,12 @@ export class SharedStreamWriter {
     clearInterval(this.heartbeat);
     const id = this.info.conversationId;
     // Best effort: Redis may be back by now.
-    this.redis.multi().del(keys.info(id), keys.chunks(id)).zrem(keys.live, id).exec().catch(() => undefined);
+    this.redis
+      .multi()
+      .del(keys.info(id), keys.chunks(id))
+      .zrem(keys.live, id)
+      .exec()
+      .catch(() => undefined);
   }
 
   async end(): Promise<void> {

@@ -2,15 +2,7 @@ import "server-only";
 import { getDb, type Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { dayStartUtc, monthStartUtc } from "./period";
-import type {
-  ByConversationRow,
-  ByModelRow,
-  ByProviderRow,
-  DayPoint,
-  SpendRange,
-  SpendTotals,
-  TokenTotals,
-} from "./types";
+import type { ByConversationRow, ByModelRow, ByProviderRow, DayPoint, SpendRange, SpendTotals, TokenTotals } from "./types";
 
 // Spend aggregates, all in SQL over four rollups of Usage — "UsageDaily" (user, UTC day,
 // model, provider), "UsageConversationDaily" (user, UTC day, conversation), "UsageMonthly"
@@ -66,11 +58,7 @@ export async function spendTotals(scope: SpendScope, now = new Date()): Promise<
 }
 
 /** Month-to-date known spend and pending count of one user (one row). */
-export async function monthToDate(
-  db: Pick<Db, "$queryRaw">,
-  userId: string,
-  now = new Date(),
-): Promise<{ monthNano: bigint; pendingCount: number }> {
+export async function monthToDate(db: Pick<Db, "$queryRaw">, userId: string, now = new Date()): Promise<{ monthNano: bigint; pendingCount: number }> {
   const [row] = await db.$queryRaw<{ month: string; pending: string }[]>`
     SELECT COALESCE(SUM(d."costNano"), 0)::text AS month, COALESCE(SUM(d."pendingCount"), 0)::text AS pending
     FROM "UsageMonthly" d WHERE d."userId" = ${userId} AND d."month" = ${dayText(monthStartUtc(now))}::date`;
@@ -215,9 +203,7 @@ export async function topConversations(scope: SpendScope, range?: SpendRange, li
       SELECT d."conversationId", -d."costNano", -d."generations", -d."pendingCount" FROM "UsageConversationDaily" d
       WHERE ${user} AND ${inIntervals(Prisma.sql`d."day"`, plan.subtractDays)}`);
   }
-  const rows = await db.$queryRaw<
-    { id: string; title: string | null; deleted: boolean | null; cost: string; n: string; pending: string }[]
-  >`
+  const rows = await db.$queryRaw<{ id: string; title: string | null; deleted: boolean | null; cost: string; n: string; pending: string }[]>`
     SELECT t."conversationId" AS id, c."title" AS title, (c."deletedAt" IS NOT NULL) AS deleted,
            t.total::text AS cost, t.n::text AS n, t.pending::text AS pending
     FROM (
@@ -268,9 +254,7 @@ export async function tokenTotals(scope: SpendScope, range?: SpendRange): Promis
 }
 
 /** Known spend of every user with usage: this month and all time (admin). */
-export async function spendPerUser(
-  now = new Date(),
-): Promise<Map<string, { monthNano: bigint; allTimeNano: bigint; pendingCount: number }>> {
+export async function spendPerUser(now = new Date()): Promise<Map<string, { monthNano: bigint; allTimeNano: bigint; pendingCount: number }>> {
   const db = await getDb();
   const rows = await db.$queryRaw<{ userId: string; month: string; all: string; pending: string }[]>`
     SELECT d."userId" AS "userId",

@@ -3,13 +3,7 @@ import { getDb } from "@/lib/db";
 import { createUser } from "@/lib/db/users";
 import { AppError } from "@/lib/errors";
 import type { ModelSummary } from "@/lib/openrouter/types";
-import {
-  estimatePromptTokens,
-  releaseReservation,
-  reserveBudget,
-  RESERVATION_TTL_MS,
-  worstCaseCostNano,
-} from "./budget";
+import { estimatePromptTokens, releaseReservation, reserveBudget, RESERVATION_TTL_MS, worstCaseCostNano } from "./budget";
 import { forgetSpendSettingsCache, setDefaultMonthlyBudget } from "./settings";
 import { monthStartUtc, nextMonthStartUtc } from "./period";
 
@@ -21,7 +15,9 @@ beforeAll(async () => {
 let n = 0;
 async function user(budget: bigint | null, personal: bigint | null = null) {
   const u = await createUser({ email: `budget${n++}@example.com`, name: "B", passwordHash: "x", role: "user" });
-  await (await getDb()).user.update({
+  await (
+    await getDb()
+  ).user.update({
     where: { id: u.id },
     data: { monthlyBudgetNano: budget, personalLimitNano: personal },
   });

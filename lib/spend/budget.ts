@@ -49,11 +49,7 @@ function scaleDecimal(text: string, shift: number): string {
 }
 
 /** The most this call can cost: the prompt estimate at the prompt price plus max_tokens at the completion price. */
-export function worstCaseCostNano(
-  model: ModelSummary,
-  promptTokens: number,
-  maxTokens: number | null | undefined,
-): bigint {
+export function worstCaseCostNano(model: ModelSummary, promptTokens: number, maxTokens: number | null | undefined): bigint {
   const completionTokens =
     maxTokens && maxTokens > 0
       ? maxTokens

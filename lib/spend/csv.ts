@@ -62,9 +62,7 @@ async function page(userId: string, range: SpendRange, after: { createdAt: Date;
     where: {
       userId,
       createdAt: { gte: range.from, lt: range.to },
-      ...(after
-        ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }
-        : {}),
+      ...(after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
     },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: PAGE,

@@ -25,10 +25,7 @@ export type Limits = {
   limitNano: bigint | null;
 };
 
-export function limitsOf(
-  user: { monthlyBudgetNano: bigint | null; personalLimitNano: bigint | null },
-  defaultBudgetNano: bigint | null,
-): Limits {
+export function limitsOf(user: { monthlyBudgetNano: bigint | null; personalLimitNano: bigint | null }, defaultBudgetNano: bigint | null): Limits {
   const adminBudgetNano = user.monthlyBudgetNano ?? defaultBudgetNano;
   const personal = user.personalLimitNano;
   const limitNano =

@@ -13,9 +13,7 @@ export function rangeFromQuery(
   const now = options.now ?? new Date();
   const surface = options.surface ?? "spend";
   const toDay = query.to ? new Date(`${query.to}T00:00:00Z`) : dayStartUtc(now);
-  const fromDay = query.from
-    ? new Date(`${query.from}T00:00:00Z`)
-    : new Date(toDay.getTime() - ((options.defaultDays ?? 30) - 1) * DAY_MS);
+  const fromDay = query.from ? new Date(`${query.from}T00:00:00Z`) : new Date(toDay.getTime() - ((options.defaultDays ?? 30) - 1) * DAY_MS);
   if (fromDay.getTime() > toDay.getTime()) throw new AppError(`bad_request:${surface}`, "from: must not be after to.");
   const days = (toDay.getTime() - fromDay.getTime()) / DAY_MS + 1;
   const maxDays = options.maxDays ?? 3660;

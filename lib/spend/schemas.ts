@@ -29,7 +29,10 @@ export const spendQuerySchema = rangeQuerySchema.extend({
 });
 
 export const adminSpendQuerySchema = spendQuerySchema.extend({
-  userId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "Not a valid id.").optional(),
+  userId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/, "Not a valid id.")
+    .optional(),
 });
 
 export const personalLimitBodySchema = z.object({
@@ -51,7 +54,10 @@ export const adminSettingsBodySchema = z.object({
 });
 
 export const estimateBodySchema = z.object({
-  conversationId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "Not a valid id.").optional(),
+  conversationId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/, "Not a valid id.")
+    .optional(),
   model: z.string().min(1).max(200),
   text: z.string().max(2_000_000),
 });

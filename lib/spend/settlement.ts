@@ -43,9 +43,7 @@ async function settleOne(row: ClaimedGeneration, lookup: GenerationLookup): Prom
 }
 
 /** Settles up to `limit` due rows from /generation. Safe to run from several workers at once. */
-export async function settleDueGenerations(
-  options: { limit?: number; now?: Date; concurrency?: number } = {},
-): Promise<SettlementReport> {
+export async function settleDueGenerations(options: { limit?: number; now?: Date; concurrency?: number } = {}): Promise<SettlementReport> {
   const limit = Math.max(1, Math.min(options.limit ?? 50, 500));
   const now = options.now ?? new Date();
   const claimed = await claimDueGenerations(limit, now, new Date(now.getTime() + CLAIM_LEASE_MS));

@@ -2,12 +2,12 @@
  * A generation answered as one JSON body (`stream` not true): sent once the plan's tokens would
  * have been produced at its rate; a client that leaves early is billed for the tokens so far.
  */
-import type http from 'node:http';
-import { performance } from 'node:perf_hooks';
-import { sendJson } from '../http';
-import { type Counts, finalize, type GenContext, usageOf } from '../records';
-import { droppedByServer, type ServerState } from '../state';
-import { errorBody, nativeFinishReason } from '../wire';
+import type http from "node:http";
+import { performance } from "node:perf_hooks";
+import { sendJson } from "../http";
+import { type Counts, finalize, type GenContext, usageOf } from "../records";
+import { droppedByServer, type ServerState } from "../state";
+import { errorBody, nativeFinishReason } from "../wire";
 
 export class JsonRun {
   private timer: NodeJS.Timeout | null = null;
@@ -46,9 +46,9 @@ export class JsonRun {
       const elapsed = performance.now() - this.begin - plan.firstTokenDelayMs;
       const n = this.perToken > 0 ? Math.floor(Math.max(0, elapsed) / this.perToken) : this.total;
       this.finish();
-      finalize(this.state, this.ctx, 'cancelled', this.countsAfter(n), null);
+      finalize(this.state, this.ctx, "cancelled", this.countsAfter(n), null);
     };
-    this.res.on('close', onClose);
+    this.res.on("close", onClose);
     if (!this.res.socket || this.res.socket.destroyed) return onClose();
     const f = plan.failure;
     const tokensUntil = f ? Math.min(f.afterTokens, this.total) : this.total;
@@ -61,7 +61,7 @@ export class JsonRun {
     if (this.done) return;
     this.finish();
     droppedByServer.add(this.res);
-    finalize(this.state, this.ctx, 'dropped', this.countsAfter(0), null);
+    finalize(this.state, this.ctx, "dropped", this.countsAfter(0), null);
     this.res.destroy();
   }
 
@@ -79,36 +79,36 @@ export class JsonRun {
     const { ctx, res } = this;
     const plan = ctx.plan;
     const f = plan.failure;
-    const headers = { 'x-generation-id': ctx.record.id };
-    if (f?.kind === 'midstream-error') {
+    const headers = { "x-generation-id": ctx.record.id };
+    if (f?.kind === "midstream-error") {
       const counts = this.countsAfter(f.afterTokens);
-      finalize(this.state, ctx, 'error', counts, 'error');
-      return sendJson(res, 502, errorBody(502, f.message, { provider_name: ctx.endpoint.providerName, error_type: 'provider_unavailable' }), headers);
+      finalize(this.state, ctx, "error", counts, "error");
+      return sendJson(res, 502, errorBody(502, f.message, { provider_name: ctx.endpoint.providerName, error_type: "provider_unavailable" }), headers);
     }
-    if (f?.kind === 'drop') {
+    if (f?.kind === "drop") {
       droppedByServer.add(res);
-      finalize(this.state, ctx, 'dropped', this.countsAfter(f.afterTokens), null);
+      finalize(this.state, ctx, "dropped", this.countsAfter(f.afterTokens), null);
       res.destroy();
       return;
     }
     const counts = this.countsAfter(this.total);
-    const text = plan.content.join('');
-    const message: Record<string, unknown> = { role: 'assistant', content: text, refusal: null, reasoning: null };
+    const text = plan.content.join("");
+    const message: Record<string, unknown> = { role: "assistant", content: text, refusal: null, reasoning: null };
     if (plan.reasoning.length > 0 && plan.reasoningVisible) {
-      const r = plan.reasoning.join('');
+      const r = plan.reasoning.join("");
       message.reasoning = r;
-      message.reasoning_details = [{ type: 'reasoning.text', text: r, format: ctx.model.reasoningFormat, index: 0 }];
+      message.reasoning_details = [{ type: "reasoning.text", text: r, format: ctx.model.reasoningFormat, index: 0 }];
     }
     if (plan.toolCalls.length > 0) {
-      message.tool_calls = plan.toolCalls.map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.argPieces.join('') } }));
+      message.tool_calls = plan.toolCalls.map((t) => ({ id: t.id, type: "function", function: { name: t.name, arguments: t.argPieces.join("") } }));
     }
-    if (plan.images.length > 0) message.images = plan.images.map((url) => ({ type: 'image_url', image_url: { url } }));
+    if (plan.images.length > 0) message.images = plan.images.map((url) => ({ type: "image_url", image_url: { url } }));
     if (plan.annotations.length > 0) message.annotations = plan.annotations;
     const body = {
       id: ctx.record.id,
       provider: ctx.endpoint.providerName,
       model: ctx.model.id,
-      object: 'chat.completion',
+      object: "chat.completion",
       created: ctx.created,
       choices: [
         {
@@ -121,10 +121,10 @@ export class JsonRun {
       system_fingerprint: null,
       usage: usageOf(ctx, counts),
     };
-    finalize(this.state, ctx, 'completed', counts, plan.finishReason);
-    if (f?.kind === 'malformed') {
+    finalize(this.state, ctx, "completed", counts, plan.finishReason);
+    if (f?.kind === "malformed") {
       const text = JSON.stringify(body);
-      res.writeHead(200, { 'content-type': 'application/json', ...headers });
+      res.writeHead(200, { "content-type": "application/json", ...headers });
       res.end(text.slice(0, Math.floor(text.length / 2)));
       return;
     }

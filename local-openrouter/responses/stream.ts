@@ -2,12 +2,12 @@
  * A streamed generation (SSE): the plan's tokens paced at its rate, keep-alive comments while it
  * waits or stalls, its scripted failures, then the finish chunk, the usage chunk and `[DONE]`.
  */
-import type http from 'node:http';
-import { performance } from 'node:perf_hooks';
-import type { Plan } from '../plan';
-import type { PlannedToolCall } from '../plan-tools';
-import { type Counts, finalize, type GenContext, usageOf } from '../records';
-import { droppedByServer, type ServerState } from '../state';
+import type http from "node:http";
+import { performance } from "node:perf_hooks";
+import type { Plan } from "../plan";
+import type { PlannedToolCall } from "../plan-tools";
+import { type Counts, finalize, type GenContext, usageOf } from "../records";
+import { droppedByServer, type ServerState } from "../state";
 import {
   annotationsDelta,
   type ChunkIdentity,
@@ -19,29 +19,29 @@ import {
   sse,
   toolArgsDelta,
   toolStartDelta,
-} from '../wire';
+} from "../wire";
 
 /** Smallest pause between two writes of a paced stream; faster rates send several chunks per write. */
 const MIN_TICK_MS = 15;
 
 /** One thing a stream emits: a token of some kind, images, citations, or the point where it stalls or fails. */
 type Step =
-  | { t: 'reasoning'; text: string }
-  | { t: 'content'; text: string }
-  | { t: 'tool-start'; index: number; call: PlannedToolCall }
-  | { t: 'tool-args'; index: number; text: string }
-  | { t: 'images' }
-  | { t: 'annotations' }
-  | { t: 'stall' }
-  | { t: 'failure' };
+  | { t: "reasoning"; text: string }
+  | { t: "content"; text: string }
+  | { t: "tool-start"; index: number; call: PlannedToolCall }
+  | { t: "tool-args"; index: number; text: string }
+  | { t: "images" }
+  | { t: "annotations" }
+  | { t: "stall" }
+  | { t: "failure" };
 
 function stepTokens(s: Step): number {
   switch (s.t) {
-    case 'reasoning':
-    case 'content':
-    case 'tool-args':
+    case "reasoning":
+    case "content":
+    case "tool-args":
       return 1;
-    case 'tool-start':
+    case "tool-start":
       return s.call.nameTokens;
     default:
       return 0;
@@ -50,15 +50,15 @@ function stepTokens(s: Step): number {
 
 function buildSteps(plan: Plan): Step[] {
   const steps: Step[] = [];
-  for (const text of plan.reasoning) steps.push({ t: 'reasoning', text });
-  for (const text of plan.content) steps.push({ t: 'content', text });
-  if (plan.images.length > 0) steps.push({ t: 'images' });
-  if (plan.annotations.length > 0) steps.push({ t: 'annotations' });
+  for (const text of plan.reasoning) steps.push({ t: "reasoning", text });
+  for (const text of plan.content) steps.push({ t: "content", text });
+  if (plan.images.length > 0) steps.push({ t: "images" });
+  if (plan.annotations.length > 0) steps.push({ t: "annotations" });
   plan.toolCalls.forEach((call, index) => {
-    steps.push({ t: 'tool-start', index, call });
-    for (const text of call.argPieces) steps.push({ t: 'tool-args', index, text });
+    steps.push({ t: "tool-start", index, call });
+    for (const text of call.argPieces) steps.push({ t: "tool-args", index, text });
   });
-  const marker: Step | null = plan.failure ? { t: 'failure' } : plan.stall ? { t: 'stall' } : null;
+  const marker: Step | null = plan.failure ? { t: "failure" } : plan.stall ? { t: "stall" } : null;
   if (marker) {
     const after = plan.failure ? plan.failure.afterTokens : (plan.stall?.afterTokens ?? 0);
     let pos = steps.length;
@@ -100,17 +100,17 @@ export class StreamRun {
   start(): void {
     this.state.timers.addRun(this);
     this.res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-generation-id': this.ctx.record.id,
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+      "x-generation-id": this.ctx.record.id,
     });
     this.res.flushHeaders();
-    this.res.on('close', () => {
-      if (!this.done) this.stop('cancelled');
+    this.res.on("close", () => {
+      if (!this.done) this.stop("cancelled");
     });
     if (!this.res.socket || this.res.socket.destroyed) {
-      this.stop('cancelled');
+      this.stop("cancelled");
       return;
     }
     const delay = this.ctx.plan.firstTokenDelayMs;
@@ -126,7 +126,7 @@ export class StreamRun {
   shutdown(): void {
     if (this.done) return;
     droppedByServer.add(this.res);
-    this.stop('dropped');
+    this.stop("dropped");
     this.res.destroy();
   }
 
@@ -150,7 +150,7 @@ export class StreamRun {
     this.state.timers.removeRun(this);
   }
 
-  private stop(outcome: 'cancelled' | 'dropped'): void {
+  private stop(outcome: "cancelled" | "dropped"): void {
     if (this.done) return;
     this.cleanup();
     finalize(this.state, this.ctx, outcome, this.counts, null);
@@ -167,34 +167,34 @@ export class StreamRun {
     const plan = this.ctx.plan;
     const now = performance.now();
     const perToken = plan.rate > 0 ? 1000 / plan.rate : 0;
-    let out = '';
+    let out = "";
     while (this.idx < this.steps.length) {
       const s = this.steps[this.idx];
       const tokens = stepTokens(s);
       if (tokens > 0 && perToken > 0 && now < this.due) break;
       this.idx++;
       switch (s.t) {
-        case 'reasoning':
+        case "reasoning":
           if (plan.reasoningVisible) out += this.chunk(reasoningDelta(s.text, this.ctx.model.reasoningFormat));
           this.counts.reasoning++;
           break;
-        case 'content':
+        case "content":
           out += this.chunk(contentDelta(s.text));
           break;
-        case 'tool-start':
+        case "tool-start":
           out += this.chunk(toolStartDelta(s.index, s.call));
           break;
-        case 'tool-args':
+        case "tool-args":
           out += this.chunk(toolArgsDelta(s.index, s.text));
           break;
-        case 'images':
+        case "images":
           out += this.chunk(imagesDelta(plan.images));
           this.counts.imagesOut += plan.images.length;
           break;
-        case 'annotations':
+        case "annotations":
           out += this.chunk(annotationsDelta(plan.annotations));
           break;
-        case 'stall': {
+        case "stall": {
           if (out) this.res.write(out);
           this.startKeepAlive();
           this.timer = this.state.timers.schedule(() => {
@@ -203,32 +203,36 @@ export class StreamRun {
           }, plan.stall?.ms ?? 0);
           return;
         }
-        case 'failure': {
+        case "failure": {
           const f = plan.failure;
           if (!f) break;
-          if (f.kind === 'malformed') {
+          if (f.kind === "malformed") {
             out += `data: {"id":"${this.idt.id}","object":"chat.completion.chunk","created":${this.idt.created},"choices":[{"index":0,"delta":{"content":"\\u00\n\n`;
-            if (f.then === 'close') {
+            if (f.then === "close") {
               this.cleanup();
               this.res.end(out);
-              finalize(this.state, this.ctx, 'error', this.counts, 'error');
+              finalize(this.state, this.ctx, "error", this.counts, "error");
               return;
             }
             break;
           }
-          if (f.kind === 'midstream-error') {
-            out += this.chunk(contentDelta(''), 'error', {
-              error: { code: 502, message: f.message, metadata: { error_type: 'provider_unavailable', provider_name: this.ctx.endpoint.providerName } },
+          if (f.kind === "midstream-error") {
+            out += this.chunk(contentDelta(""), "error", {
+              error: {
+                code: 502,
+                message: f.message,
+                metadata: { error_type: "provider_unavailable", provider_name: this.ctx.endpoint.providerName },
+              },
             });
             this.cleanup();
             this.res.end(out);
-            finalize(this.state, this.ctx, 'error', this.counts, 'error');
+            finalize(this.state, this.ctx, "error", this.counts, "error");
             return;
           }
           // drop: what was produced reaches the socket, then the connection dies without [DONE] or usage.
           this.cleanup();
           droppedByServer.add(this.res);
-          finalize(this.state, this.ctx, 'dropped', this.counts, null);
+          finalize(this.state, this.ctx, "dropped", this.counts, null);
           if (out) this.res.write(out, () => this.res.destroy());
           else this.res.destroy();
           return;
@@ -246,11 +250,11 @@ export class StreamRun {
       return;
     }
     // Finished: finish_reason chunk, usage chunk, [DONE].
-    out += this.chunk(contentDelta(''), plan.finishReason);
-    out += this.chunk(contentDelta(''), null, { usage: usageOf(this.ctx, this.counts) });
-    out += 'data: [DONE]\n\n';
+    out += this.chunk(contentDelta(""), plan.finishReason);
+    out += this.chunk(contentDelta(""), null, { usage: usageOf(this.ctx, this.counts) });
+    out += "data: [DONE]\n\n";
     this.cleanup();
     this.res.end(out);
-    finalize(this.state, this.ctx, 'completed', this.counts, plan.finishReason);
+    finalize(this.state, this.ctx, "completed", this.counts, plan.finishReason);
   }
 }

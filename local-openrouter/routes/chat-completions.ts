@@ -3,49 +3,49 @@
  * them to endpoints, plays a scripted pre-stream error or fallback, plans the answer, and hands it
  * to a streamed or a JSON response.
  */
-import type http from 'node:http';
-import { performance } from 'node:perf_hooks';
-import { AUTO_MODEL_ID, type CatalogEndpoint, type CatalogModel, getModel, type Parameter } from '../catalog';
-import { nanoToUsd, WEB_PLUGIN_DEFAULT_RESULTS } from '../cost';
-import { type Directive, intParam, parseDirective } from '../directive';
-import { authenticate, sendJson, sha256 } from '../http';
-import { buildPlan } from '../plan';
-import { finishError, type GenContext, keyUsage, newRecord, providerResponse } from '../records';
-import { type ChatRequest, contentText, parseChatRequest } from '../request';
-import { JsonRun } from '../responses/json';
-import { StreamRun } from '../responses/stream';
-import { resolveAuto, type RouteNeeds, routeEndpoints } from '../routing';
-import { scriptedErrorBody } from '../scripted-errors';
-import type { ServerState } from '../state';
-import { countInputImages, countMediaParts, countPromptTokens } from '../tokenizer';
-import type { ProviderResponseData, RequestLogEntry } from '../types';
-import { errorBody, randomId } from '../wire';
+import type http from "node:http";
+import { performance } from "node:perf_hooks";
+import { AUTO_MODEL_ID, type CatalogEndpoint, type CatalogModel, getModel, type Parameter } from "../catalog";
+import { nanoToUsd, WEB_PLUGIN_DEFAULT_RESULTS } from "../cost";
+import { type Directive, intParam, parseDirective } from "../directive";
+import { authenticate, sendJson, sha256 } from "../http";
+import { buildPlan } from "../plan";
+import { finishError, type GenContext, keyUsage, newRecord, providerResponse } from "../records";
+import { type ChatRequest, contentText, parseChatRequest } from "../request";
+import { JsonRun } from "../responses/json";
+import { StreamRun } from "../responses/stream";
+import { resolveAuto, type RouteNeeds, routeEndpoints } from "../routing";
+import { scriptedErrorBody } from "../scripted-errors";
+import type { ServerState } from "../state";
+import { countInputImages, countMediaParts, countPromptTokens } from "../tokenizer";
+import type { ProviderResponseData, RequestLogEntry } from "../types";
+import { errorBody, randomId } from "../wire";
 
 function lastUserText(req: ChatRequest): string {
   for (let i = req.messages.length - 1; i >= 0; i--) {
     const m = req.messages[i];
-    if (m.role === 'user') return contentText(m.content);
+    if (m.role === "user") return contentText(m.content);
   }
-  return '';
+  return "";
 }
 
 /** Parameters present in a request, for `provider.require_parameters`. */
 function requestedParams(req: ChatRequest): Parameter[] {
   const out: Parameter[] = [];
   const has = (v: unknown) => v !== undefined && v !== null;
-  if (has(req.temperature)) out.push('temperature');
-  if (has(req.top_p)) out.push('top_p');
-  if (has(req.top_k)) out.push('top_k');
-  if (has(req.frequency_penalty)) out.push('frequency_penalty');
-  if (has(req.presence_penalty)) out.push('presence_penalty');
-  if (has(req.repetition_penalty)) out.push('repetition_penalty');
-  if (has(req.seed)) out.push('seed');
-  if (has(req.stop)) out.push('stop');
-  if (has(req.max_tokens) || has(req.max_completion_tokens)) out.push('max_tokens');
-  if (has(req.response_format)) out.push('response_format');
-  if (req.tools && req.tools.length > 0) out.push('tools');
-  if (has(req.tool_choice)) out.push('tool_choice');
-  if (has(req.reasoning) || has(req.reasoning_effort)) out.push('reasoning');
+  if (has(req.temperature)) out.push("temperature");
+  if (has(req.top_p)) out.push("top_p");
+  if (has(req.top_k)) out.push("top_k");
+  if (has(req.frequency_penalty)) out.push("frequency_penalty");
+  if (has(req.presence_penalty)) out.push("presence_penalty");
+  if (has(req.repetition_penalty)) out.push("repetition_penalty");
+  if (has(req.seed)) out.push("seed");
+  if (has(req.stop)) out.push("stop");
+  if (has(req.max_tokens) || has(req.max_completion_tokens)) out.push("max_tokens");
+  if (has(req.response_format)) out.push("response_format");
+  if (req.tools && req.tools.length > 0) out.push("tools");
+  if (has(req.tool_choice)) out.push("tool_choice");
+  if (has(req.reasoning) || has(req.reasoning_effort)) out.push("reasoning");
   return out;
 }
 
@@ -76,7 +76,7 @@ function routeCandidates(
     let route: ReturnType<typeof routeEndpoints>;
     if (model.id === AUTO_MODEL_ID) {
       const auto = resolveAuto(chat.provider, needs, autoPlugin);
-      if ('error' in auto) {
+      if ("error" in auto) {
         firstRouteError ??= { status: 404, message: auto.error };
         continue;
       }
@@ -106,13 +106,13 @@ function routeCandidates(
 
 /** `error status=S times=N`: the status this request fails with, or null (only the first N identical requests fail). */
 function scriptedStatusFor(state: ServerState, d: Directive | null, keyHash: string, chat: ChatRequest): number | null {
-  if (d?.name !== 'error') return null;
-  const times = intParam(d, 'times', Number.MAX_SAFE_INTEGER, 0);
+  if (d?.name !== "error") return null;
+  const times = intParam(d, "times", Number.MAX_SAFE_INTEGER, 0);
   const counterKey = sha256(`${keyHash}\n${JSON.stringify(chat.model)}\n${JSON.stringify(chat.messages)}`);
   const seen = state.errorCounters.get(counterKey) ?? 0;
   if (seen >= times) return null;
   state.errorCounters.set(counterKey, seen + 1);
-  return intParam(d, 'status', 502, 400, 599);
+  return intParam(d, "status", 502, 400, 599);
 }
 
 export async function handleChatCompletions(
@@ -126,18 +126,18 @@ export async function handleChatCompletions(
   const startedAt = performance.now();
   const keyHash = authenticate(req, res, state.opts.apiKey);
   if (keyHash === null) return;
-  if (!bodyIsJson) return sendJson(res, 400, errorBody(400, 'Invalid JSON in request body'));
+  if (!bodyIsJson) return sendJson(res, 400, errorBody(400, "Invalid JSON in request body"));
   const parsed = parseChatRequest(body);
   if (!parsed.ok) return sendJson(res, 400, errorBody(400, parsed.message));
   const chat = parsed.value;
 
   if (state.opts.keyLimitUsd != null && nanoToUsd(keyUsage(state, keyHash).total) >= state.opts.keyLimitUsd) {
-    return sendJson(res, 402, errorBody(402, 'Key limit exceeded (total limit). Manage it using https://openrouter.ai/settings/keys'));
+    return sendJson(res, 402, errorBody(402, "Key limit exceeded (total limit). Manage it using https://openrouter.ai/settings/keys"));
   }
 
   const userText = lastUserText(chat);
   const d = parseDirective(userText);
-  const promptText = d ? userText.replace(d.source, '').trim() : userText;
+  const promptText = d ? userText.replace(d.source, "").trim() : userText;
 
   // Models to try: `model` then the `models` fallback list. A `:online` suffix turns on web search.
   const requested = Array.from(new Set([...(chat.model ? [chat.model] : []), ...(chat.models ?? [])]));
@@ -145,20 +145,20 @@ export async function handleChatCompletions(
   let online = false;
   const ids: string[] = [];
   for (const r of requested) {
-    const base = r.endsWith(':online') ? r.slice(0, -':online'.length) : r;
+    const base = r.endsWith(":online") ? r.slice(0, -":online".length) : r;
     if (base !== r) online = true;
     if (!getModel(base)) return sendJson(res, 400, errorBody(400, `${r} is not a valid model ID`));
     ids.push(base);
   }
-  const webPlugin = (chat.plugins ?? []).find((p) => p.id === 'web' && p.enabled !== false);
-  const autoPlugin = (chat.plugins ?? []).find((p) => p.id === 'auto-router' && p.enabled !== false);
+  const webPlugin = (chat.plugins ?? []).find((p) => p.id === "web" && p.enabled !== false);
+  const autoPlugin = (chat.plugins ?? []).find((p) => p.id === "auto-router" && p.enabled !== false);
 
   const promptTokens = countPromptTokens(chat);
   const inputImages = countInputImages(chat);
   const needs: RouteNeeds = { tools: (chat.tools ?? []).length > 0, images: inputImages > 0, params: requestedParams(chat) };
   const { candidates, firstRouteError } = routeCandidates(chat, ids, needs, promptTokens, autoPlugin);
   if (candidates.length === 0) {
-    const err = firstRouteError ?? { status: 404, message: 'No endpoints found.' };
+    const err = firstRouteError ?? { status: 404, message: "No endpoints found." };
     return sendJson(res, err.status, errorBody(err.status, err.message));
   }
 
@@ -190,7 +190,7 @@ export async function handleChatCompletions(
   // Scripted fallback: the first model (all its providers), or the first provider, fails.
   let chosen = candidates[0];
   let endpoint = chosen.endpoints[0];
-  if (d?.name === 'fallback') {
+  if (d?.name === "fallback") {
     const failedAt = performance.now();
     if (candidates.length > 1) {
       for (const e of chosen.endpoints) providerResponses.push(providerResponse(chosen.model, e, 502, failedAt - startedAt));
@@ -203,8 +203,16 @@ export async function handleChatCompletions(
       providerResponses.push(providerResponse(chosen.model, endpoint, 502, failedAt - startedAt));
       record.data.provider_responses = providerResponses;
       record.data.provider_name = endpoint.providerName;
-      const raw = JSON.stringify({ error: { message: 'upstream connect error or disconnect/reset before headers', type: 'server_error' } });
-      return finishError(state, res, record, 502, errorBody(502, 'Provider returned error', { provider_name: endpoint.providerName, raw }), startedAt, {});
+      const raw = JSON.stringify({ error: { message: "upstream connect error or disconnect/reset before headers", type: "server_error" } });
+      return finishError(
+        state,
+        res,
+        record,
+        502,
+        errorBody(502, "Provider returned error", { provider_name: endpoint.providerName, raw }),
+        startedAt,
+        {},
+      );
     }
   }
 

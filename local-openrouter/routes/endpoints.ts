@@ -1,8 +1,8 @@
 /** `GET /api/v1/models/{author}/{slug}/endpoints`: the providers serving one model (no key needed). */
-import type http from 'node:http';
-import { type CatalogEndpoint, type CatalogModel, getModel } from '../catalog';
-import { sendJson } from '../http';
-import { errorBody } from '../wire';
+import type http from "node:http";
+import { type CatalogEndpoint, type CatalogModel, getModel } from "../catalog";
+import { sendJson } from "../http";
+import { errorBody } from "../wire";
 
 /** An endpoint as the spec's `PublicEndpoint` object. */
 function endpointJson(m: CatalogModel, e: CatalogEndpoint): Record<string, unknown> {

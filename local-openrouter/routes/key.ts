@@ -1,9 +1,9 @@
 /** `GET /api/v1/key`: the calling key's limit and its usage, summed exactly from its generations. */
-import type http from 'node:http';
-import { nanoToUsd } from '../cost';
-import { authenticate, sendJson } from '../http';
-import { keyUsage } from '../records';
-import type { ServerState } from '../state';
+import type http from "node:http";
+import { nanoToUsd } from "../cost";
+import { authenticate, sendJson } from "../http";
+import { keyUsage } from "../records";
+import type { ServerState } from "../state";
 
 export function handleKey(state: ServerState, req: http.IncomingMessage, res: http.ServerResponse): void {
   const keyHash = authenticate(req, res, state.opts.apiKey);
@@ -30,7 +30,7 @@ export function handleKey(state: ServerState, req: http.IncomingMessage, res: ht
       is_provisioning_key: false,
       creator_user_id: `user_${keyHash.slice(0, 24)}`,
       expires_at: null,
-      rate_limit: { requests: -1, interval: '10s', note: 'This field is deprecated and safe to ignore.' },
+      rate_limit: { requests: -1, interval: "10s", note: "This field is deprecated and safe to ignore." },
     },
   });
 }

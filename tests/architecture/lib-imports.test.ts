@@ -36,7 +36,11 @@ function folderGraph(): Map<string, Map<string, string>> {
     if (path.basename(file) === "test-support.ts" || path.basename(file) === "testing.ts") continue;
     for (const match of readFileSync(file, "utf8").matchAll(importPattern)) {
       const spec = match[1] ?? match[2]!;
-      const target = spec.startsWith("@/lib/") ? path.join(lib, spec.slice("@/lib/".length)) : spec.startsWith(".") ? path.resolve(path.dirname(file), spec) : null;
+      const target = spec.startsWith("@/lib/")
+        ? path.join(lib, spec.slice("@/lib/".length))
+        : spec.startsWith(".")
+          ? path.resolve(path.dirname(file), spec)
+          : null;
       if (!target || !target.startsWith(lib)) continue;
       if (/(^|\/)types$/.test(target)) continue;
       const to = folderOf(target);

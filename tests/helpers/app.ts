@@ -23,23 +23,19 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 export async function startApp(options: { dataDir?: string; env?: Record<string, string>; port?: number } = {}) {
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "sb-app-"));
-  const child = spawn(
-    process.execPath,
-    [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "scripts", "start.ts")],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        PORT: String(port),
-        SWITCHBOARD_DATA_DIR: dataDir,
-        ...options.env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-      // Its own process group, so kill() reaches Next and a demo-mode upstream too.
-      detached: true,
+  const child = spawn(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "scripts", "start.ts")], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      SWITCHBOARD_DATA_DIR: dataDir,
+      ...options.env,
     },
-  );
+    stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, so kill() reaches Next and a demo-mode upstream too.
+    detached: true,
+  });
   let output = "";
   child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (output += d.toString()));

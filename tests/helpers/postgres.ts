@@ -19,10 +19,7 @@ export async function createTestPostgresDatabase(baseUrl: string): Promise<{ url
       // goodbyes makes the server kill them and pg report it as an uncaught error. Wait for
       // the database's sessions to go first, and only then force what is left.
       for (let attempt = 0; attempt < 50; attempt++) {
-        const { rows } = await c.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1",
-          [name],
-        );
+        const { rows } = await c.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
         if (rows[0]?.n === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

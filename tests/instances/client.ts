@@ -104,7 +104,11 @@ export async function readChunks(response: Response, until?: (chunks: Chunk[]) =
   return chunks;
 }
 
-export const textOf = (chunks: Chunk[]) => chunks.filter((c) => c.type === "text-delta").map((c) => c.delta ?? "").join("");
+export const textOf = (chunks: Chunk[]) =>
+  chunks
+    .filter((c) => c.type === "text-delta")
+    .map((c) => c.delta ?? "")
+    .join("");
 export const deltas = (chunks: Chunk[]) => chunks.filter((c) => c.type === "text-delta").length;
 
 export function resume(baseUrl: string, user: User, conversationId: string): Promise<Response> {

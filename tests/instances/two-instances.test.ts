@@ -5,20 +5,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningApp } from "../helpers/app";
 import { METRICS_TOKEN, MODEL, startCluster, unavailableReason, UPSTREAM_KEY, type Cluster } from "./cluster";
-import {
-  deltas,
-  eventually,
-  health,
-  newId,
-  readChunks,
-  registerAndSignIn,
-  resume,
-  signIn,
-  sendChat,
-  stop,
-  textOf,
-  type User,
-} from "./client";
+import { deltas, eventually, health, newId, readChunks, registerAndSignIn, resume, signIn, sendChat, stop, textOf, type User } from "./client";
 import { startRoundRobinProxy, type RoundRobinProxy } from "./proxy";
 
 const reason = await unavailableReason();
@@ -63,7 +50,9 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
     expect(await health(b.url)).toMatchObject({ status: "ok", db: "ok", redis: "ok" });
     const user = await registerAndSignIn(a.url, "catalog");
     const [fromA, fromB] = await Promise.all(
-      [a, b].map(async (app) => (await fetch(`${app.url}/api/models`, { headers: { cookie: user.cookie } })).json() as Promise<{ models: { id: string }[] }>),
+      [a, b].map(
+        async (app) => (await fetch(`${app.url}/api/models`, { headers: { cookie: user.cookie } })).json() as Promise<{ models: { id: string }[] }>,
+      ),
     );
     expect(fromA.models.map((m) => m.id)).toEqual(fromB.models.map((m) => m.id));
     expect(cluster.upstream.log.filter((e) => e.path.startsWith("/api/v1/models")).length).toBe(1);
@@ -84,10 +73,14 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
     const text = textOf(chunks);
     expect(text.startsWith(textOf(before))).toBe(true);
 
-    const saved = await eventually(async () => {
-      const row = await assistantOf(conversationId);
-      return row?.metadata.status === "complete" ? row : undefined;
-    }, 30_000, "the saved answer");
+    const saved = await eventually(
+      async () => {
+        const row = await assistantOf(conversationId);
+        return row?.metadata.status === "complete" ? row : undefined;
+      },
+      30_000,
+      "the saved answer",
+    );
     expect(saved.status).toBe("complete");
     expect(text).toBe(saved.text);
     expect(text.length).toBeGreaterThan(0);
@@ -143,13 +136,17 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
        SELECT 'settle-' || g, $1, g, $2, now(), now() FROM unnest($3::text[]) AS g`,
       [owner, MODEL, generationIds],
     );
-    const rows = await eventually(async () => {
-      const { rows } = await cluster.db.query<{ generationId: string; costNano: string | null; settleAttempts: number; settledAt: Date | null }>(
-        `SELECT "generationId", "costNano"::text AS "costNano", "settleAttempts", "settledAt" FROM "Usage" WHERE "userId" = $1`,
-        [owner],
-      );
-      return rows.length === 100 && rows.every((r) => r.settledAt !== null) ? rows : undefined;
-    }, 60_000, "settlement of 100 generations");
+    const rows = await eventually(
+      async () => {
+        const { rows } = await cluster.db.query<{ generationId: string; costNano: string | null; settleAttempts: number; settledAt: Date | null }>(
+          `SELECT "generationId", "costNano"::text AS "costNano", "settleAttempts", "settledAt" FROM "Usage" WHERE "userId" = $1`,
+          [owner],
+        );
+        return rows.length === 100 && rows.every((r) => r.settledAt !== null) ? rows : undefined;
+      },
+      60_000,
+      "settlement of 100 generations",
+    );
     expect(rows.every((r) => r.settleAttempts === 1)).toBe(true);
     expect(rows.reduce((sum, r) => sum + BigInt(r.costNano!), 0n)).toBe(expected);
     for (const r of rows) expect(BigInt(r.costNano!)).toBe(cluster.upstream.generations.get(r.generationId)!.costNano);
@@ -206,9 +203,7 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
     expect(written.rows[0]!.n).toBe(0);
 
     // Stop them all, each through the other instance than the one running it (every column of a comparison).
-    const stops = await Promise.all(
-      conversations.map((id, i) => (responses[i]!.status !== 402 ? stop(i % 2 ? a.url : b.url, user, id) : null)),
-    );
+    const stops = await Promise.all(conversations.map((id, i) => (responses[i]!.status !== 402 ? stop(i % 2 ? a.url : b.url, user, id) : null)));
     expect(stops.filter((s) => s?.body.stopped === true)).toHaveLength(admittedSingles + admittedCompares);
     await Promise.all(responses.map((r) => (r.status !== 402 ? r.arrayBuffer() : null)));
     await eventually(
@@ -241,7 +236,11 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
 
     const stopped = await stop(b.url, user, conversationId);
     expect(stopped).toEqual({ status: 200, body: { stopped: true } });
-    const entry = await eventually(async () => (upstreamRequestFor(marker)?.closedByClient ? upstreamRequestFor(marker) : undefined), 15_000, "A's upstream connection to close");
+    const entry = await eventually(
+      async () => (upstreamRequestFor(marker)?.closedByClient ? upstreamRequestFor(marker) : undefined),
+      15_000,
+      "A's upstream connection to close",
+    );
     expect(entry.closedByClient).toBe(true);
     const chunks = await reading;
     expect(chunks.at(-1)?.type).toBe("abort");
@@ -272,7 +271,9 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
     const user = await registerAndSignIn(a.url, "outage");
     await cluster.redis.stop();
     for (const app of [a, b]) {
-      expect(await eventually(async () => ((await health(app.url)).redis === "degraded" ? health(app.url) : undefined), 15_000, "degraded health")).toMatchObject({
+      expect(
+        await eventually(async () => ((await health(app.url)).redis === "degraded" ? health(app.url) : undefined), 15_000, "degraded health"),
+      ).toMatchObject({
         status: "ok",
         db: "ok",
         redis: "degraded",
@@ -322,7 +323,10 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
     expect(body).toMatch(/switchboard_tokens_total\{model="openai\/gpt-4o-mini",kind="completion"\} \d+/);
     expect(body).toMatch(/switchboard_cost_nano_usd_total\{model="openai\/gpt-4o-mini"\} \d+/);
 
-    const lines = a.output().split("\n").filter((l) => l.startsWith("{"));
+    const lines = a
+      .output()
+      .split("\n")
+      .filter((l) => l.startsWith("{"));
     const requests = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === "request");
     expect(requests.length).toBeGreaterThan(10);
     for (const line of requests) expect(line.requestId).toMatch(/^[A-Za-z0-9._:-]{8,128}$/);
@@ -369,28 +373,41 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
     const followed = textOf(await readChunks(resumed));
     expect(followed.startsWith(textOf(before))).toBe(true);
 
-    const view = await eventually(async () => {
-      const r = await fetch(`${b.url}/api/conversations/${conversationId}`, { headers: { cookie: user.cookie } });
-      const { conversation } = (await r.json()) as {
-        conversation: { messages: { role: string; parts: { type: string; text?: string }[]; metadata?: { status?: string; error?: { code: string } } }[] };
-      };
-      const answer = conversation.messages.at(-1)!;
-      return answer.metadata?.status === "partial" ? answer : undefined;
-    }, 40_000, "the partial answer on B");
+    const view = await eventually(
+      async () => {
+        const r = await fetch(`${b.url}/api/conversations/${conversationId}`, { headers: { cookie: user.cookie } });
+        const { conversation } = (await r.json()) as {
+          conversation: {
+            messages: { role: string; parts: { type: string; text?: string }[]; metadata?: { status?: string; error?: { code: string } } }[];
+          };
+        };
+        const answer = conversation.messages.at(-1)!;
+        return answer.metadata?.status === "partial" ? answer : undefined;
+      },
+      40_000,
+      "the partial answer on B",
+    );
     expect(view.role).toBe("assistant");
     expect(view.metadata?.error?.code).toBe("interrupted:instance");
-    const savedText = view.parts.filter((p) => p.type === "text").map((p) => p.text).join("");
+    const savedText = view.parts
+      .filter((p) => p.type === "text")
+      .map((p) => p.text)
+      .join("");
     expect(savedText.startsWith(textOf(before))).toBe(true);
     expect(savedText).toBe(followed);
 
     const messageId = (await assistantOf(conversationId))!.id;
-    const usage = await eventually(async () => {
-      const { rows } = await cluster.db.query<{ generationId: string; costNano: string | null; settledAt: Date | null }>(
-        `SELECT "generationId", "costNano"::text AS "costNano", "settledAt" FROM "Usage" WHERE "messageId" = $1`,
-        [messageId],
-      );
-      return rows.length > 0 && rows.every((r) => r.settledAt !== null) ? rows : undefined;
-    }, 40_000, "settlement of the killed answer");
+    const usage = await eventually(
+      async () => {
+        const { rows } = await cluster.db.query<{ generationId: string; costNano: string | null; settledAt: Date | null }>(
+          `SELECT "generationId", "costNano"::text AS "costNano", "settledAt" FROM "Usage" WHERE "messageId" = $1`,
+          [messageId],
+        );
+        return rows.length > 0 && rows.every((r) => r.settledAt !== null) ? rows : undefined;
+      },
+      40_000,
+      "settlement of the killed answer",
+    );
     for (const row of usage) {
       const record = cluster.upstream.generations.get(row.generationId)!;
       expect(BigInt(row.costNano!)).toBe(record.costNano);

@@ -2,12 +2,7 @@
 // parallel guesses cannot get past the limit while the first ones are still being hashed.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import {
-  beginSignInAttempt,
-  MAX_FAILURES_PER_ACCOUNT,
-  MAX_FAILURES_PER_IP,
-  recordSignInSuccess,
-} from "@/lib/auth/brute-force";
+import { beginSignInAttempt, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_IP, recordSignInSuccess } from "@/lib/auth/brute-force";
 
 const fresh = (prefix: string) => `${prefix}-${randomBytes(5).toString("hex")}`;
 

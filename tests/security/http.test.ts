@@ -4,7 +4,16 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { metricsAuthorized } from "@/lib/metrics";
-import { assertSameOrigin, assertStorable, errorResponse, isSameOriginRequest, MAX_INPUT_DEPTH, parseWith, readJson, safeRedirectPath } from "@/lib/http";
+import {
+  assertSameOrigin,
+  assertStorable,
+  errorResponse,
+  isSameOriginRequest,
+  MAX_INPUT_DEPTH,
+  parseWith,
+  readJson,
+  safeRedirectPath,
+} from "@/lib/http";
 
 function request(body: BodyInit | null, headers: Record<string, string> = {}): Request {
   return new Request("http://app.test/api/x", { method: "POST", body, headers, duplex: "half" } as RequestInit);
@@ -170,7 +179,17 @@ describe("the metrics endpoint's token (lib/metrics)", () => {
 
   it("opens only to the exact bearer token, and never when no token is configured", () => {
     expect(metricsAuthorized(withAuth("Bearer s3cret-token"), "s3cret-token")).toBe(true);
-    for (const value of [undefined, "", "Bearer", "Bearer ", "bearer s3cret-token", "Bearer s3cret-tokenX", "Bearer s3cret-toke", "Basic s3cret-token", "s3cret-token"]) {
+    for (const value of [
+      undefined,
+      "",
+      "Bearer",
+      "Bearer ",
+      "bearer s3cret-token",
+      "Bearer s3cret-tokenX",
+      "Bearer s3cret-toke",
+      "Basic s3cret-token",
+      "s3cret-token",
+    ]) {
       expect(metricsAuthorized(withAuth(value), "s3cret-token"), String(value)).toBe(false);
     }
     expect(metricsAuthorized(withAuth("Bearer "), "")).toBe(false);

@@ -11,11 +11,7 @@ import { CONVERSATIONS_CHANGED_EVENT, type ImportResponse } from "@/lib/history/
 /** Kept in step with the server's limit (lib/history/import.ts), to refuse early. */
 const MAX_BYTES = 50 * 1024 * 1024;
 
-type Status =
-  | { kind: "idle" }
-  | { kind: "busy"; name: string }
-  | { kind: "done"; result: ImportResponse }
-  | { kind: "error"; message: string };
+type Status = { kind: "idle" } | { kind: "busy"; name: string } | { kind: "done"; result: ImportResponse } | { kind: "error"; message: string };
 
 export function ImportForm() {
   const inputRef = useRef<HTMLInputElement>(null);

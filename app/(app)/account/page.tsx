@@ -31,8 +31,8 @@ export default async function AccountPage() {
           <CardHeader>
             <CardTitle>Export your data</CardTitle>
             <CardDescription>
-              Every conversation, with its messages, tool calls, models, token counts and costs, as one JSON
-              file. Each conversation can also be exported on its own from its page.
+              Every conversation, with its messages, tool calls, models, token counts and costs, as one JSON file. Each conversation can also be
+              exported on its own from its page.
             </CardDescription>
           </CardHeader>
           <CardContent>
@@ -48,9 +48,8 @@ export default async function AccountPage() {
           <CardHeader>
             <CardTitle>Import</CardTitle>
             <CardDescription>
-              Restore conversations from a Switchboard export (of this account or another, from this server or
-              another). They are added to your history as copies; nothing is replaced. Costs are kept as a
-              record on each answer but do not count towards your spending.
+              Restore conversations from a Switchboard export (of this account or another, from this server or another). They are added to your
+              history as copies; nothing is replaced. Costs are kept as a record on each answer but do not count towards your spending.
             </CardDescription>
           </CardHeader>
           <CardContent>

@@ -58,7 +58,12 @@ export function MessageList({
   }, [registry]);
   // Paging first: after a page was put in front, the content on screen is put back in place
   // before the list follows the bottom (when it is stuck there).
-  const { topRef, hasEarlier, loading: loadingEarlier, showEarlier } = usePageUp(scrollRef, { earlierCount, firstId: messages[0]?.id, onShowEarlier });
+  const {
+    topRef,
+    hasEarlier,
+    loading: loadingEarlier,
+    showEarlier,
+  } = usePageUp(scrollRef, { earlierCount, firstId: messages[0]?.id, onShowEarlier });
   const { contentRef, atBottom, scrollToBottom, onScroll } = useStickToBottom(scrollRef, messages);
   const count = messages.length;
 
@@ -131,11 +136,7 @@ export function MessageList({
               <div className="px-4 py-3" data-testid="pending-answer">
                 <div className="mx-auto flex w-full max-w-3xl items-center gap-1 py-2" aria-label="Waiting for the answer">
                   {[0, 1, 2].map((i) => (
-                    <span
-                      key={i}
-                      className="size-1.5 animate-pulse rounded-full bg-muted-foreground/60"
-                      style={{ animationDelay: `${i * 150}ms` }}
-                    />
+                    <span key={i} className="size-1.5 animate-pulse rounded-full bg-muted-foreground/60" style={{ animationDelay: `${i * 150}ms` }} />
                   ))}
                 </div>
               </div>

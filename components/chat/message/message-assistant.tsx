@@ -28,11 +28,7 @@ function TypingDots() {
   return (
     <span data-testid="typing" className="inline-flex gap-1 py-2" aria-label="Generating">
       {[0, 1, 2].map((i) => (
-        <span
-          key={i}
-          className="size-1.5 animate-pulse rounded-full bg-muted-foreground/60"
-          style={{ animationDelay: `${i * 150}ms` }}
-        />
+        <span key={i} className="size-1.5 animate-pulse rounded-full bg-muted-foreground/60" style={{ animationDelay: `${i * 150}ms` }} />
       ))}
     </span>
   );
@@ -101,9 +97,7 @@ export const MessageAssistant = memo(function MessageAssistant({
         {streaming && !hasVisible && <TypingDots />}
       </div>
       {sources.length > 0 && <MessageSources parts={sources} />}
-      {savedError && (
-        <ChatError error={savedError} onRetry={onRegenerate ? () => onRegenerate(message.id) : undefined} />
-      )}
+      {savedError && <ChatError error={savedError} onRetry={onRegenerate ? () => onRegenerate(message.id) : undefined} />}
       {(hasVisible || streaming || savedError || isStopped) && (
         <MessageFooter
           metadata={metadata}

@@ -71,7 +71,11 @@ export function MessageImage({ part }: { part: FilePart }) {
   return (
     <figure data-testid="message-image" className="grid w-fit max-w-full gap-1.5">
       {/* eslint-disable-next-line @next/next/no-img-element -- an owner-only attachment or a streamed data URL */}
-      <img src={url} alt={part.filename ? `Generated image ${part.filename}` : "Generated image"} className="h-auto max-h-96 min-h-24 w-auto max-w-full rounded-md border" />
+      <img
+        src={url}
+        alt={part.filename ? `Generated image ${part.filename}` : "Generated image"}
+        className="h-auto max-h-96 min-h-24 w-auto max-w-full rounded-md border"
+      />
       <figcaption className="flex">
         <a
           href={downloadUrl(url)}

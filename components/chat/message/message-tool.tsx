@@ -8,13 +8,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { cn } from "@/lib/utils";
 
 export type ToolState =
-  | "input-streaming"
-  | "input-available"
-  | "approval-requested"
-  | "approval-responded"
-  | "output-available"
-  | "output-error"
-  | "output-denied";
+  "input-streaming" | "input-available" | "approval-requested" | "approval-responded" | "output-available" | "output-error" | "output-denied";
 
 const stateLabels: Record<ToolState, string> = {
   "input-streaming": "Receiving arguments",
@@ -52,9 +46,7 @@ function searchResults(name: string, output: unknown): SearchResult[] | null {
   if (name !== "search_conversations" || !output || typeof output !== "object") return null;
   const results = (output as { results?: unknown }).results;
   if (!Array.isArray(results)) return null;
-  return results.filter(
-    (r): r is SearchResult => !!r && typeof r === "object" && typeof (r as SearchResult).conversationId === "string",
-  );
+  return results.filter((r): r is SearchResult => !!r && typeof r === "object" && typeof (r as SearchResult).conversationId === "string");
 }
 
 type MessageToolProps = {

@@ -181,12 +181,7 @@ export function ChatSettingsForm({ settings, onSave, onClose, supportsReasoning,
             This conversation uses your default routing.
           </p>
         )}
-        <RoutingSettingsFields
-          form={form.routing}
-          errors={parsed.errors}
-          modelId={modelId}
-          onChange={(routing) => set("routing", routing)}
-        />
+        <RoutingSettingsFields form={form.routing} errors={parsed.errors} modelId={modelId} onChange={(routing) => set("routing", routing)} />
         <div className="flex flex-wrap items-center gap-2">
           <Button
             type="button"
@@ -225,12 +220,7 @@ export function ChatSettingsForm({ settings, onSave, onClose, supportsReasoning,
         </div>
       </div>
       <DialogFooter className="sm:justify-between">
-        <Button
-          type="button"
-          variant="ghost"
-          data-testid="settings-reset"
-          onClick={() => setForm(toForm({}, defaultRouting))}
-        >
+        <Button type="button" variant="ghost" data-testid="settings-reset" onClick={() => setForm(toForm({}, defaultRouting))}>
           Reset to defaults
         </Button>
         <div className="flex flex-col-reverse gap-2 sm:flex-row">

@@ -3,14 +3,7 @@
 import { lazy, Suspense, useState } from "react";
 import { Brain, ChevronDown, SlidersHorizontal } from "lucide-react";
 import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogHeader,
-  DialogTitle,
-  DialogTrigger,
-} from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { fieldClassName } from "@/components/ui/input";
 import type { ConversationSettings, ReasoningEffort } from "@/lib/chat/types";
 import { cn } from "@/lib/utils";

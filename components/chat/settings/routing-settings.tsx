@@ -329,7 +329,19 @@ function ProviderListField({
   );
 }
 
-function SwitchRow({ id, testId, label, checked, onChange }: { id: string; testId: string; label: string; checked: boolean; onChange: (v: boolean) => void }) {
+function SwitchRow({
+  id,
+  testId,
+  label,
+  checked,
+  onChange,
+}: {
+  id: string;
+  testId: string;
+  label: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+}) {
   return (
     <div className="flex items-center gap-2">
       <Switch id={id} data-testid={testId} checked={checked} onCheckedChange={onChange} />

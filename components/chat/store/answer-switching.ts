@@ -65,7 +65,10 @@ export function createAnswerSwitching(store: Store<SwitchingState>, setMessages:
  * A search result can be an answer that is not the shown one of its turn: opening it (`?m=`)
  * shows it, as its switcher would, so the page can scroll to it.
  */
-export function useShowSearchedAnswer(store: Store<SwitchingState>, showAlternative: (questionId: string, messageId: string, keep: boolean) => void): void {
+export function useShowSearchedAnswer(
+  store: Store<SwitchingState>,
+  showAlternative: (questionId: string, messageId: string, keep: boolean) => void,
+): void {
   const target = useSearchParams().get("m");
   useEffect(() => {
     const { messages, alternatives } = store.get();

@@ -64,9 +64,7 @@ export function createConversationStore(init: ConversationInit) {
   function noteStreamedCost(message: ChatUIMessage): void {
     const cost = message.metadata?.costNano;
     if (message.role !== "assistant" || !cost || knownCostIds.has(message.id)) return;
-    store.set((state) =>
-      state.streamedCosts.get(message.id) === cost ? {} : { streamedCosts: new Map(state.streamedCosts).set(message.id, cost) },
-    );
+    store.set((state) => (state.streamedCosts.get(message.id) === cost ? {} : { streamedCosts: new Map(state.streamedCosts).set(message.id, cost) }));
   }
 
   const engine = createEngineLink(store, {

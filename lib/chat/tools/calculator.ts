@@ -10,11 +10,12 @@ const evaluate = math.evaluate.bind(math);
 // A model writes the expression: take away everything that reaches outside arithmetic.
 math.import(
   Object.fromEntries(
-    ["import", "createUnit", "evaluate", "parse", "simplify", "derivative", "resolve", "compile", "reviver", "replacer"].map(
-      (name) => [name, () => {
+    ["import", "createUnit", "evaluate", "parse", "simplify", "derivative", "resolve", "compile", "reviver", "replacer"].map((name) => [
+      name,
+      () => {
         throw new Error(`${name} is disabled`);
-      }],
-    ),
+      },
+    ]),
   ),
   { override: true },
 );

@@ -1,13 +1,7 @@
 // The routing form of the conversation settings against the server's own schema and upstream
 // mapping: what the dialog saves is what routingSettingsSchema accepts and routing.ts sends.
 import { describe, expect, it } from "vitest";
-import {
-  PROVIDER_NAME,
-  routingFromForm,
-  routingToForm,
-  routingToSave,
-  type RoutingForm,
-} from "@/components/chat/settings/routing-form";
+import { PROVIDER_NAME, routingFromForm, routingToForm, routingToSave, type RoutingForm } from "@/components/chat/settings/routing-form";
 import { providerPreferences } from "@/lib/openrouter/request-options";
 import { providerPreferencesSchema, routingSettingsSchema } from "@/lib/chat/types";
 

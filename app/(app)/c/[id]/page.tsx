@@ -25,13 +25,6 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
   // Markdown and highlighting code to show them.
   const prerendered = prerenderAnswers(view.messages);
   return (
-    <Chat
-      key={view.id}
-      initial={view}
-      isNew={false}
-      defaultModel={defaultModel}
-      prerendered={prerendered}
-      loadEarlier={loadEarlierMessagesAction}
-    />
+    <Chat key={view.id} initial={view} isNew={false} defaultModel={defaultModel} prerendered={prerendered} loadEarlier={loadEarlierMessagesAction} />
   );
 }

@@ -9,7 +9,8 @@ import { getRedis, getSubscriber, newBlockingConnection } from "./client";
 // keeps the chunks in the producing process and hands them to other instances over pub/sub,
 // so an answer whose instance dies is gone; here every chunk is in Redis (XADD), so another
 // instance can replay it, follow it live (XREAD BLOCK), and — when the producer was killed —
-// save the partial answer it got to.
+// save the partial answer it got to. The whole protocol (keys, writer, readers, stop signals,
+// heartbeats) stays in this one file so its invariants can be read together.
 //
 //   sb:stream:{conversation}:info    JSON StreamInfo (owner, user, run, message), kept 1 h, 60 s once done
 //   sb:stream:{conversation}:chunks  a Redis stream; entry fields c=[chunks…] or end=1

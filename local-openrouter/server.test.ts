@@ -5,6 +5,7 @@
  * catalog.
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -747,6 +748,22 @@ describe("routing", () => {
     expect(nextProvider.chunks[0].provider).toBe("Azure");
     const noFallback = await chat(userBody("[[sb:fallback]]", { model: "openai/gpt-4o", provider: { allow_fallbacks: false } }));
     expect(noFallback.status).toBe(502);
+  });
+
+  it("refuses more than 3 entries in `models` with the recorded 400; 3 beside a different `model` are served", async () => {
+    // tests/fixtures/openrouter-recorded/error-400-models-too-many.message.txt
+    const message = readFileSync(
+      new URL("../tests/fixtures/openrouter-recorded/error-400-models-too-many.message.txt", import.meta.url),
+      "utf8",
+    ).trim();
+    const four = ["anthropic/claude-haiku-4.5", "google/gemini-2.5-flash", "x-ai/grok-3-mini", "mistralai/mistral-nemo"];
+    const refused = await chat(userBody("[[sb:fallback]] hi", { model: "openai/gpt-4o", models: four }));
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get("x-generation-id")).toBeNull();
+    expect(JSON.parse(refused.raw)).toEqual({ error: { code: 400, message } });
+    const three = await chat(userBody("[[sb:fallback]] hi", { model: "openai/gpt-4o", models: four.slice(0, 3) }));
+    expect(three.status).toBe(200);
+    expect(chunksOf(three).chunks[0].model).toBe("anthropic/claude-haiku-4.5");
   });
 
   it("openrouter/auto picks a concrete model and says which", async () => {

@@ -4,6 +4,7 @@
 import { generateId } from "ai";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth";
+import { MAX_FALLBACK_MODELS } from "@/lib/chat/limits";
 import type { ChatMessageMetadata } from "@/lib/chat/types";
 import { loadSpecValidator } from "@/local-openrouter/spec-validator";
 import { pngDataUrl } from "@/local-openrouter/text";
@@ -87,14 +88,14 @@ async function uploadFile(bytes: Uint8Array, name: string): Promise<string> {
 }
 
 describe("fallback models", () => {
-  it("sends models = [main, ...fallbacks]; a fallback's answer names itself, keeps requested and served model, costs what it cost", async () => {
+  it("sends the model as `model` and the fallbacks as `models`; a fallback's answer names itself, keeps requested and served model, costs what it cost", async () => {
     const r = await chat("Hello [[sb:fallback]]", {
       settings: { routing: { fallbackModels: ["anthropic/claude-haiku-4.5", "google/gemini-2.5-flash"] } },
     });
     expect(r.status).toBe(200);
     expect(r.sent).toHaveLength(1);
     expect(r.sent[0].model).toBe("openai/gpt-4o-mini");
-    expect(r.sent[0].models).toEqual(["openai/gpt-4o-mini", "anthropic/claude-haiku-4.5", "google/gemini-2.5-flash"]);
+    expect(r.sent[0].models).toEqual(["anthropic/claude-haiku-4.5", "google/gemini-2.5-flash"]);
     expect(r.sent[0].provider).toBeUndefined();
     expect(r.meta).toMatchObject({ model: "openai/gpt-4o-mini", modelServed: "anthropic/claude-haiku-4.5", fallbackUsed: true, status: "complete" });
     expect(r.meta.provider).toBeTruthy();
@@ -104,6 +105,37 @@ describe("fallback models", () => {
     expect(record.data.model).toBe("anthropic/claude-haiku-4.5");
     expect(usage.costNano).toBe(record.costNano);
     expect(r.meta.costNano).toBe(record.costNano.toString());
+  });
+
+  it("a conversation with the most fallbacks allowed is answered, every message, with at most 3 entries in `models`", async () => {
+    // OpenRouter refuses more than 3 entries in `models` (error-400-models-too-many.message.txt).
+    const fallbackModels = ["anthropic/claude-haiku-4.5", "google/gemini-2.5-flash", "mistralai/mistral-nemo"].slice(0, MAX_FALLBACK_MODELS);
+    expect(fallbackModels).toHaveLength(3);
+    const logFrom = upstream.log.length;
+    const first = await chat("Hello [[sb:fallback]]", { settings: { routing: { fallbackModels } } });
+    // The next message has no settings of its own: the saved routing, with its three fallbacks, applies.
+    const second = await chat("Again [[sb:text tokens=3]]", { id: first.id });
+    for (const r of [first, second]) {
+      expect(r.status).toBe(200);
+      expect(r.sent).toHaveLength(1);
+      expect(r.sent[0].model).toBe("openai/gpt-4o-mini");
+      expect(r.sent[0].models).toEqual(fallbackModels);
+      expect((r.sent[0].models as string[]).length).toBeLessThanOrEqual(3);
+    }
+    expect(first.meta.status).toBe("complete");
+    expect(first.meta).toMatchObject({ modelServed: "anthropic/claude-haiku-4.5", fallbackUsed: true });
+    // `meta` is the conversation's first answer; the second message's answer is the last one.
+    const secondAnswer = second.messages.at(-1)!;
+    expect(secondAnswer.role).toBe("assistant");
+    expect(secondAnswer.metadata).toMatchObject({ status: "complete", modelServed: "openai/gpt-4o-mini" });
+    expect((secondAnswer.metadata as ChatMessageMetadata).fallbackUsed).toBeUndefined();
+    // Every request upstream since (the answers and the title) held at most 3 models and none was refused.
+    const requests = upstream.log.slice(logFrom).filter((e) => e.path.startsWith("/api/v1/chat/completions"));
+    expect(requests.length).toBeGreaterThanOrEqual(2);
+    for (const e of requests) {
+      expect(((e.body as { models?: unknown[] }).models ?? []).length).toBeLessThanOrEqual(3);
+      expect(e.status).not.toBe(400);
+    }
   });
 
   it("refuses more than three fallbacks and unknown ones, before anything is sent", async () => {
@@ -188,7 +220,8 @@ describe("provider preferences", () => {
     });
     const byDefault = await chat("Hello [[sb:text tokens=3]]", { model });
     expect(byDefault.sent[0].provider).toEqual({ sort: "latency" });
-    expect(byDefault.sent[0].models).toEqual([model, "openai/gpt-4.1-mini"]);
+    expect(byDefault.sent[0].model).toBe(model);
+    expect(byDefault.sent[0].models).toEqual(["openai/gpt-4.1-mini"]);
     const own = await chat("Hello [[sb:text tokens=3]]", { model, settings: { routing: { provider: { sort: "price" } } } });
     expect(own.sent[0].provider).toEqual({ sort: "price" });
     expect(own.sent[0].models).toBeUndefined();
@@ -219,7 +252,8 @@ describe("routing settings are kept", () => {
     expect((await getConversationView(user.id, r.id)).settings.routing).toEqual(routing);
     // A second message without settings keeps the saved routing.
     const again = await chat("And again [[sb:text tokens=3]]", { id: r.id, model: "meta-llama/llama-3.3-70b-instruct" });
-    expect(again.sent[0].models).toEqual(["meta-llama/llama-3.3-70b-instruct", "anthropic/claude-haiku-4.5"]);
+    expect(again.sent[0].model).toBe("meta-llama/llama-3.3-70b-instruct");
+    expect(again.sent[0].models).toEqual(["anthropic/claude-haiku-4.5"]);
     const { exportConversation, conversationExportFile } = await import("@/lib/history/export");
     const file = JSON.parse(JSON.stringify(conversationExportFile(await exportConversation(user.id, r.id))));
     const { importFileSchema, importForUser } = await import("@/lib/history/import");

@@ -64,6 +64,15 @@ function fromStatus(status: number | undefined, body: ReturnType<typeof parseBod
   const metadata = body?.metadata ?? undefined;
   switch (status) {
     case 400:
+      // "'models' array must have 3 items or fewer." (error-400-models-too-many.message.txt): the
+      // app sends at most 3, so this means a fallback list got past that; say what to change.
+      if (upstreamMessage && /'models' array must have \d+ items or fewer/i.test(upstreamMessage)) {
+        return new AppError(
+          "bad_request:upstream_fallbacks",
+          "OpenRouter accepts at most 3 fallback models per request. Remove a fallback model in the conversation's routing settings and send again.",
+          { details: { upstream: upstreamMessage } },
+        );
+      }
       return new AppError("bad_request:upstream", `OpenRouter refused the request: ${upstreamMessage ?? "bad request"}.`);
     case 401:
       return new AppError("upstream:auth", "OpenRouter rejected the server's API key. An administrator needs to check OPENROUTER_API_KEY.");

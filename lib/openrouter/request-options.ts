@@ -55,6 +55,25 @@ function decimal(value: number): string {
   return value.toFixed(9).replace(/\.?0+$/, "") || "0";
 }
 
+/**
+ * OpenRouter refuses a `models` array of more than 3 entries with HTTP 400 "'models' array must
+ * have 3 items or fewer." (tests/fixtures/openrouter-recorded/error-400-models-too-many.message.txt).
+ */
+export const MAX_UPSTREAM_MODELS = 3;
+
+/**
+ * The `models` field: the fallbacks only, never the model itself. The model goes in `model` and is
+ * tried first; `models` holds what to try after it (openrouter.ai/docs/guides/routing/model-fallbacks,
+ * "Using with OpenAI SDK": `model` is tried first, then `models` in order). The recording
+ * stream-fallback-keepalives-reasoning-encrypted-xai-grok-4.sse was a request with `model`
+ * google/gemini-2.0-flash-exp:free and `models: ["x-ai/grok-4"]`, answered by the fallback. Repeating
+ * the model in `models` would spend one of its 3 places, and three fallbacks would be refused.
+ * Cut to 3 as a last guard: settings are checked to hold at most 3 fallbacks before they get here.
+ */
+export function fallbackModels(modelId: string, fallbackModelIds: readonly string[]): string[] {
+  return [...new Set(fallbackModelIds)].filter((id) => id !== modelId).slice(0, MAX_UPSTREAM_MODELS);
+}
+
 /** The provider settings of one chat request: usage always, the rest as chosen. */
 export function chatRequestOptions(
   modelId: string,
@@ -64,7 +83,8 @@ export function chatRequestOptions(
   const settings: OpenRouterChatSettings = { usage: { include: true } };
   if (reasoningEffort) settings.reasoning = { effort: reasoningEffort };
   if (!choices) return settings;
-  if (choices.fallbackModelIds.length > 0) settings.models = [modelId, ...choices.fallbackModelIds];
+  const models = fallbackModels(modelId, choices.fallbackModelIds);
+  if (models.length > 0) settings.models = models;
   const provider = providerPreferences(choices);
   if (provider) settings.provider = provider;
   const plugins: PluginList = [];

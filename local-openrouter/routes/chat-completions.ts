@@ -21,6 +21,9 @@ import { countInputImages, countMediaParts, countPromptTokens } from "../tokeniz
 import type { ProviderResponseData, RequestLogEntry } from "../types";
 import { errorBody, randomId } from "../wire";
 
+/** Most entries OpenRouter takes in a request's `models` fallback list. */
+const MAX_MODELS = 3;
+
 function lastUserText(req: ChatRequest): string {
   for (let i = req.messages.length - 1; i >= 0; i--) {
     const m = req.messages[i];
@@ -130,6 +133,14 @@ export async function handleChatCompletions(
   const parsed = parseChatRequest(body);
   if (!parsed.ok) return sendJson(res, 400, errorBody(400, parsed.message));
   const chat = parsed.value;
+  // The real service refuses more than 3 entries in `models`:
+  // tests/fixtures/openrouter-recorded/error-400-models-too-many.message.txt (coder/mux#2963; 4 and 5
+  // entries get the same 400). Only the message is recorded; the body takes the `{error: {message,
+  // code}}` shape of the recorded error bodies (error-402-affordability-65536-vs-10114.json). Whether
+  // a `model` outside `models` counts too is not recorded; here it does not (README, Known differences).
+  if (chat.models && chat.models.length > MAX_MODELS) {
+    return sendJson(res, 400, errorBody(400, `'models' array must have ${MAX_MODELS} items or fewer.`));
+  }
 
   if (state.opts.keyLimitUsd != null && nanoToUsd(keyUsage(state, keyHash).total) >= state.opts.keyLimitUsd) {
     return sendJson(res, 402, errorBody(402, "Key limit exceeded (total limit). Manage it using https://openrouter.ai/settings/keys"));

@@ -33,8 +33,11 @@ export interface Plan {
   annotations: UrlCitation[];
   finishReason: FinishReason;
   failure: Failure | null;
-  stall: { afterTokens: number; ms: number; everyMs: number } | null;
+  /** `everyMs` null: the stall is silence (a dead connection), not keep-alives. */
+  stall: { afterTokens: number; ms: number; everyMs: number | null } | null;
   firstTokenDelayMs: number;
+  /** `: OPENROUTER PROCESSING` comments written at once before the first chunk. */
+  leadingKeepAlives: number;
   keepAliveMs: number;
   /** Tokens per second; 0 = as fast as possible. */
   rate: number;
@@ -64,6 +67,13 @@ export const TEXT_DEFAULT_TOKENS = 50;
 export const REASONING_DEFAULT_TOKENS = 32;
 export const STALL_DEFAULT_MS = 10 * 60 * 1000;
 export const KEEPALIVE_DEFAULT_MS = 1000;
+/**
+ * Keep-alives a reasoning model sends before its first chunk unless `keepalives=N` says otherwise.
+ * Every raw stream recorded from openrouter.ai starts with 2–30 of them (tests/fixtures/openrouter-recorded/:
+ * stream-reasoning-encrypted-openai-o3.sse 2, stream-fallback-keepalives-reasoning-encrypted-xai-grok-4.sse 2,
+ * stream-keepalives-reasoning-midstream-error-minimax-m2-free.sse 17); a few, written at once, keep tests fast.
+ */
+export const LEADING_KEEPALIVES_REASONING = 3;
 
 const FAILURE_NAMES = new Set(["midstream-error", "drop", "stall", "malformed", "slow-first"]);
 
@@ -246,7 +256,11 @@ export function buildPlan(ctx: PlanContext): Plan {
     failure = { kind: "midstream-error", afterTokens: after, message: p.message ?? "Provider disconnected unexpectedly" };
   else if (name === "drop") failure = { kind: "drop", afterTokens: after };
   else if (name === "malformed") failure = { kind: "malformed", afterTokens: after, then: p.then === "close" ? "close" : "continue" };
-  else if (name === "stall") stall = { afterTokens: after, ms: intParam(d, "ms", STALL_DEFAULT_MS), everyMs: keepAliveMs };
+  // Without `every=` a stall is silence, the case the app's short timeout is for; with it, keep-alives
+  // only, as OpenRouter sends while a provider thinks (the app's longer keep-alive ceiling).
+  else if (name === "stall")
+    stall = { afterTokens: after, ms: intParam(d, "ms", STALL_DEFAULT_MS), everyMs: d?.params.every === undefined ? null : keepAliveMs };
+  const leadingKeepAlives = intParam(d, "keepalives", model.reasoning ? LEADING_KEEPALIVES_REASONING : 0, 0, 1000);
 
   return {
     reasoning,
@@ -258,6 +272,7 @@ export function buildPlan(ctx: PlanContext): Plan {
     finishReason,
     failure,
     stall,
+    leadingKeepAlives,
     firstTokenDelayMs,
     keepAliveMs,
     rate,

@@ -637,6 +637,24 @@ describe("broken streams", () => {
     expect(contentOf(chunksOf(r).chunks)).toBe("late");
   });
 
+  it("a reasoning model sends keep-alive comments before its first chunk, at once; keepalives=N sets how many", async () => {
+    // As every recorded stream does (tests/fixtures/openrouter-recorded/stream-reasoning-encrypted-openai-o3.sse).
+    const leading = (raw: string) => raw.split("\n\n").findIndex((e) => !e.startsWith(":"));
+    const reasoning = await chat(userBody("Hi", { model: "deepseek/deepseek-r1" }));
+    expect(leading(reasoning.raw)).toBe(3);
+    expect(reasoning.raw.split("\n\n")[0]).toBe(": OPENROUTER PROCESSING");
+    expect(chunksOf(reasoning).done).toBe(true);
+    expect(leading((await chat(userBody('Hi [[sb:say text="ok" keepalives=7]]', { model: "deepseek/deepseek-r1" }))).raw)).toBe(7);
+    expect(leading((await chat(userBody('Hi [[sb:say text="ok" keepalives=0]]', { model: "deepseek/deepseek-r1" }))).raw)).toBe(0);
+    expect(leading((await chat(userBody("Hi"))).raw)).toBe(0);
+  });
+
+  it("stall without every=: silence, not keep-alives", async () => {
+    const r = await chat(userBody("[[sb:stall after=2 ms=300 tokens=4]]"));
+    expect(r.raw).not.toContain("OPENROUTER PROCESSING");
+    expect(chunksOf(r).done).toBe(true);
+  });
+
   it("malformed: one chunk that is not JSON in an otherwise normal stream (or closing it)", async () => {
     const r = await chat(userBody("[[sb:malformed after=2 tokens=6]]"));
     const p = chunksOf(r);

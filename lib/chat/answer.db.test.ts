@@ -267,3 +267,68 @@ describe("chat pipeline: a stalled upstream", () => {
     }
   });
 });
+
+describe("chat pipeline: keep-alive comments before the first token", () => {
+  // OpenRouter sends `: OPENROUTER PROCESSING` while a model thinks (every stream in
+  // tests/fixtures/openrouter-recorded/ starts with some): bytes, so not a stall.
+  async function withTimeouts<T>(timeoutMs: number, keepAliveTimeoutMs: number, run: () => Promise<T>): Promise<T> {
+    const { getEnv } = await import("@/lib/env");
+    const env = getEnv();
+    const saved = [env.SWITCHBOARD_UPSTREAM_TIMEOUT_MS, env.SWITCHBOARD_UPSTREAM_KEEPALIVE_TIMEOUT_MS] as const;
+    env.SWITCHBOARD_UPSTREAM_TIMEOUT_MS = timeoutMs;
+    env.SWITCHBOARD_UPSTREAM_KEEPALIVE_TIMEOUT_MS = keepAliveTimeoutMs;
+    try {
+      return await run();
+    } finally {
+      [env.SWITCHBOARD_UPSTREAM_TIMEOUT_MS, env.SWITCHBOARD_UPSTREAM_KEEPALIVE_TIMEOUT_MS] = saved;
+    }
+  }
+
+  it("keep the answer alive past the timeout: it completes, saved complete at the upstream's exact cost", async () => {
+    await withTimeouts(1500, 60_000, async () => {
+      const user = await makeUser();
+      const id = generateId();
+      const started = Date.now();
+      const { stream } = await send(user, {
+        id,
+        model: "openai/gpt-4o-mini",
+        message: text('Think first [[sb:slow-first ms=3500 every=300 text="Thought it through."]]'),
+      });
+      const chunks = await drain(stream);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(3500);
+      expect(chunks.find((c) => c.type === "error")).toBeUndefined();
+      const messages = await waitForSaved(id, user.id);
+      expect(messages[1].status).toBe("complete");
+      expect((messages[1].parts as { type: string; text?: string }[]).find((p) => p.type === "text")?.text).toBe("Thought it through.");
+      const { getDb } = await import("@/lib/db");
+      await vi.waitFor(
+        async () => {
+          const usage = await (await getDb()).usage.findMany({ where: { userId: user.id } });
+          expect(usage).toHaveLength(1);
+          expect(usage[0].costNano).not.toBeNull();
+          expect(usage[0].costNano).toBe(upstream.generations.get(usage[0].generationId!)!.costNano);
+        },
+        { timeout: 5_000, interval: 50 },
+      );
+    });
+  });
+
+  it("alone for longer than the keep-alive ceiling: the answer is stopped with a message that the model kept thinking", async () => {
+    await withTimeouts(1500, 3000, async () => {
+      const user = await makeUser();
+      const id = generateId();
+      const started = Date.now();
+      const { stream } = await send(user, { id, model: "openai/gpt-4o-mini", message: text("Think forever [[sb:slow-first ms=60000 every=300]]") });
+      const chunks = await drain(stream);
+      const elapsed = Date.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(3000);
+      expect(elapsed).toBeLessThan(20_000);
+      const error = chunks.find((c) => c.type === "error") as { errorText: string } | undefined;
+      const failure = JSON.parse(error!.errorText) as { code: string; message: string };
+      expect(failure.code).toBe("timeout:upstream");
+      expect(failure.message).toMatch(/kept thinking for 3 s/);
+      const messages = await waitForSaved(id, user.id);
+      expect(messages[1].status).toBe("error");
+    });
+  });
+});

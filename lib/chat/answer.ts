@@ -72,12 +72,17 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     messageId: input.assistantMessageId,
     modelRequested: input.model.id,
   });
-  const upstream = createUpstream({ connectionSignal: stall.signal, onResponse: meter.onResponse });
-  const watchdog = stallWatchdog(getEnv().SWITCHBOARD_UPSTREAM_TIMEOUT_MS, (error) => {
-    facts.failure = error;
-    stall.abort();
-  });
+  const env = getEnv();
+  const watchdog = stallWatchdog(
+    { timeoutMs: env.SWITCHBOARD_UPSTREAM_TIMEOUT_MS, keepAliveTimeoutMs: env.SWITCHBOARD_UPSTREAM_KEEPALIVE_TIMEOUT_MS },
+    (error) => {
+      facts.failure = error;
+      stall.abort();
+    },
+  );
   watchdog.arm();
+  // Any bytes, keep-alive comments included, show the upstream is alive (see stallWatchdog).
+  const upstream = createUpstream({ connectionSignal: stall.signal, onResponse: meter.onResponse, onBytes: watchdog.bytes });
 
   let alongsideStarted = false;
   const startAlongside = () => {

@@ -45,23 +45,68 @@ export function relayAnswer(source: ReadableStream<UIMessageChunk>, leadingChunk
   };
 }
 
+export type StallWatchdog = {
+  /** Bytes arrived from the upstream (keep-alive comments too): the connection is alive. */
+  bytes: () => void;
+  /** A parsed chunk of the answer arrived: it is making progress. */
+  arm: () => void;
+  clear: () => void;
+};
+
+function duration(ms: number): string {
+  return ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+}
+
 /**
- * A watchdog that fires when the upstream sends nothing for `timeoutMs`: re-armed by every
- * chunk, cleared at the end; `onStall` gets the error the answer ends with. Our own rather than
- * the SDK's `timeout.chunkMs`, which leaves an unhandled rejection behind whenever a stream is
- * aborted.
+ * A watchdog with two limits; `onStall` gets the error the answer ends with. `timeoutMs`: no
+ * bytes at all, the connection is dead. `keepAliveTimeoutMs`: bytes, but no parsed chunk — only
+ * OpenRouter's `: OPENROUTER PROCESSING` comments, which it sends while a model thinks, often for
+ * minutes before the first token. Telling the two apart by what was parsed, not by reading the
+ * bytes, keeps the hot path to one timestamp per network read (a comment may also be split
+ * across reads). One timer, re-scheduled only when it fires, rather than reset per chunk. Our
+ * own rather than the SDK's `timeout.chunkMs`, which leaves an unhandled rejection behind
+ * whenever a stream is aborted, and counts keep-alives as nothing.
  */
-export function stallWatchdog(timeoutMs: number, onStall: (error: AppError) => void): { arm(): void; clear(): void } {
+export function stallWatchdog(limits: { timeoutMs: number; keepAliveTimeoutMs: number }, onStall: (error: AppError) => void): StallWatchdog {
+  const { timeoutMs, keepAliveTimeoutMs } = limits;
   let timer: NodeJS.Timeout | undefined;
-  const stalled = () =>
-    onStall(new AppError("timeout:upstream", `The model sent nothing for ${Math.round(timeoutMs / 1000)} s, so the answer was stopped. Try again.`));
+  let lastBytes = 0;
+  let lastChunk = 0;
+  let stopped = false;
+  const schedule = (ms: number) => {
+    timer = setTimeout(check, Math.max(ms, 1));
+    timer.unref();
+  };
+  const check = () => {
+    if (stopped) return;
+    const now = Date.now();
+    const silent = now - lastBytes;
+    const thinking = now - lastChunk;
+    if (silent >= timeoutMs) {
+      stopped = true;
+      onStall(new AppError("timeout:upstream", `The model sent nothing for ${duration(timeoutMs)}, so the answer was stopped. Try again.`));
+    } else if (thinking >= keepAliveTimeoutMs) {
+      stopped = true;
+      onStall(
+        new AppError(
+          "timeout:upstream",
+          `The model kept thinking for ${duration(keepAliveTimeoutMs)} without sending any of its answer, so the answer was stopped. Try again, or choose a lower reasoning effort or another model.`,
+        ),
+      );
+    } else {
+      schedule(Math.min(timeoutMs - silent, keepAliveTimeoutMs - thinking));
+    }
+  };
   return {
+    bytes() {
+      lastBytes = Date.now();
+    },
     arm() {
-      clearTimeout(timer);
-      timer = setTimeout(stalled, timeoutMs);
-      timer.unref();
+      lastChunk = lastBytes = Date.now();
+      if (timer === undefined && !stopped) schedule(Math.min(timeoutMs, keepAliveTimeoutMs));
     },
     clear() {
+      stopped = true;
       clearTimeout(timer);
     },
   };

@@ -41,6 +41,8 @@ export const envSchema = z.object({
   SWITCHBOARD_MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   SWITCHBOARD_CATALOG_TTL_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
   SWITCHBOARD_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  /** How long OpenRouter's keep-alive comments alone (a model thinking) keep an answer alive. */
+  SWITCHBOARD_UPSTREAM_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(600_000),
   /** Largest attachment (image or PDF) a user may upload, in bytes. */
   SWITCHBOARD_ATTACHMENT_MAX_BYTES: z.coerce
     .number()

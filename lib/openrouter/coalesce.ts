@@ -84,14 +84,16 @@ function coalesceEvents(events: string[]): string {
 /**
  * An SSE body transform that merges consecutive text-delta events found in the same read.
  * Events are passed on as soon as they are complete; a body with `\r` line ends is passed
- * through untouched (OpenRouter sends `\n`).
+ * through untouched (OpenRouter sends `\n`). `onBytes` is told of every read, in this stage
+ * rather than one more of its own, which would cost the relay a stream hop per read.
  */
-export function coalesceTextDeltas(): TransformStream<Uint8Array, Uint8Array> {
+export function coalesceTextDeltas(onBytes?: () => void): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new TextDecoder();
   let buffer = "";
   let passThrough = false;
   return new TransformStream({
     transform(bytes, controller) {
+      onBytes?.();
       if (passThrough) {
         controller.enqueue(bytes);
         return;
@@ -119,11 +121,11 @@ export function coalesceTextDeltas(): TransformStream<Uint8Array, Uint8Array> {
   });
 }
 
-/** The same response with its SSE body coalesced; other responses are returned as they are. */
-export function withCoalescedTextDeltas(response: Response): Response {
+/** The same response with its SSE body coalesced (each read reported to `onBytes`); other responses are returned as they are. */
+export function withCoalescedTextDeltas(response: Response, onBytes?: () => void): Response {
   const type = response.headers.get("content-type") ?? "";
   if (!response.ok || !response.body || !type.includes("text/event-stream")) return response;
-  return new Response(response.body.pipeThrough(coalesceTextDeltas()), {
+  return new Response(response.body.pipeThrough(coalesceTextDeltas(onBytes)), {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,

@@ -13,11 +13,15 @@ export type UpstreamResponseInfo = {
  * The one place the key is used: it goes upstream in the Authorization header only.
  * `onResponse` sees every upstream response's headers, so a generation id is captured even
  * when the stream is later stopped or breaks (the SDK reports no usage then). Text deltas that
- * arrive in one read are merged before the SDK sees them (see ./coalesce).
+ * arrive in one read are merged before the SDK sees them (see ./coalesce), and every read of the
+ * body is reported to `onBytes`: OpenRouter's keep-alive comments never reach the SDK's output,
+ * yet they are the only sign of life while a model thinks.
  */
 export function createUpstream(
   hooks: {
     onResponse?: (info: UpstreamResponseInfo) => void;
+    /** Called once per network read of a streamed body (keep-alive comments included): cheap, no copy. */
+    onBytes?: () => void;
     /** Closes the upstream connection without aborting the SDK's stream (it then ends in an error). */
     connectionSignal?: AbortSignal;
   } = {},
@@ -43,7 +47,7 @@ export function createUpstream(
       try {
         const response = await fetch(input, { ...init, signal });
         hooks.onResponse?.({ generationId: response.headers.get("x-generation-id"), status: response.status });
-        return withCoalescedTextDeltas(response);
+        return withCoalescedTextDeltas(response, hooks.onBytes);
       } finally {
         outer?.removeEventListener("abort", forward);
       }

@@ -113,6 +113,8 @@ export class StreamRun {
       this.stop("cancelled");
       return;
     }
+    // Keep-alives before the first chunk, as every recorded stream has them (see LEADING_KEEPALIVES_REASONING).
+    if (this.ctx.plan.leadingKeepAlives > 0) this.res.write(KEEPALIVE_COMMENT.repeat(this.ctx.plan.leadingKeepAlives));
     const delay = this.ctx.plan.firstTokenDelayMs;
     this.due = performance.now() + delay;
     if (delay > 0) {
@@ -196,7 +198,7 @@ export class StreamRun {
           break;
         case "stall": {
           if (out) this.res.write(out);
-          this.startKeepAlive();
+          if (plan.stall?.everyMs != null) this.startKeepAlive();
           this.timer = this.state.timers.schedule(() => {
             this.due = performance.now();
             this.tick();

@@ -2,6 +2,7 @@ import "server-only";
 import { createOpenRouter, type OpenRouterProvider } from "@openrouter/ai-sdk-provider";
 import { getEnv } from "@/lib/env";
 import { withCoalescedTextDeltas } from "./coalesce";
+import { withNullableUsage } from "./nullable-usage";
 
 export type UpstreamResponseInfo = {
   /** OpenRouter's generation id (X-Generation-Id), known before the first token arrives. */
@@ -43,7 +44,8 @@ export function createUpstream(
       try {
         const response = await fetch(input, { ...init, signal });
         hooks.onResponse?.({ generationId: response.headers.get("x-generation-id"), status: response.status });
-        return withCoalescedTextDeltas(response);
+        // Null usage fields the spec allows but the SDK rejects are rewritten first (see ./nullable-usage).
+        return withCoalescedTextDeltas(withNullableUsage(response));
       } finally {
         outer?.removeEventListener("abort", forward);
       }

@@ -202,6 +202,29 @@ describe("catalog: /models and /models/{author}/{slug}/endpoints", () => {
     expect(missing.status).toBe(404);
     v.assertResponse("/models/{author}/{slug}/endpoints", "get", 404, missing.json);
   });
+
+  it("gives endpoint latency in milliseconds with a key, and null statistics without one (spec PercentileStats)", async () => {
+    type Stats = { p50: number; p75: number; p90: number; p99: number } | null;
+    type Entry = { latency_last_30m: Stats; throughput_last_30m: Stats };
+    const m = getModel("meta-llama/llama-3.3-70b-instruct")!;
+    const keyed = await getJson(`${s.baseURL}/models/${m.id}/endpoints`, KEY);
+    v.assertResponse("/models/{author}/{slug}/endpoints", "get", 200, keyed.json);
+    const withKey = (keyed.json as { data: { endpoints: Entry[] } }).data.endpoints;
+    expect(withKey.length).toBe(m.endpoints.length);
+    for (const [i, e] of withKey.entries()) {
+      // The catalog keeps seconds; the wire carries whole milliseconds (0.35 s → 350).
+      expect(e.latency_last_30m?.p50).toBe(Math.round(m.endpoints[i].latency.p50 * 1000));
+      expect(Number.isInteger(e.latency_last_30m?.p99)).toBe(true);
+      expect(e.latency_last_30m!.p50).toBeGreaterThanOrEqual(10);
+      expect(e.throughput_last_30m?.p50).toBe(m.endpoints[i].throughput.p50);
+    }
+    const anonymous = await getJson(`${s.baseURL}/models/${m.id}/endpoints`);
+    v.assertResponse("/models/{author}/{slug}/endpoints", "get", 200, anonymous.json);
+    for (const e of (anonymous.json as { data: { endpoints: Entry[] } }).data.endpoints) {
+      expect(e.latency_last_30m).toBeNull();
+      expect(e.throughput_last_30m).toBeNull();
+    }
+  });
 });
 
 describe("auth and request validation", () => {

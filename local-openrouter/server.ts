@@ -94,7 +94,7 @@ class LocalServer {
     if (method === "POST" && path === `${API}/chat/completions`) return handleChatCompletions(this.state, req, res, body, bodyIsJson, entry);
     if (method === "GET" && path === `${API}/models`) return handleModels(url, res);
     const ep = /^\/api\/v1\/models\/([^/]+)\/([^/]+)\/endpoints$/.exec(path);
-    if (method === "GET" && ep) return handleEndpoints(decodeURIComponent(ep[1]), decodeURIComponent(ep[2]), res);
+    if (method === "GET" && ep) return handleEndpoints(decodeURIComponent(ep[1]), decodeURIComponent(ep[2]), req, res);
     if (method === "GET" && path === `${API}/generation`) return handleGeneration(this.state, req, url, res);
     if (method === "GET" && path === `${API}/key`) return handleKey(this.state, req, res);
     sendJson(res, 404, errorBody(404, "Not Found"));

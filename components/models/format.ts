@@ -49,10 +49,14 @@ export function formatUptime(percent: number | null): string {
   return percent === null || !Number.isFinite(percent) ? "—" : `${Math.round(percent * 10) / 10}%`;
 }
 
-/** Seconds to first token: 0.35 → "350 ms", 7.5 → "7.5 s"; null → "—". */
-export function formatLatency(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return "—";
-  return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${Math.round(seconds * 10) / 10} s`;
+/**
+ * Milliseconds to first token (OpenRouter's `latency_last_30m` is in ms, per its spec's
+ * `PercentileStats`): 480 → "480 ms", 1234 → "1.2 s"; null (no recent data, or no key) → "—".
+ */
+export function formatLatency(milliseconds: number | null): string {
+  if (milliseconds === null || !Number.isFinite(milliseconds) || milliseconds < 0) return "—";
+  const ms = Math.round(milliseconds);
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
 }
 
 /** Tokens per second: 95.4 → "95 tok/s"; null → "—". */

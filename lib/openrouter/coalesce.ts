@@ -7,6 +7,8 @@ import "server-only";
 // event exactly as sent, never waits for more bytes, and makes that cost per read instead of
 // per token — so the relay keeps up under load instead of queueing.
 
+import { parsableUsageEvent } from "./nullable-usage";
+
 const encoder = new TextEncoder();
 
 type Chunk = {
@@ -75,14 +77,15 @@ function coalesceEvents(events: string[]): string {
       continue;
     }
     flushRun();
-    out += `${event}\n\n`;
+    out += `${parsableUsageEvent(event)}\n\n`;
   }
   flushRun();
   return out;
 }
 
 /**
- * An SSE body transform that merges consecutive text-delta events found in the same read.
+ * An SSE body transform that merges consecutive text-delta events found in the same read, and
+ * makes usage objects parsable by the SDK (./nullable-usage).
  * Events are passed on as soon as they are complete; a body with `\r` line ends is passed
  * through untouched (OpenRouter sends `\n`). `onBytes` is told of every read, in this stage
  * rather than one more of its own, which would cost the relay a stream hop per read.
@@ -111,12 +114,12 @@ export function coalesceTextDeltas(onBytes?: () => void): TransformStream<Uint8A
       buffer = buffer.slice(end + 2);
       const events = complete.split("\n\n").filter((event) => event.length > 0);
       // The common case when the server keeps up: one event per read, nothing to merge.
-      const text = events.length === 1 ? `${events[0]}\n\n` : coalesceEvents(events);
+      const text = events.length === 1 ? `${parsableUsageEvent(events[0]!)}\n\n` : coalesceEvents(events);
       controller.enqueue(encoder.encode(text));
     },
     flush(controller) {
       buffer += decoder.decode();
-      if (buffer.length > 0) controller.enqueue(encoder.encode(buffer));
+      if (buffer.length > 0) controller.enqueue(encoder.encode(parsableUsageEvent(buffer)));
     },
   });
 }

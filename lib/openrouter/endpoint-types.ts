@@ -13,9 +13,9 @@ export type ModelEndpoint = {
   /** Percent, last 30 minutes and last day; null when unknown. */
   uptime30m: number | null;
   uptime1d: number | null;
-  /** Seconds to first token, median over the last 30 minutes. */
+  /** Milliseconds to first token, median over the last 30 minutes; null when OpenRouter has no figure. */
   latencyP50: number | null;
-  /** Tokens per second, median over the last 30 minutes. */
+  /** Tokens per second, median over the last 30 minutes; null when OpenRouter has no figure. */
   throughputP50: number | null;
   supportsTools: boolean;
 };

@@ -8,9 +8,11 @@ import type { ModelEndpoint, ModelEndpoints } from "./endpoint-types";
 // per model for SWITCHBOARD_CATALOG_TTL_SECONDS like the catalog; an old copy is served (and
 // refreshed in the background) when it is past its time, and kept when OpenRouter is down.
 
-const percentiles = z.object({ p50: z.number().nullish() }).partial().nullish();
+// The spec's `PercentileStats` (object or null): latency in milliseconds, throughput in tokens/s;
+// null without a key or without recent traffic.
+export const percentiles = z.object({ p50: z.number().nullish() }).partial().nullish();
 
-const upstreamEndpoint = z.object({
+export const upstreamEndpoint = z.object({
   provider_name: z.string(),
   tag: z.string().default(""),
   quantization: z.string().nullish(),
@@ -36,7 +38,7 @@ const upstreamResponse = z.object({ data: z.object({ id: z.string(), endpoints: 
 /** `author/slug` (optionally `:variant`): nothing that could climb out of the upstream path. */
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
-function toEndpoint(raw: z.infer<typeof upstreamEndpoint>): ModelEndpoint {
+export function toEndpoint(raw: z.infer<typeof upstreamEndpoint>): ModelEndpoint {
   const optional = (v: string | null | undefined) => (v && v !== "0" ? v : undefined);
   return {
     provider: raw.provider_name,

@@ -2,6 +2,7 @@ import "server-only";
 import { createOpenRouter, type OpenRouterProvider } from "@openrouter/ai-sdk-provider";
 import { getEnv } from "@/lib/env";
 import { withCoalescedTextDeltas } from "./coalesce";
+import { withNullableUsageJson } from "./nullable-usage";
 
 export type UpstreamResponseInfo = {
   /** OpenRouter's generation id (X-Generation-Id), known before the first token arrives. */
@@ -47,7 +48,9 @@ export function createUpstream(
       try {
         const response = await fetch(input, { ...init, signal });
         hooks.onResponse?.({ generationId: response.headers.get("x-generation-id"), status: response.status });
-        return withCoalescedTextDeltas(response, hooks.onBytes);
+        // Null usage fields the spec allows but the SDK rejects are rewritten (./nullable-usage): in a
+        // JSON body here, in a stream by the delta merger.
+        return withCoalescedTextDeltas(withNullableUsageJson(response), hooks.onBytes);
       } finally {
         outer?.removeEventListener("abort", forward);
       }

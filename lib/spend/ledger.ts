@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { getDb, type Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { GenerationRecord } from "@/lib/openrouter/generation";
+import type { StepUsage } from "@/lib/openrouter/usage";
 
 // The ledger: every write to the `Usage` table, one row per upstream generation. The meter
 // (./meter.ts) writes a row when the upstream's headers name a generation and its result when
@@ -46,16 +47,9 @@ export async function recordGenerationStarted(start: GenerationStart): Promise<v
     ON CONFLICT ("generationId") DO NOTHING`;
 }
 
-export type GenerationResult = {
+/** What the stream reported for one generation (its usage, as lib/openrouter reads it) and its timing. */
+export type GenerationResult = StepUsage & {
   modelServed: string | null;
-  provider: string | null;
-  promptTokens: number;
-  completionTokens: number;
-  reasoningTokens: number;
-  cachedTokens: number;
-  costNano: bigint | null;
-  upstreamCostNano: bigint | null;
-  isByok: boolean;
   ttftMs: number | null;
   durationMs: number | null;
   finishReason: string | null;

@@ -182,7 +182,8 @@ describe("coalescing text deltas", () => {
 });
 
 const RECORDED = path.join(process.cwd(), "tests/fixtures/openrouter-recorded");
-const recordedStreams = ["stream-keepalives-reasoning-midstream-error-minimax-m2-free.sse",
+const recordedStreams = [
+  "stream-keepalives-reasoning-midstream-error-minimax-m2-free.sse",
   "stream-reasoning-text-signature-anthropic-claude-sonnet-4.5.sse",
   "stream-reasoning-encrypted-openai-o3.sse",
   "stream-fallback-keepalives-reasoning-encrypted-xai-grok-4.sse",

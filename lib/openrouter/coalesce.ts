@@ -17,7 +17,7 @@ type Chunk = Record<string, unknown>;
 type TextDelta = {
   /**
    * Everything of the event but the text, serialized: the chunk's fields other than `choices`, the choice's other
-   * than `delta`, the delta's other than `content`. Consecutive deltas merge only when it is equal.
+   * than `delta`, the delta's other than `content` and `role`. Consecutive deltas merge only when it is equal.
    */
   envelope: string;
   chunk: Chunk;
@@ -67,7 +67,8 @@ function asTextDelta(event: string): TextDelta | null {
   if (delta.reasoning_details !== undefined && !(Array.isArray(delta.reasoning_details) && delta.reasoning_details.length === 0)) return null;
   const { choices: _choices, ...rest } = chunk;
   const { delta: _delta, ...choiceRest } = choice;
-  const { content: _content, ...deltaRest } = delta;
+  // `role` is "assistant" whenever present; OpenAI-style streams send it on the first delta only.
+  const { content: _content, role: _role, ...deltaRest } = delta;
   return { envelope: JSON.stringify([rest, choiceRest, deltaRest]), chunk, content, raw: event };
 }
 

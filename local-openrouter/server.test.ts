@@ -756,7 +756,8 @@ describe("routing", () => {
     expect(cheapest.provider).toBe("Groq");
     const together = await served({ order: ["together"] });
     expect(usdToNano(together.cost ?? -1)).toBe(expectedNano(model, "Together", together.body, { completionTokens: 1 }));
-    const g = await generation(JSON.parse(together.raw.split("\n\n")[0].slice(6)).id as string);
+    // The first chunk, after the keep-alive comments every stream starts with.
+    const g = await generation(parseStream(together.raw).chunks[0].id as string);
     expect(g.provider_name).toBe("Together");
   });
 

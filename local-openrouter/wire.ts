@@ -97,13 +97,7 @@ export function nativeFinishReason(provider: string, modelId: string, finish: st
 }
 
 /** One stream chunk in `shape`, keys in the recorded order; `extra` goes after `choices` (`usage`, `error`). */
-export function chunkJson(
-  idt: ChunkIdentity,
-  shape: StreamShape,
-  delta: Delta,
-  finish: string | null,
-  extra?: Record<string, unknown>,
-): string {
+export function chunkJson(idt: ChunkIdentity, shape: StreamShape, delta: Delta, finish: string | null, extra?: Record<string, unknown>): string {
   const native = nativeFinishReason(idt.provider, idt.model, finish);
   if (shape === "2026") {
     return JSON.stringify({
@@ -131,7 +125,15 @@ export function chunkJson(
 export function usageChunkJson(idt: ChunkIdentity, shape: StreamShape, placement: UsagePlacement, finish: string, usage: unknown): string {
   switch (placement) {
     case "empty-choices":
-      return JSON.stringify({ id: idt.id, object: "chat.completion.chunk", created: idt.created, model: idt.model, provider: idt.provider, choices: [], usage });
+      return JSON.stringify({
+        id: idt.id,
+        object: "chat.completion.chunk",
+        created: idt.created,
+        model: idt.model,
+        provider: idt.provider,
+        choices: [],
+        usage,
+      });
     case "repeat-finish":
       return JSON.stringify({
         id: idt.id,
@@ -140,7 +142,14 @@ export function usageChunkJson(idt: ChunkIdentity, shape: StreamShape, placement
         model: idt.model,
         provider: idt.provider,
         service_tier: "default",
-        choices: [{ index: 0, delta: { content: "", role: "assistant" }, finish_reason: finish, native_finish_reason: nativeFinishReason(idt.provider, idt.model, finish) }],
+        choices: [
+          {
+            index: 0,
+            delta: { content: "", role: "assistant" },
+            finish_reason: finish,
+            native_finish_reason: nativeFinishReason(idt.provider, idt.model, finish),
+          },
+        ],
         usage,
       });
     case "choice":

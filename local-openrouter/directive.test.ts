@@ -91,6 +91,7 @@ describe("plans", () => {
       promptTokens: countPromptTokens(req),
       defaultRate: 200,
       webSearch: { enabled: false, maxResults: 5, engine: undefined },
+      streamShape: null,
     });
   }
 

@@ -7,6 +7,7 @@
  *   LOCAL_OPENROUTER_KEY                  if set, the only Bearer key accepted (never printed)
  *   LOCAL_OPENROUTER_RATE                 default tokens per second (default 200; 0 = no pacing)
  *   LOCAL_OPENROUTER_GENERATION_DELAY_MS  delay before /generation knows a record (default 0)
+ *   LOCAL_OPENROUTER_STREAM_SHAPE         2025 or 2026: every stream in that recorded shape (default: by provider)
  *   LOCAL_OPENROUTER_EXIT_WITH_PARENT     1: stop when stdin closes (the parent that spawned it died)
  *
  * Prints exactly one line when ready: `local-openrouter listening on http://HOST:PORT`.
@@ -25,6 +26,13 @@ function envNumber(name: string): number | undefined {
   return n;
 }
 
+function envShape(): "2025" | "2026" | undefined {
+  const raw = process.env.LOCAL_OPENROUTER_STREAM_SHAPE;
+  if (raw === "2025" || raw === "2026") return raw;
+  if (raw) process.stderr.write("local-openrouter: ignoring LOCAL_OPENROUTER_STREAM_SHAPE: not 2025 or 2026\n");
+  return undefined;
+}
+
 async function main(): Promise<void> {
   const key = process.env.LOCAL_OPENROUTER_KEY;
   const server = await startLocalOpenRouter({
@@ -33,6 +41,7 @@ async function main(): Promise<void> {
     apiKey: key && key.length > 0 ? key : undefined,
     tokensPerSecond: envNumber("LOCAL_OPENROUTER_RATE"),
     generationDelayMs: envNumber("LOCAL_OPENROUTER_GENERATION_DELAY_MS"),
+    streamShape: envShape(),
   });
   process.stdout.write(`local-openrouter listening on ${server.url}\n`);
 

@@ -10,6 +10,7 @@ import { type PlannedToolCall, planToolCalls, sampleFromSchema } from "./plan-to
 import type { ChatRequest } from "./request";
 import { defaultAnswer, fillerText, hash32, longText, pngDataUrl, reasoningText } from "./text";
 import { tokenize } from "./tokenizer";
+import { defaultStreamShape, type StreamShape } from "./wire";
 
 export type FinishReason = "stop" | "length" | "tool_calls";
 
@@ -38,6 +39,10 @@ export interface Plan {
   firstTokenDelayMs: number;
   /** `: OPENROUTER PROCESSING` comments written at once before the first chunk. */
   leadingKeepAlives: number;
+  /** Comments written after the first reasoning chunk and then every REASONING_KEEPALIVE_EVERY reasoning tokens. */
+  reasoningKeepAlives: number;
+  /** Which recorded stream shape the chunks take (wire.ts). */
+  shape: StreamShape;
   keepAliveMs: number;
   /** Tokens per second; 0 = as fast as possible. */
   rate: number;
@@ -57,6 +62,8 @@ export interface PlanContext {
   /** Server default tokens/s (0 = unlimited). */
   defaultRate: number;
   webSearch: { enabled: boolean; maxResults: number; engine: string | undefined };
+  /** The server's `streamShape` option; null: by provider. */
+  streamShape: StreamShape | null;
 }
 
 export const DEFAULT_TOKENS_PER_SECOND = 200;
@@ -74,6 +81,20 @@ export const KEEPALIVE_DEFAULT_MS = 1000;
  * stream-keepalives-reasoning-midstream-error-minimax-m2-free.sse 17); a few, written at once, keep tests fast.
  */
 export const LEADING_KEEPALIVES_REASONING = 3;
+/**
+ * Keep-alives before the first chunk of every other stream: all 9 raw recorded streams start with them, models
+ * that cannot reason too (stream-keepalives-before-first-token-openai-gpt-4o-mini.partial.sse 2,
+ * stream-usage-empty-choices-dated-slug-claude-sonnet-4.6-bedrock.sse 3, stream-text-deltas-keepalives-openai-gpt-4o-mini-2026.sse 30).
+ */
+export const LEADING_KEEPALIVES = 2;
+/**
+ * Reasoning models also send keep-alives between chunks while they think: o3 sends 5 after its opening chunk
+ * (stream-reasoning-encrypted-openai-o3.sse), grok-4 6 (stream-fallback-keepalives-reasoning-encrypted-xai-grok-4.sse),
+ * Claude 2 between reasoning chunks (stream-reasoning-text-signature-anthropic-claude-sonnet-4.5.sse). Here: this many
+ * after the first reasoning token and again every REASONING_KEEPALIVE_EVERY reasoning tokens.
+ */
+export const REASONING_KEEPALIVES = 2;
+export const REASONING_KEEPALIVE_EVERY = 16;
 
 const FAILURE_NAMES = new Set(["midstream-error", "drop", "stall", "malformed", "slow-first"]);
 
@@ -260,7 +281,10 @@ export function buildPlan(ctx: PlanContext): Plan {
   // only, as OpenRouter sends while a provider thinks (the app's longer keep-alive ceiling).
   else if (name === "stall")
     stall = { afterTokens: after, ms: intParam(d, "ms", STALL_DEFAULT_MS), everyMs: d?.params.every === undefined ? null : keepAliveMs };
-  const leadingKeepAlives = intParam(d, "keepalives", model.reasoning ? LEADING_KEEPALIVES_REASONING : 0, 0, 1000);
+  const leadingKeepAlives = intParam(d, "keepalives", model.reasoning ? LEADING_KEEPALIVES_REASONING : LEADING_KEEPALIVES, 0, 1000);
+  const shapeParam = d?.params.shape;
+  const shape: StreamShape =
+    shapeParam === "2025" || shapeParam === "2026" ? shapeParam : (ctx.streamShape ?? defaultStreamShape(endpoint.providerName));
 
   return {
     reasoning,
@@ -273,6 +297,8 @@ export function buildPlan(ctx: PlanContext): Plan {
     failure,
     stall,
     leadingKeepAlives,
+    reasoningKeepAlives: model.reasoning ? REASONING_KEEPALIVES : 0,
+    shape,
     firstTokenDelayMs,
     keepAliveMs,
     rate,

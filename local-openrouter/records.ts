@@ -208,7 +208,7 @@ export function finalize(
   d.router = ctx.router;
   d.cancelled = outcome === "cancelled";
   d.finish_reason = finishReason;
-  d.native_finish_reason = nativeFinishReason(ctx.endpoint.providerName, finishReason);
+  d.native_finish_reason = nativeFinishReason(ctx.endpoint.providerName, ctx.model.id, finishReason);
   d.latency = Math.round((counts.firstTokenAt ?? now) - ctx.startedAt);
   d.generation_time = Math.round(now - (counts.firstTokenAt ?? now));
   d.tokens_prompt = ctx.promptTokens;

@@ -628,7 +628,9 @@ describe("broken streams", () => {
     expect(r.streamError).not.toBeNull();
     const { chunks, done } = chunksOf(r);
     expect(done).toBe(false);
-    expect(chunks).toHaveLength(6);
+    // The 2025 shape's empty opening chunk, then the 6 tokens.
+    expect(chunks).toHaveLength(7);
+    expect(chunks.filter((c) => (c.choices[0].delta.content ?? "") !== "")).toHaveLength(6);
     const gid = r.headers.get("x-generation-id") ?? "";
     const g = await generation(gid);
     expect(g.tokens_completion).toBe(6);
@@ -639,10 +641,11 @@ describe("broken streams", () => {
   });
 
   it("stall: tokens, then only keep-alive comments, then the rest", async () => {
-    const r = await chat(userBody("[[sb:stall after=3 ms=700 every=200 tokens=8]]"));
+    const r = await chat(userBody("[[sb:stall after=3 ms=700 every=200 tokens=8 keepalives=0]]"));
     const events = r.raw.split("\n\n").filter(Boolean);
     const firstComment = events.findIndex((e) => e.startsWith(":"));
-    expect(firstComment).toBe(3);
+    // The empty opening chunk and 3 tokens, then the stall's keep-alives.
+    expect(firstComment).toBe(4);
     const comments = events.filter((e) => e === ": OPENROUTER PROCESSING");
     expect(comments.length).toBeGreaterThanOrEqual(2);
     const { chunks, done } = chunksOf(r);
@@ -660,8 +663,9 @@ describe("broken streams", () => {
     expect(contentOf(chunksOf(r).chunks)).toBe("late");
   });
 
-  it("a reasoning model sends keep-alive comments before its first chunk, at once; keepalives=N sets how many", async () => {
-    // As every recorded stream does (tests/fixtures/openrouter-recorded/stream-reasoning-encrypted-openai-o3.sse).
+  it("every stream starts with keep-alive comments, 3 for a reasoning model, else 2; keepalives=N sets how many", async () => {
+    // As every recorded stream does (tests/fixtures/openrouter-recorded/stream-reasoning-encrypted-openai-o3.sse,
+    // stream-keepalives-before-first-token-openai-gpt-4o-mini.partial.sse).
     const leading = (raw: string) => raw.split("\n\n").findIndex((e) => !e.startsWith(":"));
     const reasoning = await chat(userBody("Hi", { model: "deepseek/deepseek-r1" }));
     expect(leading(reasoning.raw)).toBe(3);
@@ -669,12 +673,13 @@ describe("broken streams", () => {
     expect(chunksOf(reasoning).done).toBe(true);
     expect(leading((await chat(userBody('Hi [[sb:say text="ok" keepalives=7]]', { model: "deepseek/deepseek-r1" }))).raw)).toBe(7);
     expect(leading((await chat(userBody('Hi [[sb:say text="ok" keepalives=0]]', { model: "deepseek/deepseek-r1" }))).raw)).toBe(0);
-    expect(leading((await chat(userBody("Hi"))).raw)).toBe(0);
+    expect(leading((await chat(userBody("Hi"))).raw)).toBe(2);
   });
 
   it("stall without every=: silence, not keep-alives", async () => {
     const r = await chat(userBody("[[sb:stall after=2 ms=300 tokens=4]]"));
-    expect(r.raw).not.toContain("OPENROUTER PROCESSING");
+    // Only the leading keep-alives every stream starts with; none once the first chunk came.
+    expect(r.raw.slice(r.raw.indexOf("data: "))).not.toContain("OPENROUTER PROCESSING");
     expect(chunksOf(r).done).toBe(true);
   });
 
@@ -751,7 +756,8 @@ describe("routing", () => {
     expect(cheapest.provider).toBe("Groq");
     const together = await served({ order: ["together"] });
     expect(usdToNano(together.cost ?? -1)).toBe(expectedNano(model, "Together", together.body, { completionTokens: 1 }));
-    const g = await generation(JSON.parse(together.raw.split("\n\n")[0].slice(6)).id as string);
+    // The first chunk, after the keep-alive comments every stream starts with.
+    const g = await generation(parseStream(together.raw).chunks[0].id as string);
     expect(g.provider_name).toBe("Together");
   });
 

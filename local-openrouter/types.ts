@@ -13,6 +13,11 @@ export interface LocalOpenRouterOptions {
   tokensPerSecond?: number;
   /** Credit limit of every key in USD (`/key`'s `limit`); a key whose usage reached it gets 402. Default null (no limit). */
   keyLimitUsd?: number | null;
+  /**
+   * Every stream in this shape ("2025" or "2026", see `StreamShape` in wire.ts) instead of its provider's
+   * recorded one; a directive's `shape=` still wins. Default: by provider (Amazon Bedrock 2026, others 2025).
+   */
+  streamShape?: "2025" | "2026";
 }
 
 export interface RequestLogEntry {

@@ -5,20 +5,20 @@ import "server-only";
 // streamText's transforms, the UI stream, the resumable copy) about half a millisecond. Merging
 // the plain text deltas that arrived together into one event keeps the text and every other
 // event exactly as sent, never waits for more bytes, and makes that cost per read instead of
-// per token — so the relay keeps up under load instead of queueing.
+// per token — so the relay keeps up under load instead of queueing. "Plain" is judged on the
+// shapes openrouter.ai really sends, whose text deltas carry null-valued fields beside the text.
 
 import { parsableUsageEvent } from "./nullable-usage";
 
 const encoder = new TextEncoder();
 
-type Chunk = {
-  choices?: unknown;
-  usage?: unknown;
-  [key: string]: unknown;
-};
+type Chunk = Record<string, unknown>;
 
 type TextDelta = {
-  /** The chunk's fields other than `choices`, serialized: consecutive deltas merge only when equal. */
+  /**
+   * Everything of the event but the text, serialized: the chunk's fields other than `choices`, the choice's other
+   * than `delta`, the delta's other than `content` and `role`. Consecutive deltas merge only when it is equal.
+   */
   envelope: string;
   chunk: Chunk;
   content: string;
@@ -26,30 +26,50 @@ type TextDelta = {
   raw: string;
 };
 
+/** Choice fields a text delta may carry, each only as `null` (or absent) but `index` and `delta`. */
 const CHOICE_KEYS = new Set(["index", "delta", "finish_reason", "native_finish_reason", "logprobs"]);
-const DELTA_KEYS = new Set(["content", "role"]);
+/**
+ * Delta fields a text delta may carry. Both recorded shapes (tests/fixtures/openrouter-recorded/README.md, point
+ * 2): `{role, content, reasoning: null, reasoning_details: []}` (2025) and `{content, role}` (2026). `reasoning` and
+ * `reasoning_details` count only when empty; anything else (tool calls, annotations, images…) is information.
+ */
+const DELTA_KEYS = new Set(["content", "role", "reasoning", "reasoning_details"]);
 
-/** A chunk that carries nothing but text for the first choice (no finish, usage, tools, reasoning). */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A chunk that carries nothing but text for its one choice: no finish, usage, error, tool call, reasoning,
+ * annotation or any field this merger does not know.
+ */
 function asTextDelta(event: string): TextDelta | null {
   const data = event.slice("data: ".length);
-  let chunk: Chunk;
+  let chunk: unknown;
   try {
-    chunk = JSON.parse(data) as Chunk;
+    chunk = JSON.parse(data);
   } catch {
     return null;
   }
-  if (typeof chunk !== "object" || chunk === null || chunk.usage != null) return null;
+  if (!isRecord(chunk) || chunk.usage != null || chunk.error != null) return null;
   const choices = chunk.choices;
   if (!Array.isArray(choices) || choices.length !== 1) return null;
-  const choice = choices[0] as Record<string, unknown> | null;
-  if (typeof choice !== "object" || choice === null) return null;
+  const choice: unknown = choices[0];
+  if (!isRecord(choice)) return null;
   if (Object.keys(choice).some((key) => !CHOICE_KEYS.has(key))) return null;
   if (choice.finish_reason != null || choice.native_finish_reason != null || choice.logprobs != null) return null;
-  const delta = choice.delta as Record<string, unknown> | null;
-  if (typeof delta !== "object" || delta === null) return null;
-  if (Object.keys(delta).some((key) => !DELTA_KEYS.has(key)) || typeof delta.content !== "string") return null;
+  const delta = choice.delta;
+  if (!isRecord(delta)) return null;
+  const content = delta.content;
+  if (typeof content !== "string") return null;
+  if (Object.keys(delta).some((key) => !DELTA_KEYS.has(key))) return null;
+  if (delta.reasoning != null) return null;
+  if (delta.reasoning_details !== undefined && !(Array.isArray(delta.reasoning_details) && delta.reasoning_details.length === 0)) return null;
   const { choices: _choices, ...rest } = chunk;
-  return { envelope: JSON.stringify(rest), chunk, content: delta.content, raw: event };
+  const { delta: _delta, ...choiceRest } = choice;
+  // `role` is "assistant" whenever present; OpenAI-style streams send it on the first delta only.
+  const { content: _content, role: _role, ...deltaRest } = delta;
+  return { envelope: JSON.stringify([rest, choiceRest, deltaRest]), chunk, content, raw: event };
 }
 
 function render(run: TextDelta[]): string {

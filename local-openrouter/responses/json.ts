@@ -79,7 +79,7 @@ export class JsonRun {
     const { ctx, res } = this;
     const plan = ctx.plan;
     const f = plan.failure;
-    const headers = { "x-generation-id": ctx.record.id };
+    const headers = { "x-generation-id": ctx.record.id, "x-provider-name": ctx.endpoint.providerName };
     if (f?.kind === "midstream-error") {
       const counts = this.countsAfter(f.afterTokens);
       finalize(this.state, ctx, "error", counts, "error");
@@ -100,7 +100,13 @@ export class JsonRun {
       message.reasoning_details = [{ type: "reasoning.text", text: r, format: ctx.model.reasoningFormat, index: 0 }];
     }
     if (plan.toolCalls.length > 0) {
-      message.tool_calls = plan.toolCalls.map((t) => ({ id: t.id, type: "function", function: { name: t.name, arguments: t.argPieces.join("") } }));
+      // `index` on each call, as recorded (completion-tool-call-mistral-small.json, completion-tool-call-claude-sonnet-4.5.json).
+      message.tool_calls = plan.toolCalls.map((t, index) => ({
+        index,
+        id: t.id,
+        type: "function",
+        function: { name: t.name, arguments: t.argPieces.join("") },
+      }));
     }
     if (plan.images.length > 0) message.images = plan.images.map((url) => ({ type: "image_url", image_url: { url } }));
     if (plan.annotations.length > 0) message.annotations = plan.annotations;
@@ -114,10 +120,14 @@ export class JsonRun {
         {
           index: 0,
           finish_reason: plan.finishReason,
-          native_finish_reason: nativeFinishReason(ctx.endpoint.providerName, plan.finishReason),
+          native_finish_reason: nativeFinishReason(ctx.endpoint.providerName, ctx.model.id, plan.finishReason),
+          // `logprobs: null` on the choice, as every recorded completion body
+          // (completion-reasoning-summary-encrypted-openai-gpt-5-mini.json, completion-tool-call-mistral-small.json).
+          logprobs: null,
           message,
         },
       ],
+      // Not in the recorded bodies, but required by the spec's ChatResult (recorded-shape.test.ts allows it).
       system_fingerprint: null,
       usage: usageOf(ctx, counts),
     };

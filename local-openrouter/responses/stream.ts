@@ -4,7 +4,7 @@
  */
 import type http from "node:http";
 import { performance } from "node:perf_hooks";
-import type { Plan } from "../plan";
+import { type Plan, REASONING_KEEPALIVE_EVERY } from "../plan";
 import type { PlannedToolCall } from "../plan-tools";
 import { type Counts, finalize, type GenContext, usageOf } from "../records";
 import { droppedByServer, type ServerState } from "../state";
@@ -19,6 +19,8 @@ import {
   sse,
   toolArgsDelta,
   toolStartDelta,
+  usageChunkJson,
+  usagePlacement,
 } from "../wire";
 
 /** Smallest pause between two writes of a paced stream; faster rates send several chunks per write. */
@@ -86,6 +88,8 @@ export class StreamRun {
   private timer: NodeJS.Timeout | null = null;
   private keepAlive: NodeJS.Timeout | null = null;
   private done = false;
+  /** The 2025 shape's empty opening chunk is still to be written (wire.ts, StreamShape). */
+  private opening: boolean;
   private readonly idt: ChunkIdentity;
 
   constructor(
@@ -95,6 +99,7 @@ export class StreamRun {
   ) {
     this.steps = buildSteps(ctx.plan);
     this.idt = { id: ctx.record.id, provider: ctx.endpoint.providerName, model: ctx.model.id, created: ctx.created };
+    this.opening = ctx.plan.shape === "2025";
   }
 
   start(): void {
@@ -104,6 +109,9 @@ export class StreamRun {
       "cache-control": "no-cache",
       connection: "keep-alive",
       "x-generation-id": this.ctx.record.id,
+      // Recorded beside X-Generation-Id: stream-text-deltas-keepalives-openai-gpt-4o-mini-2026.headers.json.
+      "x-provider-name": this.ctx.endpoint.providerName,
+      "access-control-expose-headers": "X-Generation-Id,X-Provider-Name,cf-ray",
     });
     this.res.flushHeaders();
     this.res.on("close", () => {
@@ -159,7 +167,7 @@ export class StreamRun {
   }
 
   private chunk(delta: Record<string, unknown>, finish: string | null = null, extra?: Record<string, unknown>): string {
-    return sse(chunkJson(this.idt, delta, finish, extra));
+    return sse(chunkJson(this.idt, this.ctx.plan.shape, delta, finish, extra));
   }
 
   private tick(): void {
@@ -170,6 +178,10 @@ export class StreamRun {
     const now = performance.now();
     const perToken = plan.rate > 0 ? 1000 / plan.rate : 0;
     let out = "";
+    if (this.opening) {
+      out += this.chunk(contentDelta("", plan.shape));
+      this.opening = false;
+    }
     while (this.idx < this.steps.length) {
       const s = this.steps[this.idx];
       const tokens = stepTokens(s);
@@ -178,10 +190,14 @@ export class StreamRun {
       switch (s.t) {
         case "reasoning":
           if (plan.reasoningVisible) out += this.chunk(reasoningDelta(s.text, this.ctx.model.reasoningFormat));
+          // The model thinks on between chunks, hidden reasoning too: keep-alives (plan.ts, REASONING_KEEPALIVES).
+          if (plan.reasoningKeepAlives > 0 && this.counts.reasoning % REASONING_KEEPALIVE_EVERY === 0) {
+            out += KEEPALIVE_COMMENT.repeat(plan.reasoningKeepAlives);
+          }
           this.counts.reasoning++;
           break;
         case "content":
-          out += this.chunk(contentDelta(s.text));
+          out += this.chunk(contentDelta(s.text, plan.shape));
           break;
         case "tool-start":
           out += this.chunk(toolStartDelta(s.index, s.call));
@@ -194,7 +210,7 @@ export class StreamRun {
           this.counts.imagesOut += plan.images.length;
           break;
         case "annotations":
-          out += this.chunk(annotationsDelta(plan.annotations));
+          out += this.chunk(annotationsDelta(plan.annotations, plan.shape));
           break;
         case "stall": {
           if (out) this.res.write(out);
@@ -219,7 +235,7 @@ export class StreamRun {
             break;
           }
           if (f.kind === "midstream-error") {
-            out += this.chunk(contentDelta(""), "error", {
+            out += this.chunk(contentDelta("", plan.shape), "error", {
               error: {
                 code: 502,
                 message: f.message,
@@ -251,9 +267,10 @@ export class StreamRun {
       this.timer = this.state.timers.schedule(() => this.tick(), Math.max(MIN_TICK_MS, this.due - now));
       return;
     }
-    // Finished: finish_reason chunk, usage chunk, [DONE].
-    out += this.chunk(contentDelta(""), plan.finishReason);
-    out += this.chunk(contentDelta(""), null, { usage: usageOf(this.ctx, this.counts) });
+    // Finished: finish_reason chunk, usage chunk (placed as the provider's recordings place it), [DONE].
+    out += this.chunk(contentDelta("", plan.shape), plan.finishReason);
+    const placement = usagePlacement(plan.shape, this.idt.provider);
+    out += sse(usageChunkJson(this.idt, plan.shape, placement, plan.finishReason, usageOf(this.ctx, this.counts)));
     out += "data: [DONE]\n\n";
     this.cleanup();
     this.res.end(out);

@@ -240,6 +240,7 @@ export async function handleChatCompletions(
       maxResults: webPlugin?.max_results ?? WEB_PLUGIN_DEFAULT_RESULTS,
       engine: webPlugin?.engine,
     },
+    streamShape: state.opts.streamShape ?? null,
   });
 
   record.data.model = chosen.model.id;

@@ -200,6 +200,20 @@ describe("recorded OpenRouter errors through the app's mapping", () => {
     });
   }
 
+  it("an availability code without words of its own keeps its code and constraint in the details", () => {
+    const body = {
+      error: {
+        message: "No endpoints for x/y satisfy the request.",
+        error_type: "not_found",
+        http_status: 404,
+        availability: { code: "something_new", retryable: false, constraint: "context_length" },
+      },
+    };
+    const mapped = mapUpstreamError(apiError(404, JSON.stringify(body)));
+    expect(mapped.code).toBe("unavailable:routing");
+    expect(mapped.details).toEqual({ upstream: body.error.message, availability: "something_new", constraint: "context_length" });
+  });
+
   it("an in-band error as a plain payload maps the same as wrapped", () => {
     const payload = { code: 400, message: "Token limit reached" };
     expect(mapUpstreamError(payload).code).toBe("bad_request:token_limit");

@@ -370,12 +370,14 @@ function routingError(body: UpstreamError | undefined, request: UpstreamRequestC
       { requested: provider.order ?? [] },
     );
   }
+  // An availability code or constraint we have no words for yet still reaches the API's details.
+  const reason = availability
+    ? { availability: availability.code, ...(availability.constraint !== undefined ? { constraint: availability.constraint } : {}) }
+    : {};
   return new AppError(
     "unavailable:routing",
     `No provider can serve this request right now: ${upstream ?? "no endpoint matches"}. Try again later or pick another model.`,
-    {
-      details: upstream ? { upstream } : undefined,
-    },
+    { details: upstream || availability ? { ...(upstream ? { upstream } : {}), ...reason } : undefined },
   );
 }
 

@@ -20,7 +20,7 @@ export interface UrlCitation {
 }
 
 export type Failure =
-  | { kind: "midstream-error"; afterTokens: number; message: string }
+  | { kind: "midstream-error"; afterTokens: number; code: number; message: string }
   | { kind: "drop"; afterTokens: number }
   | { kind: "malformed"; afterTokens: number; then: "continue" | "close" };
 
@@ -95,6 +95,16 @@ export const LEADING_KEEPALIVES = 2;
  */
 export const REASONING_KEEPALIVES = 2;
 export const REASONING_KEEPALIVE_EVERY = 16;
+
+/**
+ * Default messages of in-band errors by code: 400 as recorded (stream-keepalives-reasoning-midstream-error-minimax-m2-free.sse),
+ * 429 as documented (stream-midstream-error-429.doc.sse), 502 ours (the docs' example says "Provider disconnected mid-stream").
+ */
+const MIDSTREAM_MESSAGES: Record<number, string> = {
+  400: "Token limit reached",
+  429: "Rate limit exceeded",
+  502: "Provider disconnected unexpectedly",
+};
 
 const FAILURE_NAMES = new Set(["midstream-error", "drop", "stall", "malformed", "slow-first"]);
 
@@ -273,9 +283,10 @@ export function buildPlan(ctx: PlanContext): Plan {
   let failure: Failure | null = null;
   let stall: Plan["stall"] = null;
   const after = intParam(d, "after", 5);
-  if (name === "midstream-error")
-    failure = { kind: "midstream-error", afterTokens: after, message: p.message ?? "Provider disconnected unexpectedly" };
-  else if (name === "drop") failure = { kind: "drop", afterTokens: after };
+  if (name === "midstream-error") {
+    const code = intParam(d, "code", 502, 400, 599);
+    failure = { kind: "midstream-error", afterTokens: after, code, message: p.message ?? MIDSTREAM_MESSAGES[code] ?? "Provider returned error" };
+  } else if (name === "drop") failure = { kind: "drop", afterTokens: after };
   else if (name === "malformed") failure = { kind: "malformed", afterTokens: after, then: p.then === "close" ? "close" : "continue" };
   // Without `every=` a stall is silence, the case the app's short timeout is for; with it, keep-alives
   // only, as OpenRouter sends while a provider thinks (the app's longer keep-alive ceiling).

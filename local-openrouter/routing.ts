@@ -2,7 +2,7 @@
  * Model resolution and provider routing, after OpenRouter's documented rules.
  *
  * Provider preferences (`provider` in the request body) filter a model's endpoints in this
- * order, and the first filter that leaves nothing names itself in the 404 error:
+ * order, and the first filter that leaves nothing answers with the 404 OpenRouter gives for it:
  *   tool support (when `tools` are sent) → image input (when image parts are sent)
  *   → `only` → `ignore` → `data_collection: 'deny'` → `zdr` → `quantizations`
  *   → `max_price` (prompt/completion in USD per million tokens, request/image per unit)
@@ -14,21 +14,50 @@
  * the model's listed prices). With `allow_fallbacks: false` only the first survivor is tried.
  * Provider names in `order/only/ignore` match case-insensitively on the provider name, its
  * slug (`deepinfra`, `amazon-bedrock`, `google-vertex`) or an endpoint tag (`deepinfra/fp8`).
+ *
+ * The 404 bodies, and which exclusion gives which (README, "Routing 404s"):
+ * - provider lists (`only`, `ignore`, `order` without fallbacks): "No allowed providers are available
+ *   for the selected model." with `metadata.available_providers` / `requested_providers` as lowercase
+ *   slugs (error-404-no-allowed-providers-*.json; a preset naming only Groq got the same message:
+ *   github.com/musistudio/claude-code-router/issues/188);
+ * - `data_collection: "deny"`: "No endpoints found matching your data policy (Paid model training). …"
+ *   with no metadata (error-404-data-policy-paid-model-training.json);
+ * - `zdr`: the newer `error.availability` body, code `privacy_restricted`, `excluded_by: ["data_policy:zdr"]`
+ *   (error-404-availability-privacy-restricted.doc.json, whose example is exactly this case);
+ * - tools on a model none of whose endpoints takes them: "No endpoints found that support tool use. Try
+ *   disabling \"<tool>\". …" (error-404-no-endpoints-tool-use-via-kilo-gateway.message.txt);
+ * - `quantizations`, `max_price`, `require_parameters`: no recorded body; "No endpoints found for <model>."
+ *   as OpenRouter answers when nothing serves a model (github.com/anomalyco/opencode/issues/1558,
+ *   github.com/vyancharuk/nodejs-api-boilerplate/issues/16). The preference is not named, as far as
+ *   anything recorded shows: a client has to know what it asked for.
  */
 import { AUTO_CANDIDATES, AUTO_MODEL_ID, CATALOG, type CatalogEndpoint, type CatalogModel, getModel, type Parameter } from "./catalog";
 import { priceToNano } from "./cost";
 import type { ProviderPreferences } from "./request";
+import { availabilityErrorBody, errorBody } from "./wire";
 
 export interface RouteNeeds {
   tools: boolean;
+  /** Names of the request's tools (the tool-use 404 names the first). */
+  toolNames: string[];
   images: boolean;
   /** Parameters present in the request (checked only with `require_parameters: true`). */
   params: Parameter[];
 }
 
-export type RouteResult = { ok: true; endpoints: CatalogEndpoint[]; allowFallbacks: boolean } | { ok: false; status: 404; message: string };
+export type RouteFailure = { ok: false; status: number; body: Record<string, unknown> };
+export type RouteResult = { ok: true; endpoints: CatalogEndpoint[]; allowFallbacks: boolean } | RouteFailure;
 
 const ROUTING_DOCS = "To learn more about provider routing, visit: https://openrouter.ai/docs/guides/routing/provider-selection";
+
+/** The lowercase provider slugs of the recorded `available_providers` (`google-ai-studio`, `z-ai`). */
+function slugsOf(endpoints: readonly CatalogEndpoint[]): string[] {
+  return Array.from(new Set(endpoints.map((e) => e.slug)));
+}
+
+function slugOfName(name: string): string {
+  return name.trim().toLowerCase().replace(/\s+/g, "-");
+}
 
 function matches(e: CatalogEndpoint, name: string): boolean {
   const n = name.trim().toLowerCase();
@@ -73,41 +102,68 @@ function sortEndpoints(list: CatalogEndpoint[], by: "price" | "throughput" | "la
 export function routeEndpoints(model: CatalogModel, prefs: ProviderPreferences | null | undefined, needs: RouteNeeds): RouteResult {
   const p = prefs ?? {};
   let list = [...model.endpoints];
-  const fail = (message: string): RouteResult => ({ ok: false, status: 404, message });
-  if (list.length === 0) return fail(`No endpoints found for ${model.id}.`);
+  const fail = (body: Record<string, unknown>, status = 404): RouteResult => ({ ok: false, status, body });
+  const noEndpoints = () => fail(errorBody(404, `No endpoints found for ${model.id}.`));
+  const noAllowed = (requested: string[]) =>
+    fail(
+      errorBody(404, "No allowed providers are available for the selected model.", {
+        available_providers: slugsOf(model.endpoints),
+        requested_providers: requested,
+      }),
+    );
+  if (list.length === 0) return noEndpoints();
 
   if (needs.tools) {
     list = list.filter((e) => e.supportedParameters.includes("tools"));
-    if (list.length === 0) return fail(`No endpoints found that support tool use. ${ROUTING_DOCS}`);
+    const tool = needs.toolNames[0] ?? "tools";
+    if (list.length === 0) return fail(errorBody(404, `No endpoints found that support tool use. Try disabling "${tool}". ${ROUTING_DOCS}`));
   }
   if (needs.images) {
-    if (!model.architecture.input_modalities.includes("image")) return fail(`No endpoints found that support image input. ${ROUTING_DOCS}`);
+    if (!model.architecture.input_modalities.includes("image"))
+      return fail(errorBody(404, `No endpoints found that support image input. ${ROUTING_DOCS}`));
   }
   if (p.only && p.only.length > 0) {
     const only = p.only;
     list = list.filter((e) => only.some((n) => matches(e, n)));
-    if (list.length === 0)
-      return fail(`No allowed providers are available for the selected model (provider.only: ${JSON.stringify(only)}). ${ROUTING_DOCS}`);
+    if (list.length === 0) return noAllowed(only.map(slugOfName));
   }
   if (p.ignore && p.ignore.length > 0) {
     const ignore = p.ignore;
     list = list.filter((e) => !ignore.some((n) => matches(e, n)));
-    if (list.length === 0)
-      return fail(`No allowed providers are available for the selected model (provider.ignore: ${JSON.stringify(ignore)}). ${ROUTING_DOCS}`);
+    // What is still allowed of this model's providers: nothing (not recorded; README, Known differences).
+    if (list.length === 0) return noAllowed([]);
   }
   if (p.data_collection === "deny") {
     list = list.filter((e) => !e.trainsOnData);
-    if (list.length === 0) return fail(`No endpoints found matching your data policy (provider.data_collection: "deny"). ${ROUTING_DOCS}`);
+    if (list.length === 0)
+      return fail(
+        errorBody(404, "No endpoints found matching your data policy (Paid model training). Configure: https://openrouter.ai/settings/privacy"),
+      );
   }
   if (p.zdr === true) {
+    const before = list;
     list = list.filter((e) => e.zdr);
-    if (list.length === 0) return fail(`No endpoints found matching your data policy (provider.zdr: true). ${ROUTING_DOCS}`);
+    if (list.length === 0)
+      return fail(
+        availabilityErrorBody(
+          404,
+          "not_found",
+          `No endpoints for ${model.id} match your data policy (zero data retention). Adjust at https://openrouter.ai/settings/privacy.`,
+          {
+            code: "privacy_restricted",
+            retryable: false,
+            requested_models: [model.id],
+            affected_providers: slugsOf(before),
+            excluded_by: ["data_policy:zdr"],
+            docs_url: "https://openrouter.ai/docs/errors#privacy_restricted",
+          },
+        ),
+      );
   }
   if (p.quantizations && p.quantizations.length > 0) {
     const qs: readonly string[] = p.quantizations;
     list = list.filter((e) => e.quantization !== null && qs.includes(e.quantization));
-    if (list.length === 0)
-      return fail(`No endpoints found matching your quantization preferences (provider.quantizations: ${JSON.stringify(qs)}). ${ROUTING_DOCS}`);
+    if (list.length === 0) return noEndpoints();
   }
   if (p.max_price) {
     const mp = p.max_price;
@@ -119,14 +175,11 @@ export function routeEndpoints(model: CatalogModel, prefs: ProviderPreferences |
       if (mp.image !== undefined && e.pricing.image !== undefined && priceToNano(e.pricing.image) > priceLimitNano(mp.image)) return false;
       return true;
     });
-    if (list.length === 0) return fail(`No endpoints found matching your price limits (provider.max_price: ${JSON.stringify(mp)}). ${ROUTING_DOCS}`);
+    if (list.length === 0) return noEndpoints();
   }
   if (p.require_parameters === true && needs.params.length > 0) {
     list = list.filter((e) => needs.params.every((x) => e.supportedParameters.includes(x)));
-    if (list.length === 0)
-      return fail(
-        `No endpoints found that can handle the requested parameters (provider.require_parameters: true; ${needs.params.join(", ")}). ${ROUTING_DOCS}`,
-      );
+    if (list.length === 0) return noEndpoints();
   }
   const allowFallbacks = p.allow_fallbacks !== false;
   const by = sortKey(p.sort);
@@ -134,10 +187,7 @@ export function routeEndpoints(model: CatalogModel, prefs: ProviderPreferences |
     const ordered: CatalogEndpoint[] = [];
     for (const n of p.order) for (const e of list) if (matches(e, n) && !ordered.includes(e)) ordered.push(e);
     if (!allowFallbacks) {
-      if (ordered.length === 0)
-        return fail(
-          `No allowed providers are available for the selected model (provider.order: ${JSON.stringify(p.order)} with allow_fallbacks: false). ${ROUTING_DOCS}`,
-        );
+      if (ordered.length === 0) return noAllowed(p.order.map(slugOfName));
       return { ok: true, endpoints: ordered, allowFallbacks };
     }
     const rest = sortEndpoints(
@@ -169,7 +219,7 @@ export function resolveAuto(
   prefs: ProviderPreferences | null | undefined,
   needs: RouteNeeds,
   plugin: { allowed_models?: string[]; excluded_models?: string[] } | undefined,
-): { model: CatalogModel; route: Extract<RouteResult, { ok: true }> } | { error: string } {
+): { model: CatalogModel; route: Extract<RouteResult, { ok: true }> } | { error: RouteFailure } {
   let candidates: string[] = [...AUTO_CANDIDATES];
   if (plugin?.allowed_models && plugin.allowed_models.length > 0) {
     const allowed = plugin.allowed_models;
@@ -181,13 +231,15 @@ export function resolveAuto(
     const excluded = plugin.excluded_models;
     candidates = candidates.filter((id) => !excluded.some((p) => globMatch(p, id)));
   }
-  let firstError: string | null = null;
+  let firstError: RouteFailure | null = null;
   for (const id of candidates) {
     const m = getModel(id);
     if (!m || m.id === AUTO_MODEL_ID) continue;
     const r = routeEndpoints(m, prefs, needs);
     if (r.ok) return { model: m, route: r };
-    firstError ??= r.message;
+    firstError ??= r;
   }
-  return { error: firstError ?? "No models available for the auto router with the given allowed_models." };
+  return {
+    error: firstError ?? { ok: false, status: 404, body: errorBody(404, "No models available for the auto router with the given allowed_models.") },
+  };
 }

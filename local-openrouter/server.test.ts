@@ -295,6 +295,9 @@ describe("every scripted behaviour matches the spec, streamed and not", () => {
     ["tools", userBody("[[sb:tools calls=get_weather]]", { tools: [weather], tool_choice: "required" })],
     ["tool follow-up", { model: "openai/gpt-4o", stream: true, tools: [weather], messages: followUp }],
     ["midstream-error", userBody("[[sb:midstream-error after=2]]")],
+    ["midstream-error 429", userBody("[[sb:midstream-error after=2 code=429]]")],
+    ["midstream-error 400", userBody("[[sb:midstream-error after=2 code=400]]")],
+    ["midstream-error non-streaming", userBody("[[sb:midstream-error after=2]]", { stream: false })],
     ["drop", userBody("[[sb:drop after=2]]")],
     ["stall", userBody("[[sb:stall after=1 ms=60 every=20 tokens=4]]")],
     ["slow-first", userBody("[[sb:slow-first ms=60 every=20]]")],
@@ -571,7 +574,14 @@ describe("tool calls", () => {
   it("a model without tool support answers 404 when tools are sent", async () => {
     const r = await chat(userBody("x", { model: "meta-llama/llama-3.1-8b-instruct", tools: [weather] }));
     expect(r.status).toBe(404);
-    expect(JSON.parse(r.raw)).toMatchObject({ error: { code: 404, message: expect.stringContaining("support tool use") } });
+    // error-404-no-endpoints-tool-use-via-kilo-gateway.message.txt: the message names the first tool.
+    expect(JSON.parse(r.raw)).toEqual({
+      error: {
+        code: 404,
+        message:
+          'No endpoints found that support tool use. Try disabling "get_weather". To learn more about provider routing, visit: https://openrouter.ai/docs/guides/routing/provider-selection',
+      },
+    });
   });
 });
 
@@ -586,6 +596,7 @@ describe("errors before the stream", () => {
     expect(err.message.length).toBeGreaterThan(0);
     if (status === 403) expect(err.metadata).toMatchObject({ reasons: ["harassment"], flagged_input: "please", provider_name: "OpenAI" });
     if (status === 429) expect(r.headers.get("retry-after")).toBe("7");
+    if (status === 429) expect(err.metadata).toMatchObject({ provider_name: "OpenAI", raw: expect.any(String) });
     if (status === 502) expect(err.metadata).toMatchObject({ provider_name: "OpenAI", raw: expect.any(String) });
     const gid = r.headers.get("x-generation-id");
     if (status <= 402) {
@@ -595,6 +606,39 @@ describe("errors before the stream", () => {
       expect(g.total_cost).toBe(0);
       expect(g.finish_reason).toBe("error");
     }
+  });
+
+  it("429 kinds: the daily free cap with X-RateLimit headers, a provider's own limit, all providers at capacity", async () => {
+    // error-429-free-models-per-day.partial.txt: no Retry-After; metadata.headers mirror the headers as strings.
+    const free = await chat(userBody("x [[sb:error status=429]]", { model: "meta-llama/llama-3.3-70b-instruct:free" }));
+    expect(free.status).toBe(429);
+    expect(free.headers.get("retry-after")).toBeNull();
+    const reset = Number(free.headers.get("x-ratelimit-reset"));
+    const now = new Date();
+    expect(reset).toBe(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+    expect(JSON.parse(free.raw)).toEqual({
+      error: {
+        message: "Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day",
+        code: 429,
+        metadata: { headers: { "X-RateLimit-Limit": "50", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": String(reset) } },
+      },
+    });
+    expect(free.headers.get("x-ratelimit-limit")).toBe("50");
+    // error-429-provider-rate-limited-upstream-gemini-free.json: raw a string (or an object), top-level user_id.
+    const provider = await chat(userBody("x [[sb:error status=429]]"));
+    expect(provider.headers.get("retry-after")).toBeNull();
+    const pb = JSON.parse(provider.raw) as { error: { metadata: { raw: unknown } }; user_id: string };
+    expect(pb).toMatchObject({ error: { code: 429, message: "Provider returned error", metadata: { provider_name: "OpenAI" } } });
+    expect(pb.error.metadata.raw).toEqual(expect.stringContaining("is temporarily rate-limited upstream"));
+    expect(pb.user_id).toMatch(/^user_\w{27}$/);
+    const objectRaw = JSON.parse((await chat(userBody("x [[sb:error status=429 raw=object]]"))).raw) as typeof pb;
+    expect(objectRaw.error.metadata.raw).toMatchObject({ error: { code: 429 } });
+    // error-429-availability-capacity-exhausted.doc.json: no numeric code; retry_after in the body.
+    const capacity = await chat(userBody("x [[sb:error status=429 kind=capacity retry=40]]"));
+    expect(capacity.status).toBe(429);
+    expect(JSON.parse(capacity.raw)).toMatchObject({
+      error: { error_type: "rate_limit_exceeded", http_status: 429, availability: { code: "capacity_exhausted", retryable: true, retry_after: 40 } },
+    });
   });
 
   it("times=n fails only the first n identical requests", async () => {
@@ -620,6 +664,45 @@ describe("broken streams", () => {
     expect(g.finish_reason).toBe("error");
     expect(g.tokens_completion).toBe(4);
     expect(usdToNano(g.total_cost)).toBe(expectedNano("openai/gpt-4o", null, body, { completionTokens: 4 }));
+  });
+
+  it("midstream-error code=400: finish length, then the error chunk carrying the usage, then [DONE], as recorded", async () => {
+    // stream-keepalives-reasoning-midstream-error-minimax-m2-free.sse
+    const body = userBody("[[sb:midstream-error after=3 code=400]]");
+    const { chunks, done } = chunksOf(await chat(body));
+    expect(done).toBe(true);
+    const at = chunks.findIndex((c) => c.error);
+    expect(chunks[at - 1].choices[0].finish_reason).toBe("length");
+    expect(chunks[at].error).toEqual({ code: 400, message: "Token limit reached" });
+    expect(chunks[at].choices[0].finish_reason).toBeNull();
+    expect(chunks[at].usage?.completion_tokens).toBe(3);
+    expect(usdToNano(chunks[at].usage?.cost ?? -1)).toBe(expectedNano("openai/gpt-4o", null, body, { completionTokens: 3 }));
+    expect(at).toBe(chunks.length - 1);
+  });
+
+  it("midstream-error code=429: an error chunk without metadata, finish_reason error, as documented", async () => {
+    // stream-midstream-error-429.doc.sse
+    const { chunks, done } = chunksOf(await chat(userBody("[[sb:midstream-error after=2 code=429]]")));
+    expect(done).toBe(false);
+    const last = chunks.at(-1) as Chunk;
+    expect(last.error).toEqual({ code: 429, message: "Rate limit exceeded" });
+    expect(last.choices[0].finish_reason).toBe("error");
+  });
+
+  it("midstream-error without streaming: HTTP 200 with the error in the choice beside the partial content", async () => {
+    // completion-http-200-choice-error.doc.json
+    const body = userBody(`${directive("midstream-error", { after: 3, text: "one two three four five" })}`, { stream: false });
+    const r = await chat(body);
+    expect(r.status).toBe(200);
+    const result = JSON.parse(r.raw) as Result & { choices: { error?: unknown }[] };
+    expect(result.choices[0].finish_reason).toBe("error");
+    expect(result.choices[0].error).toEqual({
+      code: 502,
+      message: "Provider disconnected unexpectedly",
+      metadata: { error_type: "provider_unavailable" },
+    });
+    expect(result.choices[0].message.content).toBe("one two three");
+    expect(result.usage.completion_tokens).toBe(3);
   });
 
   it("drop: n tokens, then the connection dies without usage or [DONE]; /generation has the partial cost", async () => {
@@ -761,20 +844,44 @@ describe("routing", () => {
     expect(g.provider_name).toBe("Together");
   });
 
-  it("answers 404 naming the preference nobody meets", async () => {
-    const cases: [Record<string, unknown>, string, string][] = [
-      [{ data_collection: "deny" }, "meta-llama/llama-3.3-70b-instruct:free", "data_collection"],
-      [{ only: ["azure"] }, model, "provider.only"],
-      [{ ignore: ["deepinfra", "groq", "together"] }, model, "provider.ignore"],
-      [{ zdr: true }, "openai/gpt-4.1", "zdr"],
-      [{ max_price: { completion: 0.01 } }, model, "max_price"],
-      [{ quantizations: ["int4"] }, model, "quantizations"],
-      [{ order: ["azure"], allow_fallbacks: false }, model, "allow_fallbacks"],
-    ];
-    for (const [prefs, m, word] of cases) {
+  // The recorded bodies (tests/fixtures/openrouter-recorded/, README point 15): the provider lists with
+  // lowercase slugs, the data-policy text without metadata, the availability object for zero data
+  // retention; the filters nothing recorded names answer "No endpoints found for <model>." Before, each
+  // 404 carried a "provider.<field>" of our own invention, which the app then parsed.
+  it("answers each routing 404 with the body OpenRouter gives for it", async () => {
+    const bodyOf = async (prefs: Record<string, unknown>, m = model) => {
       const r = await served(prefs, m);
       expect(r.status).toBe(404);
-      expect((JSON.parse(r.raw) as { error: { message: string } }).error.message).toContain(word);
+      return (JSON.parse(r.raw) as { error: Record<string, unknown> }).error;
+    };
+    const slugs = getModel(model)!.endpoints.map((e) => e.slug);
+    expect(await bodyOf({ only: ["Azure"] })).toEqual({
+      message: "No allowed providers are available for the selected model.",
+      code: 404,
+      metadata: { available_providers: slugs, requested_providers: ["azure"] },
+    });
+    expect(await bodyOf({ order: ["azure"], allow_fallbacks: false })).toMatchObject({
+      metadata: { available_providers: slugs, requested_providers: ["azure"] },
+    });
+    expect(await bodyOf({ ignore: ["deepinfra", "groq", "together"] })).toMatchObject({
+      message: "No allowed providers are available for the selected model.",
+      metadata: { available_providers: slugs, requested_providers: [] },
+    });
+    expect(await bodyOf({ data_collection: "deny" }, "meta-llama/llama-3.3-70b-instruct:free")).toEqual({
+      message: "No endpoints found matching your data policy (Paid model training). Configure: https://openrouter.ai/settings/privacy",
+      code: 404,
+    });
+    const zdr = await bodyOf({ zdr: true }, "openai/gpt-4.1");
+    expect(zdr).toMatchObject({ error_type: "not_found", http_status: 404, message: expect.stringContaining("zero data retention") });
+    expect(zdr.code).toBeUndefined();
+    expect(zdr.availability).toMatchObject({
+      code: "privacy_restricted",
+      retryable: false,
+      excluded_by: ["data_policy:zdr"],
+      requested_models: ["openai/gpt-4.1"],
+    });
+    for (const prefs of [{ max_price: { completion: 0.01 } }, { quantizations: ["int4"] }]) {
+      expect(await bodyOf(prefs)).toEqual({ message: `No endpoints found for ${model}.`, code: 404 });
     }
   });
 

@@ -117,7 +117,12 @@ export function assertChatResponseMatchesSpec(v: SpecValidator, r: RawResponse):
     const s = parseStream(r.raw);
     for (const chunk of s.chunks) v.assertResponse("/chat/completions", "post", r.status, { data: chunk }, "text/event-stream");
   } else if (r.raw.length > 0) {
-    v.assertResponse("/chat/completions", "post", r.status, JSON.parse(r.raw));
+    const body = JSON.parse(r.raw) as { error?: { availability?: unknown } };
+    // The spec predates `error.availability` bodies, which carry `error_type` and `http_status` instead of
+    // a numeric `code` (tests/fixtures/openrouter-recorded/*availability*.doc.json); recorded-errors.test.ts
+    // compares those with the documented ones instead.
+    if (body.error?.availability !== undefined) return;
+    v.assertResponse("/chat/completions", "post", r.status, body);
   }
 }
 

@@ -4,7 +4,7 @@
  * description by the tests (spec/openapi.yaml): ChatStreamChunk, ChatResult, ChatUsage and the
  * error response schemas.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { CatalogModel } from "./catalog";
 import { type CostBreakdown, nanoToUsd, type PriceTable } from "./cost";
 import type { UrlCitation } from "./plan";
@@ -222,9 +222,42 @@ export function usageJson(u: UsageNumbers, cost: CostBreakdown, pricing: PriceTa
   return usage;
 }
 
-/** OpenRouter's error body: `{"error":{"code":N,"message":…,"metadata":…}}`. */
-export function errorBody(code: number, message: string, metadata?: Record<string, unknown>): Record<string, unknown> {
-  const error: Record<string, unknown> = { code, message };
+/**
+ * OpenRouter's error body: `{"error":{"message":…,"code":N,"metadata":…}}`, plus the top-level
+ * `user_id` that provider errors and the 402 carry (error-429-provider-rate-limited-upstream-gemini-free.json,
+ * error-402-affordability-*.json).
+ */
+export function errorBody(code: number, message: string, metadata?: Record<string, unknown>, userId?: string): Record<string, unknown> {
+  const error: Record<string, unknown> = { message, code };
+  if (metadata) error.metadata = metadata;
+  return userId === undefined ? { error } : { error, user_id: userId };
+}
+
+/**
+ * The newer availability error (OpenRouter's errors documentation, 2026-08-19): `error_type` and
+ * `http_status` instead of a numeric `code`, and an `availability` object saying why nothing could
+ * serve the request. Shapes as in error-404-availability-privacy-restricted.doc.json and
+ * error-429-availability-capacity-exhausted.doc.json.
+ */
+export function availabilityErrorBody(
+  status: number,
+  errorType: string,
+  message: string,
+  availability: Record<string, unknown>,
+  metadata?: Record<string, unknown>,
+): Record<string, unknown> {
+  const error: Record<string, unknown> = { message, error_type: errorType, http_status: status, availability };
   if (metadata) error.metadata = metadata;
   return { error };
+}
+
+/** The `user_id` OpenRouter puts beside provider errors: `user_` and 27 characters, stable per key. */
+export function userIdFor(keyHash: string): string {
+  return `user_${createHash("sha256").update(`user:${keyHash}`).digest("hex").slice(0, 27)}`;
+}
+
+/** The next UTC midnight in ms, when OpenRouter's daily free-model allowance starts over. */
+export function nextUtcMidnightMs(now = Date.now()): number {
+  const d = new Date(now);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
 }

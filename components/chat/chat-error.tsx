@@ -12,6 +12,8 @@ export type ChatErrorInfo = {
   retryAfter?: number;
   /** Models the server suggests instead (an attachment the chosen model cannot read). */
   models?: string[];
+  /** When a daily quota starts over (ISO), shown in the reader's own time. */
+  resetsAt?: string;
 };
 
 const titles: Record<string, string> = {
@@ -36,6 +38,12 @@ const titlesByCode: Record<string, string> = {
   "payload_too_large:attachments": "Too many attachments",
   "not_found:attachment": "Attachment not found",
   "unavailable:routing_preference": "Your routing settings rule out every provider",
+  "unavailable:routing_account": "The OpenRouter account's settings rule out every provider",
+  "unavailable:routing_tools": "No provider of this model supports tools",
+  "rate_limited:free_daily": "Today's free-model quota is used up",
+  "rate_limited:capacity": "Every provider is at capacity",
+  "rate_limited:upstream": "The provider is rate-limited",
+  "bad_request:token_limit": "The answer hit the token limit",
 };
 
 /** What an upload failure means when the server's body says nothing readable, by code and then by status. */
@@ -67,9 +75,12 @@ export function describeChatError(error: Error | undefined | null): ChatErrorInf
   const text = error?.message ?? "";
   const described = describeError(text);
   if (described.code !== "internal:unknown") {
-    const models = parseErrorBody(text)?.details?.models;
+    const details = parseErrorBody(text)?.details;
+    const models = details?.models;
     const suggested = Array.isArray(models) ? models.filter((m): m is string => typeof m === "string").slice(0, 5) : [];
-    return suggested.length > 0 ? { ...described, models: suggested } : described;
+    const reset = details?.resetsAt;
+    const resetsAt = typeof reset === "string" && Number.isFinite(Date.parse(reset)) ? reset : undefined;
+    return { ...described, ...(suggested.length > 0 ? { models: suggested } : {}), ...(resetsAt ? { resetsAt } : {}) };
   }
   if (error instanceof TypeError || /failed to fetch|network|load failed/i.test(text)) {
     return { code: "unavailable:network", message: "Could not reach Switchboard. Check your connection and try again." };
@@ -94,6 +105,14 @@ function useCountdown(seconds: number | undefined): number {
     return () => window.clearInterval(timer);
   }, [deadline]);
   return deadline ? Math.max(0, Math.ceil((deadline - now) / 1000)) : 0;
+}
+
+/** "at 01:00 on Tue, Dec 8" in the reader's locale and time zone. */
+export function formatReset(iso: string, now = new Date()): string {
+  const at = new Date(iso);
+  const time = at.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  const sameDay = at.toDateString() === now.toDateString();
+  return sameDay ? `at ${time} today` : `at ${time} on ${at.toLocaleDateString(undefined, { weekday: "short", month: "short", day: "numeric" })}`;
 }
 
 type ChatErrorProps = {
@@ -128,6 +147,11 @@ export function ChatError({ error, onRetry, retryDisabled, live, onUseModel, mod
               {error.code}
             </code>
           </span>
+          {error.resetsAt && (
+            <span data-testid="chat-error-resets-at" data-resets-at={error.resetsAt}>
+              Resets {formatReset(error.resetsAt)} your time
+            </span>
+          )}
           {error.retryAfter !== undefined && (
             <span data-testid="chat-error-retry-after" data-seconds={error.retryAfter}>
               {remaining > 0 ? `Retry in ${remaining} s` : `You can retry now (asked to wait ${error.retryAfter} s)`}

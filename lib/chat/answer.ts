@@ -3,7 +3,7 @@ import { isStepCount, streamText, toUIMessageStream, type StepResult, type ToolS
 import type { SessionUser } from "@/lib/auth";
 import type { ChatMessageMetadata, ChatUIMessage, ConversationSettings } from "@/lib/chat/types";
 import { getEnv } from "@/lib/env";
-import { mapUpstreamError } from "@/lib/openrouter/errors";
+import { mapUpstreamError, type UpstreamRequestContext } from "@/lib/openrouter/errors";
 import { createUpstream } from "@/lib/openrouter/provider";
 import { chatRequestOptions } from "@/lib/openrouter/request-options";
 import type { ModelSummary } from "@/lib/openrouter/types";
@@ -98,8 +98,11 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
   const tools: ToolSet | undefined = input.model.supportsTools ? buildTools(input.user.id) : undefined;
   const { settings } = input;
   const effort = input.model.supportsReasoning ? (settings.reasoningEffort ?? undefined) : undefined;
+  const requestOptions = chatRequestOptions(input.model.id, input.upstream && requestChoices(input.upstream), effort);
+  // What this request asked of OpenRouter's routing, to name the preference a routing 404 comes from.
+  const sent: UpstreamRequestContext = { provider: requestOptions.provider, tools: tools !== undefined };
   const result = streamText({
-    model: upstream.chat(input.model.id, chatRequestOptions(input.model.id, input.upstream && requestChoices(input.upstream), effort)),
+    model: upstream.chat(input.model.id, requestOptions),
     ...(settings.systemPrompt ? { instructions: settings.systemPrompt } : {}),
     messages: await toModelHistory(await resolveAttachmentsForModel(input.user.id, input.history), tools),
     tools,
@@ -142,8 +145,8 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
       return undefined;
     },
     onError: (error) => {
-      const failure = (facts.failure ??= mapUpstreamError(error));
-      return JSON.stringify({ code: failure.code, message: failure.message, retryAfter: failure.retryAfter });
+      const failure = (facts.failure ??= mapUpstreamError(error, sent));
+      return JSON.stringify({ code: failure.code, message: failure.message, retryAfter: failure.retryAfter, details: failure.details });
     },
     onEnd: async ({ responseMessage, isAborted }) => {
       watchdog.clear();

@@ -1,30 +1,82 @@
 import "server-only";
-import { APICallError } from "ai";
+import { APICallError, StreamProviderError } from "ai";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 
-// OpenRouter's failures, turned into our typed errors with sentences a user understands.
+// OpenRouter's failures, turned into our typed errors with sentences a user understands. The shapes
+// read here are the recorded ones (tests/fixtures/openrouter-recorded/, README points 7, 8, 15–18):
+// `{error: {message, code, metadata}}` bodies, the newer `error.availability` object (with
+// `error_type` and `http_status` instead of `code`), and in-band `{code, message, metadata?}` errors
+// of a stream.
 
-const upstreamErrorBody = z.object({
-  error: z.object({
-    code: z.union([z.number(), z.string()]).optional(),
-    message: z.string().optional(),
-    metadata: z.record(z.string(), z.unknown()).nullish(),
-  }),
+const availabilitySchema = z.object({
+  code: z.string(),
+  retryable: z.boolean().nullish(),
+  retry_after: z.number().nullish(),
+  requested_models: z.array(z.string()).nullish(),
+  affected_providers: z.array(z.string()).nullish(),
+  excluded_by: z.array(z.string()).nullish(),
+  fallback_models: z.array(z.string()).nullish(),
+  constraint: z.unknown().optional(),
 });
 
-function parseBody(text: string | undefined) {
-  if (!text) return undefined;
-  try {
-    const parsed = upstreamErrorBody.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data.error : undefined;
-  } catch {
-    return undefined;
+const upstreamErrorSchema = z.object({
+  code: z.union([z.number(), z.string()]).nullish(),
+  message: z.string().nullish(),
+  error_type: z.string().nullish(),
+  http_status: z.number().nullish(),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+  availability: availabilitySchema.nullish(),
+});
+
+type UpstreamError = z.infer<typeof upstreamErrorSchema>;
+
+/**
+ * What the app itself sent that can explain a refusal: OpenRouter's 404s name the providers or the
+ * data policy at most, never which of our preferences ruled every endpoint out, so the mapping
+ * reads the request's own `provider` object beside the body.
+ */
+export type UpstreamRequestContext = {
+  /** The `provider` object as sent, in OpenRouter's field names (lib/openrouter/request-options.ts). */
+  provider?: {
+    order?: string[];
+    ignore?: string[];
+    only?: string[];
+    allow_fallbacks?: boolean;
+    data_collection?: string;
+    zdr?: boolean;
+    max_price?: Record<string, unknown>;
+    quantizations?: string[];
+    require_parameters?: boolean;
+  } | null;
+  /** Whether the request offered tools. */
+  tools?: boolean;
+};
+
+function parseBody(value: unknown): UpstreamError | undefined {
+  if (typeof value === "string") {
+    if (!value) return undefined;
+    try {
+      return parseBody(JSON.parse(value));
+    } catch {
+      return undefined;
+    }
   }
+  if (!value || typeof value !== "object") return undefined;
+  const inner = "error" in value ? (value as { error: unknown }).error : value;
+  const parsed = upstreamErrorSchema.safeParse(inner);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function header(headers: Record<string, string> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
+  return undefined;
 }
 
 function retryAfterSeconds(headers: Record<string, string> | undefined): number | undefined {
-  const value = headers?.["retry-after"] ?? headers?.["Retry-After"];
+  const value = header(headers, "retry-after");
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(1, Math.ceil(seconds));
@@ -32,21 +84,57 @@ function retryAfterSeconds(headers: Record<string, string> | undefined): number 
   return Number.isFinite(date) ? Math.max(1, Math.ceil((date - Date.now()) / 1000)) : undefined;
 }
 
-export function mapUpstreamError(error: unknown): AppError {
+export function mapUpstreamError(error: unknown, request: UpstreamRequestContext = {}): AppError {
   if (error instanceof AppError) return error;
   const apiError = findApiCallError(error);
-  if (apiError) return fromStatus(apiError.statusCode, parseBody(apiError.responseBody), apiError.responseHeaders);
+  if (apiError) {
+    const body = parseBody(apiError.responseBody) ?? parseBody(apiError.data);
+    // A 200 whose body is an error (the provider throws those as APICallError too): the body's code says what failed.
+    const status = apiError.statusCode === 200 || apiError.statusCode === undefined ? codeOf(body) : apiError.statusCode;
+    return fromStatus(status, body, apiError.responseHeaders, request);
+  }
+  // An in-band error: the AI SDK wraps the chunk's `error` in a StreamProviderError (its payload in `data`).
+  if (StreamProviderError.isInstance(error)) {
+    return inBandError(parseBody(error.data) ?? { code: error.statusCode ?? error.code, message: error.message }, request);
+  }
   if (error && typeof error === "object") {
     const e = error as { name?: unknown; message?: unknown; code?: unknown };
     if (e.name === "AbortError" || e.name === "TimeoutError" || (typeof e.message === "string" && /timed? ?out/i.test(e.message))) {
       return new AppError("timeout:upstream", "The model stopped sending and the answer timed out. Try again.");
     }
+    if (!(error instanceof Error) && typeof e.code === "number") return inBandError(parseBody(error), request);
     if (typeof e.message === "string" && e.message) {
       // Mid-stream error chunks arrive as plain objects or provider errors carrying the upstream message.
       return new AppError("upstream:stream", `The model failed while answering: ${truncate(e.message)}`);
     }
   }
   return new AppError("upstream:unknown", "The model provider failed to answer. Try again.");
+}
+
+function codeOf(body: UpstreamError | undefined): number | undefined {
+  if (typeof body?.code === "number") return body.code;
+  return body?.http_status ?? undefined;
+}
+
+/**
+ * An error inside a stream that had already begun (a chunk with a top-level `error`): recorded with
+ * code 400 "Token limit reached" after a `length` finish (stream-keepalives-reasoning-midstream-error-minimax-m2-free.sse),
+ * documented with 429 (stream-midstream-error-429.doc.sse) and 502 (`provider_unavailable`).
+ */
+function inBandError(body: UpstreamError | undefined, request: UpstreamRequestContext): AppError {
+  const code = codeOf(body);
+  const message = body?.message ? truncate(body.message) : "";
+  if (code === 400 && /token limit/i.test(message)) {
+    return new AppError(
+      "bad_request:token_limit",
+      "The answer reached the model's token limit and was cut off. Raise the maximum output tokens in the conversation's settings, or ask for a shorter answer.",
+      { details: { upstream: message } },
+    );
+  }
+  if (code === 429 || code === 402 || code === 401 || code === 403 || code === 408) return fromStatus(code, body, undefined, request);
+  return new AppError("upstream:stream", `The model failed while answering${message ? `: ${message}` : "."}`, {
+    details: code ? { upstreamCode: code } : undefined,
+  });
 }
 
 function findApiCallError(error: unknown): APICallError | undefined {
@@ -59,7 +147,12 @@ function findApiCallError(error: unknown): APICallError | undefined {
   return undefined;
 }
 
-function fromStatus(status: number | undefined, body: ReturnType<typeof parseBody>, headers: Record<string, string> | undefined): AppError {
+function fromStatus(
+  status: number | undefined,
+  body: UpstreamError | undefined,
+  headers: Record<string, string> | undefined,
+  request: UpstreamRequestContext,
+): AppError {
   const upstreamMessage = body?.message ? truncate(body.message) : undefined;
   const metadata = body?.metadata ?? undefined;
   switch (status) {
@@ -87,17 +180,11 @@ function fromStatus(status: number | undefined, body: ReturnType<typeof parseBod
       );
     }
     case 404:
-      return routingError(upstreamMessage);
+      return routingError(body, request);
     case 408:
       return new AppError("timeout:upstream", "The model took too long to start answering. Try again.");
-    case 429: {
-      const retryAfter = retryAfterSeconds(headers);
-      return new AppError(
-        "rate_limited:upstream",
-        `The model is rate limited right now.${retryAfter ? ` Retry after ${retryAfter} s.` : " Try again shortly."}`,
-        { retryAfter },
-      );
-    }
+    case 429:
+      return rateLimitError(body, headers);
     case 502: {
       const provider = typeof metadata?.provider_name === "string" ? metadata.provider_name : undefined;
       return new AppError(
@@ -115,39 +202,183 @@ function fromStatus(status: number | undefined, body: ReturnType<typeof parseBod
   }
 }
 
-/** Provider preferences as a person names them, by OpenRouter's field name. */
-export const PREFERENCE_LABELS: Record<string, string> = {
-  order: "preferred provider order",
-  only: "allowed providers",
-  ignore: "ignored providers",
-  allow_fallbacks: "no fallbacks to other providers",
-  data_collection: "deny data collection",
-  zdr: "zero data retention only",
-  max_price: "maximum price",
-  quantizations: "quantizations",
-  require_parameters: "providers that support every parameter",
-  sort: "sort order",
-};
+// ---- 429
+
+/** The next UTC midnight, when OpenRouter's daily free-model allowance starts over. */
+export function nextUtcMidnight(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+}
 
 /**
- * 404 from the chat endpoint: no endpoint can serve the request. When OpenRouter names the
- * provider preference that ruled every endpoint out (`provider.max_price: …`), the error names it
- * too (`details.preference`), so the person knows which setting to relax.
+ * Three 429s, told apart by their bodies: OpenRouter's own daily cap on free models
+ * (error-429-free-models-per-day.partial.txt), all providers at capacity (`availability.code:
+ * capacity_exhausted`, error-429-availability-capacity-exhausted.doc.json), and a provider's own
+ * limit relayed as "Provider returned error" (error-429-provider-rate-limited-upstream-gemini-free.json).
  */
-function routingError(upstreamMessage: string | undefined): AppError {
-  const named = upstreamMessage ? /provider\.([a-z_]+)/.exec(upstreamMessage)?.[1] : undefined;
-  if (named && PREFERENCE_LABELS[named]) {
-    const preference = /allow_fallbacks: false/.test(upstreamMessage ?? "") && named === "order" ? "allow_fallbacks" : named;
+function rateLimitError(body: UpstreamError | undefined, headers: Record<string, string> | undefined): AppError {
+  const message = body?.message ?? "";
+  const metadata = body?.metadata ?? {};
+  const availability = body?.availability;
+  if (availability?.code === "capacity_exhausted") {
+    const retryAfter = availability.retry_after ?? retryAfterSeconds(headers);
+    const fallbacks = availability.fallback_models ?? [];
     return new AppError(
-      "unavailable:routing_preference",
-      `No provider of this model meets your routing preference “${PREFERENCE_LABELS[preference]}” (provider.${preference}). Relax it in the conversation's routing settings or pick another model.`,
-      { details: { preference, upstream: upstreamMessage } },
+      "rate_limited:capacity",
+      `Every provider of this model is at capacity right now.${retryAfter ? ` Retry in ${retryAfter} s` : " Retry shortly"}${
+        fallbacks.length > 0 ? `, or pick another model such as ${fallbacks.slice(0, 3).join(", ")}.` : " or pick another model."
+      }`,
+      { retryAfter, details: { providers: availability.affected_providers ?? [], fallbackModels: fallbacks } },
     );
   }
-  if (upstreamMessage && /image input/i.test(upstreamMessage)) {
+  if (/free-models-per-day/i.test(message)) {
+    const mirrored = metadata.headers && typeof metadata.headers === "object" ? (metadata.headers as Record<string, unknown>) : {};
+    const resetMs = Number(header(headers, "x-ratelimit-reset") ?? mirrored["X-RateLimit-Reset"]);
+    const resetsAt = Number.isFinite(resetMs) && resetMs > Date.now() ? new Date(resetMs) : nextUtcMidnight();
+    const limit = Number(header(headers, "x-ratelimit-limit") ?? mirrored["X-RateLimit-Limit"]);
+    return new AppError(
+      "rate_limited:free_daily",
+      `The free-model requests for today are used up. They are the whole Switchboard deployment's: everyone here shares one OpenRouter key${
+        Number.isFinite(limit) && limit > 0 ? `, allowed ${limit} free requests a day` : ""
+      }. The quota resets at midnight UTC (${resetsAt.toISOString()}). Until then pick a paid model; an administrator can add credits on OpenRouter to raise the quota.`,
+      { details: { resetsAt: resetsAt.toISOString(), ...(Number.isFinite(limit) && limit > 0 ? { limit } : {}) } },
+    );
+  }
+  const retryAfter = retryAfterSeconds(headers);
+  const provider = typeof metadata.provider_name === "string" && metadata.provider_name ? metadata.provider_name : undefined;
+  return new AppError(
+    "rate_limited:upstream",
+    `${provider ? `The provider ${provider} is` : "The model's provider is"} rate-limiting this model upstream (a limit of the provider, not of Switchboard). ${
+      retryAfter ? `Retry after ${retryAfter} s` : "Retry shortly"
+    } or pick another model.`,
+    { retryAfter, details: provider ? { provider } : undefined },
+  );
+}
+
+// ---- 404: no endpoint can serve the request
+
+/** Provider names as OpenRouter's lowercase slugs (`Google AI Studio` → `google-ai-studio`). */
+function slug(name: string): string {
+  return name.trim().toLowerCase().replace(/\s+/g, "-");
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : undefined;
+}
+
+function list(names: readonly string[]): string {
+  return names.join(", ");
+}
+
+const ROUTING_SETTINGS = "the conversation's routing settings";
+
+/**
+ * A routing 404, with the preference that ruled every provider out, found from the body (the
+ * recorded texts, `available_providers`/`requested_providers`, `availability.excluded_by`) and from
+ * the request's own `provider` object. A preference the person set (`details.preference`: `ignore`,
+ * `order`, `zdr`, `data_collection`, `max_price`) is theirs to relax; a restriction of the
+ * deployment's OpenRouter account (`account_providers`, `account_data_policy`) is an administrator's.
+ */
+function routingError(body: UpstreamError | undefined, request: UpstreamRequestContext): AppError {
+  const message = body?.message ?? "";
+  const upstream = message ? truncate(message) : undefined;
+  const provider: NonNullable<UpstreamRequestContext["provider"]> = request.provider ?? {};
+  const availability = body?.availability ?? undefined;
+  const metadata = body?.metadata ?? {};
+  const available = stringList(metadata.available_providers) ?? availability?.affected_providers ?? undefined;
+  const requested = stringList(metadata.requested_providers);
+  const servedBy = available && available.length > 0 ? ` (it is served by ${list(available)})` : "";
+  const preferenceError = (preference: string, text: string, extra: Record<string, unknown> = {}) =>
+    new AppError("unavailable:routing_preference", text, { details: { preference, upstream, ...extra } });
+  const accountError = (preference: string, text: string, extra: Record<string, unknown> = {}) =>
+    new AppError("unavailable:routing_account", text, { details: { preference, upstream, ...extra } });
+  const fallbacksOff = provider.allow_fallbacks === false && (provider.order?.length ?? 0) > 0;
+
+  if (/support tool use/i.test(message)) {
+    const narrowed = (provider.ignore?.length ?? 0) > 0 || fallbacksOff || (provider.only?.length ?? 0) > 0;
+    return new AppError(
+      "unavailable:routing_tools",
+      `Tool use is not supported by any provider of this model${narrowed ? " that your routing settings allow" : ""}, and Switchboard sends its tools with every message to it. Pick another model${
+        narrowed ? ` or relax ${ROUTING_SETTINGS}` : ""
+      }.`,
+      { details: { preference: "tools", upstream } },
+    );
+  }
+  if (/image input/i.test(message)) {
     return new AppError("bad_request:attachment_unsupported", "This model cannot read images. Pick a model that can, or remove the image.");
   }
-  return new AppError("unavailable:routing", `No provider can serve this request: ${upstreamMessage ?? "no endpoint matches"}.`);
+
+  const excludedBy = availability?.excluded_by ?? [];
+  if (availability?.code === "privacy_restricted" || /data policy/i.test(message)) {
+    const zdrExcluded = excludedBy.some((x) => /zdr/i.test(x)) || /zero data retention/i.test(message);
+    if (provider.zdr === true && (zdrExcluded || provider.data_collection !== "deny")) {
+      return preferenceError(
+        "zdr",
+        `No provider of this model offers zero-data-retention, which your routing settings require${servedBy}. Turn off “zero data retention only” in ${ROUTING_SETTINGS} or pick another model.`,
+      );
+    }
+    if (provider.data_collection === "deny") {
+      return preferenceError(
+        "data_collection",
+        `Every provider of this model may keep or train on prompts, and your routing settings say data collection: deny${servedBy}. Allow data collection in ${ROUTING_SETTINGS} or pick another model.`,
+      );
+    }
+    const policy = /data policy \(([^)]+)\)/i.exec(message)?.[1] ?? (excludedBy.length > 0 ? list(excludedBy) : undefined);
+    return accountError(
+      "account_data_policy",
+      `The data policy of this deployment's OpenRouter account${policy ? ` (${policy})` : ""} rules out every provider of this model. Pick another model; an administrator can change the policy in OpenRouter's privacy settings.`,
+      policy ? { policy } : {},
+    );
+  }
+
+  if (/no allowed providers/i.test(message)) {
+    const ignored = provider.ignore ?? [];
+    const ignoredSlugs = new Set(ignored.map(slug));
+    const everyIgnored = available !== undefined && available.length > 0 && available.every((p) => ignoredSlugs.has(slug(p)));
+    if (ignored.length > 0 && (everyIgnored || available === undefined || !fallbacksOff)) {
+      return preferenceError(
+        "ignore",
+        `Your ignored providers (${list(ignored)}) leave no provider for this model${servedBy}. Remove one of them from the ignored providers in ${ROUTING_SETTINGS}, or pick another model.`,
+        { ignored, available: available ?? [] },
+      );
+    }
+    const listed = provider.only?.length ? provider.only : fallbacksOff ? (provider.order ?? []) : [];
+    if (listed.length > 0) {
+      return preferenceError(
+        "order",
+        `None of the providers in your provider list (${list(listed)}) serves this model, and fallbacks to other providers are off${servedBy}. Add one of its providers to the list or allow fallbacks in ${ROUTING_SETTINGS}, or pick another model.`,
+        { requested: listed, available: available ?? [] },
+      );
+    }
+    return accountError(
+      "account_providers",
+      `The allowed providers of this deployment's OpenRouter account${requested && requested.length > 0 ? ` (${list(requested)})` : ""} include none of this model's providers${servedBy}. Pick another model; an administrator can allow more providers in OpenRouter's settings.`,
+      { requested: requested ?? [], available: available ?? [] },
+    );
+  }
+
+  // "No endpoints found for <model>." names no reason: the preferences we sent are the candidates.
+  if (provider.max_price && Object.keys(provider.max_price).length > 0) {
+    return preferenceError(
+      "max_price",
+      `No provider of this model is within your maximum price. Raise or clear the maximum price in ${ROUTING_SETTINGS}, or pick another model.`,
+    );
+  }
+  if (fallbacksOff) {
+    return preferenceError(
+      "order",
+      `No provider in your provider list (${list(provider.order ?? [])}) can serve this model now, and fallbacks to other providers are off. Allow fallbacks in ${ROUTING_SETTINGS} or pick another model.`,
+      { requested: provider.order ?? [] },
+    );
+  }
+  // An availability code or constraint we have no words for yet still reaches the API's details.
+  const reason = availability
+    ? { availability: availability.code, ...(availability.constraint !== undefined ? { constraint: availability.constraint } : {}) }
+    : {};
+  return new AppError(
+    "unavailable:routing",
+    `No provider can serve this request right now: ${upstream ?? "no endpoint matches"}. Try again later or pick another model.`,
+    { details: upstream || availability ? { ...(upstream ? { upstream } : {}), ...reason } : undefined },
+  );
 }
 
 function truncate(text: string): string {

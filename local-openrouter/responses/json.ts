@@ -7,7 +7,17 @@ import { performance } from "node:perf_hooks";
 import { sendJson } from "../http";
 import { type Counts, finalize, type GenContext, usageOf } from "../records";
 import { droppedByServer, type ServerState } from "../state";
-import { errorBody, nativeFinishReason } from "../wire";
+import { nativeFinishReason } from "../wire";
+
+/** `error.metadata.error_type` by code, from OpenRouter's typed error codes (errors-and-debugging.mdx, "Typed error codes"). */
+const ERROR_TYPES: Record<number, string> = {
+  400: "max_tokens_exceeded",
+  402: "payment_required",
+  408: "timeout",
+  429: "rate_limit_exceeded",
+  502: "provider_unavailable",
+  503: "provider_overloaded",
+};
 
 export class JsonRun {
   private timer: NodeJS.Timeout | null = null;
@@ -72,6 +82,31 @@ export class JsonRun {
     this.state.timers.removeRun(this);
   }
 
+  private result(message: Record<string, unknown>, finishReason: string | null, counts: Counts): Record<string, unknown> {
+    const { ctx } = this;
+    return {
+      id: ctx.record.id,
+      provider: ctx.endpoint.providerName,
+      model: ctx.model.id,
+      object: "chat.completion",
+      created: ctx.created,
+      choices: [
+        {
+          index: 0,
+          finish_reason: finishReason,
+          native_finish_reason: nativeFinishReason(ctx.endpoint.providerName, ctx.model.id, finishReason),
+          // `logprobs: null` on the choice, as every recorded completion body
+          // (completion-reasoning-summary-encrypted-openai-gpt-5-mini.json, completion-tool-call-mistral-small.json).
+          logprobs: null,
+          message,
+        },
+      ],
+      // Not in the recorded bodies, but required by the spec's ChatResult (recorded-shape.test.ts allows it).
+      system_fingerprint: null,
+      usage: usageOf(ctx, counts),
+    };
+  }
+
   private respond(): void {
     this.timer = null;
     if (this.done) return;
@@ -81,9 +116,16 @@ export class JsonRun {
     const f = plan.failure;
     const headers = { "x-generation-id": ctx.record.id, "x-provider-name": ctx.endpoint.providerName };
     if (f?.kind === "midstream-error") {
+      // A provider failing after generation began is HTTP 200 with the error inside the choice, beside
+      // the partial content (completion-http-200-choice-error.doc.json; OpenRouterTeam/docs
+      // api_reference/errors-and-debugging.mdx: "the returned HTTP response status will be 200").
       const counts = this.countsAfter(f.afterTokens);
+      const partial = plan.content.slice(0, Math.max(0, f.afterTokens - plan.reasoning.length)).join("");
+      const error = { code: f.code, message: f.message, metadata: { error_type: ERROR_TYPES[f.code] ?? "unmapped" } };
+      const body = this.result({ role: "assistant", content: partial, refusal: null, reasoning: null }, "error", counts);
+      (body.choices as Record<string, unknown>[])[0].error = error;
       finalize(this.state, ctx, "error", counts, "error");
-      return sendJson(res, 502, errorBody(502, f.message, { provider_name: ctx.endpoint.providerName, error_type: "provider_unavailable" }), headers);
+      return sendJson(res, 200, body, headers);
     }
     if (f?.kind === "drop") {
       droppedByServer.add(res);
@@ -110,27 +152,7 @@ export class JsonRun {
     }
     if (plan.images.length > 0) message.images = plan.images.map((url) => ({ type: "image_url", image_url: { url } }));
     if (plan.annotations.length > 0) message.annotations = plan.annotations;
-    const body = {
-      id: ctx.record.id,
-      provider: ctx.endpoint.providerName,
-      model: ctx.model.id,
-      object: "chat.completion",
-      created: ctx.created,
-      choices: [
-        {
-          index: 0,
-          finish_reason: plan.finishReason,
-          native_finish_reason: nativeFinishReason(ctx.endpoint.providerName, ctx.model.id, plan.finishReason),
-          // `logprobs: null` on the choice, as every recorded completion body
-          // (completion-reasoning-summary-encrypted-openai-gpt-5-mini.json, completion-tool-call-mistral-small.json).
-          logprobs: null,
-          message,
-        },
-      ],
-      // Not in the recorded bodies, but required by the spec's ChatResult (recorded-shape.test.ts allows it).
-      system_fingerprint: null,
-      usage: usageOf(ctx, counts),
-    };
+    const body = this.result(message, plan.finishReason, counts);
     finalize(this.state, ctx, "completed", counts, plan.finishReason);
     if (f?.kind === "malformed") {
       const text = JSON.stringify(body);

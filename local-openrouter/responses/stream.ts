@@ -170,6 +170,32 @@ export class StreamRun {
     return sse(chunkJson(this.idt, this.ctx.plan.shape, delta, finish, extra));
   }
 
+  /**
+   * An in-band error, by code:
+   * - 400 as recorded (stream-keepalives-reasoning-midstream-error-minimax-m2-free.sse): a finish chunk
+   *   `length`, then a chunk with a top-level `error` (no metadata), `finish_reason: null` AND the usage,
+   *   then `data: [DONE]`;
+   * - 502: `error.metadata.error_type: "provider_unavailable"` with the provider's name, `finish_reason:
+   *   "error"` (OpenRouterTeam/docs api_reference/errors-and-debugging.mdx, "Mid-stream errors"; a real
+   *   502 with `provider_name` and `raw`: github.com/cline/cline/issues/5449), and the stream ends;
+   * - any other (429…): `error {code, message}` without metadata and `finish_reason: "error"`
+   *   (stream-midstream-error-429.doc.sse), and the stream ends.
+   */
+  private midstreamError(code: number, message: string): string {
+    if (code === 400) {
+      return (
+        this.chunk(contentDelta("", this.ctx.plan.shape), "length") +
+        this.chunk(contentDelta("", this.ctx.plan.shape), null, { error: { code, message }, usage: usageOf(this.ctx, this.counts) }) +
+        "data: [DONE]\n\n"
+      );
+    }
+    const error =
+      code === 502
+        ? { code, message, metadata: { error_type: "provider_unavailable", provider_name: this.ctx.endpoint.providerName } }
+        : { code, message };
+    return this.chunk(contentDelta("", this.ctx.plan.shape), "error", { error });
+  }
+
   private tick(): void {
     this.timer = null;
     if (this.done) return;
@@ -235,15 +261,8 @@ export class StreamRun {
             break;
           }
           if (f.kind === "midstream-error") {
-            out += this.chunk(contentDelta("", plan.shape), "error", {
-              error: {
-                code: 502,
-                message: f.message,
-                metadata: { error_type: "provider_unavailable", provider_name: this.ctx.endpoint.providerName },
-              },
-            });
             this.cleanup();
-            this.res.end(out);
+            this.res.end(out + this.midstreamError(f.code, f.message));
             finalize(this.state, this.ctx, "error", this.counts, "error");
             return;
           }

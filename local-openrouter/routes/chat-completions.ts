@@ -14,7 +14,7 @@ import { finishError, type GenContext, keyUsage, newRecord, providerResponse } f
 import { type ChatRequest, contentText, parseChatRequest } from "../request";
 import { JsonRun } from "../responses/json";
 import { StreamRun } from "../responses/stream";
-import { resolveAuto, type RouteNeeds, routeEndpoints } from "../routing";
+import { resolveAuto, type RouteFailure, type RouteNeeds, routeEndpoints } from "../routing";
 import { scriptedErrorBody } from "../scripted-errors";
 import type { ServerState } from "../state";
 import { countInputImages, countMediaParts, countPromptTokens } from "../tokenizer";
@@ -69,10 +69,10 @@ function routeCandidates(
   needs: RouteNeeds,
   promptTokens: number,
   autoPlugin: { allowed_models?: string[]; excluded_models?: string[] } | undefined,
-): { candidates: Candidate[]; firstRouteError: { status: number; message: string } | null } {
+): { candidates: Candidate[]; firstRouteError: RouteFailure | null } {
   const maxOut = chat.max_tokens ?? chat.max_completion_tokens ?? 0;
   const candidates: Candidate[] = [];
-  let firstRouteError: { status: number; message: string } | null = null;
+  let firstRouteError: RouteFailure | null = null;
   for (const id of ids) {
     let model = getModel(id) as CatalogModel;
     let router: string | null = null;
@@ -80,7 +80,7 @@ function routeCandidates(
     if (model.id === AUTO_MODEL_ID) {
       const auto = resolveAuto(chat.provider, needs, autoPlugin);
       if ("error" in auto) {
-        firstRouteError ??= { status: 404, message: auto.error };
+        firstRouteError ??= auto.error;
         continue;
       }
       model = auto.model;
@@ -90,15 +90,19 @@ function routeCandidates(
       route = routeEndpoints(model, chat.provider, needs);
     }
     if (!route.ok) {
-      firstRouteError ??= { status: route.status, message: route.message };
+      firstRouteError ??= route;
       continue;
     }
     const fits = route.endpoints.filter((e) => promptTokens + maxOut <= e.contextLength);
     if (fits.length === 0) {
       const e = route.endpoints[0];
       firstRouteError ??= {
+        ok: false,
         status: 400,
-        message: `This endpoint's maximum context length is ${e.contextLength} tokens. However, you requested about ${promptTokens + maxOut} tokens (${promptTokens} of text input, ${maxOut} in the output). Please reduce the length of either one, or use the "middle-out" transform to compress your prompt automatically.`,
+        body: errorBody(
+          400,
+          `This endpoint's maximum context length is ${e.contextLength} tokens. However, you requested about ${promptTokens + maxOut} tokens (${promptTokens} of text input, ${maxOut} in the output). Please reduce the length of either one, or use the "middle-out" transform to compress your prompt automatically.`,
+        ),
       };
       continue;
     }
@@ -166,17 +170,21 @@ export async function handleChatCompletions(
 
   const promptTokens = countPromptTokens(chat);
   const inputImages = countInputImages(chat);
-  const needs: RouteNeeds = { tools: (chat.tools ?? []).length > 0, images: inputImages > 0, params: requestedParams(chat) };
+  const tools = chat.tools ?? [];
+  const toolNames = tools.flatMap((t) =>
+    "function" in t && t.function && typeof t.function === "object" && "name" in t.function ? [String(t.function.name)] : [],
+  );
+  const needs: RouteNeeds = { tools: tools.length > 0, toolNames, images: inputImages > 0, params: requestedParams(chat) };
   const { candidates, firstRouteError } = routeCandidates(chat, ids, needs, promptTokens, autoPlugin);
   if (candidates.length === 0) {
-    const err = firstRouteError ?? { status: 404, message: "No endpoints found." };
-    return sendJson(res, err.status, errorBody(err.status, err.message));
+    const err = firstRouteError ?? { status: 404, body: errorBody(404, "No endpoints found.") };
+    return sendJson(res, err.status, err.body);
   }
 
   const scriptedStatus = scriptedStatusFor(state, d, keyHash, chat);
   // A request rejected before routing (400/401/402) gets no generation id.
   if (d && scriptedStatus !== null && (scriptedStatus === 400 || scriptedStatus === 401 || scriptedStatus === 402)) {
-    const { body, headers } = scriptedErrorBody(d, scriptedStatus, candidates[0].model, candidates[0].endpoints[0], promptText);
+    const { body, headers } = scriptedErrorBody(d, scriptedStatus, candidates[0].model, candidates[0].endpoints[0], promptText, keyHash);
     return sendJson(res, scriptedStatus, body, headers);
   }
 
@@ -189,7 +197,7 @@ export async function handleChatCompletions(
   if (d && scriptedStatus !== null) {
     const model = candidates[0].model;
     const endpoint = candidates[0].endpoints[0];
-    const { body, headers } = scriptedErrorBody(d, scriptedStatus, model, endpoint, promptText);
+    const { body, headers } = scriptedErrorBody(d, scriptedStatus, model, endpoint, promptText, keyHash);
     // Timeouts, rate limits and provider errors happened at a provider; moderation (403) and 503 before one.
     if (scriptedStatus === 408 || scriptedStatus === 429 || scriptedStatus === 502) {
       record.data.provider_name = endpoint.providerName;

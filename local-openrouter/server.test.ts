@@ -790,8 +790,9 @@ describe("broken streams", () => {
         body: JSON.stringify(body),
         signal: ac.signal,
       },
+      // At least five tokens of text: the 2025 shape opens with an empty-content chunk that carries none.
       (_t, soFar) => {
-        if (parseStream(soFar).chunks.length >= 5) ac.abort();
+        if (contentOf(parseStream(soFar).chunks as unknown as Chunk[]).split(" ").length > 5) ac.abort();
       },
     ).catch((e: unknown) => {
       throw e;

@@ -107,7 +107,7 @@ export class JsonRun {
     const body = {
       id: ctx.record.id,
       provider: ctx.endpoint.providerName,
-      model: ctx.model.id,
+      model: ctx.model.servedModel,
       object: "chat.completion",
       created: ctx.created,
       choices: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatUsd, usdToNano } from "./money";
+import { formatUsd, usdToNano, perMillion } from "./money";
 
 describe("money", () => {
   it.each([
@@ -29,5 +29,15 @@ describe("money", () => {
     expect(formatUsd(12_345_678_901n)).toBe("$12.35");
     expect(formatUsd(45_000_000n)).toBe("$0.0450");
     expect(formatUsd(null)).toBe("—");
+  });
+
+  it("shows a per-token price per million tokens, exactly even past nine decimals", () => {
+    expect(perMillion("0.00000015")).toBe("$0.1500");
+    expect(perMillion("0.000015")).toBe("$15.00");
+    // A listed price with ten decimals (google/gemini-flash-1.5-8b, 2025 listing): $0.0375, not $0.038.
+    expect(perMillion("0.0000000375")).toBe("$0.0375");
+    expect(perMillion("1.5e-7")).toBe("$0.1500");
+    expect(perMillion("0")).toBe("$0.00");
+    expect(perMillion(undefined)).toBe("—");
   });
 });

@@ -5,8 +5,8 @@ export const NANO_PER_USD = 1_000_000_000n;
 
 /**
  * Exact nano-USD from a decimal USD string ("0.000007765", "1.5e-7", "0").
- * Digits past the ninth decimal place are rounded half-up (OpenRouter prices and costs
- * carry at most nine in practice; the local OpenRouter never more).
+ * Digits past the ninth decimal place are rounded half-up (costs carry at most nine in practice;
+ * a few listed per-token prices carry ten or eleven, see `perMillion`; the local OpenRouter never more).
  */
 export function usdToNano(value: string | number): bigint {
   const text = typeof value === "number" ? numberToDecimalString(value) : value.trim();
@@ -64,9 +64,14 @@ function roundToPlaces(nano: bigint, places: number): string {
   return `${text.slice(0, -places)}.${text.slice(-places)}`;
 }
 
-/** USD per token (catalog string) → USD per million tokens as a short display string. */
+/**
+ * USD per token (catalog string) → USD per million tokens as a short display string. Scaled before
+ * rounding: listed prices can have more than nine decimals (0.0000000375 per token is $0.0375 per
+ * million, not $0.038; recorded in the 2025 listing local-openrouter/catalog-recorded.json was made from).
+ */
 export function perMillion(usdPerToken: string | undefined): string {
   if (!usdPerToken) return "—";
-  const nano = usdToNano(usdPerToken) * 1_000_000n; // nano-USD per million tokens
+  const [, mantissa, exponent = "0"] = /^(.*?)(?:[eE]([+-]?\d+))?$/.exec(usdPerToken.trim())!;
+  const nano = usdToNano(`${mantissa}e${Number(exponent) + 6}`); // nano-USD per million tokens
   return formatUsd(nano, { precise: false });
 }

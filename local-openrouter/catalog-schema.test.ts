@@ -1,7 +1,10 @@
 /** The catalog data is checked when it loads: the shipped file passes, and each kind of mistake is named. */
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import data from "./catalog.json";
-import { CatalogFile } from "./catalog-schema";
+import { CatalogFile, RecordedCatalogFile } from "./catalog-schema";
+
+const recorded: unknown = JSON.parse(readFileSync(new URL("./catalog-recorded.json", import.meta.url), "utf8"));
 
 function withFirstModel(change: (model: Record<string, unknown>) => void): unknown {
   const copy = structuredClone(data) as { models: Record<string, unknown>[] };
@@ -49,5 +52,38 @@ describe("catalog.json", () => {
     const copy = structuredClone(data);
     copy.router.candidates.push("nobody/nothing");
     expect(issues(copy).join("\n")).toMatch(/nobody\/nothing is not in the catalog/);
+  });
+  it("accepts tiered prices as OpenRouter lists them, and rejects an unknown price or a tier without its threshold", () => {
+    const tiered = withFirstModel((m) => {
+      const pricing = (m.endpoints as { pricing: Record<string, unknown> }[])[0].pricing;
+      pricing.input_cache_write_1h = "0.00001";
+      pricing.overrides = [{ min_prompt_tokens: 200000, prompt: "0.000005", completion: "0.00002" }];
+    });
+    expect(issues(tiered)).toEqual([]);
+    const parsed = CatalogFile.parse(tiered);
+    expect(parsed.models[0].endpoints[0].pricing.overrides).toEqual([{ min_prompt_tokens: 200000, prompt: "0.000005", completion: "0.00002" }]);
+    const unknown = withFirstModel((m) => {
+      (m.endpoints as { pricing: Record<string, unknown> }[])[0].pricing.colour_tokens = "0.1";
+    });
+    expect(issues(unknown).join("\n")).toMatch(/pricing\.colour_tokens: unknown price colour_tokens/);
+    const noThreshold = withFirstModel((m) => {
+      (m.endpoints as { pricing: Record<string, unknown> }[])[0].pricing.overrides = [{ prompt: "0.000005" }];
+    });
+    expect(issues(noThreshold).join("\n")).toMatch(/pricing\.overrides\.0\.min_prompt_tokens/);
+  });
+});
+
+describe("catalog-recorded.json", () => {
+  it("is valid as generated, with a few hundred models and its source named", () => {
+    const result = RecordedCatalogFile.safeParse(recorded);
+    expect(result.success ? [] : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([]);
+    const file = RecordedCatalogFile.parse(recorded);
+    expect(file.models.length).toBeGreaterThanOrEqual(300);
+    expect(file.source.listing).toMatch(/fa1e7b415cc565647b436807682ebfbc751cf788/);
+    const ids = new Set(file.models.map((m) => m.id));
+    expect(ids.has("~google/gemini-pro-latest")).toBe(true);
+    expect(ids.has("anthropic/claude-sonnet-4.6")).toBe(true);
+    // Hand-written models are catalog.json's alone: tests script against them.
+    for (const m of data.models) expect(ids.has(m.id)).toBe(false);
   });
 });

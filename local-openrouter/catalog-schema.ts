@@ -9,9 +9,10 @@ import { PRICE_FIELDS, PRICE_PATTERN, type PriceTable } from "./cost";
 export const AUTO_MODEL_ID = "openrouter/auto";
 
 export const InputModality = z.enum(["text", "image", "file", "audio", "video"]);
-export const OutputModality = z.enum(["text", "image"]);
+export const OutputModality = z.enum(["text", "image", "audio"]);
 export const Quantization = z.enum(["int4", "int8", "fp4", "mxfp4", "fp6", "fp8", "fp16", "bf16", "fp32", "unknown"]);
 export const ReasoningEffort = z.enum(["max", "xhigh", "high", "medium", "low", "minimal", "none"]);
+/** The spec's `ModelGroup` (tokenizer) values that the recorded listing uses. */
 export const ModelGroup = z.enum([
   "Router",
   "Other",
@@ -20,23 +21,50 @@ export const ModelGroup = z.enum([
   "Gemini",
   "Gemma",
   "Grok",
+  "Cohere",
+  "Nova",
   "Qwen",
   "Qwen3",
+  "Yi",
   "DeepSeek",
   "Mistral",
+  "Llama2",
   "Llama3",
   "Llama4",
 ]);
-export const InstructType = z.enum(["chatml", "llama3", "mistral", "gemma", "deepseek-r1", "deepseek-v3.1", "qwen3"]).nullable();
+/** The spec's `InstructType` values. */
+export const InstructType = z
+  .enum([
+    "none",
+    "airoboros",
+    "alpaca",
+    "chatml",
+    "code-llama",
+    "gemma",
+    "llama2",
+    "llama3",
+    "mistral",
+    "phi3",
+    "vicuna",
+    "zephyr",
+    "deepseek-r1",
+    "deepseek-v3.1",
+    "qwq",
+    "qwen3",
+  ])
+  .nullable();
 /** Values of the spec's `Parameter` enum that this catalog uses. */
 export const Parameter = z.enum([
   "temperature",
   "top_p",
   "top_k",
+  "min_p",
+  "top_a",
   "frequency_penalty",
   "presence_penalty",
   "repetition_penalty",
   "max_tokens",
+  "max_completion_tokens",
   "logit_bias",
   "logprobs",
   "top_logprobs",
@@ -51,8 +79,9 @@ export const Parameter = z.enum([
   "reasoning",
   "reasoning_effort",
   "web_search_options",
+  "verbosity",
 ]);
-/** Provider names: all members of the spec's `ProviderName` enum. */
+/** Provider names: the members of the spec's `ProviderName` enum that the catalogs use. */
 export const ProviderName = z.enum([
   "OpenAI",
   "Azure",
@@ -74,6 +103,13 @@ export const ProviderName = z.enum([
   "Nebius",
   "SambaNova",
   "Parasail",
+  "Perplexity",
+  "Cohere",
+  "AI21",
+  "Inflection",
+  "Minimax",
+  "Moonshot AI",
+  "Nvidia",
 ]);
 export const ReasoningFormat = z.enum(["unknown", "openai-responses-v1", "anthropic-claude-v1", "google-gemini-v1", "xai-responses-v1"]);
 
@@ -87,21 +123,48 @@ export type Parameter = z.infer<typeof Parameter>;
 export type ProviderName = z.infer<typeof ProviderName>;
 export type ReasoningFormat = z.infer<typeof ReasoningFormat>;
 
-function isPriceTable(p: Partial<PriceTable>): p is PriceTable {
-  return p.prompt !== undefined && p.completion !== undefined;
-}
+/**
+ * Price keys OpenRouter lists beyond the ones cost.ts bills (`PublicPricing` in the spec): carried to
+ * `/models` and `/endpoints` as listed.
+ */
+export const LISTED_ONLY_PRICE_FIELDS = ["input_cache_write_1h", "audio", "audio_output", "input_audio_cache"] as const;
+const PRICE_KEYS = new Set<string>([...PRICE_FIELDS, ...LISTED_ONLY_PRICE_FIELDS]);
+const Price = z.string().regex(PRICE_PATTERN, "a decimal USD amount with at most 9 decimal places");
 
 /**
- * A record rather than an object schema: it keeps the prices in the order the data lists them,
- * which `/models` and `/endpoints` repeat.
+ * A dearer tier (`PricingOverride` in the spec): applies from `min_prompt_tokens`; keys it lacks keep
+ * the base price. Carried as listed (models-listing-subset-tiered-alias-router.json); billing it is cost.ts's.
  */
-const PriceTableSchema = z
-  .partialRecord(z.enum(PRICE_FIELDS), z.string().regex(PRICE_PATTERN, "a decimal USD amount with at most 9 decimal places"))
-  .transform((p, ctx) => {
-    if (isPriceTable(p)) return p;
+const PricingOverride = z
+  .object({ min_prompt_tokens: z.number().int().positive() })
+  .catchall(Price)
+  .refine((o) => Object.keys(o).every((k) => k === "min_prompt_tokens" || PRICE_KEYS.has(k)), "an override names an unknown price");
+
+export type PricingOverride = z.infer<typeof PricingOverride>;
+/** A listed price table: cost.ts's fields, the listed-only ones, and tiers. */
+export type CatalogPriceTable = PriceTable & Partial<Record<(typeof LISTED_ONLY_PRICE_FIELDS)[number], string>> & { overrides?: PricingOverride[] };
+
+/**
+ * Checked key by key rather than as an object schema: it keeps the prices in the order the data
+ * lists them, which `/models` and `/endpoints` repeat.
+ */
+const PriceTableSchema = z.record(z.string(), z.unknown()).transform((raw, ctx) => {
+  for (const [key, value] of Object.entries(raw)) {
+    const schema = key === "overrides" ? z.array(PricingOverride).min(1) : PRICE_KEYS.has(key) ? Price : null;
+    if (!schema) {
+      ctx.addIssue({ code: "custom", path: [key], message: `unknown price ${key}` });
+      continue;
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success)
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: [key, ...issue.path], message: issue.message });
+  }
+  if (raw.prompt === undefined || raw.completion === undefined) {
     ctx.addIssue({ code: "custom", message: "a price table needs `prompt` and `completion`" });
     return z.NEVER;
-  });
+  }
+  return raw as unknown as CatalogPriceTable;
+});
 
 const ProviderInfo = z.strictObject({
   /** As accepted by `provider.order/only/ignore` (e.g. `deepinfra`). */
@@ -133,9 +196,19 @@ const EndpointEntry = z.strictObject({
 });
 
 const ModelEntry = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+(:free)?$/),
-  /** Omitted: the id without `:free`. */
+  /** `~author/…-latest` for aliases; a `:free`, `:thinking`, `:beta`… variant after the colon. */
+  id: z.string().regex(/^~?[a-z0-9-]+\/[a-z0-9._-]+(:[a-z]+)?$/),
+  /** Omitted: the id without `:free`. Dated (`anthropic/claude-4.5-sonnet-20250929`) in the real listing. */
   canonical: z.string().optional(),
+  /**
+   * The upstream reports `canonical` as the served `model` (stream chunks, JSON answer and `/generation`),
+   * as recorded for anthropic/claude-sonnet-4.6 (stream-usage-empty-choices-dated-slug-claude-sonnet-4.6-bedrock.sse)
+   * and anthropic/claude-3.7-sonnet (generation-data-claude-3.7-sonnet.partial.txt). Other recordings show the
+   * requested id served (gpt-4o-mini, claude-sonnet-4.5), so it is per model, not the rule.
+   */
+  servesCanonical: z.boolean().optional(),
+  /** `alias_target` of a `~author/…-latest` alias: the model it currently serves. */
+  alias: z.strictObject({ name: z.string().min(1), slug: z.string().min(1) }).optional(),
   hf: z.string().nullable().optional(),
   name: z.string().min(1),
   created: z.number().int().positive(),
@@ -150,7 +223,13 @@ const ModelEntry = z.strictObject({
   instruct: InstructType.optional(),
   params: z.array(Parameter),
   reasoning: z
-    .strictObject({ mandatory: z.boolean(), supported_efforts: z.array(ReasoningEffort).nullable(), default_effort: ReasoningEffort.optional() })
+    .strictObject({
+      mandatory: z.boolean(),
+      /** Reasoning runs (and is billed) unless the request turns it off. */
+      default_enabled: z.boolean().optional(),
+      supported_efforts: z.array(ReasoningEffort).nullable().optional(),
+      default_effort: ReasoningEffort.optional(),
+    })
     .nullable()
     .optional(),
   reasoningFormat: ReasoningFormat.optional(),
@@ -182,7 +261,7 @@ const RouterEntry = z.strictObject({
 
 export const CatalogFile = z
   .strictObject({
-    providers: z.record(ProviderName, ProviderInfo),
+    providers: z.partialRecord(ProviderName, ProviderInfo),
     router: RouterEntry,
     models: z.array(ModelEntry).min(1),
   })
@@ -202,6 +281,32 @@ export const CatalogFile = z
   });
 
 export type CatalogFile = z.infer<typeof CatalogFile>;
+
+/**
+ * `catalog-recorded.json`: models generated from a recorded `/api/v1/models` listing by
+ * scripts/generate-catalog.ts, with the listing's provenance. Hand-written models in catalog.json
+ * win over a recorded model of the same id.
+ */
+export const RecordedCatalogFile = z
+  .strictObject({
+    source: z.strictObject({
+      listing: z.string().min(1),
+      recorded: z.string().min(1),
+      overlay: z.string().min(1),
+      endpoints: z.string().min(1),
+    }),
+    providers: z.partialRecord(ProviderName, ProviderInfo),
+    models: z.array(ModelEntry).min(1),
+  })
+  .superRefine((file, ctx) => {
+    const ids = new Set<string>();
+    file.models.forEach((m, i) => {
+      if (ids.has(m.id)) ctx.addIssue({ code: "custom", path: ["models", i, "id"], message: `duplicate model ${m.id}` });
+      ids.add(m.id);
+    });
+  });
+
+export type RecordedCatalogFile = z.infer<typeof RecordedCatalogFile>;
 export type ModelEntry = CatalogFile["models"][number];
 export type EndpointEntry = ModelEntry["endpoints"][number];
-export type ProviderInfo = CatalogFile["providers"][ProviderName];
+export type ProviderInfo = NonNullable<CatalogFile["providers"][ProviderName]>;

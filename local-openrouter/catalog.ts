@@ -1,12 +1,15 @@
 /**
- * The local OpenRouter's model catalog: the data in `catalog.json`, validated at load
- * (catalog-schema.ts) and expanded into the records the server lists, routes and bills with.
- * Prices and the cost arithmetic are in cost.ts.
+ * The local OpenRouter's model catalog: the hand-written models of `catalog.json` and the ones
+ * generated from a recorded listing in `catalog-recorded.json` (scripts/generate-catalog.ts),
+ * validated at load (catalog-schema.ts) and expanded into the records the server lists, routes
+ * and bills with. Prices and the cost arithmetic are in cost.ts.
  */
+import { readFileSync } from "node:fs";
 import data from "./catalog.json";
 import {
   AUTO_MODEL_ID,
   CatalogFile,
+  type CatalogPriceTable,
   type EndpointEntry,
   type InputModality,
   type InstructType,
@@ -19,8 +22,8 @@ import {
   type Quantization,
   type ReasoningEffort,
   type ReasoningFormat,
+  RecordedCatalogFile,
 } from "./catalog-schema";
-import type { PriceTable } from "./cost";
 
 export { AUTO_MODEL_ID };
 export type { Parameter };
@@ -31,7 +34,7 @@ export interface CatalogEndpoint {
   slug: string;
   /** Endpoint tag, e.g. `deepinfra/fp8` (also accepted by `order/only/ignore`). */
   tag: string;
-  pricing: PriceTable;
+  pricing: CatalogPriceTable;
   quantization: Quantization | null;
   contextLength: number;
   maxCompletionTokens: number | null;
@@ -51,6 +54,10 @@ export interface CatalogEndpoint {
 export interface CatalogModel {
   id: string;
   canonicalSlug: string;
+  /** What the upstream reports as the served `model`: the id, or the dated canonical slug, or an alias's target. */
+  servedModel: string;
+  /** `alias_target` of a `~author/…-latest` alias. */
+  alias: { name: string; slug: string } | null;
   huggingFaceId: string | null;
   name: string;
   created: number;
@@ -64,11 +71,16 @@ export interface CatalogModel {
     tokenizer: ModelGroup;
     instruct_type: InstructType;
   };
-  pricing: PriceTable;
+  pricing: CatalogPriceTable;
   topProvider: { context_length: number; max_completion_tokens: number | null; is_moderated: boolean };
   supportedParameters: Parameter[];
   defaultParameters: { temperature?: number | null; top_p?: number | null; frequency_penalty?: number | null } | null;
-  reasoning: { mandatory: boolean; supported_efforts: ReasoningEffort[] | null; default_effort?: ReasoningEffort } | null;
+  reasoning: {
+    mandatory: boolean;
+    default_enabled?: boolean;
+    supported_efforts?: ReasoningEffort[] | null;
+    default_effort?: ReasoningEffort;
+  } | null;
   endpoints: CatalogEndpoint[];
   /** Reasoning `format` reported in `reasoning_details`. */
   reasoningFormat: ReasoningFormat;
@@ -109,11 +121,19 @@ function modalityString(input: InputModality[], output: OutputModality[]): strin
 
 function buildModel(m: ModelEntry, providers: CatalogFile["providers"]): CatalogModel {
   const output = m.output ?? ["text"];
-  const endpoints = m.endpoints.map((e) => buildEndpoint(m, e, providers[e.provider]));
+  const endpoints = m.endpoints.map((e) => {
+    const info = providers[e.provider];
+    if (!info) throw new Error(`catalog: ${m.id} is served by ${e.provider}, which no catalog file describes`);
+    return buildEndpoint(m, e, info);
+  });
   const params = Array.from(new Set([...m.params, ...endpoints.flatMap((e) => e.supportedParameters)]));
+  const canonicalSlug = m.canonical ?? m.id.replace(/:free$/, "");
   return {
     id: m.id,
-    canonicalSlug: m.canonical ?? m.id.replace(/:free$/, ""),
+    canonicalSlug,
+    // An alias is answered by the model it points at; see catalog-schema.ts for `servesCanonical`.
+    servedModel: m.alias?.slug ?? (m.servesCanonical ? canonicalSlug : m.id),
+    alias: m.alias ?? null,
     huggingFaceId: m.hf ?? null,
     name: m.name,
     created: m.created,
@@ -145,6 +165,8 @@ function buildRouter(r: CatalogFile["router"]): CatalogModel {
   return {
     id: r.id,
     canonicalSlug: r.id,
+    servedModel: r.id,
+    alias: null,
     huggingFaceId: null,
     name: r.name,
     created: r.created,
@@ -170,9 +192,19 @@ function buildRouter(r: CatalogFile["router"]): CatalogModel {
 }
 
 const file = CatalogFile.parse(data);
+const recorded = RecordedCatalogFile.parse(JSON.parse(readFileSync(new URL("./catalog-recorded.json", import.meta.url), "utf8")));
+const providers = { ...recorded.providers, ...file.providers };
+const handWritten = new Set(file.models.map((m) => m.id));
 
-/** Concrete models, in listing order, followed by `openrouter/auto`. */
-export const CATALOG: readonly CatalogModel[] = [...file.models.map((m) => buildModel(m, file.providers)), buildRouter(file.router)];
+/**
+ * Hand-written models (the ones tests script against), then the recorded listing's others, then
+ * `openrouter/auto`. A recorded model with a hand-written id is left out: the hand-written one wins.
+ */
+export const CATALOG: readonly CatalogModel[] = [
+  ...file.models.map((m) => buildModel(m, providers)),
+  ...recorded.models.filter((m) => !handWritten.has(m.id)).map((m) => buildModel(m, providers)),
+  buildRouter(file.router),
+];
 
 /** The models `openrouter/auto` routes between, in order of preference (first that fits wins). */
 export const AUTO_CANDIDATES: readonly string[] = file.router.candidates;

@@ -62,7 +62,7 @@ export function newRecord(
     cache_discount: null,
     upstream_inference_cost: null,
     created_at: new Date(now).toISOString(),
-    model: model.id,
+    model: model.servedModel,
     app_id: null,
     streamed: chat.stream === true,
     cancelled: false,
@@ -204,7 +204,7 @@ export function finalize(
   d.cache_discount = ctx.plan.cachedTokens > 0 ? nanoToUsd(cost.cacheDiscountNano) : null;
   d.upstream_id = ctx.upstreamId;
   d.provider_name = ctx.endpoint.providerName;
-  d.model = ctx.model.id;
+  d.model = ctx.model.servedModel;
   d.router = ctx.router;
   d.cancelled = outcome === "cancelled";
   d.finish_reason = finishReason;

@@ -148,7 +148,9 @@ describe("catalog: /models and /models/{author}/{slug}/endpoints", () => {
       architecture: { input_modalities: string[]; output_modalities: string[] };
       supported_parameters: string[];
     }[];
-    expect(data.length).toBeGreaterThanOrEqual(30);
+    // Generated from a recorded listing (catalog-recorded.json: 321 models on 2025-05-23, plus the 2026 subset):
+    // a real-sized catalog, so the app is tested with the few hundred models OpenRouter lists.
+    expect(data.length).toBeGreaterThanOrEqual(300);
     const authors = new Set(data.map((m) => m.id.split("/")[0]));
     for (const a of ["openai", "anthropic", "google", "meta-llama", "mistralai", "deepseek", "qwen", "x-ai"]) expect(authors).toContain(a);
     const free = data.filter((m) => m.id.endsWith(":free"));
@@ -163,10 +165,56 @@ describe("catalog: /models and /models/{author}/{slug}/endpoints", () => {
     expect(data.map((m) => m.id)).toContain(AUTO_MODEL_ID);
     for (const m of data) {
       for (const p of Object.values(m.pricing)) {
+        if (Array.isArray(p)) continue;
         expect(typeof p).toBe("string");
         expect(() => priceToNano(p)).not.toThrow();
       }
     }
+  });
+
+  it("lists what the real listing has: router at -1, aliases, tiers, per-request and per-image prices, default reasoning, dated slugs", async () => {
+    // models-listing-subset-tiered-alias-router.json (tests/fixtures/openrouter-recorded), corpus point 20.
+    const data = ((await getJson(`${s.baseURL}/models?output_modalities=all`)).json as { data: Record<string, unknown>[] }).data;
+    const byId = new Map(data.map((m) => [m.id as string, m]));
+    expect((byId.get(AUTO_MODEL_ID)!.pricing as Record<string, string>).prompt).toBe("-1");
+    const alias = byId.get("~google/gemini-pro-latest")!;
+    expect(alias.alias_target).toEqual({ name: "Google: Gemini 3.1 Pro Preview", slug: "google/gemini-3.1-pro-preview" });
+    expect((alias.pricing as { overrides: unknown[] }).overrides).toEqual([
+      {
+        min_prompt_tokens: 200000,
+        prompt: "0.000004",
+        completion: "0.000018",
+        audio: "0.000004",
+        input_audio_cache: "0.0000004",
+        input_cache_read: "0.0000004",
+      },
+    ]);
+    const opus = byId.get("anthropic/claude-opus-5")!;
+    expect(opus.canonical_slug).toBe("anthropic/claude-opus-5-20260723");
+    expect(opus.reasoning).toMatchObject({ mandatory: false, default_enabled: true, default_effort: "high" });
+    expect((opus.pricing as Record<string, string>).input_cache_write_1h).toBe("0.00001");
+    expect((byId.get("openai/gpt-audio")!.architecture as { output_modalities: string[] }).output_modalities).toContain("audio");
+    expect(data.some((m) => Number((m.pricing as Record<string, string>).request ?? 0) > 0)).toBe(true);
+    expect(data.some((m) => Number((m.pricing as Record<string, string>).image ?? 0) > 0)).toBe(true);
+    expect(data.filter((m) => (m.id as string).endsWith(":free")).length).toBeGreaterThanOrEqual(50);
+  });
+
+  it("names the served model by its dated slug where a recording shows it, and by the requested id elsewhere", async () => {
+    // stream-usage-empty-choices-dated-slug-claude-sonnet-4.6-bedrock.sse: requested anthropic/claude-sonnet-4.6,
+    // chunks say "anthropic/claude-4.6-sonnet-20260217"; /generation names the dated slug too (generation-data-claude-3.7-sonnet.partial.txt).
+    const dated = await chat(userBody("hi", { model: "anthropic/claude-sonnet-4.6" }));
+    const { chunks } = chunksOf(dated);
+    expect(new Set(chunks.map((c) => c.model))).toEqual(new Set(["anthropic/claude-4.6-sonnet-20260217"]));
+    expect(chunks[0].provider).toBe("Amazon Bedrock");
+    expect((await generation(dated.headers.get("x-generation-id") ?? "")).model).toBe("anthropic/claude-4.6-sonnet-20260217");
+    const json = JSON.parse((await chat(userBody("hi", { model: "anthropic/claude-3.7-sonnet", stream: false }))).raw) as Result;
+    expect(json.model).toBe("anthropic/claude-3-7-sonnet-20250219");
+    // stream-reasoning-text-signature-anthropic-claude-sonnet-4.5.sse: claude-sonnet-4.5 came back under its own id,
+    // although its canonical slug is dated.
+    expect(getModel("anthropic/claude-sonnet-4.5")!.canonicalSlug).toBe("anthropic/claude-4.5-sonnet-20250929");
+    expect(chunksOf(await chat(userBody("hi", { model: "anthropic/claude-sonnet-4.5" }))).chunks[0].model).toBe("anthropic/claude-sonnet-4.5");
+    // An alias is answered by the model it points at.
+    expect(chunksOf(await chat(userBody("hi", { model: "~google/gemini-pro-latest" }))).chunks[0].model).toBe("google/gemini-3.1-pro-preview");
   });
 
   it("filters and paginates like the spec says", async () => {

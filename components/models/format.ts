@@ -21,16 +21,13 @@ function trim(n: number): string {
   return n >= 100 ? String(Math.round(n)) : String(Math.round(n * 10) / 10);
 }
 
-export function supportsVision(model: ModelSummary): boolean {
-  return model.inputModalities.includes("image");
+/** A router (`openrouter/auto`): the listing prices it "-1", as it bills the prices of the model it picks. */
+export function isRouter(model: Pick<ModelSummary, "pricing">): boolean {
+  return model.pricing.prompt.trim().startsWith("-");
 }
 
-/** Every whitespace-separated term must occur in the name, id or provider. */
-export function matchesQuery(model: ModelSummary, query: string): boolean {
-  const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (terms.length === 0) return true;
-  const haystack = `${model.name}\n${model.id}\n${model.provider}`.toLowerCase();
-  return terms.every((term) => haystack.includes(term));
+export function supportsVision(model: ModelSummary): boolean {
+  return model.inputModalities.includes("image");
 }
 
 /** USD-per-token catalog price → "$0.15" per million tokens; "varies" for routers (negative prices). */

@@ -1,12 +1,22 @@
-import { Brain, Eye, Gift, Wrench } from "lucide-react";
+import { Brain, Eye, Gift, Route, Wrench } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import type { ModelSummary } from "@/lib/openrouter/types";
-import { supportsVision } from "./format";
+import { isRouter, supportsVision } from "./format";
 
-/** Capability badges: tools, vision, reasoning, free. */
+/** Kind and capability badges: router or alias, tools, vision, reasoning, free. */
 export function ModelBadges({ model }: { model: ModelSummary }) {
   return (
     <span className="flex flex-wrap items-center gap-1">
+      {isRouter(model) && (
+        <Badge variant="outline" data-testid="badge-router" title="Picks a model for each message; the price is that model's" className="px-1.5">
+          <Route aria-hidden /> router
+        </Badge>
+      )}
+      {model.aliasOf && (
+        <Badge variant="outline" data-testid="badge-alias" title={`Always the newest of its family: now ${model.aliasOf}`} className="px-1.5">
+          latest
+        </Badge>
+      )}
       {model.supportsTools && (
         <Badge variant="secondary" data-testid="badge-tools" title="Can call tools" className="px-1.5">
           <Wrench aria-hidden /> tools

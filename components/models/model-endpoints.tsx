@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { ModelSummary } from "@/lib/openrouter/types";
-import { formatContextLength, formatLatency, formatThroughput, formatUptime, pricePerMillion, shortModelName } from "./format";
+import { formatContextLength, formatLatency, formatThroughput, formatUptime, isRouter, pricePerMillion, shortModelName } from "./format";
 import { ModelBadges } from "./model-badges";
 import { reloadModelEndpoints, useModelEndpoints } from "./use-model-endpoints";
 
@@ -17,8 +17,8 @@ type ModelDetailsProps = {
 /** A model's detail view in the picker: what it is, and every provider endpoint serving it. */
 export function ModelDetails({ model, onBack }: ModelDetailsProps) {
   // A router (negative catalog price) has no endpoints of its own: it picks a model per request.
-  const isRouter = model.pricing.prompt.trim().startsWith("-");
-  const view = useModelEndpoints(isRouter ? null : model.id);
+  const router = isRouter(model);
+  const view = useModelEndpoints(router ? null : model.id);
   const headingId = `model-details-${model.id}`;
   return (
     <section
@@ -41,13 +41,13 @@ export function ModelDetails({ model, onBack }: ModelDetailsProps) {
       </div>
       {model.description && <p className="line-clamp-3 text-xs text-muted-foreground">{model.description}</p>}
       <h3 className="text-xs font-medium text-muted-foreground">Providers serving this model</h3>
-      {isRouter && (
+      {router && (
         <p data-testid="model-endpoints-router" className="text-sm text-muted-foreground">
           A router: it picks a model, and that model&apos;s provider, for each message, so its price varies. The answer&apos;s footer names the model
           it chose.
         </p>
       )}
-      {!isRouter && (view.state === "idle" || view.state === "loading") && (
+      {!router && (view.state === "idle" || view.state === "loading") && (
         <p data-testid="model-endpoints-loading" className="flex items-center gap-2 text-sm text-muted-foreground">
           <Spinner size="sm" label={null} /> Loading providers…
         </p>

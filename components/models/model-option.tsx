@@ -10,6 +10,9 @@ import { ModelBadges } from "./model-badges";
 type ModelOptionProps = {
   id: string;
   model: ModelSummary;
+  /** 1-based place in the whole filtered list, and its length: only part of it is rendered. */
+  position: number;
+  total: number;
   active: boolean;
   selected: boolean;
   favorite: boolean;
@@ -24,6 +27,8 @@ type ModelOptionProps = {
 export const ModelOption = memo(function ModelOption({
   id,
   model,
+  position,
+  total,
   active,
   selected,
   favorite,
@@ -37,6 +42,8 @@ export const ModelOption = memo(function ModelOption({
       id={id}
       role="option"
       aria-selected={active}
+      aria-posinset={position}
+      aria-setsize={total}
       aria-current={selected || undefined}
       data-testid="model-option"
       data-model-id={model.id}
@@ -58,6 +65,14 @@ export const ModelOption = memo(function ModelOption({
         </div>
         <div className="truncate text-xs text-muted-foreground">
           <span data-testid="model-provider">{model.provider}</span>
+          {model.aliasOf && (
+            <>
+              {" · "}
+              <span data-testid="model-alias-target" title="This alias always answers with the newest model of its family">
+                now {model.aliasOf}
+              </span>
+            </>
+          )}
           {" · "}
           <span data-testid="model-context">{formatContextLength(model.contextLength)} context</span>
           {" · "}

@@ -1,6 +1,7 @@
 "use client";
-// One picker for hundreds of models (search, favourites, recent, keyboard navigation) kept in one file so its
-// focus and key handling read in one place.
+// One picker for hundreds of models (search, favourites, recent, models grouped by author, keyboard navigation)
+// kept in one file so its focus and key handling read in one place. What it lists is picker-sections.ts; it
+// renders only the first RENDER_STEP rows of that, and more as the list is scrolled or moved through.
 
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { ChevronsUpDown, Search, TriangleAlert } from "lucide-react";
@@ -11,34 +12,15 @@ import { Popover, PopoverContent, PopoverTrigger } from "@/components/ui/popover
 import { Spinner } from "@/components/ui/spinner";
 import type { ModelSummary } from "@/lib/openrouter/types";
 import { cn } from "@/lib/utils";
-import { matchesQuery, shortModelName } from "./format";
+import { shortModelName } from "./format";
 import { ModelDetails } from "./model-endpoints";
 import { ModelOption } from "./model-option";
 import { reloadModelCatalog, useModelCatalog } from "./use-model-catalog";
-import { setDefaultModel, toggleFavoriteModel, useModelPreferences, type PreferencesView } from "./use-model-preferences";
+import { buildSections, groupByAuthor, searchIndex } from "./picker-sections";
+import { setDefaultModel, toggleFavoriteModel, useModelPreferences } from "./use-model-preferences";
 
-type Section = { key: "favorites" | "recent" | "all"; label: string; models: ModelSummary[] };
-
-const RECENT_LIMIT = 5;
-
-/** Favourites first, then recently used, then every other model by name (which groups by provider). */
-function buildSections(sorted: ModelSummary[], byId: ReadonlyMap<string, ModelSummary>, prefs: PreferencesView, query: string): Section[] {
-  const match = (m: ModelSummary | undefined): m is ModelSummary => !!m && matchesQuery(m, query);
-  const favorites = prefs.favoriteModels.map((id) => byId.get(id)).filter(match);
-  const favoriteIds = new Set(prefs.favoriteModels);
-  const recent = prefs.recentModels
-    .filter((id) => !favoriteIds.has(id))
-    .slice(0, RECENT_LIMIT)
-    .map((id) => byId.get(id))
-    .filter(match);
-  const shown = new Set([...favorites, ...recent].map((m) => m.id));
-  const rest = sorted.filter((m) => !shown.has(m.id) && matchesQuery(m, query));
-  return [
-    { key: "favorites", label: "Favourites", models: favorites },
-    { key: "recent", label: "Recently used", models: recent },
-    { key: "all", label: favorites.length + recent.length > 0 ? "All models" : "Models", models: rest },
-  ];
-}
+/** Options rendered at first, and added each time the list is scrolled (or moved) near its end. */
+export const RENDER_STEP = 60;
 
 type ModelPickerProps = {
   /** The selected model id. */
@@ -66,13 +48,21 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
   const listboxId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
 
-  const sorted = useMemo(() => [...catalog.models].sort((a, b) => a.name.localeCompare(b.name)), [catalog.models]);
-  const sections = useMemo(() => buildSections(sorted, catalog.byId, prefs, query), [sorted, catalog.byId, prefs, query]);
+  /** How many options are rendered (the rest are rendered as the list is scrolled or moved through). */
+  const [rendered, setRendered] = useState(RENDER_STEP);
+  const listRef = useRef<HTMLDivElement>(null);
+  const endRef = useRef<HTMLDivElement>(null);
+
+  const groups = useMemo(() => groupByAuthor(catalog.models), [catalog.models]);
+  const index = useMemo(() => searchIndex(catalog.models), [catalog.models]);
+  const sections = useMemo(() => buildSections(groups, catalog.byId, prefs, query, index), [groups, catalog.byId, prefs, query, index]);
   const flat = useMemo(() => sections.flatMap((s) => s.models), [sections]);
   const activeIndex = Math.max(
     0,
     flat.findIndex((m) => m.id === activeId),
   );
+  // The active option is always rendered (opening on a model far down the list, or PageDown past the end).
+  const shownCount = Math.min(flat.length, Math.max(rendered, activeIndex + 1 + (activeIndex + 1 >= rendered ? RENDER_STEP / 2 : 0)));
   const active = flat[activeIndex] as ModelSummary | undefined;
   const optionDomId = (index: number) => `${listboxId}-option-${index}`;
   const current = catalog.byId.get(value);
@@ -93,10 +83,27 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
     document.getElementById(`${listboxId}-option-${activeIndex}`)?.scrollIntoView({ block: "nearest" });
   }, [open, active, activeIndex, listboxId]);
 
+  // Render more rows when the end of the rendered ones scrolls into view.
+  useEffect(() => {
+    const root = listRef.current;
+    const end = endRef.current;
+    if (!open || !root || !end || shownCount >= flat.length) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) setRendered(shownCount + RENDER_STEP);
+      },
+      { root, rootMargin: "200px" },
+    );
+    observer.observe(end);
+    return () => observer.disconnect();
+  }, [open, shownCount, flat.length]);
+
   const move = (delta: number) => {
     if (flat.length === 0) return;
     const next = (((activeIndex + delta) % flat.length) + flat.length) % flat.length;
     setActiveId(flat[next].id);
+    // Moving past the rendered rows renders the next ones, so moving back up keeps them.
+    setRendered((r) => (next + 1 >= r ? next + 1 + RENDER_STEP / 2 : r));
   };
 
   let optionIndex = 0;
@@ -109,6 +116,7 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
           setQuery("");
           setActiveId(value);
           setDetailsId(null);
+          setRendered(RENDER_STEP);
         }
         setOpen(next);
       }}
@@ -170,6 +178,7 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
               setQuery(event.target.value);
               setActiveId(null);
               setDetailsId(null);
+              setRendered(RENDER_STEP);
             }}
             onKeyDown={(event) => {
               if (event.nativeEvent.isComposing) return;
@@ -237,8 +246,10 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
           role="listbox"
           id={listboxId}
           hidden={!!detailsModel}
+          ref={listRef}
           aria-label="Models"
           data-testid="model-list"
+          data-count={flat.length}
           className="max-h-[min(60vh,26rem)] overflow-y-auto p-1"
         >
           {catalog.state === "loading" && (
@@ -247,20 +258,30 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
             </div>
           )}
           {sections.map((section) => {
-            if (section.models.length === 0) return null;
+            if (optionIndex >= shownCount) return null;
             const headingId = `${listboxId}-${section.key}`;
+            const models = section.models.slice(0, shownCount - optionIndex);
             return (
-              <div key={section.key} role="group" aria-labelledby={headingId} data-testid={`model-section-${section.key}`}>
+              <div
+                key={section.key}
+                role="group"
+                aria-labelledby={headingId}
+                data-testid={section.key.startsWith("author:") ? "model-section-author" : `model-section-${section.key}`}
+                data-section={section.key}
+              >
                 <div id={headingId} className="px-2 pt-2 pb-1 text-xs font-medium text-muted-foreground">
                   {section.label}
+                  {section.key.startsWith("author:") && <span className="ml-1 font-normal opacity-70">({section.models.length})</span>}
                 </div>
-                {section.models.map((model) => {
+                {models.map((model) => {
                   const index = optionIndex++;
                   return (
                     <ModelOption
                       key={model.id}
                       id={optionDomId(index)}
                       model={model}
+                      position={index + 1}
+                      total={flat.length}
                       active={index === activeIndex}
                       selected={model.id === value}
                       favorite={favoriteSet.has(model.id)}
@@ -274,6 +295,11 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
               </div>
             );
           })}
+          {shownCount < flat.length && (
+            <div ref={endRef} data-testid="model-list-more" className="px-2 py-2 text-xs text-muted-foreground">
+              {flat.length - shownCount} more — scroll or keep typing to narrow
+            </div>
+          )}
           {catalog.state !== "loading" && flat.length === 0 && (
             <p data-testid="model-empty" className="px-2 py-3 text-sm text-muted-foreground">
               {query ? `No models match “${query}”.` : "No models to show."}

@@ -3,6 +3,7 @@ import { isStepCount, streamText, toUIMessageStream, type StepResult, type ToolS
 import type { SessionUser } from "@/lib/auth";
 import type { ChatMessageMetadata, ChatUIMessage, ConversationSettings } from "@/lib/chat/types";
 import { getEnv } from "@/lib/env";
+import { servedModelId } from "@/lib/openrouter/catalog";
 import { mapUpstreamError, type UpstreamRequestContext } from "@/lib/openrouter/errors";
 import { createUpstream } from "@/lib/openrouter/provider";
 import { chatRequestOptions } from "@/lib/openrouter/request-options";
@@ -171,11 +172,13 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
 /** One step's usage: into the footer's totals and, through the meter, into its generation's row. */
 async function meterStep(meter: Meter, facts: AnswerFacts, step: StepResult<ToolSet>): Promise<void> {
   const usage = extractStepUsage(step.providerMetadata, step.usage.raw);
-  addStep(facts.totals, usage, step.response.modelId);
+  // The footer and the history name the catalog model, not a dated slug it was served under.
+  const modelServed = servedModelId(step.response.modelId);
+  addStep(facts.totals, usage, modelServed ?? undefined);
   await meter.recordStep({
     responseId: step.response.id,
     stepNumber: step.stepNumber,
-    modelServed: step.response.modelId || null,
+    modelServed,
     usage,
     ttftMs: step.performance.timeToFirstOutputMs !== undefined ? Math.round(step.performance.timeToFirstOutputMs) : null,
     durationMs: Math.round(step.performance.stepTimeMs),

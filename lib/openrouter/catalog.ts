@@ -11,6 +11,10 @@ import type { CatalogStatus, ModelSummary } from "./types";
 
 const upstreamModel = z.object({
   id: z.string().min(1),
+  /** Dated in the real listing ("anthropic/claude-4.6-sonnet-20260217"); some answers name the served model by it. */
+  canonical_slug: z.string().nullish(),
+  /** A `~author/…-latest` alias's current target. */
+  alias_target: z.object({ name: z.string(), slug: z.string() }).nullish(),
   name: z.string().default(""),
   description: z.string().nullish(),
   context_length: z.number().nullish(),
@@ -36,6 +40,21 @@ const upstreamModel = z.object({
 
 const upstreamModelsResponse = z.object({ data: z.array(z.unknown()) });
 
+/**
+ * The browser gets the start of a description only (the picker's details show three lines): the
+ * real listing's descriptions run to a few thousand characters, and with hundreds of models they
+ * would be most of the list's bytes (measured in catalog-size.test.ts).
+ */
+export const DESCRIPTION_CHARS = 240;
+
+export function shortDescription(text: string | null | undefined): string {
+  const flat = (text ?? "").replace(/\s+/g, " ").trim();
+  if (flat.length <= DESCRIPTION_CHARS) return flat;
+  const cut = flat.slice(0, DESCRIPTION_CHARS);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > DESCRIPTION_CHARS / 2 ? cut.slice(0, space) : cut).replace(/[\s.,;:]+$/, "")}…`;
+}
+
 export function toModelSummary(raw: z.infer<typeof upstreamModel>): ModelSummary {
   const optional = (v: string | null | undefined) => (v && v !== "0" ? v : undefined);
   const params = raw.supported_parameters ?? [];
@@ -43,8 +62,9 @@ export function toModelSummary(raw: z.infer<typeof upstreamModel>): ModelSummary
   return {
     id: raw.id,
     name: raw.name || raw.id,
-    provider: raw.id.split("/")[0] ?? raw.id,
-    description: raw.description ?? "",
+    provider: raw.id.replace(/^~/, "").split("/")[0] ?? raw.id,
+    description: shortDescription(raw.description),
+    ...(raw.alias_target ? { aliasOf: raw.alias_target.slug } : {}),
     contextLength: raw.context_length ?? 0,
     pricing: {
       prompt: raw.pricing.prompt,
@@ -67,6 +87,8 @@ export function toModelSummary(raw: z.infer<typeof upstreamModel>): ModelSummary
 type CacheState = {
   models?: ModelSummary[];
   byId?: Map<string, ModelSummary>;
+  /** Served slug (a dated `canonical_slug`) → the catalog id it stands for. */
+  byServed?: Map<string, string>;
   fetchedAt?: number;
   lastError?: string;
   refreshing?: Promise<void>;
@@ -75,30 +97,57 @@ type CacheState = {
 const holder = globalThis as unknown as { __sbCatalog?: CacheState };
 const cache = (): CacheState => (holder.__sbCatalog ??= {});
 
-async function fetchCatalog(): Promise<ModelSummary[]> {
+/** A listed model's dated slug and its id: answers may name the model by the slug. */
+export type ServedAs = [slug: string, id: string];
+
+/**
+ * Slug → id. Where several ids share one slug (`x` and `x:free`), the id without a variant wins:
+ * the spend page then shows one row for the model whichever variant answered under that slug.
+ */
+function servedIndex(servedAs: ServedAs[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const [slug, id] of servedAs) {
+    const held = map.get(slug);
+    if (held === undefined || (held.includes(":") && !id.includes(":"))) map.set(slug, id);
+  }
+  return map;
+}
+
+/** A `/models` body as the app keeps it: the summaries, and which dated slugs stand for which ids. */
+export function summariseListing(body: unknown): { models: ModelSummary[]; servedAs: ServedAs[] } {
+  const listing = upstreamModelsResponse.parse(body);
+  // One malformed entry must not hide the other models.
+  const models: ModelSummary[] = [];
+  const servedAs: ServedAs[] = [];
+  for (const entry of listing.data) {
+    const parsed = upstreamModel.safeParse(entry);
+    if (!parsed.success) continue;
+    models.push(toModelSummary(parsed.data));
+    const slug = parsed.data.canonical_slug;
+    if (slug && slug !== parsed.data.id) servedAs.push([slug, parsed.data.id]);
+  }
+  return { models, servedAs };
+}
+
+async function fetchCatalog(): Promise<{ models: ModelSummary[]; servedAs: ServedAs[] }> {
   const env = getEnv();
   const response = await fetch(`${env.OPENROUTER_BASE_URL}/models`, {
     headers: { accept: "application/json" },
     signal: AbortSignal.timeout(15_000),
   });
   if (!response.ok) throw new Error(`GET /models answered ${response.status}`);
-  const body = upstreamModelsResponse.parse(await response.json());
-  // One malformed entry must not hide the other models.
-  const models: ModelSummary[] = [];
-  for (const entry of body.data) {
-    const parsed = upstreamModel.safeParse(entry);
-    if (parsed.success) models.push(toModelSummary(parsed.data));
-  }
-  if (models.length === 0) throw new Error("GET /models returned no usable models");
-  return models;
+  const summary = summariseListing(await response.json());
+  if (summary.models.length === 0) throw new Error("GET /models returned no usable models");
+  return summary;
 }
 
 function refresh(): Promise<void> {
   const state = cache();
   state.refreshing ??= loadCatalog()
-    .then(({ models, fetchedAt }) => {
+    .then(({ models, servedAs, fetchedAt }) => {
       state.models = models;
       state.byId = new Map(models.map((m) => [m.id, m]));
+      state.byServed = servedIndex(servedAs ?? []);
       state.fetchedAt = fetchedAt;
       state.lastError = undefined;
     })
@@ -141,12 +190,13 @@ const LOCK_MS = 20_000;
 /** How long an instance waits for another's fetch before fetching itself. */
 const WAIT_FOR_PEER_MS = 16_000;
 
-type SharedCatalog = { fetchedAt: number; models: ModelSummary[] };
+/** `servedAs` is absent from a copy an older instance shared. */
+type SharedCatalog = { fetchedAt: number; models: ModelSummary[]; servedAs?: ServedAs[] };
 
 async function loadCatalog(): Promise<SharedCatalog> {
   const share = shareHolder.__sbCatalogShare;
   const ttlMs = getEnv().SWITCHBOARD_CATALOG_TTL_SECONDS * 1000;
-  if (!share || !(await share.ready())) return { models: await fetchCatalog(), fetchedAt: Date.now() };
+  if (!share || !(await share.ready())) return { ...(await fetchCatalog()), fetchedAt: Date.now() };
   const readShared = async (): Promise<SharedCatalog | null> => {
     const raw = await share.read();
     return raw ? (JSON.parse(raw) as SharedCatalog) : null;
@@ -164,7 +214,7 @@ async function loadCatalog(): Promise<SharedCatalog> {
         // A peer may have stored a fresh copy and let go of the lock since we last looked.
         const again = await readShared();
         if (fresh(again)) return again;
-        const fetched: SharedCatalog = { models: await fetchCatalog(), fetchedAt: Date.now() };
+        const fetched: SharedCatalog = { ...(await fetchCatalog()), fetchedAt: Date.now() };
         // Kept well past its TTL: a stale copy still serves while OpenRouter is down.
         await share.write(JSON.stringify(fetched), Math.max(ttlMs * 20, 3_600_000));
         return fetched;
@@ -174,7 +224,7 @@ async function loadCatalog(): Promise<SharedCatalog> {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { models: await fetchCatalog(), fetchedAt: Date.now() };
+  return { ...(await fetchCatalog()), fetchedAt: Date.now() };
 }
 
 /** The catalog, refreshing it first when there is none yet, in the background when old. */
@@ -199,4 +249,30 @@ export async function requireModel(id: string): Promise<ModelSummary> {
   const model = cache().byId?.get(id);
   if (!model) throw new AppError("bad_request:model", `Unknown model "${id.slice(0, 100)}". Pick one from the list.`);
   return model;
+}
+
+/**
+ * The catalog id an answer's served `model` stands for, so that one model is one row in spend and
+ * history: OpenRouter may name the model by its dated `canonical_slug` (requested
+ * `anthropic/claude-sonnet-4.6`, served `anthropic/claude-4.6-sonnet-20260217`:
+ * tests/fixtures/openrouter-recorded/stream-usage-empty-choices-dated-slug-claude-sonnet-4.6-bedrock.sse).
+ * A listed id, or a slug the catalog does not know, is kept as it came. Synchronous, from the catalog
+ * in memory: an answer has always loaded it (its model was checked against it); settlement loads it
+ * first (`ensureCatalogLoaded`).
+ */
+export function servedModelId(served: string | null | undefined): string | null {
+  if (!served) return null;
+  const state = cache();
+  if (state.byId?.has(served)) return served;
+  return state.byServed?.get(served) ?? served;
+}
+
+/** Loads the catalog if this process has none yet; never throws (without one, served slugs are kept as they came). */
+export async function ensureCatalogLoaded(): Promise<void> {
+  if (cache().models) return;
+  try {
+    await getCatalog();
+  } catch {
+    // No configuration or no upstream: nothing to map with.
+  }
 }

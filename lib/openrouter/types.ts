@@ -5,7 +5,10 @@ export type ModelSummary = {
   name: string;
   /** The author slug before the slash: "openai", "anthropic", ... */
   provider: string;
+  /** The start of the listing's description (lib/openrouter/catalog.ts `shortDescription`). */
   description: string;
+  /** A `~author/…-latest` alias: the id of the model it currently points at. */
+  aliasOf?: string;
   contextLength: number;
   /** USD per token as the catalog gives it (decimal strings). */
   pricing: {

@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb, type Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { servedModelId } from "@/lib/openrouter/catalog";
 import { dayStartUtc, monthStartUtc } from "./period";
 import type { ByConversationRow, ByModelRow, ByProviderRow, DayPoint, SpendRange, SpendTotals, TokenTotals } from "./types";
 
@@ -101,16 +102,43 @@ export async function spendByModel(scope: SpendScope, range?: SpendRange): Promi
            SUM(d."reasoningTokens")::text AS reasoning
     FROM "UsageDaily" d ${where(scope, range)}
     GROUP BY d."model" ORDER BY SUM(d."costNano") DESC, d."model"`;
-  return rows.map((r) => ({
-    model: r.model,
-    costNano: big(r.cost),
-    generations: int(r.n),
-    pendingCount: int(r.pending),
-    promptTokens: int(r.prompt),
-    completionTokens: int(r.completion),
-    cachedTokens: int(r.cached),
-    reasoningTokens: int(r.reasoning),
-  }));
+  return mergeByCatalogId(
+    rows.map((r) => ({
+      model: r.model,
+      costNano: big(r.cost),
+      generations: int(r.n),
+      pendingCount: int(r.pending),
+      promptTokens: int(r.prompt),
+      completionTokens: int(r.completion),
+      cachedTokens: int(r.cached),
+      reasoningTokens: int(r.reasoning),
+    })),
+  );
+}
+
+/**
+ * Rows written before served slugs were stored under their catalog id (the ledger does so now) may
+ * name a dated slug: with the catalog in memory, they join their model's row. Without it, rows stay.
+ */
+function mergeByCatalogId(rows: ByModelRow[]): ByModelRow[] {
+  const merged = new Map<string, ByModelRow>();
+  for (const row of rows) {
+    const model = servedModelId(row.model) ?? row.model;
+    const held = merged.get(model);
+    if (!held) {
+      merged.set(model, { ...row, model });
+      continue;
+    }
+    held.costNano += row.costNano;
+    held.generations += row.generations;
+    held.pendingCount += row.pendingCount;
+    held.promptTokens += row.promptTokens;
+    held.completionTokens += row.completionTokens;
+    held.cachedTokens += row.cachedTokens;
+    held.reasoningTokens += row.reasoningTokens;
+  }
+  if (merged.size === rows.length) return rows;
+  return [...merged.values()].sort((a, b) => (a.costNano === b.costNano ? a.model.localeCompare(b.model) : a.costNano > b.costNano ? -1 : 1));
 }
 
 /** By the provider that served (null while unknown). */

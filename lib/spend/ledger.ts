@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { getDb, type Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { servedModelId } from "@/lib/openrouter/catalog";
 import type { GenerationRecord } from "@/lib/openrouter/generation";
 import type { StepUsage } from "@/lib/openrouter/usage";
 
@@ -64,10 +65,12 @@ export async function recordGenerationResult(generationId: string, result: Gener
   const db = await getDb();
   const now = new Date();
   const settled = result.costNano !== null;
+  // A dated served slug is stored as the catalog id it stands for: one model, one spend row.
+  const modelServed = servedModelId(result.modelServed);
   // Plain SQL: runs at the end of every answer (no query compiler work per call).
   await db.$executeRaw`
     UPDATE "Usage" SET
-      "modelServed" = ${result.modelServed}::text, "provider" = ${result.provider}::text,
+      "modelServed" = ${modelServed}::text, "provider" = ${result.provider}::text,
       "promptTokens" = ${result.promptTokens}::int, "completionTokens" = ${result.completionTokens}::int,
       "reasoningTokens" = ${result.reasoningTokens}::int, "cachedTokens" = ${result.cachedTokens}::int,
       "costNano" = ${result.costNano}::bigint, "upstreamCostNano" = ${result.upstreamCostNano}::bigint, "isByok" = ${result.isByok}::boolean,
@@ -131,13 +134,15 @@ export async function claimDueGenerations(limit: number, now: Date, leaseUntil: 
 /** Writes the upstream's record of a generation; false when the row was settled meanwhile (idempotent by generation id). */
 export async function recordSettledGeneration(generationId: string, record: GenerationRecord): Promise<boolean> {
   const db = await getDb();
+  // /generation names the served model by its dated slug too (generation-data-claude-3.7-sonnet.partial.txt).
+  const modelServed = servedModelId(record.model);
   const written = await db.usage.updateMany({
     where: { generationId, settledAt: null, costNano: null },
     data: {
       costNano: record.costNano,
       upstreamCostNano: record.upstreamCostNano,
       isByok: record.isByok,
-      modelServed: record.model,
+      modelServed,
       provider: record.provider,
       promptTokens: record.promptTokens,
       completionTokens: record.completionTokens,

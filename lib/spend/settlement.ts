@@ -1,5 +1,6 @@
 import "server-only";
 import { logger } from "@/lib/log";
+import { ensureCatalogLoaded } from "@/lib/openrouter/catalog";
 import { fetchGeneration, type GenerationLookup } from "@/lib/openrouter/generation";
 import { claimDueGenerations, rescheduleSettlement, recordSettledGeneration, type ClaimedGeneration } from "./ledger";
 
@@ -48,6 +49,8 @@ export async function settleDueGenerations(options: { limit?: number; now?: Date
   const now = options.now ?? new Date();
   const claimed = await claimDueGenerations(limit, now, new Date(now.getTime() + CLAIM_LEASE_MS));
   const report: SettlementReport = { claimed: claimed.length, settled: 0, retried: 0, skipped: 0, settledIds: [] };
+  // /generation may name the served model by its dated slug: the ledger maps it to its catalog id.
+  if (claimed.length > 0) await ensureCatalogLoaded();
   const concurrency = Math.max(1, options.concurrency ?? 8);
   let next = 0;
   const worker = async () => {

@@ -87,7 +87,7 @@ export class JsonRun {
     return {
       id: ctx.record.id,
       provider: ctx.endpoint.providerName,
-      model: ctx.model.id,
+      model: ctx.model.servedModel,
       object: "chat.completion",
       created: ctx.created,
       choices: [

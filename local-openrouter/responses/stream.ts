@@ -98,7 +98,7 @@ export class StreamRun {
     private readonly res: http.ServerResponse,
   ) {
     this.steps = buildSteps(ctx.plan);
-    this.idt = { id: ctx.record.id, provider: ctx.endpoint.providerName, model: ctx.model.id, created: ctx.created };
+    this.idt = { id: ctx.record.id, provider: ctx.endpoint.providerName, model: ctx.model.servedModel, created: ctx.created };
     this.opening = ctx.plan.shape === "2025";
   }
 

@@ -251,7 +251,7 @@ export async function handleChatCompletions(
     streamShape: state.opts.streamShape ?? null,
   });
 
-  record.data.model = chosen.model.id;
+  record.data.model = chosen.model.servedModel;
   record.data.router = chosen.router;
   record.data.provider_name = endpoint.providerName;
   const ctx: GenContext = {

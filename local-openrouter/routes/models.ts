@@ -8,6 +8,7 @@ export function modelJson(m: CatalogModel): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: m.id,
     canonical_slug: m.canonicalSlug,
+    ...(m.alias ? { alias_target: { ...m.alias } } : {}),
     hugging_face_id: m.huggingFaceId,
     name: m.name,
     created: m.created,
@@ -18,7 +19,7 @@ export function modelJson(m: CatalogModel): Record<string, unknown> {
       input_modalities: [...m.architecture.input_modalities],
       output_modalities: [...m.architecture.output_modalities],
     },
-    pricing: { ...m.pricing },
+    pricing: { ...m.pricing, ...(m.pricing.overrides ? { overrides: m.pricing.overrides.map((o) => ({ ...o })) } : {}) },
     top_provider: { ...m.topProvider },
     per_request_limits: null,
     supported_parameters: [...m.supportedParameters],

@@ -5,6 +5,7 @@
 import type http from "node:http";
 import { performance } from "node:perf_hooks";
 import { sendJson } from "../http";
+import { wholeDetails } from "../reasoning";
 import { type Counts, finalize, type GenContext, usageOf } from "../records";
 import { droppedByServer, type ServerState } from "../state";
 import { errorBody, nativeFinishReason } from "../wire";
@@ -97,7 +98,7 @@ export class JsonRun {
     if (plan.reasoning.length > 0 && plan.reasoningVisible) {
       const r = plan.reasoning.join("");
       message.reasoning = r;
-      message.reasoning_details = [{ type: "reasoning.text", text: r, format: ctx.model.reasoningFormat, index: 0 }];
+      message.reasoning_details = wholeDetails(ctx.model.reasoningFormat, r);
     }
     if (plan.toolCalls.length > 0) {
       message.tool_calls = plan.toolCalls.map((t) => ({ id: t.id, type: "function", function: { name: t.name, arguments: t.argPieces.join("") } }));

@@ -6,6 +6,7 @@ import type http from "node:http";
 import { performance } from "node:perf_hooks";
 import type { Plan } from "../plan";
 import type { PlannedToolCall } from "../plan-tools";
+import { closingDetail, openingDetail } from "../reasoning";
 import { type Counts, finalize, type GenContext, usageOf } from "../records";
 import { droppedByServer, type ServerState } from "../state";
 import {
@@ -16,6 +17,7 @@ import {
   imagesDelta,
   KEEPALIVE_COMMENT,
   reasoningDelta,
+  reasoningDetailDelta,
   sse,
   toolArgsDelta,
   toolStartDelta,
@@ -27,6 +29,7 @@ const MIN_TICK_MS = 15;
 /** One thing a stream emits: a token of some kind, images, citations, or the point where it stalls or fails. */
 type Step =
   | { t: "reasoning"; text: string }
+  | { t: "reasoning-detail"; which: "open" | "close" }
   | { t: "content"; text: string }
   | { t: "tool-start"; index: number; call: PlannedToolCall }
   | { t: "tool-args"; index: number; text: string }
@@ -50,7 +53,11 @@ function stepTokens(s: Step): number {
 
 function buildSteps(plan: Plan): Step[] {
   const steps: Step[] = [];
-  for (const text of plan.reasoning) steps.push({ t: "reasoning", text });
+  if (plan.reasoning.length > 0) {
+    steps.push({ t: "reasoning-detail", which: "open" });
+    for (const text of plan.reasoning) steps.push({ t: "reasoning", text });
+    steps.push({ t: "reasoning-detail", which: "close" });
+  }
   for (const text of plan.content) steps.push({ t: "content", text });
   if (plan.images.length > 0) steps.push({ t: "images" });
   if (plan.annotations.length > 0) steps.push({ t: "annotations" });
@@ -180,6 +187,13 @@ export class StreamRun {
           if (plan.reasoningVisible) out += this.chunk(reasoningDelta(s.text, this.ctx.model.reasoningFormat));
           this.counts.reasoning++;
           break;
+        case "reasoning-detail": {
+          // Anthropic's opening detail and the signature or encrypted reasoning at the end (reasoning.ts).
+          const format = this.ctx.model.reasoningFormat;
+          const detail = s.which === "open" ? openingDetail(format) : closingDetail(format, plan.reasoning.join(""));
+          if (detail && plan.reasoningVisible) out += this.chunk(reasoningDetailDelta(detail));
+          break;
+        }
         case "content":
           out += this.chunk(contentDelta(s.text));
           break;

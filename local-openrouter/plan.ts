@@ -44,6 +44,10 @@ export interface Plan {
   cachedTokens: number;
   webSearch: WebSearchCharge | null;
   numSearchResults: number;
+  /** `byok=P`: answered as a BYOK request, OpenRouter's fee P% of the provider's charge (records.ts). */
+  byokFeePercent: number | null;
+  /** `usage=null`: the usage chunk has `cost`, `reasoning_tokens` and `prompt_tokens_details` null. */
+  nullUsage: boolean;
 }
 
 export interface PlanContext {
@@ -282,5 +286,7 @@ export function buildPlan(ctx: PlanContext): Plan {
     cachedTokens: Math.min(intParam(d, "cached", 0), ctx.promptTokens),
     webSearch,
     numSearchResults,
+    byokFeePercent: d?.params.byok === undefined ? null : numParam(d, "byok", 0, 0, 100),
+    nullUsage: d?.params.usage === "null",
   };
 }

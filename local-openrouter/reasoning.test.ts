@@ -93,12 +93,17 @@ describe("reasoning details, as recorded", () => {
     expect(message.reasoning_details[0].summary).toBe(message.reasoning);
   });
 
-  it("xAI: encrypted reasoning with an rs_<uuid>_us-east-1 id; Gemini: the thought signature as encrypted; others: format null", async () => {
-    const grok = details((await post(ask("x-ai/grok-4", "[[sb:reasoning tokens=4]]", { stream: true }))).chunks);
+  it("xAI: grok-4 sends only encrypted reasoning, with an rs_<uuid>_us-east-1 id; Gemini: the thought signature as encrypted; others: format null", async () => {
+    const stream = await post(ask("x-ai/grok-4", "[[sb:reasoning tokens=4]]", { stream: true }));
+    const grok = details(stream.chunks);
     const encrypted = grok.filter((d) => d.type === "reasoning.encrypted");
-    expect(new Set(encrypted.map(shape))).toEqual(
-      new Set(recordedDetails("stream-fallback-keepalives-reasoning-encrypted-xai-grok-4.sse").map(shape)),
-    );
+    // As recorded: no reasoning text at all, one encrypted detail; the 4 tokens are billed all the same.
+    expect(grok.map(shape)).toEqual(recordedDetails("stream-fallback-keepalives-reasoning-encrypted-xai-grok-4.sse").map(shape));
+    expect(stream.chunks.some((c) => c.choices[0]?.delta.reasoning)).toBe(false);
+    const usage = stream.chunks.find((c) => c.usage)?.usage as { completion_tokens_details: { reasoning_tokens: number } };
+    expect(usage.completion_tokens_details.reasoning_tokens).toBe(4);
+    const mini = details((await post(ask("x-ai/grok-3-mini", "[[sb:reasoning tokens=4]]", { stream: true }))).chunks);
+    expect(mini.filter((d) => d.type === "reasoning.text")).toHaveLength(4);
     expect(encrypted[0].id).toMatch(/^rs_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}_us-east-1$/);
 
     const gemini = details((await post(ask("google/gemini-2.5-flash", "[[sb:reasoning tokens=4]]", { stream: true }))).chunks);

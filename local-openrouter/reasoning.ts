@@ -81,6 +81,18 @@ function encryptedDetail(format: ReasoningFormat, text: string): ReasoningDetail
   return { type: "reasoning.encrypted", data: encryptedData(format, text), ...(id ? { id } : {}), format: wireFormat(format), index: 0 };
 }
 
+/**
+ * Models whose recorded streams carry their reasoning only encrypted, with no text or summary
+ * (stream-fallback-keepalives-reasoning-encrypted-xai-grok-4.sse; openai/o3 in
+ * stream-reasoning-encrypted-openai-o3.sse is not in the catalog): the tokens are billed, only the
+ * closing encrypted detail is sent.
+ */
+const ENCRYPTED_ONLY_MODELS: ReadonlySet<string> = new Set(["x-ai/grok-4"]);
+
+export function showsReasoningText(model: CatalogModel): boolean {
+  return !ENCRYPTED_ONLY_MODELS.has(model.id);
+}
+
 /** The detail of one streamed reasoning token. */
 export function reasoningPiece(text: string, format: ReasoningFormat): ReasoningDetail {
   if (format === "openai-responses-v1") return { type: "reasoning.summary", summary: text, format, index: 0 };

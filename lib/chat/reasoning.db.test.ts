@@ -131,6 +131,29 @@ describe("reasoning details round-trip", () => {
     expect(await refusalOf(third.requests[0])).toContain("invalid_encrypted_content");
   });
 
+  it("xAI grok-4 streams its reasoning only encrypted: the details are kept with the answer and sent back unchanged", async () => {
+    const user = await makeUser();
+    const id = generateId();
+    const first = await ask(user, id, "x-ai/grok-4", "Tell me a fact.", {});
+    expect(first.answer.status).toBe("complete");
+    // No reasoning text came, so the kept reasoning part is empty (not shown); it holds the encrypted detail.
+    const kept = reasoningOf(first.parts);
+    expect(kept.map((p) => p.text)).toEqual([""]);
+    const details = kept[0].providerMetadata!.openrouter!.reasoning_details!;
+    expect(details.map((d) => d.type)).toEqual(["reasoning.encrypted"]);
+
+    const second = await ask(user, id, "x-ai/grok-4", "Another one.", {});
+    expect(second.requests.map((r) => r.status)).toEqual([200]);
+    expect(sent(second.requests[0]).find((m) => m.role === "assistant")!.reasoning_details).toEqual(details);
+
+    await tamper(first.answer.id, (list) => {
+      const data = String(list[0].data);
+      list[0].data = `${data.slice(0, 10)}${data[10] === "Q" ? "R" : "Q"}${data.slice(11)}`;
+    });
+    const third = await ask(user, id, "x-ai/grok-4", "Thanks.", {});
+    expect(third.requests.map((r) => r.status)).toEqual([400]);
+  });
+
   it("a tool loop with thinking on: each step's signed thinking goes back with its tool call, every request is accepted", async () => {
     const user = await makeUser();
     const id = generateId();

@@ -5,7 +5,7 @@
 import type http from "node:http";
 import { performance } from "node:perf_hooks";
 import { sendJson } from "../http";
-import { wholeDetails } from "../reasoning";
+import { showsReasoningText, wholeDetails } from "../reasoning";
 import { type Counts, finalize, type GenContext, usageOf } from "../records";
 import { droppedByServer, type ServerState } from "../state";
 import { errorBody, nativeFinishReason } from "../wire";
@@ -97,8 +97,13 @@ export class JsonRun {
     const message: Record<string, unknown> = { role: "assistant", content: text, refusal: null, reasoning: null };
     if (plan.reasoning.length > 0 && plan.reasoningVisible) {
       const r = plan.reasoning.join("");
-      message.reasoning = r;
-      message.reasoning_details = wholeDetails(ctx.model.reasoningFormat, r);
+      const details = wholeDetails(ctx.model.reasoningFormat, r);
+      if (showsReasoningText(ctx.model)) {
+        message.reasoning = r;
+        message.reasoning_details = details;
+      } else {
+        message.reasoning_details = details.filter((d) => d.type === "reasoning.encrypted");
+      }
     }
     if (plan.toolCalls.length > 0) {
       message.tool_calls = plan.toolCalls.map((t) => ({ id: t.id, type: "function", function: { name: t.name, arguments: t.argPieces.join("") } }));

@@ -6,7 +6,7 @@ import type http from "node:http";
 import { performance } from "node:perf_hooks";
 import type { Plan } from "../plan";
 import type { PlannedToolCall } from "../plan-tools";
-import { closingDetail, openingDetail } from "../reasoning";
+import { closingDetail, openingDetail, showsReasoningText } from "../reasoning";
 import { type Counts, finalize, type GenContext, usageOf } from "../records";
 import { droppedByServer, type ServerState } from "../state";
 import {
@@ -184,7 +184,7 @@ export class StreamRun {
       this.idx++;
       switch (s.t) {
         case "reasoning":
-          if (plan.reasoningVisible) out += this.chunk(reasoningDelta(s.text, this.ctx.model.reasoningFormat));
+          if (plan.reasoningVisible && showsReasoningText(this.ctx.model)) out += this.chunk(reasoningDelta(s.text, this.ctx.model.reasoningFormat));
           this.counts.reasoning++;
           break;
         case "reasoning-detail": {

@@ -6,6 +6,7 @@ import { expectedCostNano } from "./index";
 import { buildPlan } from "./plan";
 import { sampleFromSchema } from "./plan-tools";
 import { type ChatRequest, parseChatRequest } from "./request";
+import { fillerText, reasoningText } from "./text";
 import { countPromptTokens, FILE_PART_TOKENS, MESSAGE_OVERHEAD_TOKENS, PROMPT_PRIMING_TOKENS, tokenize } from "./tokenizer";
 
 describe("directive grammar", () => {
@@ -139,5 +140,17 @@ describe("plans", () => {
     const c = expectedCostNano(req, { modelId: "openai/gpt-4o-mini", completionTokens: 10 });
     // (3 + 4 + 2) prompt tokens at 150 nano, 10 completion tokens at 600 nano
     expect(c.totalNano).toBe(9n * 150n + 10n * 600n);
+  });
+});
+
+describe("generated text", () => {
+  it("filler and reasoning text have exactly the token count asked for, whatever the seed", () => {
+    for (const seed of [0, 1, 7, 12345, 0xdeadbeef]) {
+      for (let n = 1; n <= 120; n++) {
+        expect(tokenize(fillerText(n, seed))).toHaveLength(n);
+        // A word of 8 letters ending a sentence was two tokens ("consider" + "."): reasoning was billed one more.
+        expect(tokenize(reasoningText(n, seed))).toHaveLength(n);
+      }
+    }
   });
 });

@@ -6,7 +6,7 @@
  *   LOCAL_OPENROUTER_HOST                 host (default 127.0.0.1)
  *   LOCAL_OPENROUTER_KEY                  if set, the only Bearer key accepted (never printed)
  *   LOCAL_OPENROUTER_RATE                 default tokens per second (default 200; 0 = no pacing)
- *   LOCAL_OPENROUTER_GENERATION_DELAY_MS  delay before /generation knows a record (default 0)
+ *   LOCAL_OPENROUTER_GENERATION_DELAY_MS  delay before /generation knows a record (default 300)
  *   LOCAL_OPENROUTER_STREAM_SHAPE         2025 or 2026: every stream in that recorded shape (default: by provider)
  *   LOCAL_OPENROUTER_EXIT_WITH_PARENT     1: stop when stdin closes (the parent that spawned it died)
  *

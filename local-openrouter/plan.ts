@@ -49,6 +49,10 @@ export interface Plan {
   cachedTokens: number;
   webSearch: WebSearchCharge | null;
   numSearchResults: number;
+  /** `byok=P`: answered as a BYOK request, OpenRouter's fee P% of the provider's charge (records.ts). */
+  byokFeePercent: number | null;
+  /** `usage=null`: the usage chunk has `cost`, `reasoning_tokens` and `prompt_tokens_details` null. */
+  nullUsage: boolean;
 }
 
 export interface PlanContext {
@@ -188,7 +192,10 @@ export function buildPlan(ctx: PlanContext): Plan {
   else if (d?.params.reasoning !== undefined) reasoningCount = intParam(d, "reasoning", 0, 0, 100_000);
   else reasoningCount = implicitReasoningTokens(req, model);
   if (req.reasoning?.max_tokens != null) reasoningCount = Math.min(reasoningCount, req.reasoning.max_tokens);
-  let reasoning = reasoningCount > 0 ? tokenize(reasoningText(reasoningCount, seed)) : [];
+  // Each step of a tool loop (and each turn) thinks differently, as a real model does: identical thinking
+  // would be one block twice, which the provider deduplicates when it is sent back (reasoning.ts).
+  const priorAnswers = req.messages.filter((m) => m.role === "assistant").length;
+  let reasoning = reasoningCount > 0 ? tokenize(reasoningText(reasoningCount, hash32(`${ctx.promptText}\u0000${priorAnswers}`))) : [];
   const reasoningVisible = req.reasoning?.exclude !== true;
 
   // ---- images (image-output models)
@@ -316,5 +323,7 @@ export function buildPlan(ctx: PlanContext): Plan {
     cachedTokens: Math.min(intParam(d, "cached", 0), ctx.promptTokens),
     webSearch,
     numSearchResults,
+    byokFeePercent: d?.params.byok === undefined ? null : numParam(d, "byok", 0, 0, 100),
+    nullUsage: d?.params.usage === "null",
   };
 }

@@ -75,7 +75,7 @@ const WORDS = [
 
 const REASONING_WORDS = [
   "first",
-  "consider",
+  "ponder",
   "what",
   "the",
   "user",

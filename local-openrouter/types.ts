@@ -7,7 +7,7 @@ export interface LocalOpenRouterOptions {
   host?: string;
   /** When set, only `Authorization: Bearer <apiKey>` is accepted; otherwise any non-empty Bearer token. */
   apiKey?: string;
-  /** How long after a generation ends before `/generation` knows it (404 until then). Default 0. */
+  /** How long after a generation ends before `/generation` knows it (404 until then). Default 300 (`DEFAULT_GENERATION_DELAY_MS`). */
   generationDelayMs?: number;
   /** Default streaming speed in tokens per second when a directive has no `rate=` (default 200; 0 = no pacing). */
   tokensPerSecond?: number;

@@ -9,6 +9,7 @@ import type { CatalogModel } from "./catalog";
 import { type CostBreakdown, nanoToUsd, type PriceTable } from "./cost";
 import type { UrlCitation } from "./plan";
 import type { PlannedToolCall } from "./plan-tools";
+import { type ReasoningDetail, reasoningPiece } from "./reasoning";
 
 /** A random id of `n` letters and digits, as in OpenRouter's `gen-…`, `chatcmpl-…` and `call_…` ids. */
 export function randomId(n: number): string {
@@ -169,8 +170,14 @@ export function contentDelta(text: string, shape: StreamShape): Delta {
   return shape === "2026" ? { content: text, role: "assistant" } : { role: "assistant", content: text, reasoning: null, reasoning_details: [] };
 }
 
+/** One reasoning token, its detail in the model's format (reasoning.ts). */
 export function reasoningDelta(text: string, format: CatalogModel["reasoningFormat"]): Delta {
-  return { role: "assistant", content: "", reasoning: text, reasoning_details: [{ type: "reasoning.text", text, format, index: 0 }] };
+  return { role: "assistant", content: "", reasoning: text, reasoning_details: [reasoningPiece(text, format)] };
+}
+
+/** A detail without reasoning text (Anthropic's opening and signature details, encrypted reasoning): `reasoning: null`, as recorded. */
+export function reasoningDetailDelta(detail: ReasoningDetail): Delta {
+  return { role: "assistant", content: "", reasoning: null, reasoning_details: [detail] };
 }
 
 export function toolStartDelta(index: number, call: PlannedToolCall): Delta {

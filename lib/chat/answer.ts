@@ -17,6 +17,7 @@ import { resolveAttachmentsForModel } from "@/lib/attachments/model-input";
 import { finishAnswer } from "./finish";
 import { addStep, footerMetadata, newTotals, startMetadata, type AnswerFacts } from "./footer";
 import { toModelHistory } from "./history";
+import { keepStepReasoning, type ReasoningDetail, stepReasoningDetails } from "./reasoning-details";
 import { relayAnswer, stallWatchdog } from "./relay";
 import { requestChoices, type UpstreamChoices } from "./routing";
 import { sanitizeSources } from "./sources";
@@ -97,6 +98,8 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
   };
 
   const tools: ToolSet | undefined = input.model.supportsTools ? buildTools(input.user.id) : undefined;
+  // Each step's reasoning details, kept with the saved answer (./reasoning-details.ts).
+  const stepReasoning: ReasoningDetail[][] = [];
   const { settings } = input;
   const effort = input.model.supportsReasoning ? (settings.reasoningEffort ?? undefined) : undefined;
   const requestOptions = chatRequestOptions(input.model.id, input.upstream && requestChoices(input.upstream), effort);
@@ -125,7 +128,10 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
         setTimeout(startAlongside, 0);
       }
     },
-    onStepEnd: (step) => meterStep(meter, facts, step),
+    onStepEnd: (step) => {
+      stepReasoning[step.stepNumber] = stepReasoningDetails(step.providerMetadata);
+      return meterStep(meter, facts, step);
+    },
   });
 
   // streamText's result promises reject with the abort reason when the user stops; this
@@ -152,7 +158,7 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     onEnd: async ({ responseMessage, isAborted }) => {
       watchdog.clear();
       try {
-        await saveAnswer(input, facts, meter, responseMessage, isAborted);
+        await saveAnswer(input, facts, meter, keepStepReasoning(responseMessage.parts, stepReasoning), isAborted);
       } catch (error) {
         log().error({ conversationId: input.conversationId, error: messageOf(error) }, "could not save the answer");
       } finally {
@@ -187,7 +193,13 @@ async function meterStep(meter: Meter, facts: AnswerFacts, step: StepResult<Tool
 }
 
 /** The answer's end: leftover generations to settlement, metrics, then one finishAnswer. */
-async function saveAnswer(input: AnswerInput, facts: AnswerFacts, meter: Meter, responseMessage: ChatUIMessage, isAborted: boolean): Promise<void> {
+async function saveAnswer(
+  input: AnswerInput,
+  facts: AnswerFacts,
+  meter: Meter,
+  answerParts: ChatUIMessage["parts"],
+  isAborted: boolean,
+): Promise<void> {
   const { totals, failure, startedAt, firstOutputAt } = facts;
   const ttftMs = firstOutputAt !== undefined ? firstOutputAt - startedAt : undefined;
   // Generations the stream never reported (stopped, broken) are left to settlement.
@@ -200,7 +212,7 @@ async function saveAnswer(input: AnswerInput, facts: AnswerFacts, meter: Meter, 
   const status = failure ? "error" : isAborted ? "partial" : "complete";
   observeAnswer({ ...totals, model: input.model.id, status, ttftMs, durationMs: Date.now() - startedAt, errorCode: failure?.code });
   // Citations become plain links; generated images become the user's attachments.
-  const parts = await persistGeneratedFiles(input.user.id, input.conversationId, sanitizeSources(responseMessage.parts));
+  const parts = await persistGeneratedFiles(input.user.id, input.conversationId, sanitizeSources(answerParts));
   await finishAnswer({
     how: "saved",
     messageId: input.assistantMessageId,

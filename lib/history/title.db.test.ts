@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cleanTitle, fallbackTitle, generateTitleInBackground } from "@/lib/chat/title";
 import { getDb } from "@/lib/db";
 import { startLocalOpenRouter, type LocalOpenRouter } from "@/local-openrouter";
@@ -62,9 +62,15 @@ describe("titles", () => {
     expect(rows.every((r) => r.kind === "title" && r.settledAt === null && r.nextSettleAt !== null)).toBe(true);
     // Due within seconds, not after the margin kept for a process that dies mid-request.
     expect(rows.every((r) => r.nextSettleAt!.getTime() <= Date.now() + 5_000)).toBe(true);
-    // And settlement then finds each one's true cost.
+    // And settlement then finds each one's true cost, retrying while /generation does not know it yet (404).
     const { settleDueGenerations } = await import("@/lib/spend/settlement");
-    await settleDueGenerations({ now: new Date(Date.now() + 5_000) });
+    await vi.waitFor(
+      async () => {
+        await settleDueGenerations({ now: new Date(Date.now() + 5_000) });
+        expect((await db.usage.findMany({ where: { userId: user.id, settledAt: null } })).length).toBe(0);
+      },
+      { timeout: 5_000, interval: 100 },
+    );
     const settled = await db.usage.findMany({ where: { userId: user.id } });
     for (const row of settled) {
       expect(row.settledAt).not.toBeNull();

@@ -37,9 +37,14 @@ let n = 0;
 const newUser = () => mod.createUser({ email: `settle${n++}@example.com`, name: "S", passwordHash: null, role: "user" });
 const later = () => new Date(Date.now() + 60 * 60_000);
 
+/** Waits until the generations ended and /generation knows them (it answers 404 for a while after the end, as openrouter.ai does). */
 async function waitDone(ids: string[]): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (ids.some((id) => upstream.generations.get(id)?.state !== "done")) {
+  const known = (id: string) => {
+    const g = upstream.generations.get(id);
+    return g?.state === "done" && g.availableAtMs !== null && g.availableAtMs <= Date.now();
+  };
+  while (!ids.every(known)) {
     if (Date.now() > deadline) throw new Error("generations did not finish");
     await new Promise((r) => setTimeout(r, 20));
   }

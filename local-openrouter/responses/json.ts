@@ -5,6 +5,7 @@
 import type http from "node:http";
 import { performance } from "node:perf_hooks";
 import { sendJson } from "../http";
+import { showsReasoningText, wholeDetails } from "../reasoning";
 import { type Counts, finalize, type GenContext, usageOf } from "../records";
 import { droppedByServer, type ServerState } from "../state";
 import { nativeFinishReason } from "../wire";
@@ -138,8 +139,13 @@ export class JsonRun {
     const message: Record<string, unknown> = { role: "assistant", content: text, refusal: null, reasoning: null };
     if (plan.reasoning.length > 0 && plan.reasoningVisible) {
       const r = plan.reasoning.join("");
-      message.reasoning = r;
-      message.reasoning_details = [{ type: "reasoning.text", text: r, format: ctx.model.reasoningFormat, index: 0 }];
+      const details = wholeDetails(ctx.model.reasoningFormat, r);
+      if (showsReasoningText(ctx.model)) {
+        message.reasoning = r;
+        message.reasoning_details = details;
+      } else {
+        message.reasoning_details = details.filter((d) => d.type === "reasoning.encrypted");
+      }
     }
     if (plan.toolCalls.length > 0) {
       // `index` on each call, as recorded (completion-tool-call-mistral-small.json, completion-tool-call-claude-sonnet-4.5.json).

@@ -6,6 +6,7 @@ import type http from "node:http";
 import { performance } from "node:perf_hooks";
 import { type Plan, REASONING_KEEPALIVE_EVERY } from "../plan";
 import type { PlannedToolCall } from "../plan-tools";
+import { closingDetail, openingDetail, showsReasoningText } from "../reasoning";
 import { type Counts, finalize, type GenContext, usageOf } from "../records";
 import { droppedByServer, type ServerState } from "../state";
 import {
@@ -16,6 +17,7 @@ import {
   imagesDelta,
   KEEPALIVE_COMMENT,
   reasoningDelta,
+  reasoningDetailDelta,
   sse,
   toolArgsDelta,
   toolStartDelta,
@@ -29,6 +31,7 @@ const MIN_TICK_MS = 15;
 /** One thing a stream emits: a token of some kind, images, citations, or the point where it stalls or fails. */
 type Step =
   | { t: "reasoning"; text: string }
+  | { t: "reasoning-detail"; which: "open" | "close" }
   | { t: "content"; text: string }
   | { t: "tool-start"; index: number; call: PlannedToolCall }
   | { t: "tool-args"; index: number; text: string }
@@ -52,7 +55,11 @@ function stepTokens(s: Step): number {
 
 function buildSteps(plan: Plan): Step[] {
   const steps: Step[] = [];
-  for (const text of plan.reasoning) steps.push({ t: "reasoning", text });
+  if (plan.reasoning.length > 0) {
+    steps.push({ t: "reasoning-detail", which: "open" });
+    for (const text of plan.reasoning) steps.push({ t: "reasoning", text });
+    steps.push({ t: "reasoning-detail", which: "close" });
+  }
   for (const text of plan.content) steps.push({ t: "content", text });
   if (plan.images.length > 0) steps.push({ t: "images" });
   if (plan.annotations.length > 0) steps.push({ t: "annotations" });
@@ -215,13 +222,20 @@ export class StreamRun {
       this.idx++;
       switch (s.t) {
         case "reasoning":
-          if (plan.reasoningVisible) out += this.chunk(reasoningDelta(s.text, this.ctx.model.reasoningFormat));
+          if (plan.reasoningVisible && showsReasoningText(this.ctx.model)) out += this.chunk(reasoningDelta(s.text, this.ctx.model.reasoningFormat));
           // The model thinks on between chunks, hidden reasoning too: keep-alives (plan.ts, REASONING_KEEPALIVES).
           if (plan.reasoningKeepAlives > 0 && this.counts.reasoning % REASONING_KEEPALIVE_EVERY === 0) {
             out += KEEPALIVE_COMMENT.repeat(plan.reasoningKeepAlives);
           }
           this.counts.reasoning++;
           break;
+        case "reasoning-detail": {
+          // Anthropic's opening detail and the signature or encrypted reasoning at the end (reasoning.ts).
+          const format = this.ctx.model.reasoningFormat;
+          const detail = s.which === "open" ? openingDetail(format) : closingDetail(format, plan.reasoning.join(""));
+          if (detail && plan.reasoningVisible) out += this.chunk(reasoningDetailDelta(detail));
+          break;
+        }
         case "content":
           out += this.chunk(contentDelta(s.text, plan.shape));
           break;

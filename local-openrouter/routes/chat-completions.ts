@@ -10,6 +10,7 @@ import { nanoToUsd, WEB_PLUGIN_DEFAULT_RESULTS } from "../cost";
 import { type Directive, intParam, parseDirective } from "../directive";
 import { authenticate, sendJson, sha256 } from "../http";
 import { buildPlan } from "../plan";
+import { checkReplayedReasoning } from "../reasoning";
 import { finishError, type GenContext, keyUsage, newRecord, providerResponse } from "../records";
 import { type ChatRequest, contentText, parseChatRequest } from "../request";
 import { JsonRun } from "../responses/json";
@@ -254,6 +255,13 @@ export async function handleChatCompletions(
   record.data.model = chosen.model.servedModel;
   record.data.router = chosen.router;
   record.data.provider_name = endpoint.providerName;
+
+  // The provider refuses reasoning sent back altered, or a tool loop continued without its thinking (reasoning.ts).
+  const refused = checkReplayedReasoning(chat, chosen.model, endpoint, plan.reasoning.length > 0);
+  if (refused) {
+    record.data.provider_responses = [...providerResponses, providerResponse(chosen.model, endpoint, refused.status, performance.now() - startedAt)];
+    return finishError(state, res, record, refused.status, refused.body, startedAt, {});
+  }
   const ctx: GenContext = {
     record,
     req: chat,

@@ -91,17 +91,38 @@ function isPriceTable(p: Partial<PriceTable>): p is PriceTable {
   return p.prompt !== undefined && p.completion !== undefined;
 }
 
+const Prices = z.partialRecord(z.enum(PRICE_FIELDS), z.string().regex(PRICE_PATTERN, "a decimal USD amount with at most 9 decimal places"));
+
+/**
+ * A long-context tier, as OpenRouter lists it in `pricing.overrides`
+ * (tests/fixtures/openrouter-recorded/models-listing-subset-tiered-alias-router.json).
+ */
+const PriceOverrideSchema = z.strictObject({ min_prompt_tokens: z.number().int().nonnegative() }).catchall(z.string().regex(PRICE_PATTERN));
+
 /**
  * A record rather than an object schema: it keeps the prices in the order the data lists them,
- * which `/models` and `/endpoints` repeat.
+ * which `/models` and `/endpoints` repeat; `overrides` (the tiers) comes last, as in the recording.
  */
-const PriceTableSchema = z
-  .partialRecord(z.enum(PRICE_FIELDS), z.string().regex(PRICE_PATTERN, "a decimal USD amount with at most 9 decimal places"))
-  .transform((p, ctx) => {
-    if (isPriceTable(p)) return p;
+const PriceTableSchema = z.record(z.string(), z.unknown()).transform((raw, ctx): PriceTable => {
+  const { overrides, ...rest } = raw;
+  const prices = Prices.safeParse(rest);
+  const tiers = overrides === undefined ? undefined : z.array(PriceOverrideSchema).min(1).safeParse(overrides);
+  if (!prices.success || (tiers && !tiers.success)) {
+    for (const issue of [...(prices.error?.issues ?? []), ...(tiers?.error?.issues ?? [])])
+      ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+    return z.NEVER;
+  }
+  const p = prices.data;
+  if (!isPriceTable(p)) {
     ctx.addIssue({ code: "custom", message: "a price table needs `prompt` and `completion`" });
     return z.NEVER;
-  });
+  }
+  for (const tier of tiers?.data ?? []) {
+    const unknown = Object.keys(tier).filter((k) => k !== "min_prompt_tokens" && !(PRICE_FIELDS as readonly string[]).includes(k));
+    if (unknown.length > 0) ctx.addIssue({ code: "custom", message: `unknown tier prices ${unknown.join(", ")}` });
+  }
+  return tiers?.data ? { ...p, overrides: tiers.data as PriceTable["overrides"] } : p;
+});
 
 const ProviderInfo = z.strictObject({
   /** As accepted by `provider.order/only/ignore` (e.g. `deepinfra`). */

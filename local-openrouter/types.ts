@@ -13,6 +13,12 @@ export interface LocalOpenRouterOptions {
   tokensPerSecond?: number;
   /** Credit limit of every key in USD (`/key`'s `limit`); a key whose usage reached it gets 402. Default null (no limit). */
   keyLimitUsd?: number | null;
+  /**
+   * The account's credits in USD, spent by every key's generations. With this or `keyLimitUsd`, a
+   * request whose `max_tokens` (else the model's maximum output) it cannot afford gets the recorded
+   * affordability 402 (affordability.ts). Default null (unlimited).
+   */
+  creditsUsd?: number | null;
 }
 
 export interface RequestLogEntry {

@@ -36,6 +36,7 @@ const titlesByCode: Record<string, string> = {
   "payload_too_large:attachments": "Too many attachments",
   "not_found:attachment": "Attachment not found",
   "unavailable:routing_preference": "Your routing settings rule out every provider",
+  "upstream:affordability": "OpenRouter cannot cover an answer this long",
 };
 
 /** What an upload failure means when the server's body says nothing readable, by code and then by status. */

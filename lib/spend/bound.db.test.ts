@@ -1,7 +1,7 @@
 // The budget bound end to end: what the local OpenRouter charged (its own /generation records, not
 // our ledger) for everything a message set off never exceeds what the chat route reserved for it —
-// a tool loop of five generations, an answer longer than the reserved output, an image, a prompt
-// in a long-context price tier and the auto router. The reservation is read from the route's own
+// a tool loop of five generations, an answer longer than the reserved output, a prompt of one-letter
+// words, an image, a prompt in a long-context price tier and the auto router. The reservation is read from the route's own
 // refusal (a budget of 1 nano-USD refuses it, naming the amount), then the budget is set to exactly
 // that amount and the same message is sent again: the title request, held against the same budget,
 // finds nothing left and is not sent.
@@ -90,6 +90,15 @@ describe("what the upstream charges for a message never exceeds its reservation"
     const [record] = sent.generationIds.map((gid) => upstream.generations.get(gid)!);
     expect(record.data.tokens_completion).toBe(16_384);
     expect(record.data.finish_reason).toBe("length");
+    expect(sent.chargedNano).toBeLessThanOrEqual(sent.reservedNano);
+  });
+
+  it("a prompt of one-letter words, which a characters-per-token estimate undercounts", async () => {
+    const user = await makeUser("bound-letters");
+    // 40,000 prompt tokens at the upstream (one a word) in 80,000 characters; a short answer.
+    const sent = await sendBounded(user, `${"a ".repeat(40_000)} [[sb:text tokens=5]]`, { settings: { maxTokens: 10 } });
+    const [record] = sent.generationIds.map((gid) => upstream.generations.get(gid)!);
+    expect(record.data.tokens_prompt).toBeGreaterThanOrEqual(40_000);
     expect(sent.chargedNano).toBeLessThanOrEqual(sent.reservedNano);
   });
 

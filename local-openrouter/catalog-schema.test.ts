@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import data from "./catalog.json";
 import { CatalogFile, RecordedCatalogFile } from "./catalog-schema";
+import { computeCostNano } from "./cost";
 
 const recorded: unknown = JSON.parse(readFileSync(new URL("./catalog-recorded.json", import.meta.url), "utf8"));
 
@@ -46,6 +47,32 @@ describe("catalog.json", () => {
     const copy = structuredClone(data);
     copy.models.push(copy.models[0]);
     expect(issues(copy).join("\n")).toMatch(/duplicate model openai\/gpt-4o/);
+  });
+
+  it("accepts long-context tiers (pricing.overrides) and rejects a tier price it does not know", () => {
+    const tiered = withFirstModel((m) => {
+      (m.endpoints as { pricing: Record<string, unknown> }[])[0].pricing.overrides = [{ min_prompt_tokens: 200000, prompt: "0.000005" }];
+    });
+    expect(issues(tiered)).toEqual([]);
+    const unknown = withFirstModel((m) => {
+      (m.endpoints as { pricing: Record<string, unknown> }[])[0].pricing.overrides = [{ min_prompt_tokens: 200000, colour: "0.1" }];
+    });
+    expect(issues(unknown).join("\n")).toMatch(/unknown tier prices colour/);
+  });
+
+  it("bills a tier's prices only above its min_prompt_tokens, later tiers winning per key", () => {
+    const pricing = {
+      prompt: "0.000001",
+      completion: "0.000002",
+      overrides: [
+        { min_prompt_tokens: 100, prompt: "0.000003", completion: "0.000004" },
+        { min_prompt_tokens: 200, prompt: "0.000005" },
+      ],
+    };
+    const cost = (promptTokens: number) => computeCostNano(pricing, { promptTokens, completionTokens: 1 }).totalNano;
+    expect(cost(100)).toBe(100n * 1000n + 2000n);
+    expect(cost(101)).toBe(101n * 3000n + 4000n);
+    expect(cost(201)).toBe(201n * 5000n + 4000n);
   });
 
   it("rejects an auto-router candidate that is not in the catalog", () => {

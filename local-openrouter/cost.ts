@@ -20,7 +20,14 @@
  *   upstream_inference_cost = cost - plugin web search (what the provider charged; OpenRouter's
  *                 own plugin fee is not part of it). `is_byok` is always false here.
  * The prices used are those of the ENDPOINT (provider) that served the request; a model's
- * listed `pricing` is its first (default) endpoint's.
+ * listed `pricing` is its first (default) endpoint's. Long-context tiers: `pricing.overrides` lists
+ * prices that replace the base ones, key by key, when `prompt_tokens` is strictly greater than the
+ * entry's `min_prompt_tokens`; among applicable entries later ones win per key (the spec's
+ * PricingOverride, spec/openapi.yaml) — the shape of OpenRouter's `/models`
+ * (tests/fixtures/openrouter-recorded/models-listing-subset-tiered-alias-router.json,
+ * `~google/gemini-pro-latest`: prompt 0.000002 → 0.000004 and completion 0.000012 → 0.000018 above
+ * 200000 prompt tokens). The whole request is billed at the tier's prices, as Google bills Gemini.
+ * The time-window conditions (`utc_start`/`utc_end`) are not simulated.
  */
 
 export const PRICE_FIELDS = [
@@ -36,9 +43,22 @@ export const PRICE_FIELDS = [
 ] as const;
 export type PriceField = (typeof PRICE_FIELDS)[number];
 
+/** A long-context tier: above `min_prompt_tokens` prompt tokens, these prices replace the base ones. */
+export interface PriceOverride extends Partial<Record<PriceField, string>> {
+  min_prompt_tokens: number;
+}
+
 export interface PriceTable extends Partial<Record<PriceField, string>> {
   prompt: string;
   completion: string;
+  overrides?: PriceOverride[];
+}
+
+/** The prices a request with `promptTokens` prompt tokens pays: the base, with every applicable override over it in order. */
+export function pricesFor(pricing: PriceTable, promptTokens: number): PriceTable {
+  let out = pricing;
+  for (const { min_prompt_tokens: min, ...prices } of pricing.overrides ?? []) if (promptTokens > min) out = { ...out, ...prices };
+  return out;
 }
 
 /** A decimal USD amount with at most 9 decimal places (so an exact number of nano-USD). */
@@ -101,7 +121,8 @@ function opt(price: string | undefined): bigint | null {
 }
 
 /** Exact cost of a generation in nano-USD, from the prices of the endpoint that served it. */
-export function computeCostNano(pricing: PriceTable, u: UsageForCost): CostBreakdown {
+export function computeCostNano(listed: PriceTable, u: UsageForCost): CostBreakdown {
+  const pricing = pricesFor(listed, u.promptTokens);
   const prompt = priceToNano(pricing.prompt);
   const completion = priceToNano(pricing.completion);
   const cacheRead = opt(pricing.input_cache_read) ?? prompt;

@@ -164,12 +164,19 @@ describe("catalog: /models and /models/{author}/{slug}/endpoints", () => {
     for (const f of ["input_cache_read", "internal_reasoning", "web_search", "image"]) expect(data.some((m) => f in m.pricing)).toBe(true);
     expect(data.map((m) => m.id)).toContain(AUTO_MODEL_ID);
     for (const m of data) {
-      for (const p of Object.values(m.pricing)) {
-        if (Array.isArray(p)) continue;
+      const { overrides, ...prices } = m.pricing as Record<string, unknown>;
+      // Long-context tiers: `overrides: [{min_prompt_tokens, …prices}]` (models-listing-subset-tiered-alias-router.json).
+      const tiers = (overrides ?? []) as Record<string, unknown>[];
+      for (const { min_prompt_tokens, ...tierPrices } of tiers) {
+        expect(typeof min_prompt_tokens).toBe("number");
+        Object.assign(prices, Object.fromEntries(Object.entries(tierPrices).map(([k, v]) => [`tier.${k}`, v])));
+      }
+      for (const p of Object.values(prices)) {
         expect(typeof p).toBe("string");
-        expect(() => priceToNano(p)).not.toThrow();
+        expect(() => priceToNano(p as string)).not.toThrow();
       }
     }
+    expect(data.some((m) => "overrides" in m.pricing)).toBe(true);
   });
 
   it("lists what the real listing has: router at -1, aliases, tiers, per-request and per-image prices, default reasoning, dated slugs", async () => {

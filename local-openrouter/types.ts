@@ -18,6 +18,12 @@ export interface LocalOpenRouterOptions {
    * recorded one; a directive's `shape=` still wins. Default: by provider (Amazon Bedrock 2026, others 2025).
    */
   streamShape?: "2025" | "2026";
+  /**
+   * The account's credits in USD, spent by every key's generations. With this or `keyLimitUsd`, a
+   * request whose `max_tokens` (else the model's maximum output) it cannot afford gets the recorded
+   * affordability 402 (affordability.ts). Default null (unlimited).
+   */
+  creditsUsd?: number | null;
 }
 
 export interface RequestLogEntry {

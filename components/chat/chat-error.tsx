@@ -44,6 +44,7 @@ const titlesByCode: Record<string, string> = {
   "rate_limited:capacity": "Every provider is at capacity",
   "rate_limited:upstream": "The provider is rate-limited",
   "bad_request:token_limit": "The answer hit the token limit",
+  "upstream:affordability": "OpenRouter cannot cover an answer this long",
 };
 
 /** What an upload failure means when the server's body says nothing readable, by code and then by status. */

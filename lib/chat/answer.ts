@@ -12,6 +12,7 @@ import { extractStepUsage } from "@/lib/openrouter/usage";
 import { log } from "@/lib/log";
 import { observeAnswer } from "@/lib/metrics";
 import { createMeter, type Meter } from "@/lib/spend/meter";
+import { answerOutputLimit, MAX_ANSWER_STEPS } from "@/lib/spend/worst-case";
 import { persistGeneratedFiles } from "@/lib/attachments/output";
 import { resolveAttachmentsForModel } from "@/lib/attachments/model-input";
 import { finishAnswer } from "./finish";
@@ -110,12 +111,15 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     ...(settings.systemPrompt ? { instructions: settings.systemPrompt } : {}),
     messages: await toModelHistory(await resolveAttachmentsForModel(input.user.id, input.history), tools),
     tools,
-    stopWhen: isStepCount(5),
+    // As many generations as the budget reserved (lib/spend/worst-case.ts).
+    stopWhen: isStepCount(MAX_ANSWER_STEPS),
     // Failures are shown at once with a Retry button rather than silently retried for seconds.
     maxRetries: 0,
     temperature: settings.temperature ?? undefined,
     topP: settings.topP ?? undefined,
-    maxOutputTokens: settings.maxTokens ?? undefined,
+    // Always sent as `max_tokens`: the output the budget reserved for each generation, so it bounds
+    // what the upstream may bill (and what OpenRouter's affordability check weighs).
+    maxOutputTokens: answerOutputLimit(input.model, input.upstream?.fallbacks ?? [], settings.maxTokens),
     abortSignal: abort.signal,
     onChunk: ({ chunk }) => {
       watchdog.arm();

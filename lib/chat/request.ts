@@ -6,7 +6,7 @@ import { chatRequestSchema, type ChatRequest, type ChatUIMessage } from "@/lib/c
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { readJson } from "@/lib/http";
-import { getCatalog } from "@/lib/openrouter/catalog";
+import { AUTO_ROUTER_ID, autoRouterModels, getCatalog } from "@/lib/openrouter/catalog";
 import type { ModelSummary } from "@/lib/openrouter/types";
 import { hit } from "@/lib/rate-limit";
 
@@ -68,5 +68,6 @@ export async function upstreamChoices(userId: string, model: ModelSummary, plan:
     webSearch: webSearchChoice(body.webSearch),
     pdfEngine: needs.pdfs > 0 && [model, ...fallbacks].some((m) => !canReadFiles(m)) ? getEnv().SWITCHBOARD_PDF_ENGINE : null,
     imageOutput: model.outputModalities.includes("image"),
+    autoRouterModels: model.id === AUTO_ROUTER_ID ? await autoRouterModels() : null,
   };
 }

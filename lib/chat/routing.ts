@@ -3,7 +3,7 @@ import type { ChatMessageMetadata, ConversationSettings, RoutingSettings } from 
 import { getModelPreferences } from "@/lib/db/preferences";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { requireModel } from "@/lib/openrouter/catalog";
+import { AUTO_ROUTER_ID, requireModel } from "@/lib/openrouter/catalog";
 import type { ChatRequestChoices } from "@/lib/openrouter/request-options";
 import type { ModelSummary } from "@/lib/openrouter/types";
 
@@ -11,7 +11,7 @@ import type { ModelSummary } from "@/lib/openrouter/types";
 // models, provider preferences, web search, the file parser for PDFs and image output, decided
 // and checked here; lib/openrouter/request-options.ts turns them into OpenRouter's fields.
 
-export const AUTO_ROUTER_ID = "openrouter/auto";
+export { AUTO_ROUTER_ID };
 
 export type UpstreamChoices = {
   routing: RoutingSettings | null;
@@ -22,6 +22,8 @@ export type UpstreamChoices = {
   pdfEngine: "cloudflare-ai" | "mistral-ocr" | "pdf-text" | null;
   /** Ask for image output (models whose output modalities include images). */
   imageOutput: boolean;
+  /** The auto router's allowed models (SWITCHBOARD_AUTO_ROUTER_MODELS); null for any other model. */
+  autoRouterModels: ModelSummary[] | null;
 };
 
 /**
@@ -74,6 +76,7 @@ export function requestChoices(choices: UpstreamChoices): ChatRequestChoices {
     webSearch: choices.webSearch,
     pdfEngine: choices.pdfEngine,
     imageOutput: choices.imageOutput,
+    autoRouterModelIds: choices.autoRouterModels?.map((m) => m.id) ?? [],
   };
 }
 

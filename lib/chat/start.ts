@@ -1,6 +1,7 @@
 import "server-only";
 import { generateId, type UIMessageChunk } from "ai";
 import type { SessionUser } from "@/lib/auth";
+import { attachmentNeeds } from "@/lib/attachments/model-input";
 import { bindAttachments } from "@/lib/attachments/store";
 import { getCatalog } from "@/lib/openrouter/catalog";
 import type { ModelSummary } from "@/lib/openrouter/types";
@@ -45,8 +46,16 @@ export async function chooseUpstreams(user: SessionUser, models: ModelSummary[],
 export async function reserveAnswers(user: SessionUser, chosen: ChosenUpstreams): Promise<ReservedTurn> {
   const { plan } = chosen;
   const promptTokens = estimatePromptTokens([plan.settings.systemPrompt ?? "", ...historyTexts(plan.history)]);
+  const attachments = attachmentNeeds(plan.history);
   const catalog = (await getCatalog()).models;
-  const worstCases = chosen.answers.map(({ model, choices }) => worstCaseForChoices(model, choices, promptTokens, plan.settings.maxTokens, catalog));
+  const worstCases = chosen.answers.map(({ model, choices }) =>
+    worstCaseForChoices(
+      model,
+      choices,
+      { promptTokens, images: attachments.images, pdfs: attachments.pdfs, tools: model.supportsTools, maxTokens: plan.settings.maxTokens },
+      catalog,
+    ),
+  );
   const { reservationIds } = await reserveBudgets(user.id, worstCases);
   return { ...chosen, reservationIds };
 }

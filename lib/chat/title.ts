@@ -5,6 +5,8 @@ import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { createUpstream } from "@/lib/openrouter/provider";
 import { extractStepUsage } from "@/lib/openrouter/usage";
+import { requireModel } from "@/lib/openrouter/catalog";
+import { estimatePromptTokens, generationCostNano, releaseReservation, reserveBudget } from "@/lib/spend/budget";
 import { createMeter } from "@/lib/spend/meter";
 
 // A short title for a new conversation, from the cheap title model, after the first answer.
@@ -20,6 +22,12 @@ const INSTRUCTIONS =
 
 const MAX_TITLE = 80;
 const TIMEOUT_MS = 20_000;
+/** The title's output limit, sent as `max_tokens`. */
+const TITLE_MAX_TOKENS = 40;
+/** The user's text the title model sees. */
+const TITLE_INPUT_CHARS = 4000;
+/** One retry: both attempts may be billed. */
+const TITLE_RETRIES = 1;
 
 export type TitleRequest = {
   userId: string;
@@ -56,6 +64,40 @@ export async function generateTitleInBackground(request: TitleRequest): Promise<
 /** The model's title, or null when it failed or said nothing usable. */
 async function generateTitle(userId: string, conversationId: string, firstUserText: string): Promise<string | null> {
   const modelRequested = getEnv().SWITCHBOARD_TITLE_MODEL;
+  const prompt = firstUserText.slice(0, TITLE_INPUT_CHARS);
+  // Held against the budget like an answer: a user at their limit gets the first words instead.
+  const reservation = await reserveTitle(userId, modelRequested, prompt);
+  if (!reservation.ok) return null;
+  let costPending = true;
+  try {
+    const outcome = await requestTitle(userId, conversationId, modelRequested, prompt);
+    costPending = outcome.costPending;
+    return outcome.title;
+  } finally {
+    // A cost still pending keeps its reservation until it expires, as an answer's does.
+    if (!costPending) await releaseReservation(reservation.reservationId);
+  }
+}
+
+/** Every attempt's worst case: the instructions and the text at the title model's prompt price, plus TITLE_MAX_TOKENS. */
+async function reserveTitle(userId: string, modelId: string, prompt: string): Promise<{ ok: true; reservationId: string | null } | { ok: false }> {
+  try {
+    const model = await requireModel(modelId);
+    const perAttempt = generationCostNano(model, estimatePromptTokens([INSTRUCTIONS, prompt]), TITLE_MAX_TOKENS);
+    return { ok: true, ...(await reserveBudget(userId, perAttempt * BigInt(1 + TITLE_RETRIES))) };
+  } catch (error) {
+    // Over budget, or a title model the catalog cannot price: no title request at all.
+    log().info({ error: messageOf(error) }, "no generated title");
+    return { ok: false };
+  }
+}
+
+async function requestTitle(
+  userId: string,
+  conversationId: string,
+  modelRequested: string,
+  prompt: string,
+): Promise<{ title: string | null; costPending: boolean }> {
   // A failed attempt before a retry is billed too: the title meters every response.
   const meter = createMeter({ userId, conversationId, messageId: null, modelRequested, kind: "title", includeFailedResponses: true });
   const started = Date.now();
@@ -64,15 +106,15 @@ async function generateTitle(userId: string, conversationId: string, firstUserTe
     upstream = createUpstream({ onResponse: meter.onResponse });
   } catch (error) {
     log().warn({ error: messageOf(error) }, "no upstream for a title");
-    return null;
+    return { title: null, costPending: false };
   }
   try {
     const result = await generateText({
       model: upstream.chat(modelRequested),
       instructions: INSTRUCTIONS,
-      prompt: firstUserText.slice(0, 4000),
-      maxOutputTokens: 40,
-      maxRetries: 1,
+      prompt,
+      maxOutputTokens: TITLE_MAX_TOKENS,
+      maxRetries: TITLE_RETRIES,
       abortSignal: AbortSignal.timeout(TIMEOUT_MS),
     });
     // The attempt that answered is the last one.
@@ -85,15 +127,18 @@ async function generateTitle(userId: string, conversationId: string, firstUserTe
       durationMs: Date.now() - started,
       finishReason: result.finishReason ?? null,
     });
-    await meter.settleLeftovers({ finishReason: "error", ttftMs: null, durationMs: null });
-    return cleanTitle(result.text);
+    const costPending = await meter.settleLeftovers({ finishReason: "error", ttftMs: null, durationMs: null });
+    return { title: cleanTitle(result.text), costPending };
   } catch (error) {
     log().warn({ error: messageOf(error) }, "title generation failed, using the first words");
     // The rows stay unsettled; the settlement job asks /generation what they cost, now.
-    await meter
+    const costPending = await meter
       .settleLeftovers({ finishReason: "error", ttftMs: null, durationMs: Date.now() - started })
-      .catch((settleError: unknown) => log().warn({ error: messageOf(settleError) }, "could not schedule a title's settlement"));
-    return null;
+      .catch((settleError: unknown) => {
+        log().warn({ error: messageOf(settleError) }, "could not schedule a title's settlement");
+        return true;
+      });
+    return { title: null, costPending };
   }
 }
 

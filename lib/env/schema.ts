@@ -58,6 +58,20 @@ export const envSchema = z.object({
   SWITCHBOARD_WEB_SEARCH_ENGINE: z.enum(["auto", "native", "exa"]).default("auto"),
   /** Results the web plugin fetches per search. */
   SWITCHBOARD_WEB_SEARCH_MAX_RESULTS: z.coerce.number().int().min(1).max(25).default(5),
+  /**
+   * The models `openrouter/auto` may pick, comma-separated exact ids: sent as the auto-router plugin's
+   * `allowed_models`, and the budget holds the dearest of them per message. `*`: any model (nothing
+   * sent; the budget holds the dearest model of the catalog).
+   */
+  SWITCHBOARD_AUTO_ROUTER_MODELS: z
+    .string()
+    .default("openai/gpt-4o-mini,anthropic/claude-sonnet-4.5,google/gemini-2.5-flash,meta-llama/llama-3.3-70b-instruct,deepseek/deepseek-chat-v3.1")
+    .transform((v) =>
+      (v.trim() === "*" ? "" : v)
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
   REDIS_URL: optionalString.pipe(
     z
       .string()

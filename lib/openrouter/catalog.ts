@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
-import type { CatalogStatus, ModelSummary } from "./types";
+import type { CatalogStatus, ModelSummary, PriceTier } from "./types";
 
 // The upstream /models list, cached for SWITCHBOARD_CATALOG_TTL_SECONDS and refreshed in the
 // background; when OpenRouter is down the last good copy is served ("stale"), and when it was
@@ -33,10 +33,43 @@ const upstreamModel = z.object({
     web_search: z.string().nullish(),
     internal_reasoning: z.string().nullish(),
     input_cache_read: z.string().nullish(),
+    image_output: z.string().nullish(),
+    // Long-context tiers (models-listing-subset-tiered-alias-router.json: `~google/gemini-pro-latest`
+    // is dearer above `min_prompt_tokens: 200000`). An entry that does not parse is dropped, not the model.
+    overrides: z.array(z.unknown()).nullish(),
   }),
   top_provider: z.object({ max_completion_tokens: z.number().nullish() }).partial().nullish(),
   supported_parameters: z.array(z.string()).nullish(),
 });
+
+const upstreamTier = z.object({
+  // Absent on an override with only a time window (`utc_start`/`utc_end`): it may apply to any prompt.
+  min_prompt_tokens: z.number().nonnegative().default(0),
+  prompt: z.string().nullish(),
+  completion: z.string().nullish(),
+  input_cache_read: z.string().nullish(),
+  internal_reasoning: z.string().nullish(),
+  image: z.string().nullish(),
+  image_output: z.string().nullish(),
+});
+
+function priceTiers(raw: unknown[] | null | undefined): PriceTier[] | undefined {
+  const tiers: PriceTier[] = [];
+  for (const entry of raw ?? []) {
+    const parsed = upstreamTier.safeParse(entry);
+    if (!parsed.success) continue;
+    const t = parsed.data;
+    const tier: PriceTier = { minPromptTokens: t.min_prompt_tokens };
+    if (t.prompt) tier.prompt = t.prompt;
+    if (t.completion) tier.completion = t.completion;
+    if (t.input_cache_read) tier.inputCacheRead = t.input_cache_read;
+    if (t.internal_reasoning) tier.internalReasoning = t.internal_reasoning;
+    if (t.image) tier.image = t.image;
+    if (t.image_output) tier.imageOutput = t.image_output;
+    tiers.push(tier);
+  }
+  return tiers.length > 0 ? tiers.sort((a, b) => a.minPromptTokens - b.minPromptTokens) : undefined;
+}
 
 const upstreamModelsResponse = z.object({ data: z.array(z.unknown()) });
 
@@ -74,6 +107,8 @@ export function toModelSummary(raw: z.infer<typeof upstreamModel>): ModelSummary
       webSearch: optional(raw.pricing.web_search),
       request: optional(raw.pricing.request),
       image: optional(raw.pricing.image),
+      imageOutput: optional(raw.pricing.image_output),
+      tiers: priceTiers(raw.pricing.overrides),
     },
     inputModalities: raw.architecture?.input_modalities ?? ["text"],
     outputModalities: raw.architecture?.output_modalities ?? ["text"],
@@ -275,4 +310,24 @@ export async function ensureCatalogLoaded(): Promise<void> {
   } catch {
     // No configuration or no upstream: nothing to map with.
   }
+}
+
+/** OpenRouter's auto router: priced "-1", it bills the model it picks. */
+export const AUTO_ROUTER_ID = "openrouter/auto";
+
+/**
+ * The models the auto router may pick: SWITCHBOARD_AUTO_ROUTER_MODELS, those of them the catalog
+ * lists. They go upstream as the auto-router plugin's `allowed_models`, so the router cannot pick
+ * another (openrouter.ai/docs/guides/routing/routers/auto-router: the allowed list narrows the pool),
+ * and the budget holds the dearest of them. Empty when none is listed: the router is then held to
+ * the dearest model of the catalog.
+ */
+export async function autoRouterModels(): Promise<ModelSummary[]> {
+  const ids = getEnv().SWITCHBOARD_AUTO_ROUTER_MODELS;
+  const catalog = await getCatalog();
+  const byId = new Map(catalog.models.map((m) => [m.id, m]));
+  return ids.flatMap((id) => {
+    const model = byId.get(id);
+    return model && id !== AUTO_ROUTER_ID ? [model] : [];
+  });
 }

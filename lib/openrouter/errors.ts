@@ -170,7 +170,7 @@ function fromStatus(
     case 401:
       return new AppError("upstream:auth", "OpenRouter rejected the server's API key. An administrator needs to check OPENROUTER_API_KEY.");
     case 402:
-      return new AppError("upstream:credits", "The OpenRouter account has run out of credits. An administrator needs to add credits.");
+      return paymentError(upstreamMessage);
     case 403: {
       const reasons = Array.isArray(metadata?.reasons) ? (metadata.reasons as unknown[]).map(String).join(", ") : undefined;
       return new AppError(
@@ -201,6 +201,45 @@ function fromStatus(
       );
   }
 }
+
+/**
+ * 402 is mostly OpenRouter's affordability pre-check, not an empty account: "This request requires
+ * more credits, or fewer max_tokens. You requested up to N tokens, but can only afford M…"
+ * (error-402-affordability-*.json), or the key's own limit ("…create a key with a higher monthly
+ * limit", error-402-key-limit-free-model.message.txt), which hits `:free` models too.
+ */
+function paymentError(upstreamMessage: string | undefined): AppError {
+  const afford = upstreamMessage ? /requested up to (\d+) tokens, but can only afford (\d+)/i.exec(upstreamMessage) : null;
+  if (afford) {
+    const [requested, affordable] = [Number(afford[1]), Number(afford[2])];
+    const keyLimit = /higher monthly limit|settings\/keys/i.test(upstreamMessage ?? "");
+    const why = keyLimit ? "the server's OpenRouter key is near its spending limit" : "the OpenRouter account's credits are running low";
+    const fix =
+      affordable > 0
+        ? ` Lower the conversation's maximum output tokens below ${affordable}, or ask an administrator to ${keyLimit ? "raise the key's limit" : "add credits"}.`
+        : ` An administrator needs to ${keyLimit ? "raise the key's limit" : "add credits"}.`;
+    return new AppError(
+      "upstream:affordability",
+      `OpenRouter refused this answer in advance: it could be up to ${requested} tokens long, but ${why} (enough for ${affordable}).${fix}`,
+      { details: { requestedTokens: requested, affordableTokens: affordable, keyLimit } },
+    );
+  }
+  return new AppError("upstream:credits", "The OpenRouter account has run out of credits. An administrator needs to add credits.");
+}
+
+/** Provider preferences as a person names them, by OpenRouter's field name. */
+export const PREFERENCE_LABELS: Record<string, string> = {
+  order: "preferred provider order",
+  only: "allowed providers",
+  ignore: "ignored providers",
+  allow_fallbacks: "no fallbacks to other providers",
+  data_collection: "deny data collection",
+  zdr: "zero data retention only",
+  max_price: "maximum price",
+  quantizations: "quantizations",
+  require_parameters: "providers that support every parameter",
+  sort: "sort order",
+};
 
 // ---- 429
 

@@ -27,6 +27,8 @@ export type ChatRequestChoices = {
   /** The file-parser plugin's engine, when a PDF goes to a model that cannot read files. */
   pdfEngine: "cloudflare-ai" | "mistral-ocr" | "pdf-text" | null;
   imageOutput: boolean;
+  /** The auto-router plugin's `allowed_models`: the only models `openrouter/auto` may pick. */
+  autoRouterModelIds?: string[];
 };
 
 type ProviderField = NonNullable<OpenRouterChatSettings["provider"]>;
@@ -74,7 +76,11 @@ export function fallbackModels(modelId: string, fallbackModelIds: readonly strin
   return [...new Set(fallbackModelIds)].filter((id) => id !== modelId).slice(0, MAX_UPSTREAM_MODELS);
 }
 
-/** The provider settings of one chat request: usage always, the rest as chosen. */
+/**
+ * The provider settings of one chat request: usage always, the rest as chosen. `max_tokens` is not
+ * here: the AI SDK's `maxOutputTokens` sends it (lib/chat/answer.ts), from the same limit the budget
+ * reserved (lib/spend/budget.ts outputTokenLimit).
+ */
 export function chatRequestOptions(
   modelId: string,
   choices: ChatRequestChoices | undefined,
@@ -96,6 +102,10 @@ export function chatRequestOptions(
     });
   }
   if (choices.pdfEngine) plugins.push({ id: "file-parser", pdf: { engine: choices.pdfEngine } });
+  // Exact ids, so the budget can price each (openrouter.ai/docs/guides/routing/routers/auto-router).
+  if (choices.autoRouterModelIds && choices.autoRouterModelIds.length > 0) {
+    plugins.push({ id: "auto-router", allowed_models: [...choices.autoRouterModelIds] });
+  }
   if (plugins.length > 0) settings.plugins = plugins;
   if (choices.imageOutput) settings.extraBody = { modalities: ["image", "text"] };
   return settings;

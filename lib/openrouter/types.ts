@@ -18,7 +18,15 @@ export type ModelSummary = {
     internalReasoning?: string;
     webSearch?: string;
     request?: string;
+    /** Per input image. */
     image?: string;
+    /** Per output image (image-output models). */
+    imageOutput?: string;
+    /**
+     * Long-context tiers: above `minPromptTokens` prompt tokens these prices replace the base ones
+     * (OpenRouter's `pricing.overrides`, models-listing-subset-tiered-alias-router.json).
+     */
+    tiers?: PriceTier[];
   };
   inputModalities: string[];
   outputModalities: string[];
@@ -26,6 +34,16 @@ export type ModelSummary = {
   supportsReasoning: boolean;
   isFree: boolean;
   maxCompletionTokens: number | null;
+};
+
+export type PriceTier = {
+  minPromptTokens: number;
+  prompt?: string;
+  completion?: string;
+  inputCacheRead?: string;
+  internalReasoning?: string;
+  image?: string;
+  imageOutput?: string;
 };
 
 export type CatalogStatus =

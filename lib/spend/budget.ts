@@ -24,22 +24,65 @@ export const MAX_ASSUMED_COMPLETION_TOKENS = 16_384;
 const MESSAGE_OVERHEAD_TOKENS = 8;
 
 /**
- * A conservative prompt size: ~3 characters per token (tokenizers average nearer 4 on
- * English), plus a per-message overhead. Over-estimating only holds a little more budget.
+ * A prompt size meant never to be below what a tokenizer counts (prices are per token, so an
+ * under-count is an overshoot): ASCII letter runs at 3 characters a token (BPE tokenizers average
+ * about 4 on English words), every digit, ASCII symbol and whitespace run a token of its own, every
+ * other character as many tokens as its UTF-8 bytes (byte-level BPE never needs more: CJK and emoji
+ * can take 2–4 tokens a character), plus a per-message overhead. The local OpenRouter's tokenizer
+ * (local-openrouter/tokenizer.ts: at least one character a token, whitespace joined to the word
+ * after it) always counts fewer. One-letter words cost a token each, not a third of one.
  */
 export function estimatePromptTokens(texts: string[]): number {
   let tokens = 0;
-  for (const text of texts) tokens += Math.ceil(text.length / 3) + MESSAGE_OVERHEAD_TOKENS;
+  for (const text of texts) tokens += textTokens(text) + MESSAGE_OVERHEAD_TOKENS;
+  return tokens;
+}
+
+function textTokens(text: string): number {
+  let tokens = 0;
+  let letters = 0;
+  let inSpace = false;
+  const flushLetters = () => {
+    tokens += Math.ceil(letters / 3);
+    letters = 0;
+  };
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) {
+      letters++;
+      inSpace = false;
+      continue;
+    }
+    flushLetters();
+    if (code === 32 || code === 9 || code === 10 || code === 13) {
+      if (!inSpace) tokens++;
+      inSpace = true;
+      continue;
+    }
+    inSpace = false;
+    tokens += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  flushLetters();
   return tokens;
 }
 
 /** Exact nano-USD price per token × tokens, rounded up (a price string may carry > 9 decimals). */
 function tokensCostNano(usdPerToken: string | undefined, tokens: number): bigint {
-  if (!usdPerToken || tokens <= 0) return 0n;
-  // Price per million tokens in nano-USD keeps 15 decimals of the USD price exact.
-  const perMillion = usdToNano(scaleDecimal(usdPerToken, 6));
+  if (!usdPerToken || tokens <= 0 || usdPerToken.startsWith("-")) return 0n;
+  const perMillion = perMillionNano(usdPerToken);
   const count = BigInt(Math.ceil(tokens));
   return (perMillion * count + 999_999n) / 1_000_000n;
+}
+
+/** A price per million units as nano-USD: exact for 15 decimals of the USD price, so prices compare exactly. */
+function perMillionNano(usd: string): bigint {
+  return usdToNano(scaleDecimal(usd, 6));
+}
+
+/** A per-unit price (per request, per image) as nano-USD; 0 when there is none. */
+export function unitCostNano(usd: string | undefined): bigint {
+  if (!usd || usd.startsWith("-")) return 0n;
+  return usdToNano(usd);
 }
 
 /** decimal text × 10^shift, as decimal text, without a float ("1.5e-7", 6 → "1.5e-1"). */
@@ -48,22 +91,51 @@ function scaleDecimal(text: string, shift: number): string {
   return `${match?.[1] ?? text}e${Number(match?.[2] ?? "0") + shift}`;
 }
 
-/** The most this call can cost: the prompt estimate at the prompt price plus max_tokens at the completion price. */
-export function worstCaseCostNano(model: ModelSummary, promptTokens: number, maxTokens: number | null | undefined): bigint {
-  const completionTokens =
-    maxTokens && maxTokens > 0
-      ? maxTokens
-      : model.maxCompletionTokens && model.maxCompletionTokens > 0
-        ? Math.min(model.maxCompletionTokens, MAX_ASSUMED_COMPLETION_TOKENS)
-        : DEFAULT_MAX_COMPLETION_TOKENS;
+/**
+ * The most a request of `promptTokens` may pay per unit: for each price, the dearest of the base
+ * price and every override that may apply (OpenRouter's `pricing.overrides`: one applies when the
+ * prompt is longer than its `min_prompt_tokens`; one with a time window is taken to apply). With an
+ * over-estimated prompt this may pick a dearer tier, never a cheaper one.
+ */
+export function pricesFor(model: ModelSummary, promptTokens: number): ModelSummary["pricing"] {
+  const out = { ...model.pricing };
+  for (const { minPromptTokens, ...prices } of model.pricing.tiers ?? []) {
+    if (promptTokens <= minPromptTokens) continue;
+    for (const [key, price] of Object.entries(prices) as [keyof typeof prices, string | undefined][]) {
+      const current = out[key];
+      if (price !== undefined && (current === undefined || perMillionNano(price) > perMillionNano(current))) out[key] = price;
+    }
+  }
+  return out;
+}
+
+/**
+ * The output an answer may produce, and the `max_tokens` sent upstream with it: the request's own
+ * limit, else the model's maximum output (at most MAX_ASSUMED_COMPLETION_TOKENS), else
+ * DEFAULT_MAX_COMPLETION_TOKENS. The reservation assumes exactly this; sending it makes it a bound.
+ */
+export function outputTokenLimit(model: Pick<ModelSummary, "maxCompletionTokens">, maxTokens: number | null | undefined): number {
+  if (maxTokens && maxTokens > 0) return maxTokens;
+  if (model.maxCompletionTokens && model.maxCompletionTokens > 0) return Math.min(model.maxCompletionTokens, MAX_ASSUMED_COMPLETION_TOKENS);
+  return DEFAULT_MAX_COMPLETION_TOKENS;
+}
+
+/**
+ * The most one generation can cost: the prompt estimate at the prompt price (of the tier it
+ * reaches) plus `completionTokens` at the dearer of the completion and reasoning prices, plus the
+ * per-request fee.
+ */
+export function generationCostNano(model: ModelSummary, promptTokens: number, completionTokens: number): bigint {
+  const prices = pricesFor(model, promptTokens);
   // Reasoning tokens are billed as output, at the reasoning price when the model has one.
-  const output = tokensCostNano(model.pricing.completion, completionTokens);
-  const reasoning = tokensCostNano(model.pricing.internalReasoning, completionTokens);
-  return (
-    tokensCostNano(model.pricing.prompt, promptTokens) +
-    (reasoning > output ? reasoning : output) +
-    (model.pricing.request ? usdToNano(model.pricing.request) : 0n)
-  );
+  const output = tokensCostNano(prices.completion, completionTokens);
+  const reasoning = tokensCostNano(prices.internalReasoning, completionTokens);
+  return tokensCostNano(prices.prompt, promptTokens) + (reasoning > output ? reasoning : output) + unitCostNano(prices.request);
+}
+
+/** One generation's worst case with the output limit {@link outputTokenLimit} gives. */
+export function worstCaseCostNano(model: ModelSummary, promptTokens: number, maxTokens: number | null | undefined): bigint {
+  return generationCostNano(model, promptTokens, outputTokenLimit(model, maxTokens));
 }
 
 /** A price OpenRouter does not fix in advance (the auto router's "-1"). */
@@ -71,22 +143,10 @@ export function hasVariablePrice(model: ModelSummary): boolean {
   return model.pricing.prompt.startsWith("-") || model.pricing.completion.startsWith("-");
 }
 
-/**
- * `costOf(model)`, or for a model without a fixed price (a router, which may pick any model) the
- * dearest `costOf` among the catalog's fixed-price models: what a budget must be ready to pay.
- */
-export function boundedCostNano(model: ModelSummary, catalog: readonly ModelSummary[], costOf: (m: ModelSummary) => bigint): bigint {
-  if (!hasVariablePrice(model)) return costOf(model);
-  return catalog.reduce((max, m) => {
-    if (hasVariablePrice(m)) return max;
-    const cost = costOf(m);
-    return cost > max ? cost : max;
-  }, 0n);
-}
-
 /** The cost of input tokens alone (the composer's preview). */
 export function inputCostNano(model: ModelSummary, promptTokens: number): bigint {
-  return tokensCostNano(model.pricing.prompt, promptTokens) + (model.pricing.request ? usdToNano(model.pricing.request) : 0n);
+  const prices = pricesFor(model, promptTokens);
+  return tokensCostNano(prices.prompt, promptTokens) + unitCostNano(prices.request);
 }
 
 /** Sum of a user's live reservations. */

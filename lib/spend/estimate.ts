@@ -1,9 +1,10 @@
 import "server-only";
 import { settingsOf, findOwnedConversation } from "@/lib/db/conversations";
 import { listMessages } from "@/lib/db/messages";
-import { getCatalog, requireModel } from "@/lib/openrouter/catalog";
+import { AUTO_ROUTER_ID, autoRouterModels, getCatalog, requireModel } from "@/lib/openrouter/catalog";
 import type { ModelSummary } from "@/lib/openrouter/types";
-import { boundedCostNano, estimatePromptTokens, hasVariablePrice, inputCostNano } from "./budget";
+import { estimatePromptTokens, inputCostNano } from "./budget";
+import { servingModels } from "./worst-case";
 
 // The composer's cost preview: what sending `text` would cost in input on `model`, with the
 // conversation's current context (system prompt and saved messages) — the same conservative
@@ -31,11 +32,18 @@ export async function estimateInput(
 
 /**
  * A router (`openrouter/auto`, catalog price "-1") has no price of its own: preview it at the
- * dearest model it could pick, as the budget reservation does, never as a negative amount.
+ * dearest model it may pick (SWITCHBOARD_AUTO_ROUTER_MODELS), as the budget reservation does, never
+ * as a negative amount.
  */
 async function routedInputCostNano(model: ModelSummary, promptTokens: number): Promise<bigint> {
-  const catalog = hasVariablePrice(model) ? (await getCatalog()).models : [];
-  return boundedCostNano(model, catalog, (m) => inputCostNano(m, promptTokens));
+  const allowed = model.id === AUTO_ROUTER_ID ? await autoRouterModels() : null;
+  const catalog = (await getCatalog()).models;
+  let worst = 0n;
+  for (const m of servingModels(model, { fallbacks: [], webSearch: null, autoRouterModels: allowed }, catalog)) {
+    const cost = inputCostNano(m, promptTokens);
+    if (cost > worst) worst = cost;
+  }
+  return worst;
 }
 
 /** What of a saved message goes back to the model: text, reasoning, tool calls and results. */

@@ -6,12 +6,13 @@
 import type http from "node:http";
 import { performance } from "node:perf_hooks";
 import { AUTO_MODEL_ID, type CatalogEndpoint, type CatalogModel, getModel, type Parameter } from "../catalog";
-import { nanoToUsd, WEB_PLUGIN_DEFAULT_RESULTS } from "../cost";
+import { affordabilityRefusal } from "../affordability";
+import { WEB_PLUGIN_DEFAULT_RESULTS } from "../cost";
 import { type Directive, intParam, parseDirective } from "../directive";
 import { authenticate, sendJson, sha256 } from "../http";
 import { buildPlan } from "../plan";
 import { checkReplayedReasoning } from "../reasoning";
-import { finishError, type GenContext, keyUsage, newRecord, providerResponse } from "../records";
+import { finishError, type GenContext, newRecord, providerResponse } from "../records";
 import { type ChatRequest, contentText, parseChatRequest } from "../request";
 import { JsonRun } from "../responses/json";
 import { StreamRun } from "../responses/stream";
@@ -147,10 +148,6 @@ export async function handleChatCompletions(
     return sendJson(res, 400, errorBody(400, `'models' array must have ${MAX_MODELS} items or fewer.`));
   }
 
-  if (state.opts.keyLimitUsd != null && nanoToUsd(keyUsage(state, keyHash).total) >= state.opts.keyLimitUsd) {
-    return sendJson(res, 402, errorBody(402, "Key limit exceeded (total limit). Manage it using https://openrouter.ai/settings/keys"));
-  }
-
   const userText = lastUserText(chat);
   const d = parseDirective(userText);
   const promptText = d ? userText.replace(d.source, "").trim() : userText;
@@ -181,6 +178,10 @@ export async function handleChatCompletions(
     const err = firstRouteError ?? { status: 404, body: errorBody(404, "No endpoints found.") };
     return sendJson(res, err.status, err.body);
   }
+
+  // The affordability pre-check (affordability.ts): before any provider, no generation id.
+  const refusal = affordabilityRefusal(state, keyHash, chat, candidates[0].endpoints[0], promptTokens);
+  if (refusal) return sendJson(res, 402, refusal);
 
   const scriptedStatus = scriptedStatusFor(state, d, keyHash, chat);
   // A request rejected before routing (400/401/402) gets no generation id.

@@ -193,16 +193,20 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
     const refused = responses.filter((r) => r.status === 402);
     for (const r of refused) expect(((await r.json()) as { error: { code: string } }).error.code).toBe("budget_exceeded:spend");
     expect(admittedSingles + admittedCompares + refused.length).toBe(50);
-    const held = await cluster.db.query<{ total: string; n: number }>(
-      `SELECT COALESCE(SUM("amountNano"), 0)::text AS total, count(*)::int AS n FROM "Reservation" WHERE "userId" = $1 AND "expiresAt" > now()`,
+    const held = await cluster.db.query<{ amount: string }>(
+      `SELECT "amountNano"::text AS amount FROM "Reservation" WHERE "userId" = $1 AND "expiresAt" > now()`,
       [owner],
     );
-    // Exactly what the admitted turns hold (two reservations per comparison), within the budget,
-    // and the budget is used up: no further single answer would fit.
-    expect(held.rows[0]!.n).toBe(admittedSingles + 2 * admittedCompares);
-    expect(BigInt(held.rows[0]!.total)).toBe(BigInt(admittedSingles) * worst + BigInt(admittedCompares) * worstCompare);
-    expect(BigInt(held.rows[0]!.total)).toBeLessThanOrEqual(budget);
-    expect(budget - BigInt(held.rows[0]!.total)).toBeLessThan(worst);
+    const amounts = held.rows.map((r) => BigInt(r.amount));
+    const sum = (xs: bigint[]) => xs.reduce((total, x) => total + x, 0n);
+    // Exactly what the admitted turns hold (two reservations per comparison: gpt-4o-mini's, the same
+    // as a single answer's, and haiku's). The others are titles of first exchanges, held against the
+    // same budget. All within the budget, and the budget is used up: no further single answer would fit.
+    const answers = amounts.filter((x) => x === worst || x === worstCompare - worst);
+    expect(answers).toHaveLength(admittedSingles + 2 * admittedCompares);
+    expect(sum(answers)).toBe(BigInt(admittedSingles) * worst + BigInt(admittedCompares) * worstCompare);
+    expect(sum(amounts)).toBeLessThanOrEqual(budget);
+    expect(budget - sum(amounts)).toBeLessThan(worst);
     // Refused turns wrote nothing.
     const written = await cluster.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Conversation" WHERE "id" = ANY($1)`, [
       conversations.filter((_, i) => responses[i]!.status === 402),
@@ -224,6 +228,46 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
       20_000,
       "every stopped answer saved",
     );
+  }, 60_000);
+
+  it("concurrent messages over A and B under one budget: what the upstream charged stays within it", async () => {
+    const user = await registerAndSignIn(a.url, "charged");
+    const owner = await userId(user);
+    const marker = `charged-${randomBytes(4).toString("hex")}`;
+    // Each answer would run to 5,000 tokens; max_tokens (the output the reservation assumed) cuts it at 300.
+    const text = `[[sb:text tokens=5000]] ${marker}`;
+    const settings = { maxTokens: 300 };
+    await cluster.db.query(`UPDATE "User" SET "monthlyBudgetNano" = 1 WHERE "id" = $1`, [owner]);
+    const probe = await sendChat(a.url, user, text, { settings });
+    expect(probe.status).toBe(402);
+    const worst = BigInt(((await probe.json()) as { error: { details: { amountNano: string } } }).error.details.amountNano);
+    const budget = worst * 5n + worst / 2n;
+    await cluster.db.query(`UPDATE "User" SET "monthlyBudgetNano" = $2 WHERE "id" = $1`, [owner, budget.toString()]);
+
+    const conversations = Array.from({ length: 20 }, () => newId());
+    const responses = await Promise.all(conversations.map((id, i) => sendChat(i % 2 ? b.url : a.url, user, text, { conversationId: id, settings })));
+    const admitted = responses.filter((r) => r.status === 200).length;
+    expect(admitted).toBeGreaterThanOrEqual(1);
+    expect(admitted).toBeLessThanOrEqual(5);
+    expect(responses.filter((r) => r.status === 402)).toHaveLength(20 - admitted);
+    await Promise.all(responses.map((r) => r.arrayBuffer()));
+
+    // Every request the message set off (answers and titles, from either instance), as the upstream charged it.
+    const requests = await eventually(
+      async () => {
+        const found = cluster.upstream.log.filter((e) => e.path.startsWith("/api/v1/chat/completions") && JSON.stringify(e.body).includes(marker));
+        const done = found.every((e) => e.generationId && cluster.upstream.generations.get(e.generationId)?.state === "done");
+        return found.length >= admitted && done ? found : undefined;
+      },
+      30_000,
+      "every generation ended",
+    );
+    const answers = requests.filter((e) => (e.body as { stream?: boolean }).stream === true);
+    expect(answers).toHaveLength(admitted);
+    for (const e of answers) expect((e.body as { max_tokens?: number }).max_tokens).toBe(300);
+    const charged = requests.reduce((total, e) => total + cluster.upstream.generations.get(e.generationId!)!.costNano, 0n);
+    expect(charged).toBeGreaterThan(0n);
+    expect(charged).toBeLessThanOrEqual(budget);
   }, 60_000);
 
   it("a stop sent to B closes A's upstream connection", async () => {

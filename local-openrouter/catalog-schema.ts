@@ -131,8 +131,6 @@ export const LISTED_ONLY_PRICE_FIELDS = ["input_cache_write_1h", "audio", "audio
 const PRICE_KEYS = new Set<string>([...PRICE_FIELDS, ...LISTED_ONLY_PRICE_FIELDS]);
 const Price = z.string().regex(PRICE_PATTERN, "a decimal USD amount with at most 9 decimal places");
 
-
-
 /**
  * A dearer tier (`PricingOverride` in the spec): applies from `min_prompt_tokens`; keys it lacks keep
  * the base price. Carried as listed (models-listing-subset-tiered-alias-router.json); billing it is cost.ts's.

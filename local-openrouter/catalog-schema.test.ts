@@ -57,7 +57,7 @@ describe("catalog.json", () => {
     const unknown = withFirstModel((m) => {
       (m.endpoints as { pricing: Record<string, unknown> }[])[0].pricing.overrides = [{ min_prompt_tokens: 200000, colour: "0.1" }];
     });
-    expect(issues(unknown).join("\n")).toMatch(/unknown tier prices colour/);
+    expect(issues(unknown).join("\n")).toMatch(/an override names an unknown price/);
   });
 
   it("bills a tier's prices only above its min_prompt_tokens, later tiers winning per key", () => {

@@ -61,18 +61,18 @@ const cases: Record<string, Case[]> = {
       words: ["at most 3 fallback models"],
     },
   ],
-  // The 402s stay the credits error (their affordability wording is another change's).
+  // The affordability 402s name what was asked for and what can be afforded; the key-limit one says whose limit binds.
   "error-402-affordability-65536-vs-10114.json": [
-    { error: () => recordedError("error-402-affordability-65536-vs-10114.json"), code: "upstream:credits", words: [] },
+    { error: () => recordedError("error-402-affordability-65536-vs-10114.json"), code: "upstream:affordability", words: [/65536/, /10114/, /credits/] },
   ],
   "error-402-affordability-64000-vs-2666-grok-4.json": [
-    { error: () => recordedError("error-402-affordability-64000-vs-2666-grok-4.json"), code: "upstream:credits", words: [] },
+    { error: () => recordedError("error-402-affordability-64000-vs-2666-grok-4.json"), code: "upstream:affordability", words: [/64000/, /2666/] },
   ],
   "error-402-affordability-32000-vs-27342.json": [
-    { error: () => recordedError("error-402-affordability-32000-vs-27342.json"), code: "upstream:credits", words: [] },
+    { error: () => recordedError("error-402-affordability-32000-vs-27342.json"), code: "upstream:affordability", words: [/32000/, /27342/] },
   ],
   "error-402-key-limit-free-model.message.txt": [
-    { error: () => recordedError("error-402-key-limit-free-model.message.txt"), code: "upstream:credits", words: [] },
+    { error: () => recordedError("error-402-key-limit-free-model.message.txt"), code: "upstream:affordability", words: [/key/, /limit/] },
   ],
   "error-404-no-allowed-providers-openrouter-free.json": [
     // Nothing in our request restricted providers: the account's allowed providers did.

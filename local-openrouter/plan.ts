@@ -130,7 +130,12 @@ function effortTokens(effort: string | null | undefined): number {
   }
 }
 
-/** How many reasoning tokens the request gets without a `reasoning` directive. */
+/**
+ * How many reasoning tokens the request gets without a `reasoning` directive. A model whose listing says
+ * `reasoning.default_enabled: true` reasons, and bills it, unasked (models-listing-subset-tiered-alias-router.json,
+ * anthropic/claude-opus-5; WIRE.md "Models with `reasoning.default_enabled` reason (and bill reasoning)
+ * unasked"); only `reasoning.enabled: false` or effort `none` turns it off.
+ */
 function implicitReasoningTokens(req: ChatRequest, model: CatalogModel): number {
   if (!model.reasoning) return 0;
   const r = req.reasoning;
@@ -138,7 +143,7 @@ function implicitReasoningTokens(req: ChatRequest, model: CatalogModel): number 
   const off = r?.enabled === false || effort === "none";
   if (off) return model.reasoning.mandatory ? effortTokens("minimal") : 0;
   const asked = r != null || req.include_reasoning === true || effort != null;
-  if (!asked && !model.reasoning.mandatory) return 0;
+  if (!asked && !model.reasoning.mandatory && model.reasoning.default_enabled !== true) return 0;
   return effortTokens(effort ?? model.reasoning.default_effort);
 }
 

@@ -12,7 +12,7 @@ import { handleChatCompletions } from "./routes/chat-completions";
 import { handleControl } from "./routes/control";
 import { handleEndpoints } from "./routes/endpoints";
 import { handleGeneration } from "./routes/generation";
-import { handleKey } from "./routes/key";
+import { handleCredits, handleKey } from "./routes/key";
 import { handleModels } from "./routes/models";
 import { droppedByServer, ServerState } from "./state";
 import type { LocalOpenRouter, LocalOpenRouterOptions, RequestLogEntry } from "./types";
@@ -96,7 +96,9 @@ class LocalServer {
     const ep = /^\/api\/v1\/models\/([^/]+)\/([^/]+)\/endpoints$/.exec(path);
     if (method === "GET" && ep) return handleEndpoints(decodeURIComponent(ep[1]), decodeURIComponent(ep[2]), req, res);
     if (method === "GET" && path === `${API}/generation`) return handleGeneration(this.state, req, url, res);
-    if (method === "GET" && path === `${API}/key`) return handleKey(this.state, req, res);
+    // `/auth/key` is the older path, still answered (key-auth-key-data.json was read from it).
+    if (method === "GET" && (path === `${API}/key` || path === `${API}/auth/key`)) return handleKey(this.state, req, res);
+    if (method === "GET" && path === `${API}/credits`) return handleCredits(this.state, req, res);
     sendJson(res, 404, errorBody(404, "Not Found"));
   }
 

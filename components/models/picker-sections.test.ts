@@ -36,6 +36,12 @@ describe("the picker's list", () => {
   it("filters by every word of the query, in name, id, author or alias target", () => {
     expect(ids(buildSections(groups, byId, none, "claude haiku 4.5", index))).toEqual(["anthropic/claude-haiku-4.5"]);
     expect(ids(buildSections(groups, byId, none, "gemini 2.5 flash", index))[0]).toBe("google/gemini-2.5-flash");
+    // A name that says what was typed comes before a model matched only through its id
+    // (aion-labs/aion-rp-llama-3.1-8b is "Aion-RP 1.0 (8B)"), even from an author earlier in the alphabet.
+    const llama = ids(buildSections(groups, byId, none, "llama 3.1 8b", index));
+    expect(llama[0]).toBe("meta-llama/llama-3.1-8b-instruct");
+    expect(llama).toContain("aion-labs/aion-rp-llama-3.1-8b");
+    expect(llama.indexOf("aion-labs/aion-rp-llama-3.1-8b")).toBeGreaterThan(llama.indexOf("perplexity/llama-3.1-sonar-small-128k-online"));
     const deepseek = buildSections(groups, byId, none, "DeepSeek", index);
     expect(deepseek[0].key).toBe("author:deepseek");
     expect(deepseek.map((s) => s.key)).toContain("author:tngtech");

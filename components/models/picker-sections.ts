@@ -33,6 +33,18 @@ function matches(index: SearchIndex, model: ModelSummary, terms: string[]): bool
   return terms.every((term) => haystack.includes(term));
 }
 
+/** Every term is in the name a person reads, not only in the id or the author's slug. */
+function nameMatches(model: ModelSummary, terms: string[]): boolean {
+  const name = model.name.toLowerCase();
+  return terms.every((term) => name.includes(term));
+}
+
+/** Models whose name matches first, each part keeping its order (Array.prototype.sort is stable). */
+function byNameMatch(models: ModelSummary[], terms: string[]): ModelSummary[] {
+  if (terms.length === 0) return models;
+  return [...models].sort((a, b) => Number(!nameMatches(a, terms)) - Number(!nameMatches(b, terms)));
+}
+
 /** "OpenAI: GPT-4o" → "OpenAI"; the author slug when the names do not say. */
 function authorLabel(models: ModelSummary[], author: string): string {
   for (const m of models) {
@@ -79,8 +91,17 @@ export function buildSections(
     .filter(match);
   const shown = new Set([...favorites, ...recent].map((m) => m.id));
   const rest = groups
-    .map((g) => ({ ...g, models: g.models.filter((m) => !shown.has(m.id) && matches(index, m, terms)) }))
+    .map((g) => ({
+      ...g,
+      models: byNameMatch(
+        g.models.filter((m) => !shown.has(m.id) && matches(index, m, terms)),
+        terms,
+      ),
+    }))
     .filter((g) => g.models.length > 0);
+  // Authors with a model whose name says what was typed come before those matched only by an id:
+  // "llama 3.1 8b" finds Meta's Llama 3.1 8B before a fine-tune that has the words only in its slug.
+  if (terms.length > 0) rest.sort((a, b) => Number(!nameMatches(a.models[0]!, terms)) - Number(!nameMatches(b.models[0]!, terms)));
   return [{ key: "favorites", label: "Favourites", models: favorites }, { key: "recent", label: "Recently used", models: recent }, ...rest].filter(
     (s) => s.models.length > 0,
   );

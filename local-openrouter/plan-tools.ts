@@ -8,9 +8,12 @@ import { tokenize } from "./tokenizer";
 import { randomId } from "./wire";
 
 export interface PlannedToolCall {
-  id: string;
+  /** `null`: sent without an `id` key (`ids=missing`). */
+  id: string | null;
   name: string;
   arguments: string;
+  /** Sent without an `arguments` key (`noargs=1`), as recorded for a tool without parameters. */
+  noArguments: boolean;
   /** Tokens counted when the first delta (id, type, name) is sent. */
   nameTokens: number;
   /** The argument text split into one-token pieces, one chunk each. */
@@ -87,8 +90,33 @@ function followUpText(results: { name: string; content: string }[]): string {
   return `Here is what the tools told me: ${parts.join("; ")}. That answers your question.`;
 }
 
-function toolCall(name: string, args: string): PlannedToolCall {
-  return { id: `call_${randomId(24)}`, name, arguments: args, nameTokens: Math.max(1, tokenize(name).length), argPieces: tokenize(args) };
+/**
+ * The id a call is sent with, by `ids=`: its own (default); `missing`, no `id` key; `empty`, `""` (Gemini through
+ * OpenAI-compatible APIs, quoted in vercel/ai#7834); `repeated`, one fixed id for every call of every step (duplicate
+ * ids from providers that derive them from the tool name: cloudwego/eino-ext#652, camel-ai/camel#3027).
+ */
+export const REPEATED_TOOL_CALL_ID = "call_repeated";
+
+function toolCallId(mode: string | undefined): string | null {
+  if (mode === "missing") return null;
+  if (mode === "empty") return "";
+  if (mode === "repeated") return REPEATED_TOOL_CALL_ID;
+  return `call_${randomId(24)}`;
+}
+
+function toolCall(name: string, args: string, d: Directive | null): PlannedToolCall {
+  // A tool without parameters comes back without `arguments` (completion-tool-call-claude-sonnet-4.5.json);
+  // `noargs=1` sends every call so.
+  const noArguments = d?.params.noargs === "1";
+  const text = noArguments ? "" : args;
+  return {
+    id: toolCallId(d?.params.ids),
+    name,
+    arguments: text,
+    noArguments,
+    nameTokens: Math.max(1, tokenize(name).length),
+    argPieces: tokenize(text),
+  };
 }
 
 function argsFor(tool: FunctionTool, explicit: string | undefined): string {
@@ -125,7 +153,7 @@ export function planToolCalls(req: ChatRequest, d: Directive | null): { toolCall
           toolCalls = offered.map((n) => {
             const t = byName.get(n) as FunctionTool;
             const explicit = name === "tool" ? d?.params.args : d?.params[`args.${n}`];
-            return toolCall(n, argsFor(t, explicit));
+            return toolCall(n, argsFor(t, explicit), d);
           });
         } else if (results.length > 0) {
           followUp = followUpText(results);
@@ -133,7 +161,7 @@ export function planToolCalls(req: ChatRequest, d: Directive | null): { toolCall
       }
     } else if (toolChoice === "required" || (typeof toolChoice === "object" && toolChoice.type === "function")) {
       const forced = typeof toolChoice === "object" ? byName.get((toolChoice.function as { name?: string } | undefined)?.name ?? "") : fnTools[0];
-      if (forced) toolCalls = [toolCall(forced.function.name, argsFor(forced, undefined))];
+      if (forced) toolCalls = [toolCall(forced.function.name, argsFor(forced, undefined), d)];
     }
     if (toolCalls.length === 0 && followUp === null && results.length > 0) followUp = followUpText(results);
   } else if (results.length > 0) {

@@ -12,7 +12,7 @@ import { defaultAnswer, fillerText, hash32, longText, pngDataUrl, reasoningText 
 import { tokenize } from "./tokenizer";
 import { defaultStreamShape, type StreamShape } from "./wire";
 
-export type FinishReason = "stop" | "length" | "tool_calls";
+export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";
 
 export interface UrlCitation {
   type: "url_citation";
@@ -32,7 +32,10 @@ export interface Plan {
   toolCalls: PlannedToolCall[];
   images: string[];
   annotations: UrlCitation[];
-  finishReason: FinishReason;
+  /** `null`: the stream ends without any finish reason (`finish=null`). */
+  finishReason: FinishReason | null;
+  /** `whole=1`: every tool call in one delta, id, name and whole arguments together. */
+  toolCallsWhole: boolean;
   failure: Failure | null;
   /** `everyMs` null: the stall is silence (a dead connection), not keep-alives. */
   stall: { afterTokens: number; ms: number; everyMs: number | null } | null;
@@ -291,6 +294,16 @@ export function buildPlan(ctx: PlanContext): Plan {
     }
   }
 
+  // ---- `finish=`: what real providers end with besides the expected reason. Tool calls ending `stop` (streamed
+  // o1-pro and Cohere, BerriAI/litellm#12862; OCI, BerriAI/litellm#40040) or with no finish at all
+  // (openclaw/openclaw#98575); `content_filter` when the provider's filter stops an answer (the spec's
+  // ChatFinishReasonEnum); the text planned up to then is sent.
+  const finishParam = p.finish;
+  let finish: FinishReason | null = finishReason;
+  if (finishParam === "null") finish = null;
+  else if (finishParam === "stop" || finishParam === "length" || finishParam === "tool_calls" || finishParam === "content_filter")
+    finish = finishParam;
+
   // ---- failures
   let failure: Failure | null = null;
   let stall: Plan["stall"] = null;
@@ -316,7 +329,8 @@ export function buildPlan(ctx: PlanContext): Plan {
     toolCalls,
     images,
     annotations,
-    finishReason,
+    finishReason: finish,
+    toolCallsWhole: p.whole === "1",
     failure,
     stall,
     leadingKeepAlives,

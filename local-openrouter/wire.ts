@@ -123,7 +123,7 @@ export function chunkJson(idt: ChunkIdentity, shape: StreamShape, delta: Delta, 
 }
 
 /** The usage chunk of `placement`: after the finish chunk, before `[DONE]`. */
-export function usageChunkJson(idt: ChunkIdentity, shape: StreamShape, placement: UsagePlacement, finish: string, usage: unknown): string {
+export function usageChunkJson(idt: ChunkIdentity, shape: StreamShape, placement: UsagePlacement, finish: string | null, usage: unknown): string {
   switch (placement) {
     case "empty-choices":
       return JSON.stringify({
@@ -180,8 +180,26 @@ export function reasoningDetailDelta(detail: ReasoningDetail): Delta {
   return { role: "assistant", content: "", reasoning: null, reasoning_details: [detail] };
 }
 
+/** A call's opening: `id` only when it has one (`ids=missing`), `arguments` only when it has them (`noargs=1`). */
+function toolCallOpening(index: number, call: PlannedToolCall, args: string): Record<string, unknown> {
+  return {
+    index,
+    ...(call.id === null ? {} : { id: call.id }),
+    type: "function",
+    function: call.noArguments ? { name: call.name } : { name: call.name, arguments: args },
+  };
+}
+
 export function toolStartDelta(index: number, call: PlannedToolCall): Delta {
-  return { role: "assistant", content: null, tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] };
+  return { role: "assistant", content: null, tool_calls: [toolCallOpening(index, call, "")] };
+}
+
+/**
+ * Every call whole in one delta (`whole=1`): id, name and the complete arguments together, as providers behind
+ * OpenAI-compatible APIs send them (Gemini's whole `tool_calls` array quoted in vercel/ai#7834).
+ */
+export function toolCallsWholeDelta(calls: PlannedToolCall[]): Delta {
+  return { role: "assistant", content: null, tool_calls: calls.map((call, index) => toolCallOpening(index, call, call.arguments)) };
 }
 
 export function toolArgsDelta(index: number, text: string): Delta {

@@ -45,6 +45,8 @@ const titlesByCode: Record<string, string> = {
   "rate_limited:upstream": "The provider is rate-limited",
   "bad_request:token_limit": "The answer hit the token limit",
   "upstream:affordability": "OpenRouter cannot cover an answer this long",
+  "upstream:content_filter": "The provider's content filter stopped the answer",
+  "upstream:empty_answer": "The model returned an empty answer",
 };
 
 /** What an upload failure means when the server's body says nothing readable, by code and then by status. */

@@ -24,6 +24,7 @@ import { requestChoices, type UpstreamChoices } from "./routing";
 import { sanitizeSources } from "./sources";
 import { runStream } from "./streams";
 import { buildTools } from "./tools";
+import { type AnswerOutput, unusualFinish } from "./unusual-finish";
 
 export type AnswerInput = {
   user: SessionUser;
@@ -101,6 +102,7 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
   const tools: ToolSet | undefined = input.model.supportsTools ? buildTools(input.user.id) : undefined;
   // Each step's reasoning details, kept with the saved answer (./reasoning-details.ts).
   const stepReasoning: ReasoningDetail[][] = [];
+  const output: AnswerOutput = { seen: false };
   const { settings } = input;
   const effort = input.model.supportsReasoning ? (settings.reasoningEffort ?? undefined) : undefined;
   const requestOptions = chatRequestOptions(input.model.id, input.upstream && requestChoices(input.upstream), effort);
@@ -134,6 +136,8 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     },
     onStepEnd: (step) => {
       stepReasoning[step.stepNumber] = stepReasoningDetails(step.providerMetadata);
+      // A filtered or empty answer ends as an error with its own code (./unusual-finish.ts), its text kept.
+      if (!abort.signal.aborted) facts.failure ??= unusualFinish(step, output);
       return meterStep(meter, facts, step);
     },
   });
@@ -149,6 +153,9 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     tools,
     sendReasoning: true,
     sendSources: true,
+    // A tool's failure (its own error, or input the model got wrong) is the tool card's text and goes back to
+    // the model, which carries on; through `onError` it would mark the whole answer failed.
+    redactToolErrors: false,
     generateMessageId: () => input.assistantMessageId,
     messageMetadata: ({ part }) => {
       if (part.type === "start") return startMetadata(facts);

@@ -9,6 +9,7 @@ import "server-only";
 // shapes openrouter.ai really sends, whose text deltas carry null-valued fields beside the text.
 
 import { parsableUsageEvent } from "./nullable-usage";
+import { type ToolCallIds, toolCallRewriter } from "./tool-calls";
 
 const encoder = new TextEncoder();
 
@@ -82,7 +83,7 @@ function render(run: TextDelta[]): string {
 }
 
 /** The complete events, in order, with each run of mergeable text deltas made one event. */
-function coalesceEvents(events: string[]): string {
+function coalesceEvents(events: string[], rewrite: (event: string) => string): string {
   let out = "";
   let run: TextDelta[] = [];
   const flushRun = () => {
@@ -97,21 +98,24 @@ function coalesceEvents(events: string[]): string {
       continue;
     }
     flushRun();
-    out += `${parsableUsageEvent(event)}\n\n`;
+    out += `${rewrite(event)}\n\n`;
   }
   flushRun();
   return out;
 }
 
 /**
- * An SSE body transform that merges consecutive text-delta events found in the same read, and
- * makes usage objects parsable by the SDK (./nullable-usage).
+ * An SSE body transform that merges consecutive text-delta events found in the same read, makes
+ * usage objects parsable by the SDK (./nullable-usage) and, given `toolCallIds`, gives tool calls
+ * unique ids and the finish the SDK needs (./tool-calls).
  * Events are passed on as soon as they are complete; a body with `\r` line ends is passed
  * through untouched (OpenRouter sends `\n`). `onBytes` is told of every read, in this stage
  * rather than one more of its own, which would cost the relay a stream hop per read.
  */
-export function coalesceTextDeltas(onBytes?: () => void): TransformStream<Uint8Array, Uint8Array> {
+export function coalesceTextDeltas(onBytes?: () => void, toolCallIds?: ToolCallIds): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new TextDecoder();
+  const toolCalls = toolCallIds ? toolCallRewriter(toolCallIds) : null;
+  const rewrite = (event: string) => (toolCalls ? toolCalls(parsableUsageEvent(event)) : parsableUsageEvent(event));
   let buffer = "";
   let passThrough = false;
   return new TransformStream({
@@ -134,21 +138,21 @@ export function coalesceTextDeltas(onBytes?: () => void): TransformStream<Uint8A
       buffer = buffer.slice(end + 2);
       const events = complete.split("\n\n").filter((event) => event.length > 0);
       // The common case when the server keeps up: one event per read, nothing to merge.
-      const text = events.length === 1 ? `${parsableUsageEvent(events[0]!)}\n\n` : coalesceEvents(events);
+      const text = events.length === 1 ? `${rewrite(events[0]!)}\n\n` : coalesceEvents(events, rewrite);
       controller.enqueue(encoder.encode(text));
     },
     flush(controller) {
       buffer += decoder.decode();
-      if (buffer.length > 0) controller.enqueue(encoder.encode(parsableUsageEvent(buffer)));
+      if (buffer.length > 0) controller.enqueue(encoder.encode(rewrite(buffer)));
     },
   });
 }
 
 /** The same response with its SSE body coalesced (each read reported to `onBytes`); other responses are returned as they are. */
-export function withCoalescedTextDeltas(response: Response, onBytes?: () => void): Response {
+export function withCoalescedTextDeltas(response: Response, onBytes?: () => void, toolCallIds?: ToolCallIds): Response {
   const type = response.headers.get("content-type") ?? "";
   if (!response.ok || !response.body || !type.includes("text/event-stream")) return response;
-  return new Response(response.body.pipeThrough(coalesceTextDeltas(onBytes)), {
+  return new Response(response.body.pipeThrough(coalesceTextDeltas(onBytes, toolCallIds)), {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,

@@ -3,6 +3,7 @@ import { createOpenRouter, type OpenRouterProvider } from "@openrouter/ai-sdk-pr
 import { getEnv } from "@/lib/env";
 import { withCoalescedTextDeltas } from "./coalesce";
 import { withNullableUsageJson } from "./nullable-usage";
+import type { ToolCallIds } from "./tool-calls";
 
 export type UpstreamResponseInfo = {
   /** OpenRouter's generation id (X-Generation-Id), known before the first token arrives. */
@@ -28,6 +29,8 @@ export function createUpstream(
   } = {},
 ): OpenRouterProvider {
   const env = getEnv();
+  // Tool-call ids across this provider's responses: the steps of one answer (./tool-calls).
+  const toolCallIds: ToolCallIds = new Set();
   if (!env.OPENROUTER_API_KEY) throw new Error("OPENROUTER_API_KEY is not set (the start script sets it in demo mode).");
   return createOpenRouter({
     apiKey: env.OPENROUTER_API_KEY,
@@ -49,8 +52,8 @@ export function createUpstream(
         const response = await fetch(input, { ...init, signal });
         hooks.onResponse?.({ generationId: response.headers.get("x-generation-id"), status: response.status });
         // Null usage fields the spec allows but the SDK rejects are rewritten (./nullable-usage): in a
-        // JSON body here, in a stream by the delta merger.
-        return withCoalescedTextDeltas(withNullableUsageJson(response), hooks.onBytes);
+        // JSON body here, in a stream by the delta merger, which also mends tool calls (./tool-calls).
+        return withCoalescedTextDeltas(withNullableUsageJson(response), hooks.onBytes, toolCallIds);
       } finally {
         outer?.removeEventListener("abort", forward);
       }

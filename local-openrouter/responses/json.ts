@@ -149,11 +149,12 @@ export class JsonRun {
     }
     if (plan.toolCalls.length > 0) {
       // `index` on each call, as recorded (completion-tool-call-mistral-small.json, completion-tool-call-claude-sonnet-4.5.json).
+      // No `arguments` key with `noargs=1` (completion-tool-call-claude-sonnet-4.5.json), no `id` with `ids=missing`.
       message.tool_calls = plan.toolCalls.map((t, index) => ({
         index,
-        id: t.id,
+        ...(t.id === null ? {} : { id: t.id }),
         type: "function",
-        function: { name: t.name, arguments: t.argPieces.join("") },
+        function: t.noArguments ? { name: t.name } : { name: t.name, arguments: t.argPieces.join("") },
       }));
     }
     if (plan.images.length > 0) message.images = plan.images.map((url) => ({ type: "image_url", image_url: { url } }));

@@ -20,6 +20,7 @@ import {
   reasoningDetailDelta,
   sse,
   toolArgsDelta,
+  toolCallsWholeDelta,
   toolStartDelta,
   usageChunkJson,
   usagePlacement,
@@ -35,6 +36,7 @@ type Step =
   | { t: "content"; text: string }
   | { t: "tool-start"; index: number; call: PlannedToolCall }
   | { t: "tool-args"; index: number; text: string }
+  | { t: "tool-whole"; calls: PlannedToolCall[] }
   | { t: "images" }
   | { t: "annotations" }
   | { t: "stall" }
@@ -48,6 +50,8 @@ function stepTokens(s: Step): number {
       return 1;
     case "tool-start":
       return s.call.nameTokens;
+    case "tool-whole":
+      return s.calls.reduce((n, c) => n + c.nameTokens + c.argPieces.length, 0);
     default:
       return 0;
   }
@@ -63,10 +67,12 @@ function buildSteps(plan: Plan): Step[] {
   for (const text of plan.content) steps.push({ t: "content", text });
   if (plan.images.length > 0) steps.push({ t: "images" });
   if (plan.annotations.length > 0) steps.push({ t: "annotations" });
-  plan.toolCalls.forEach((call, index) => {
-    steps.push({ t: "tool-start", index, call });
-    for (const text of call.argPieces) steps.push({ t: "tool-args", index, text });
-  });
+  if (plan.toolCallsWhole && plan.toolCalls.length > 0) steps.push({ t: "tool-whole", calls: plan.toolCalls });
+  else
+    plan.toolCalls.forEach((call, index) => {
+      steps.push({ t: "tool-start", index, call });
+      for (const text of call.argPieces) steps.push({ t: "tool-args", index, text });
+    });
   const marker: Step | null = plan.failure ? { t: "failure" } : plan.stall ? { t: "stall" } : null;
   if (marker) {
     const after = plan.failure ? plan.failure.afterTokens : (plan.stall?.afterTokens ?? 0);
@@ -244,6 +250,9 @@ export class StreamRun {
           break;
         case "tool-args":
           out += this.chunk(toolArgsDelta(s.index, s.text));
+          break;
+        case "tool-whole":
+          out += this.chunk(toolCallsWholeDelta(s.calls));
           break;
         case "images":
           out += this.chunk(imagesDelta(plan.images));

@@ -63,7 +63,11 @@ const cases: Record<string, Case[]> = {
   ],
   // The affordability 402s name what was asked for and what can be afforded; the key-limit one says whose limit binds.
   "error-402-affordability-65536-vs-10114.json": [
-    { error: () => recordedError("error-402-affordability-65536-vs-10114.json"), code: "upstream:affordability", words: [/65536/, /10114/, /credits/] },
+    {
+      error: () => recordedError("error-402-affordability-65536-vs-10114.json"),
+      code: "upstream:affordability",
+      words: [/65536/, /10114/, /credits/],
+    },
   ],
   "error-402-affordability-64000-vs-2666-grok-4.json": [
     { error: () => recordedError("error-402-affordability-64000-vs-2666-grok-4.json"), code: "upstream:affordability", words: [/64000/, /2666/] },

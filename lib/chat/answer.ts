@@ -1,27 +1,22 @@
 import "server-only";
-import { isStepCount, streamText, toUIMessageStream, type StepResult, type ToolSet, type UIMessageChunk } from "ai";
+import { isStepCount, streamText, toUIMessageStream, type ToolSet, type UIMessageChunk } from "ai";
 import type { SessionUser } from "@/lib/auth";
 import type { ChatMessageMetadata, ChatUIMessage, ConversationSettings } from "@/lib/chat/types";
 import { getEnv } from "@/lib/env";
-import { servedModelId } from "@/lib/openrouter/catalog";
 import { mapUpstreamError, type UpstreamRequestContext } from "@/lib/openrouter/errors";
 import { createUpstream } from "@/lib/openrouter/provider";
 import { chatRequestOptions } from "@/lib/openrouter/request-options";
 import type { ModelSummary } from "@/lib/openrouter/types";
-import { extractStepUsage } from "@/lib/openrouter/usage";
 import { log } from "@/lib/log";
-import { observeAnswer } from "@/lib/metrics";
-import { createMeter, type Meter } from "@/lib/spend/meter";
+import { createMeter } from "@/lib/spend/meter";
 import { answerOutputLimit, MAX_ANSWER_STEPS } from "@/lib/spend/worst-case";
-import { persistGeneratedFiles } from "@/lib/attachments/output";
 import { resolveAttachmentsForModel } from "@/lib/attachments/model-input";
-import { finishAnswer } from "./finish";
-import { addStep, footerMetadata, newTotals, startMetadata, type AnswerFacts } from "./footer";
+import { meterStep, saveAnswer } from "./answer-end";
+import { footerMetadata, newTotals, startMetadata, type AnswerFacts } from "./footer";
 import { toModelHistory } from "./history";
 import { keepStepReasoning, type ReasoningDetail, stepReasoningDetails } from "./reasoning-details";
 import { relayAnswer, stallWatchdog } from "./relay";
 import { requestChoices, type UpstreamChoices } from "./routing";
-import { sanitizeSources } from "./sources";
 import { runStream } from "./streams";
 import { buildTools } from "./tools";
 import { type AnswerOutput, unusualFinish } from "./unusual-finish";
@@ -183,58 +178,6 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
   await runStream(input.streamKey ?? input.conversationId, input.conversationId, input.user.id, abort, relay.stream, {
     messageId: input.assistantMessageId,
     model: input.model.id,
-  });
-}
-
-/** One step's usage: into the footer's totals and, through the meter, into its generation's row. */
-async function meterStep(meter: Meter, facts: AnswerFacts, step: StepResult<ToolSet>): Promise<void> {
-  const usage = extractStepUsage(step.providerMetadata, step.usage.raw);
-  // The footer and the history name the catalog model, not a dated slug it was served under.
-  const modelServed = servedModelId(step.response.modelId);
-  addStep(facts.totals, usage, modelServed ?? undefined);
-  await meter.recordStep({
-    responseId: step.response.id,
-    stepNumber: step.stepNumber,
-    modelServed,
-    usage,
-    ttftMs: step.performance.timeToFirstOutputMs !== undefined ? Math.round(step.performance.timeToFirstOutputMs) : null,
-    durationMs: Math.round(step.performance.stepTimeMs),
-    finishReason: step.finishReason,
-  });
-}
-
-/** The answer's end: leftover generations to settlement, metrics, then one finishAnswer. */
-async function saveAnswer(
-  input: AnswerInput,
-  facts: AnswerFacts,
-  meter: Meter,
-  answerParts: ChatUIMessage["parts"],
-  isAborted: boolean,
-): Promise<void> {
-  const { totals, failure, startedAt, firstOutputAt } = facts;
-  const ttftMs = firstOutputAt !== undefined ? firstOutputAt - startedAt : undefined;
-  // Generations the stream never reported (stopped, broken) are left to settlement.
-  const unreported = await meter.settleLeftovers({
-    finishReason: isAborted ? "aborted" : "error",
-    ttftMs: ttftMs ?? null,
-    durationMs: Date.now() - startedAt,
-  });
-  if (unreported) totals.pending = true;
-  const status = failure ? "error" : isAborted ? "partial" : "complete";
-  observeAnswer({ ...totals, model: input.model.id, status, ttftMs, durationMs: Date.now() - startedAt, errorCode: failure?.code });
-  // Citations become plain links; generated images become the user's attachments.
-  const parts = await persistGeneratedFiles(input.user.id, input.conversationId, sanitizeSources(answerParts));
-  await finishAnswer({
-    how: "saved",
-    messageId: input.assistantMessageId,
-    parts,
-    status,
-    metadata: footerMetadata(facts, status),
-    model: totals.modelServed ?? input.model.id,
-    error: failure ? { code: failure.code, message: failure.message } : null,
-    generationIds: meter.generationIds(),
-    conversation: { userId: input.user.id, id: input.conversationId },
-    reservationId: input.reservationId,
   });
 }
 

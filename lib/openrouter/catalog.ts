@@ -8,6 +8,8 @@ import type { CatalogStatus, ModelSummary, PriceTier } from "./types";
 // The upstream /models list, cached for SWITCHBOARD_CATALOG_TTL_SECONDS and refreshed in the
 // background; when OpenRouter is down the last good copy is served ("stale"), and when it was
 // never reachable the state says so ("unavailable") instead of pretending there are no models.
+// Over 300 lines because the listing's schema, its summary for the browser, the cache and the lookups
+// built from it (served slugs, the auto router's models) share the one cached copy.
 
 const upstreamModel = z.object({
   id: z.string().min(1),

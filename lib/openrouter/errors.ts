@@ -7,7 +7,8 @@ import { AppError } from "@/lib/errors";
 // read here are the recorded ones (tests/fixtures/openrouter-recorded/, README points 7, 8, 15–18):
 // `{error: {message, code, metadata}}` bodies, the newer `error.availability` object (with
 // `error_type` and `http_status` instead of `code`), and in-band `{code, message, metadata?}` errors
-// of a stream.
+// of a stream. Over 300 lines because every failure OpenRouter answers with is read and worded here,
+// in one mapping (the one place a code and its sentence are chosen), rather than scattered by status.
 
 const availabilitySchema = z.object({
   code: z.string(),

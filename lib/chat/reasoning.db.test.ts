@@ -1,10 +1,11 @@
-import { generateId, type UIMessageChunk } from "ai";
+import { generateId } from "ai";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth";
-import type { ChatRequest, ConversationSettings } from "@/lib/chat/types";
+import type { ConversationSettings } from "@/lib/chat/types";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { LocalOpenRouter, RequestLogEntry } from "@/local-openrouter";
 import { closingDetail, thinkingSignature } from "@/local-openrouter/reasoning";
+import { answerTurn, textTurn } from "@/tests/helpers/answer-turn";
 import { useLocalOpenRouter } from "@/tests/helpers/upstream";
 import { makeUser } from "@/tests/helpers/users";
 
@@ -23,43 +24,8 @@ type SentMessage = { role: string; content?: unknown; reasoning_details?: Detail
 type Part = { type: string; text?: string; providerMetadata?: { openrouter?: { reasoning_details?: Detail[] } } };
 
 async function ask(user: SessionUser, id: string, model: string, text: string, settings: ConversationSettings) {
-  const { planTurn, commitTurn } = await import("./turn");
-  const { startAnswer } = await import("./answer");
-  const { attachStream, isStreaming } = await import("./streams");
-  const { requireModel } = await import("@/lib/openrouter/catalog");
-  const { listMessages } = await import("@/lib/db/messages");
-  const body: ChatRequest = {
-    trigger: "submit-message",
-    id,
-    model,
-    settings,
-    message: { id: generateId(), role: "user", parts: [{ type: "text", text }] },
-  };
-  const summary = await requireModel(model);
-  const plan = await planTurn(user, body);
-  const assistantMessageId = generateId();
-  const turn = await commitTurn(user, plan, { model: summary.id, answers: [{ id: assistantMessageId, model: summary.id }] });
   const logFrom = upstream.log.length;
-  await startAnswer({
-    user,
-    conversationId: turn.conversation.id,
-    model: summary,
-    settings: plan.settings,
-    history: plan.history,
-    assistantMessageId,
-    reservationId: null,
-  });
-  const reader = attachStream(turn.conversation.id, user.id)!.getReader();
-  const chunks: UIMessageChunk[] = [];
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-  }
-  for (let i = 0; i < 200 && isStreaming(id); i++) await new Promise((r) => setTimeout(r, 25));
-  await new Promise((r) => setTimeout(r, 50));
-  const messages = await listMessages(user.id, id);
-  const answer = messages.find((m) => m.id === assistantMessageId)!;
+  const { chunks, answer } = await answerTurn(user, textTurn(text, { model, id, settings }));
   const requests = upstream.log.slice(logFrom).filter((e) => e.path.endsWith("/chat/completions"));
   return { answer, parts: answer.parts as Part[], requests, chunks };
 }

@@ -1,8 +1,8 @@
-import { generateId, type UIMessageChunk } from "ai";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth";
-import type { ChatMessageMetadata, ChatRequest } from "@/lib/chat/types";
+import type { ChatMessageMetadata } from "@/lib/chat/types";
 import type { LocalOpenRouter } from "@/local-openrouter";
+import { answerTurn, textTurn } from "@/tests/helpers/answer-turn";
 import { useLocalOpenRouter } from "@/tests/helpers/upstream";
 import { makeUser } from "@/tests/helpers/users";
 
@@ -27,42 +27,8 @@ type ToolPart = {
 type SentMessage = { role: string; tool_calls?: { id: string }[]; tool_call_id?: string };
 
 async function ask(user: SessionUser, text: string) {
-  const { planTurn, commitTurn } = await import("./turn");
-  const { startAnswer } = await import("./answer");
-  const { attachStream, isStreaming } = await import("./streams");
-  const { requireModel } = await import("@/lib/openrouter/catalog");
-  const { listMessages } = await import("@/lib/db/messages");
-  const id = generateId();
-  const body: ChatRequest = {
-    trigger: "submit-message",
-    id,
-    model: "openai/gpt-4o-mini",
-    message: { id: generateId(), role: "user", parts: [{ type: "text", text }] },
-  };
-  const model = await requireModel(body.model);
-  const plan = await planTurn(user, body);
-  const assistantMessageId = generateId();
-  const turn = await commitTurn(user, plan, { model: model.id, answers: [{ id: assistantMessageId, model: model.id }] });
   const logFrom = upstream.log.length;
-  await startAnswer({
-    user,
-    conversationId: turn.conversation.id,
-    model,
-    settings: plan.settings,
-    history: plan.history,
-    assistantMessageId,
-    reservationId: null,
-  });
-  const reader = attachStream(turn.conversation.id, user.id)!.getReader();
-  const chunks: UIMessageChunk[] = [];
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-  }
-  for (let i = 0; i < 200 && isStreaming(id); i++) await new Promise((r) => setTimeout(r, 25));
-  await new Promise((r) => setTimeout(r, 50));
-  const answer = (await listMessages(user.id, id)).find((m) => m.id === assistantMessageId)!;
+  const { assistantMessageId, chunks, answer } = await answerTurn(user, textTurn(text, { model: "openai/gpt-4o-mini" }));
   const requests = upstream.log.slice(logFrom).filter((e) => e.path.endsWith("/chat/completions"));
   const { getDb } = await import("@/lib/db");
   const db = await getDb();

@@ -1,9 +1,8 @@
-import { generateId } from "ai";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth";
-import type { ChatRequest } from "@/lib/chat/types";
 import { expectedCostNano, type LocalOpenRouter } from "@/local-openrouter";
 import type { PromptLike } from "@/local-openrouter/tokenizer";
+import { answerTurn, textTurn } from "@/tests/helpers/answer-turn";
 import { useLocalOpenRouter } from "@/tests/helpers/upstream";
 import { makeUser } from "@/tests/helpers/users";
 
@@ -23,36 +22,11 @@ beforeAll(async () => {
 
 /** Sends `text` and reads the answer to its end, or stops it (the Stop button) after `stopAfterDeltas` text deltas. */
 async function ask(user: SessionUser, text: string, options: { model?: string; stopAfterDeltas?: number } = {}) {
-  const { planTurn, commitTurn } = await import("./turn");
-  const { startAnswer } = await import("./answer");
-  const { attachStream, isStreaming } = await import("./streams");
-  const { requireModel } = await import("@/lib/openrouter/catalog");
-  const { listMessages } = await import("@/lib/db/messages");
-  const id = generateId();
-  const body: ChatRequest = {
-    trigger: "submit-message",
-    id,
-    model: options.model ?? "openai/gpt-4o-mini",
-    message: { id: generateId(), role: "user", parts: [{ type: "text", text }] },
-  };
-  const model = await requireModel(body.model);
-  const plan = await planTurn(user, body);
-  const assistantMessageId = generateId();
-  const turn = await commitTurn(user, plan, { model: model.id, answers: [{ id: assistantMessageId, model: model.id }] });
-  await startAnswer({ user, conversationId: id, model, settings: plan.settings, history: plan.history, assistantMessageId, reservationId: null });
-  const reader = attachStream(turn.conversation.id, user.id)!.getReader();
+  const { stopStream } = await import("./streams");
   let deltas = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (value.type === "text-delta" && ++deltas === options.stopAfterDeltas) {
-      const { stopStream } = await import("./streams");
-      expect(stopStream(id, user.id)).toBe(true);
-    }
-  }
-  for (let i = 0; i < 200 && isStreaming(id); i++) await new Promise((r) => setTimeout(r, 25));
-  await new Promise((r) => setTimeout(r, 50));
-  const answer = (await listMessages(user.id, id)).find((m) => m.id === assistantMessageId)!;
+  const { assistantMessageId, answer } = await answerTurn(user, textTurn(text, { model: options.model ?? "openai/gpt-4o-mini" }), (chunk, id) => {
+    if (chunk.type === "text-delta" && ++deltas === options.stopAfterDeltas) expect(stopStream(id, user.id)).toBe(true);
+  });
   const { getDb } = await import("@/lib/db");
   const usage = await (await getDb()).usage.findMany({ where: { userId: user.id, messageId: assistantMessageId } });
   expect(usage).toHaveLength(1);

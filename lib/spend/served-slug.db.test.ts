@@ -1,6 +1,6 @@
-import { generateId } from "ai";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LocalOpenRouter } from "@/local-openrouter";
+import { answerTurn, textTurn } from "@/tests/helpers/answer-turn";
 import { useLocalOpenRouter } from "@/tests/helpers/upstream";
 import { makeUser } from "@/tests/helpers/users";
 
@@ -112,36 +112,8 @@ describe("a model served under its dated slug", () => {
   });
 
   it("an answer's footer and history name the catalog model, not the slug", async () => {
-    const { planTurn, commitTurn } = await import("@/lib/chat/turn");
-    const { startAnswer } = await import("@/lib/chat/answer");
-    const { attachStream, isStreaming } = await import("@/lib/chat/streams");
-    const { requireModel } = await import("@/lib/openrouter/catalog");
-    const { listMessages } = await import("@/lib/db/messages");
     const user = await makeUser("footer");
-    const model = await requireModel(SONNET);
-    const body = {
-      id: generateId(),
-      trigger: "submit-message" as const,
-      model: SONNET,
-      message: { id: generateId(), role: "user" as const, parts: [{ type: "text" as const, text: "Hello [[sb:text tokens=4]]" }] },
-    };
-    const plan = await planTurn(user, body);
-    const assistantMessageId = generateId();
-    const turn = await commitTurn(user, plan, { model: model.id, answers: [{ id: assistantMessageId, model: model.id }] });
-    await startAnswer({
-      user,
-      conversationId: turn.conversation.id,
-      model,
-      settings: plan.settings,
-      history: plan.history,
-      assistantMessageId,
-      reservationId: null,
-    });
-    const reader = attachStream(turn.conversation.id, user.id)!.getReader();
-    while (!(await reader.read()).done);
-    for (let i = 0; i < 200 && isStreaming(turn.conversation.id); i++) await new Promise((r) => setTimeout(r, 25));
-    await new Promise((r) => setTimeout(r, 50));
-    const answer = (await listMessages(user.id, turn.conversation.id)).find((m) => m.id === assistantMessageId)!;
+    const { answer } = await answerTurn(user, textTurn("Hello [[sb:text tokens=4]]", { model: SONNET }));
     expect(answer.metadata).toMatchObject({ model: SONNET, modelServed: SONNET, status: "complete" });
   });
 });

@@ -259,6 +259,20 @@ const RouterEntry = z.strictObject({
   candidates: z.array(z.string()).min(1),
 });
 
+/** Each model listed once, each of its providers once; returns the ids. */
+function checkModels(models: readonly z.infer<typeof ModelEntry>[], ctx: z.RefinementCtx): Set<string> {
+  const ids = new Set<string>();
+  models.forEach((m, i) => {
+    if (ids.has(m.id)) ctx.addIssue({ code: "custom", path: ["models", i, "id"], message: `duplicate model ${m.id}` });
+    ids.add(m.id);
+    const providers = m.endpoints.map((e) => e.provider);
+    if (new Set(providers).size !== providers.length) {
+      ctx.addIssue({ code: "custom", path: ["models", i, "endpoints"], message: `${m.id} lists a provider twice` });
+    }
+  });
+  return ids;
+}
+
 export const CatalogFile = z
   .strictObject({
     providers: z.partialRecord(ProviderName, ProviderInfo),
@@ -266,15 +280,7 @@ export const CatalogFile = z
     models: z.array(ModelEntry).min(1),
   })
   .superRefine((file, ctx) => {
-    const ids = new Set<string>();
-    file.models.forEach((m, i) => {
-      if (ids.has(m.id)) ctx.addIssue({ code: "custom", path: ["models", i, "id"], message: `duplicate model ${m.id}` });
-      ids.add(m.id);
-      const providers = m.endpoints.map((e) => e.provider);
-      if (new Set(providers).size !== providers.length) {
-        ctx.addIssue({ code: "custom", path: ["models", i, "endpoints"], message: `${m.id} lists a provider twice` });
-      }
-    });
+    const ids = checkModels(file.models, ctx);
     file.router.candidates.forEach((id, i) => {
       if (!ids.has(id)) ctx.addIssue({ code: "custom", path: ["router", "candidates", i], message: `${id} is not in the catalog` });
     });
@@ -299,11 +305,7 @@ export const RecordedCatalogFile = z
     models: z.array(ModelEntry).min(1),
   })
   .superRefine((file, ctx) => {
-    const ids = new Set<string>();
-    file.models.forEach((m, i) => {
-      if (ids.has(m.id)) ctx.addIssue({ code: "custom", path: ["models", i, "id"], message: `duplicate model ${m.id}` });
-      ids.add(m.id);
-    });
+    checkModels(file.models, ctx);
   });
 
 export type RecordedCatalogFile = z.infer<typeof RecordedCatalogFile>;

@@ -407,6 +407,26 @@ test("a failing tool renders as failed and the answer continues", async ({ page 
   await expect(lastAssistant(page).getByTestId("tool-card")).toHaveAttribute("data-state", "output-error");
 });
 
+test("an empty answer and a filtered one each say why they ended, with Retry, and still do after a reload", async ({ page }) => {
+  await openNewChat(page);
+  await send(page, `Say nothing [[sb:say text=""]]`);
+  await waitIdle(page);
+  const empty = page.locator('[data-testid="chat-error"][data-code="upstream:empty_answer"]');
+  await expect(empty.getByTestId("chat-error-message")).toContainText("returned nothing");
+  await expect(empty.getByTestId("chat-error-retry")).toBeVisible();
+
+  await send(page, "Write on [[sb:text tokens=6 finish=content_filter]]");
+  await waitIdle(page);
+  const filtered = page.locator('[data-testid="chat-error"][data-code="upstream:content_filter"]');
+  await expect(filtered.getByTestId("chat-error-message")).toContainText("content filter");
+  // What the model wrote before the filter stopped it is kept.
+  await expect(lastAssistant(page).getByTestId("message-text")).not.toBeEmpty();
+
+  await reloadChat(page);
+  await expect(page.locator('[data-testid="chat-error"][data-code="upstream:content_filter"]')).toBeVisible();
+  await expect(page.locator('[data-testid="chat-error"][data-code="upstream:empty_answer"]')).toBeVisible();
+});
+
 test("reasoning shows as a Thinking block, open while it streams, closed when done", async ({ page }) => {
   await openNewChat(page);
   // Record the block's states in the page (open/closed while streaming or not).

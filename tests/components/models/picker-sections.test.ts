@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { summariseListing } from "@/lib/openrouter/catalog";
 import { CATALOG } from "@/local-openrouter";
 import { modelJson } from "@/local-openrouter/routes/models";
-import { buildSections, groupByAuthor, searchIndex } from "./picker-sections";
+import { buildSections, groupByAuthor, searchIndex } from "@/components/models/picker-sections";
 
 const { models } = summariseListing({ data: CATALOG.map(modelJson) });
 const byId = new Map(models.map((m) => [m.id, m]));

@@ -3,17 +3,14 @@
  * (tests/fixtures/openrouter-recorded/): the same detail types and key sets per format, and the
  * provider's refusal of reasoning sent back altered or left out.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalOpenRouter, startLocalOpenRouter } from "./server";
 import { loadSpecValidator } from "./spec-validator";
 import { assertChatResponseMatchesSpec, parseStream, rawRequest } from "./test-utils";
+import { readRecorded } from "@/tests/helpers/recorded";
 
 const KEY = "sk-or-v1-reasoning-test-key-0123456789";
 const v = loadSpecValidator();
-const RECORDED = path.join(path.dirname(fileURLToPath(import.meta.url)), "../tests/fixtures/openrouter-recorded");
 let s: LocalOpenRouter;
 
 beforeAll(async () => {
@@ -53,7 +50,7 @@ const shape = (d: Detail) => `${d.type}:${keys(d).join(",")}`;
 
 /** The reasoning details of a recorded stream or JSON body. */
 function recordedDetails(file: string): Detail[] {
-  const text = readFileSync(path.join(RECORDED, file), "utf8");
+  const text = readRecorded(file);
   if (file.endsWith(".json"))
     return (JSON.parse(text) as { choices: { message: { reasoning_details: Detail[] } }[] }).choices[0].message.reasoning_details;
   return details(parseStream(text).chunks as unknown as Chunk[]);

@@ -11,10 +11,9 @@ import { parse } from "yaml";
 import { startLocalOpenRouter } from "./server";
 import { getJson, parseStream, waitForGeneration } from "./test-utils";
 import type { LocalOpenRouter } from "./types";
+import { readRecorded, recordedStreams } from "@/tests/helpers/recorded";
 
 const KEY = "sk-or-v1-recorded-shape-test";
-const DIR = path.join(process.cwd(), "tests/fixtures/openrouter-recorded");
-const read = (file: string) => readFileSync(path.join(DIR, file), "utf8");
 
 /** Path → the JSON types seen there. Arrays add `path[]` for their items. */
 type Paths = Map<string, Set<string>>;
@@ -154,21 +153,10 @@ function chunkPaths(chunks: Record<string, unknown>[]): Map<string, Paths> {
 }
 
 /** The raw streams captured from the live service (the documentation example is not a capture). */
-const RECORDED_STREAMS = [
-  "stream-keepalives-reasoning-midstream-error-minimax-m2-free.sse",
-  "stream-reasoning-text-signature-anthropic-claude-sonnet-4.5.sse",
-  "stream-reasoning-encrypted-openai-o3.sse",
-  "stream-fallback-keepalives-reasoning-encrypted-xai-grok-4.sse",
-  "stream-text-deltas-keepalives-openai-gpt-4o-mini-2026.sse",
-  "stream-web-search-server-tool-usage-openai-gpt-4.1-mini.sse",
-  "stream-usage-empty-choices-dated-slug-claude-sonnet-4.6-bedrock.sse",
-  "stream-annotations-web-plugin-no-is-byok-deepseek-chat.sse",
-  "stream-keepalives-before-first-token-openai-gpt-4o-mini.partial.sse",
-];
-const recordedRaw = RECORDED_STREAMS.map((file) => ({ file, raw: read(file) }));
+const recordedRaw = recordedStreams({ captured: true }).map(({ file, body }) => ({ file, raw: body }));
 const recordedChunks = [
   ...recordedRaw.flatMap(({ raw }) => parseStream(raw).chunks),
-  ...read("stream-usage-after-finish-no-cost-openai-gpt-4o.chunks.txt")
+  ...readRecorded("stream-usage-after-finish-no-cost-openai-gpt-4o.chunks.txt")
     .split("\n")
     .filter((line) => line.trim())
     .map((line) => JSON.parse(line) as Record<string, unknown>),
@@ -179,7 +167,7 @@ const COMPLETIONS = [
   "completion-tool-call-mistral-small.json",
   "completion-reasoning-text-signature-claude-3.7-sonnet-thinking.json",
   "completion-tool-call-claude-sonnet-4.5.json",
-].map((file) => JSON.parse(read(file)) as Record<string, unknown>);
+].map((file) => JSON.parse(readRecorded(file)) as Record<string, unknown>);
 
 // ---- the local server's answers to comparable requests
 
@@ -323,7 +311,7 @@ describe("usage objects", () => {
     const recorded: Paths = new Map();
     for (const c of recordedChunks) if (c.usage && typeof c.usage === "object") collect(c.usage, recorded, new Set());
     for (const body of COMPLETIONS) collect(body.usage, recorded, new Set());
-    collect(JSON.parse(read("usage-byok.json")), recorded, new Set());
+    collect(JSON.parse(readRecorded("usage-byok.json")), recorded, new Set());
     const mine: Paths = new Map();
     for (const s of local) for (const c of s.chunks) if (c.usage) collect(c.usage, mine, new Set());
     for (const body of localBodies) collect(body.usage, mine, new Set());
@@ -346,7 +334,7 @@ describe("/generation data", () => {
   /** The recorded 2025 body is cut off: its top-level keys and one-line values, read line by line. */
   function recordedGeneration(): Paths {
     const out: Paths = new Map();
-    for (const line of read("generation-data-claude-3.7-sonnet.partial.txt").split("\n")) {
+    for (const line of readRecorded("generation-data-claude-3.7-sonnet.partial.txt").split("\n")) {
       const m = /^ {2}"([a-z_]+)": (.*?),?$/.exec(line);
       if (!m) continue;
       const value: unknown = m[2] === "[" ? [] : m[2] === "{" ? {} : JSON.parse(m[2]!);
@@ -375,7 +363,8 @@ describe("/generation data", () => {
 describe("/models entries", () => {
   it("have the recorded keys with the recorded types", async () => {
     const recorded: Paths = new Map();
-    for (const m of (JSON.parse(read("models-listing-subset-tiered-alias-router.json")) as { data: unknown[] }).data) collect(m, recorded, new Set());
+    for (const m of (JSON.parse(readRecorded("models-listing-subset-tiered-alias-router.json")) as { data: unknown[] }).data)
+      collect(m, recorded, new Set());
     const r = await getJson(`${or.baseURL}/models`);
     const mine: Paths = new Map();
     for (const m of (r.json as { data: unknown[] }).data) collect(m, mine, new Set());
@@ -408,7 +397,9 @@ describe("stream framing", () => {
   });
 
   it("X-Provider-Name beside X-Generation-Id, exposed as recorded", () => {
-    const recorded = JSON.parse(read("stream-text-deltas-keepalives-openai-gpt-4o-mini-2026.headers.json")) as { headers: Record<string, string> };
+    const recorded = JSON.parse(readRecorded("stream-text-deltas-keepalives-openai-gpt-4o-mini-2026.headers.json")) as {
+      headers: Record<string, string>;
+    };
     for (const s of local) {
       expect(s.headers.get("x-provider-name")).toBe(s.chunks[0]!.provider);
       expect(s.headers.get("x-generation-id")).toBe(s.chunks[0]!.id);

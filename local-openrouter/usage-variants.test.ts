@@ -4,19 +4,16 @@
  * `/generation` answering 404 for a while by default (generation-404-not-yet-available.message.txt),
  * and providers that bill the whole completion after a cancel.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getModel } from "./catalog";
 import { usdToNano } from "./cost";
 import { type LocalOpenRouter, startLocalOpenRouter } from "./server";
 import { loadSpecValidator } from "./spec-validator";
 import { assertChatResponseMatchesSpec, getJson, parseStream, rawRequest, waitForGeneration } from "./test-utils";
+import { readRecorded } from "@/tests/helpers/recorded";
 
 const KEY = "sk-or-v1-usage-test-key-0123456789abc";
 const v = loadSpecValidator();
-const RECORDED = path.join(path.dirname(fileURLToPath(import.meta.url)), "../tests/fixtures/openrouter-recorded");
 let s: LocalOpenRouter;
 
 beforeAll(async () => {
@@ -43,7 +40,7 @@ describe("usage variants", () => {
   it("BYOK (byok=0): cost 0, is_byok, the provider's charge and its split in cost_details, as usage-byok.json; /generation agrees", async () => {
     const { chunks, generationId } = await post(ask("openai/gpt-4o-mini", "Hi [[sb:text tokens=20 byok=0]]", { stream: true }));
     const usage = chunks.find((c) => c.usage)!.usage!;
-    const recorded = JSON.parse(readFileSync(path.join(RECORDED, "usage-byok.json"), "utf8")) as Record<string, Record<string, unknown>>;
+    const recorded = JSON.parse(readRecorded("usage-byok.json")) as Record<string, Record<string, unknown>>;
     expect(usage.cost).toBe(0);
     expect(usage.is_byok).toBe(true);
     expect(keys(usage.cost_details as object)).toEqual(keys(recorded.cost_details));

@@ -2,12 +2,11 @@
 // streams recorded from openrouter.ai (tests/fixtures/openrouter-recorded) fed through it whole, byte
 // by byte and in random pieces must keep every character of text and every other event exactly,
 // merge only plain text deltas — in both recorded delta shapes — and read the same in the AI SDK.
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { createOpenRouter } from "@openrouter/ai-sdk-provider";
 import { streamText } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalOpenRouter, type LocalOpenRouter } from "@/local-openrouter";
+import { recordedStreams } from "@/tests/helpers/recorded";
 import { coalesceTextDeltas, withCoalescedTextDeltas } from "./coalesce";
 
 const KEY = "sk-or-v1-coalesce-test-key";
@@ -181,19 +180,7 @@ describe("coalescing text deltas", () => {
   });
 });
 
-const RECORDED = path.join(process.cwd(), "tests/fixtures/openrouter-recorded");
-const recordedStreams = [
-  "stream-keepalives-reasoning-midstream-error-minimax-m2-free.sse",
-  "stream-reasoning-text-signature-anthropic-claude-sonnet-4.5.sse",
-  "stream-reasoning-encrypted-openai-o3.sse",
-  "stream-fallback-keepalives-reasoning-encrypted-xai-grok-4.sse",
-  "stream-text-deltas-keepalives-openai-gpt-4o-mini-2026.sse",
-  "stream-web-search-server-tool-usage-openai-gpt-4.1-mini.sse",
-  "stream-usage-empty-choices-dated-slug-claude-sonnet-4.6-bedrock.sse",
-  "stream-annotations-web-plugin-no-is-byok-deepseek-chat.sse",
-  "stream-keepalives-before-first-token-openai-gpt-4o-mini.partial.sse",
-  "stream-midstream-error-429.doc.sse",
-].map((file) => ({ file, body: readFileSync(path.join(RECORDED, file), "utf8") }));
+const streams = recordedStreams();
 
 /** Runs of consecutive text deltas (any other event, a keep-alive comment too, ends a run). */
 function textRuns(sse: string): number {
@@ -207,7 +194,7 @@ function textRuns(sse: string): number {
 }
 
 describe("coalescing the streams recorded from openrouter.ai", () => {
-  it.each(recordedStreams)("$file: each run of text deltas becomes one event; text and every other event kept", async ({ body }) => {
+  it.each(streams)("$file: each run of text deltas becomes one event; text and every other event kept", async ({ body }) => {
     const bytes = encoder.encode(body);
     const merged = await throughCoalescer(bytes, []);
     expect(allText(merged)).toBe(allText(body));
@@ -224,7 +211,7 @@ describe("coalescing the streams recorded from openrouter.ai", () => {
   });
 
   it("merges the 2025 shape's text deltas (reasoning: null, reasoning_details: [], logprobs: null) keeping those fields", async () => {
-    const { body } = recordedStreams.find((r) => r.file.includes("anthropic-claude-sonnet-4.5"))!;
+    const { body } = streams.find((r) => r.file.includes("anthropic-claude-sonnet-4.5"))!;
     const before = events(body).filter((e) => e.text !== null).length;
     const merged = events(await throughCoalescer(encoder.encode(body), [])).filter((e) => e.text !== null);
     expect(merged.length).toBeLessThan(before);
@@ -236,7 +223,7 @@ describe("coalescing the streams recorded from openrouter.ai", () => {
   });
 
   it("merges the 2026 shape's {content, role} deltas and keeps the usage chunk that repeats the finish", async () => {
-    const { body } = recordedStreams.find((r) => r.file.includes("gpt-4o-mini-2026"))!;
+    const { body } = streams.find((r) => r.file.includes("gpt-4o-mini-2026"))!;
     const merged = await throughCoalescer(encoder.encode(body), []);
     const texts = events(merged).filter((e) => e.text !== null);
     expect(texts).toHaveLength(1);
@@ -250,7 +237,7 @@ describe("coalescing the streams recorded from openrouter.ai", () => {
 
   it("never merges across a recorded chunk that carries something: reasoning, a closing reasoning detail, annotations, finish, usage, error", async () => {
     const lines = (file: string) =>
-      recordedStreams
+      streams
         .find((r) => r.file === file)!
         .body.split("\n\n")
         .filter((e) => e.startsWith("data: {"));

@@ -235,7 +235,8 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
     const owner = await userId(user);
     const marker = `charged-${randomBytes(4).toString("hex")}`;
     // Each answer would run to 5,000 tokens; max_tokens (the output the reservation assumed) cuts it at 300.
-    const text = `[[sb:text tokens=5000]] ${marker}`;
+    // At 50 tokens/s no answer ends (and frees its reservation for another turn) while the 20 are admitted.
+    const text = `[[sb:text tokens=5000 rate=50]] ${marker}`;
     const settings = { maxTokens: 300 };
     await cluster.db.query(`UPDATE "User" SET "monthlyBudgetNano" = 1 WHERE "id" = $1`, [owner]);
     const probe = await sendChat(a.url, user, text, { settings });

@@ -7,12 +7,15 @@ import { UsersTable } from "./users-table";
 export function AdminDashboard({
   users,
   defaultBudgetNano,
+  defaultBudgetFromEnvironment,
   totals,
   byModel,
   currentUserId,
 }: {
   users: Wire<AdminUserRow>[];
   defaultBudgetNano: string | null;
+  /** True until an admin saves a default here: it then comes from SWITCHBOARD_DEFAULT_USER_BUDGET_USD. */
+  defaultBudgetFromEnvironment: boolean;
   totals: Wire<SpendTotals>;
   byModel: Wire<ByModelRow>[];
   currentUserId: string;
@@ -35,6 +38,12 @@ export function AdminDashboard({
           <CardTitle>Default budget for users</CardTitle>
           <CardDescription>
             Applies to every user without a budget of their own. Leave empty for no limit. Users can always set a lower limit for themselves.
+            {defaultBudgetFromEnvironment && (
+              <span data-testid="admin-default-budget-source">
+                {" "}
+                Until you save one here, it is the server&apos;s <code>SWITCHBOARD_DEFAULT_USER_BUDGET_USD</code>.
+              </span>
+            )}
           </CardDescription>
         </CardHeader>
         <CardContent>

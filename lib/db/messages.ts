@@ -163,3 +163,12 @@ export async function listStreamingAnswerIds(userId: string, conversationId: str
     WHERE m."conversationId" = ${conversationId} AND m."role" = 'assistant' AND m."status" = 'streaming'`;
   return rows.map((r) => r.id);
 }
+
+/** The user's answers still marked as being written, in every conversation (any instance may run them). */
+export async function listStreamingAnswersOfUser(userId: string): Promise<{ conversationId: string; messageId: string }[]> {
+  const db = await getDb();
+  return db.$queryRaw<{ conversationId: string; messageId: string }[]>`
+    SELECT m."conversationId", m."id" AS "messageId" FROM "Message" m
+    JOIN "Conversation" c ON c."id" = m."conversationId" AND c."userId" = ${userId}
+    WHERE m."role" = 'assistant' AND m."status" = 'streaming'`;
+}

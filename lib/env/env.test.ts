@@ -9,7 +9,16 @@ describe("configuration", () => {
     expect(env.PORT).toBe(3000);
     expect(env.SWITCHBOARD_DATA_DIR).toBe("./data");
     expect(env.OPENROUTER_API_KEY).toBeUndefined();
-    expect(env.SWITCHBOARD_REGISTRATION).toBe("open");
+    // Safe for an instance exposed by accident: invitation only, a budget, few sign-ups per address.
+    expect(env.SWITCHBOARD_REGISTRATION).toBe("closed");
+    expect(env.SWITCHBOARD_DEFAULT_USER_BUDGET_USD).toBe(5_000_000_000n);
+    expect(env.SWITCHBOARD_REGISTRATIONS_PER_HOUR).toBe(5);
+  });
+
+  it("reads the default budget as exact USD, or `none` for no limit", () => {
+    expect(parseEnv({ SWITCHBOARD_DEFAULT_USER_BUDGET_USD: "12.50" }).SWITCHBOARD_DEFAULT_USER_BUDGET_USD).toBe(12_500_000_000n);
+    expect(parseEnv({ SWITCHBOARD_DEFAULT_USER_BUDGET_USD: "0" }).SWITCHBOARD_DEFAULT_USER_BUDGET_USD).toBe(0n);
+    expect(parseEnv({ SWITCHBOARD_DEFAULT_USER_BUDGET_USD: "None" }).SWITCHBOARD_DEFAULT_USER_BUDGET_USD).toBeNull();
   });
 
   it.each([
@@ -17,6 +26,9 @@ describe("configuration", () => {
     ["DATABASE_URL", { DATABASE_URL: "mysql://x" }],
     ["OPENROUTER_BASE_URL", { OPENROUTER_BASE_URL: "nope" }],
     ["SWITCHBOARD_REGISTRATION", { SWITCHBOARD_REGISTRATION: "maybe" }],
+    ["SWITCHBOARD_DEFAULT_USER_BUDGET_USD", { SWITCHBOARD_DEFAULT_USER_BUDGET_USD: "-5" }],
+    ["SWITCHBOARD_DEFAULT_USER_BUDGET_USD", { SWITCHBOARD_DEFAULT_USER_BUDGET_USD: "unlimited" }],
+    ["SWITCHBOARD_REGISTRATIONS_PER_HOUR", { SWITCHBOARD_REGISTRATIONS_PER_HOUR: "0" }],
     ["AUTH_SECRET", { AUTH_SECRET: "short" }],
     ["REDIS_URL", { REDIS_URL: "http://x" }],
   ])("an invalid %s is named in the error", (variable, raw) => {

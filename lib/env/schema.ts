@@ -1,6 +1,7 @@
 // The environment's shape, validated with zod. Kept free of `server-only` so the
 // start-up script can validate before Next starts; nothing here is secret by itself.
 import { z } from "zod";
+import { usdToNano } from "../money";
 
 const optionalString = z
   .string()
@@ -32,7 +33,20 @@ export const envSchema = z.object({
   AUTH_GITHUB_SECRET: optionalString,
   AUTH_GOOGLE_ID: optionalString,
   AUTH_GOOGLE_SECRET: optionalString,
-  SWITCHBOARD_REGISTRATION: z.enum(["open", "closed"]).default("open"),
+  /** `closed`: after the first account (the admin), only a signed-in admin creates accounts. */
+  SWITCHBOARD_REGISTRATION: z.enum(["open", "closed"]).default("closed"),
+  /** Registration attempts one client address may make per hour (an admin creating accounts is not counted). */
+  SWITCHBOARD_REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(5),
+  /**
+   * Monthly budget of users without one of their own, in USD, until an admin sets the instance
+   * default on the admin page (whose choice, "no limit" included, then wins). `none`: no limit.
+   */
+  SWITCHBOARD_DEFAULT_USER_BUDGET_USD: z
+    .string()
+    .trim()
+    .default("5")
+    .refine((v) => /^none$/i.test(v) || /^\d{1,9}(\.\d{1,9})?$/.test(v), "must be an amount in USD (e.g. 5 or 12.50) or `none`")
+    .transform((v) => (/^none$/i.test(v) ? null : usdToNano(v))),
   SWITCHBOARD_DEFAULT_MODEL: z.string().min(3).default("openai/gpt-4o-mini"),
   SWITCHBOARD_TITLE_MODEL: z.string().min(3).default("openai/gpt-4o-mini"),
   /** Set by the start script when it runs the local OpenRouter because no key was given. */

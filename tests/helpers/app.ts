@@ -20,7 +20,20 @@ export type RunningApp = {
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 
-export async function startApp(options: { dataDir?: string; env?: Record<string, string>; port?: number } = {}) {
+/**
+ * What the test servers run with unless a test asks for the product's defaults: the suites
+ * register many users from one address and expect them to have no budget unless they set one.
+ * The defaults themselves (closed registration, a budget, a registration limit) are proven by
+ * e2e/registration.spec.ts.
+ */
+export const OPEN_TEST_INSTANCE_ENV: Record<string, string> = {
+  SWITCHBOARD_REGISTRATION: "open",
+  SWITCHBOARD_DEFAULT_USER_BUDGET_USD: "none",
+  SWITCHBOARD_REGISTRATIONS_PER_HOUR: "100000",
+};
+
+/** `productDefaults`: none of OPEN_TEST_INSTANCE_ENV, even when this process's environment sets them. */
+export async function startApp(options: { dataDir?: string; env?: Record<string, string>; port?: number; productDefaults?: boolean } = {}) {
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "sb-app-"));
   const child = spawn(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "scripts", "start.ts")], {
@@ -30,6 +43,8 @@ export async function startApp(options: { dataDir?: string; env?: Record<string,
       NODE_ENV: "production",
       PORT: String(port),
       SWITCHBOARD_DATA_DIR: dataDir,
+      // An empty value counts as unset (lib/env/schema.ts).
+      ...(options.productDefaults ? Object.fromEntries(Object.keys(OPEN_TEST_INSTANCE_ENV).map((k) => [k, ""])) : OPEN_TEST_INSTANCE_ENV),
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { startLocalOpenRouter, type LocalOpenRouter } from "@/local-openrouter";
-import { startApp, type RunningApp } from "../helpers/app";
+import { OPEN_TEST_INSTANCE_ENV, startApp, type RunningApp } from "../helpers/app";
 import { createTestPostgresDatabase } from "../helpers/postgres";
 import { findRedisServer, startTestRedis, type TestRedis } from "./redis-server";
 import { standaloneDir, startStandalone } from "./standalone";
@@ -58,6 +58,8 @@ export async function startCluster(options: { instances?: number; env?: Record<s
   const redis = await startTestRedis();
   const upstream = await startLocalOpenRouter({ apiKey: UPSTREAM_KEY, tokensPerSecond: options.tokensPerSecond ?? 0 });
   const env: Record<string, string> = {
+    // Also for the standalone server, which startApp does not start.
+    ...OPEN_TEST_INSTANCE_ENV,
     DATABASE_URL: database.url,
     REDIS_URL: redis.url,
     AUTH_SECRET: `instances-${randomBytes(24).toString("hex")}`,

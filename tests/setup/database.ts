@@ -6,6 +6,10 @@ import path from "node:path";
 import { afterAll, inject } from "vitest";
 import { createTestPostgresDatabase } from "../helpers/postgres";
 
+// The in-process tests make users freely and give them a budget only when they test one; the
+// product's default budget is proven by lib/spend/settings.db.test.ts and e2e/registration.spec.ts.
+process.env.SWITCHBOARD_DEFAULT_USER_BUDGET_USD ??= "none";
+
 if (process.env.SWITCHBOARD_TEST_DB === "postgres") {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) throw new Error("SWITCHBOARD_TEST_DB=postgres needs TEST_DATABASE_URL");

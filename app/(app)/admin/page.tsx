@@ -4,6 +4,7 @@ import { AdminsOnly } from "@/components/admin/admins-only";
 import { requireUser } from "@/lib/auth";
 import { lastDays, spendByModel, spendTotals } from "@/lib/spend/aggregates";
 import { adminUsers } from "@/lib/spend/service";
+import { getDefaultBudgetSetting } from "@/lib/spend/settings";
 import { toWire } from "@/lib/spend/types";
 
 export const dynamic = "force-dynamic";
@@ -14,8 +15,9 @@ export default async function AdminPage() {
   // The API answers 403; the page says why in words.
   if (user.role !== "admin") return <AdminsOnly />;
   const now = new Date();
-  const [{ users, defaultBudgetNano }, totals, byModel] = await Promise.all([
+  const [{ users, defaultBudgetNano }, defaultBudget, totals, byModel] = await Promise.all([
     adminUsers(now),
+    getDefaultBudgetSetting(),
     spendTotals({}, now),
     spendByModel({}, lastDays(30, now)),
   ]);
@@ -24,6 +26,7 @@ export default async function AdminPage() {
       <AdminDashboard
         users={toWire(users)}
         defaultBudgetNano={defaultBudgetNano === null ? null : defaultBudgetNano.toString()}
+        defaultBudgetFromEnvironment={defaultBudget.source === "environment"}
         totals={toWire(totals)}
         byModel={toWire(byModel)}
         currentUserId={user.id}

@@ -5,9 +5,21 @@
 // PostgreSQL (the PostgreSQL run), else through the API (everything the users and the admin can read).
 import pg from "pg";
 import { statusForCode, type ErrorCode } from "@/lib/errors";
-import { casesFor, encodeSegment, rawRequest, UNKNOWN_ID, BAD_IDS, type Case, type CorpusEntry, type CorpusWorld } from "./bad-input";
+import {
+  actionCasesFor,
+  casesFor,
+  encodeSegment,
+  rawRequest,
+  UNKNOWN_ID,
+  BAD_IDS,
+  type ActionCase,
+  type ActionCorpusEntry,
+  type Case,
+  type CorpusEntry,
+  type CorpusWorld,
+} from "./bad-input";
 import { chatRequest, importFile, pngWith, type Role } from "./route-matrix";
-import { answerIdOf, discoverApiRoutes, newId, poll, readsInput, type Client, type Reply } from "./support";
+import { answerIdOf, builtServerActions, discoverApiRoutes, newId, poll, readsInput, type Client, type Reply } from "./support";
 import { expect, test, type SecurityApp } from "./world";
 
 const id = { kind: "id" } as const;
@@ -304,6 +316,21 @@ const corpus: Record<string, CorpusEntry> = {
   },
 };
 
+/** Server actions, by `file#export` as the build's server-reference manifest names them. */
+const actionCorpus: Record<string, ActionCorpusEntry> = {
+  "app/(app)/c/[id]/actions.ts#loadEarlierMessagesAction": {
+    role: "owner",
+    page: (w) => `/c/${w.conversationId}`,
+    // The page before the answer: its question.
+    control: (w) => [w.conversationId, w.answerId],
+    args: [
+      { ...id, required: true },
+      { ...id, required: true },
+    ],
+  },
+  "app/(app)/actions.ts#signOutAction": { role: "fresh", page: () => "/" },
+};
+
 const upload = (filename: string) => ({ "content-type": "application/octet-stream", "x-filename": filename });
 
 /** Uploads that are not files we keep: nothing may be stored. */
@@ -579,6 +606,83 @@ test("odd but valid Unicode — RTL override, emoji, combining marks, zero-width
     expect(sent).toBe(`${text} [[sb:say text="ok"]]`);
   }
 });
+
+// ---- server actions --------------------------------------------------------------------------
+
+/** Posts `body` to `action` as the page's own call would: text/plain, same origin. */
+async function callAction(client: Client, actionId: string, page: string, body: string | Buffer): Promise<Reply> {
+  return client.send("POST", page, {
+    body,
+    headers: { "next-action": actionId, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component", origin: app.url },
+    timeout: 60_000,
+  });
+}
+
+/** The error code an action returned (its typed error body, inside React's reply stream). */
+function actionErrorCode(text: string): string | undefined {
+  return /"error":\{"code":"([a-z_]+:[a-z_]+)"/.exec(text)?.[1];
+}
+
+/** What is wrong with an action's answer to a bad call, or null. */
+function actionProblem(key: string, c: ActionCase, reply: Pick<Reply, "status" | "text">): string | null {
+  const summary = `${key} [${c.name}] → ${reply.status} ${reply.text.slice(0, 160)}`;
+  if (reply.status >= 500) return `server error: ${summary}`;
+  if (!c.refused) return null;
+  const code = actionErrorCode(reply.text);
+  if (reply.status !== 200 || !code) return `no typed error: ${summary}`;
+  const status = statusForCode(code as ErrorCode);
+  if (status < 400 || status >= 500) return `not a 4xx code (${code}): ${summary}`;
+  return null;
+}
+
+test("every server action in the build has a bad-input corpus", () => {
+  const built = [...builtServerActions().keys()];
+  expect(built.length).toBeGreaterThan(0);
+  expect(
+    built.filter((k) => !(k in actionCorpus)),
+    "server actions without a corpus in e2e/security/bad-input.spec.ts",
+  ).toEqual([]);
+  expect(Object.keys(actionCorpus).filter((k) => !built.includes(k))).toEqual([]);
+});
+
+for (const [key, entry] of Object.entries(actionCorpus)) {
+  test(`server action ${key}: no bad call gets a 5xx; bad arguments get a typed 4xx error and change nothing`, async () => {
+    test.setTimeout(240_000);
+    const action = builtServerActions().get(key);
+    expect(action, `${key} is in the build's server-reference manifest`).toBeTruthy();
+    const page = entry.page(world);
+    const cases = actionCasesFor(entry, world);
+    // A fresh user per case signs up, which the snapshot would see: only the others are compared.
+    const before = entry.role === "fresh" ? undefined : await snapshot();
+    const problems: string[] = [];
+    for (const c of cases) {
+      const client = entry.role === "fresh" ? await app.user("action-corpus") : clients[entry.role];
+      let problem: string | null;
+      try {
+        problem = actionProblem(key, c, await callAction(client, action!.id, page, c.body));
+      } catch (error) {
+        problem = `no answer: ${key} [${c.name}] → ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
+      }
+      if (c.knownBug) {
+        if (problem) test.info().annotations.push({ type: "known bug", description: `${problem} — ${c.knownBug}` });
+        else problems.push(`[${c.name}] passes now: remove its knownBug`);
+      } else if (problem) {
+        problems.push(problem);
+      }
+    }
+    test.info().annotations.push({ type: "cases", description: `${cases.length} cases` });
+    expect(problems, `${problems.length} of ${cases.length} cases`).toEqual([]);
+    expect((await clients.owner.get("/api/health")).status).toBe(200);
+    if (before !== undefined) expect(await snapshot()).toEqual(before);
+    if (entry.control) {
+      // One defect away from an accepted call: the control itself pages in the question.
+      const control = await callAction(clients[entry.role as Role], action!.id, page, JSON.stringify(entry.control(world)));
+      expect(control.status, control.text.slice(0, 300)).toBe(200);
+      expect(actionErrorCode(control.text), control.text.slice(0, 300)).toBeUndefined();
+      expect(control.text).toContain("a first message");
+    }
+  });
+}
 
 test("pages never answer 500 to hostile ids", async () => {
   const { owner } = clients;

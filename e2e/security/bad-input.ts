@@ -418,3 +418,88 @@ export function rawRequest(baseURL: string, c: Case, cookie: string): Promise<{ 
     pump();
   });
 }
+
+// ---- server actions -------------------------------------------------------------------------
+
+/**
+ * A server action's corpus. Next serves an action as a POST to a page that renders it, with a
+ * `Next-Action` header naming it; its arguments are the body, React's reply encoding, which for
+ * plain values is a JSON array (`["a","b"]`).
+ */
+export type ActionCorpusEntry = {
+  /** Who sends the cases; "fresh": a new signed-in user for each (the action ends the session). */
+  role: Role | "fresh";
+  /** The page the action is posted to. */
+  page: (w: CorpusWorld) => string;
+  /** The arguments of an accepted call (none: the action takes none). */
+  control?: (w: CorpusWorld) => unknown[];
+  /** Each argument's field, by position. */
+  args?: FieldSpec[];
+};
+
+export type ActionCase = {
+  name: string;
+  body: string | Buffer;
+  /**
+   * The action runs and must refuse: its answer carries a 4xx error code. Otherwise the body is one
+   * the action never sees (Next decodes it first) and only a 5xx is wrong.
+   */
+  refused: boolean;
+  /** A known, reported defect: the case is expected to fail until it is fixed. */
+  knownBug?: string;
+};
+
+/** Next's own decoding of an action's body, before any code of ours runs. */
+export const NEXT_DECODES = "Next decodes the action's body (decodeReply) before the action runs and answers its failures 500";
+
+/** Every case of one action's corpus. */
+export function actionCasesFor(entry: ActionCorpusEntry, w: CorpusWorld): ActionCase[] {
+  const cases: ActionCase[] = [];
+  const control = entry.control?.(w) ?? [];
+  // [name, body, whether Next's decoding answers it 500 before the action runs]
+  const malformed: [string, string | Buffer, boolean][] = [
+    ["empty body", "", true],
+    ["truncated array", "[", true],
+    ["unclosed array", '["a",', true],
+    ["bare word", "nul", true],
+    ["single quotes", "['a']", true],
+    ["trailing garbage", "[]]", true],
+    ["JSON object instead of the arguments", "{}", false],
+    ["JSON string instead of the arguments", '"text"', true],
+    ["JSON number instead of the arguments", "42", true],
+    ["JSON null instead of the arguments", "null", true],
+    ["nested 10,000 deep", JSON.stringify([...control, 0]).replace(/0\]$/, `${"[".repeat(10_000)}${"]".repeat(10_000)}]`), true],
+    ["invalid UTF-8", Buffer.from([0x5b, 0x22, 0xff, 0xfe, 0x22, 0x5d]), false],
+  ];
+  for (const [name, body, nextFails] of malformed) {
+    cases.push({ name: `malformed: ${name}`, body, refused: false, ...(nextFails ? { knownBug: NEXT_DECODES } : {}) });
+  }
+  // React's reply encoding reads "$…" strings as references to other parts of the reply.
+  const encoded: [string, string, boolean][] = [
+    ["a reference to a part that is not there", "$1", true],
+    ["a promise reference", "$@1", false],
+    ["a form data reference", "$K1", false],
+    ["a server reference", "$F1", true],
+    ["an invalid date", "$D2024-99-99", false],
+    ["a huge bigint", `$n${"9".repeat(1000)}`, true],
+    ["an infinite number", "$Infinity", false],
+  ];
+  for (const [name, value, nextFails] of encoded) {
+    const args = control.length > 0 ? control.map((v, i) => (i === 0 ? value : v)) : [value];
+    cases.push({ name: `reply encoding: ${name}`, body: JSON.stringify(args), refused: false, ...(nextFails ? { knownBug: NEXT_DECODES } : {}) });
+  }
+  if (!entry.args) return cases;
+  cases.push({ name: "no arguments", body: "[]", refused: true });
+  entry.args.forEach((spec, index) => {
+    if (spec.required) cases.push({ name: `argument ${index} missing`, body: JSON.stringify(control.slice(0, index)), refused: true });
+    for (const [name, value] of Object.entries(badValues(spec))) {
+      const args = control.map((v, i) => (i === index ? value : v));
+      cases.push({ name: `argument ${index}: ${name}`, body: JSON.stringify(args), refused: true });
+    }
+    if (spec.kind === "id") {
+      const args = control.map((v, i) => (i === index ? UNKNOWN_ID : v));
+      cases.push({ name: `argument ${index}: unknown id`, body: JSON.stringify(args), refused: true });
+    }
+  });
+  return cases;
+}

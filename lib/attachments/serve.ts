@@ -26,6 +26,11 @@ export async function attachmentResponse(userId: string, rawId: string, request:
   const attachment = await findOwnedAttachment(userId, rawId);
   if (!attachment) throw attachmentNotFound();
   const download = new URL(request.url).searchParams.get("download") === "1" || !attachment.mediaType.startsWith("image/");
+  const etag = `"${attachment.sha256}"`;
+  // Revalidated on every use (`no-cache`), so a deleted file is gone from the browser at once;
+  // an unchanged one costs a 304, its bytes are not sent again.
+  const caching = { "cache-control": "private, no-cache", etag };
+  if (matchesEtag(request.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers: caching });
   return new Response(Buffer.from(attachment.data), {
     status: 200,
     headers: {
@@ -35,8 +40,16 @@ export async function attachmentResponse(userId: string, rawId: string, request:
       "x-content-type-options": "nosniff",
       "content-security-policy": ATTACHMENT_CSP,
       "cross-origin-resource-policy": "same-origin",
-      "cache-control": "private, max-age=3600",
-      etag: `"${attachment.sha256}"`,
+      ...caching,
     },
+  });
+}
+
+/** `If-None-Match` names this ETag (weakly compared, as RFC 9110 asks for GET). */
+function matchesEtag(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  return header.split(",").some((tag) => {
+    const t = tag.trim();
+    return t === "*" || t.replace(/^W\//, "") === etag;
   });
 }

@@ -7,7 +7,7 @@ import { mapUpstreamError, type UpstreamRequestContext } from "@/lib/openrouter/
 import { createUpstream } from "@/lib/openrouter/provider";
 import { chatRequestOptions } from "@/lib/openrouter/request-options";
 import type { ModelSummary } from "@/lib/openrouter/types";
-import { log } from "@/lib/log";
+import { errorFields, log } from "@/lib/log";
 import { createMeter } from "@/lib/spend/meter";
 import { answerOutputLimit, MAX_ANSWER_STEPS } from "@/lib/spend/worst-case";
 import { resolveAttachmentsForModel } from "@/lib/attachments/model-input";
@@ -118,6 +118,13 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     // what the upstream may bill (and what OpenRouter's affordability check weighs).
     maxOutputTokens: answerOutputLimit(input.model, input.upstream?.fallbacks ?? [], settings.maxTokens),
     abortSignal: abort.signal,
+    // Without it the SDK prints the whole error to the console, upstream body (which can quote the
+    // person's message) and broken chunk included; the answer itself reports it (onError below).
+    onError: ({ error }) =>
+      log().warn(
+        { conversationId: input.conversationId, messageId: input.assistantMessageId, error: errorFields(error) },
+        "the upstream failed during an answer",
+      ),
     onChunk: ({ chunk }) => {
       watchdog.arm();
       meter.afterRelayedChunk();

@@ -5,14 +5,14 @@ import { attachmentNeeds } from "@/lib/attachments/model-input";
 import { bindAttachments } from "@/lib/attachments/store";
 import { getCatalog } from "@/lib/openrouter/catalog";
 import type { ModelSummary } from "@/lib/openrouter/types";
-import { estimatePromptTokens, releaseReservation, reserveBudgets } from "@/lib/spend/budget";
+import { estimatePromptTokens, holdWhileRunning, releaseReservation, reserveBudgets } from "@/lib/spend/budget";
 import { worstCaseForChoices } from "@/lib/spend/worst-case";
 import { startAnswer } from "./answer";
 import { historyTexts } from "./history";
 import { textOfParts } from "@/lib/message-text";
 import { attachToTurn, upstreamChoices } from "./request";
 import type { UpstreamChoices } from "./routing";
-import { columnStreamKey } from "./streams";
+import { columnStreamKey, streamingMessageIds } from "./streams";
 import { generateTitleInBackground } from "./title";
 import { commitTurn, type CommittedTurn, type PlannedAnswer, type TurnPlan } from "./turn";
 import type { ChatMessageMetadata, ChatRequest } from "./types";
@@ -126,6 +126,8 @@ export async function startAnswers(user: SessionUser, reserved: ReservedTurn, co
         leadingChunks: leadingChunks(turn, comparing),
       });
       started.push({ messageId: answer.id, model: model.id, streamKey });
+      // An answer may run longer than a reservation lives; its own is renewed until it ends.
+      holdWhileRunning([reserved.reservationIds[index]], () => streamingMessageIds(turn.conversation.id).includes(answer.id));
     }
     return started;
   } catch (error) {

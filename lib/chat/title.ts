@@ -2,7 +2,7 @@ import "server-only";
 import { generateText } from "ai";
 import { findOwnedConversation, replaceConversationTitle } from "@/lib/db/conversations";
 import { getEnv } from "@/lib/env";
-import { log } from "@/lib/log";
+import { errorFields, log } from "@/lib/log";
 import { createUpstream } from "@/lib/openrouter/provider";
 import { extractStepUsage } from "@/lib/openrouter/usage";
 import { requireModel } from "@/lib/openrouter/catalog";
@@ -130,7 +130,8 @@ async function requestTitle(
     const costPending = await meter.settleLeftovers({ finishReason: "error", ttftMs: null, durationMs: null });
     return { title: cleanTitle(result.text), costPending };
   } catch (error) {
-    log().warn({ error: messageOf(error) }, "title generation failed, using the first words");
+    // By class, code and status: the upstream's message can quote the text the title was asked for.
+    log().warn({ error: errorFields(error) }, "title generation failed, using the first words");
     // The rows stay unsettled; the settlement job asks /generation what they cost, now.
     const costPending = await meter
       .settleLeftovers({ finishReason: "error", ttftMs: null, durationMs: Date.now() - started })

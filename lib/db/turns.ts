@@ -44,15 +44,27 @@ function messageValues(messages: TurnMessage[]): Prisma.Sql {
 const messageColumns = Prisma.sql`"id", "conversationId", "position", "variant", "shown", "role", "parts", "text", "model", "status", "metadata", "createdAt", "updatedAt"`;
 const valueColumns = Prisma.sql`v("id", "offset", "variant", "shown", "role", "parts", "text", "model", "status", "metadata")`;
 
-async function run<T>(statement: Promise<T>): Promise<T> {
+async function run<T>(userId: string, messages: Pick<TurnMessage, "id">[], statement: Promise<T>): Promise<T> {
   try {
     return await statement;
   } catch (error) {
     // The conversation's own id cannot collide (ON CONFLICT below): a duplicate is a message
-    // id or position, i.e. this message was already sent.
-    if (isUniqueViolation(error)) throw conflict();
-    throw error;
+    // id or position, i.e. this message was already sent — or its id is someone else's
+    // message, which must look like any unknown id (a 409 would confirm it exists).
+    if (!isUniqueViolation(error)) throw error;
+    if (await anotherUsersMessage(userId, messages)) throw new AppError("not_found:message", "Message not found.");
+    throw conflict();
   }
+}
+
+/** Whether one of the ids is a message in a conversation that is not the caller's. */
+async function anotherUsersMessage(userId: string, messages: Pick<TurnMessage, "id">[]): Promise<boolean> {
+  const db = await getDb();
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT m."id" FROM "Message" m JOIN "Conversation" c ON c."id" = m."conversationId"
+    WHERE m."id" IN (${Prisma.join(messages.map((m) => m.id))}) AND c."userId" <> ${userId}
+    LIMIT 1`;
+  return rows.length > 0;
 }
 
 /**
@@ -68,6 +80,8 @@ export async function insertConversationTurn(
   const now = new Date();
   const { systemPrompt, ...settings } = conversation.settings;
   const rows = await run(
+    userId,
+    messages,
     db.$queryRaw<(ConversationRow & { lastPosition: number | null })[]>`
       WITH c AS (
         INSERT INTO "Conversation" ("id", "userId", "title", "model", "systemPrompt", "settings", "createdAt", "updatedAt", "lastMessageAt")
@@ -126,9 +140,11 @@ export async function appendTurn(
     if (row?.lastPosition === null || row?.lastPosition === undefined) throw conversationNotFound();
     return { lastPosition: row.lastPosition };
   };
-  if (choice.replaceFrom === null) return run(append(db));
+  if (choice.replaceFrom === null) return run(userId, messages, append(db));
   const from = choice.replaceFrom;
   return run(
+    userId,
+    messages,
     db.$transaction(async (tx) => {
       await deleteMessagesFrom(userId, conversationId, from, tx);
       return append(tx);
@@ -160,6 +176,8 @@ export async function addAlternative(
   const db = await getDb();
   const now = new Date();
   const rows = await run(
+    userId,
+    [message],
     db.$queryRaw<{ variant: number }[]>`
       WITH c AS (
         UPDATE "Conversation" SET "model" = ${choice.model}, ${settingsAssignment(choice.settings)} "updatedAt" = ${now}

@@ -2,7 +2,7 @@ import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 
 // Structured JSON logs, one object a line on stdout. What goes in: ids (request, user,
 // conversation, generation), routes, statuses, durations, error codes. What never goes in:
@@ -22,8 +22,9 @@ export const INSTANCE_ID = `${hostname()}:${process.pid}`;
 
 const holder = globalThis as unknown as { __sbLog?: Logger };
 
-export function logger(): Logger {
-  holder.__sbLog ??= pino({
+/** This process's logger: stdout, or `destination` (the tests read what it writes). */
+export function createLogger(destination?: DestinationStream): Logger {
+  const options = {
     level: levelFromEnv(),
     base: { instance: INSTANCE_ID },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -31,9 +32,38 @@ export function logger(): Logger {
       paths: ["key", "apiKey", "authorization", "cookie", "password", "text", "content", "messages", "*.authorization", "*.cookie"],
       censor: "[redacted]",
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+export function logger(): Logger {
+  holder.__sbLog ??= createLogger();
   return holder.__sbLog;
 }
+
+/**
+ * What a log line may say about an error: its class, our code and the HTTP status — never its
+ * message, which for an upstream error can quote the request (a moderation refusal's
+ * `flagged_input`) and for a broken chunk the chunk itself.
+ */
+export function errorFields(error: unknown): { name: string; code?: string; status?: number } {
+  if (!(error instanceof Error)) return { name: typeof error };
+  const { code, status, statusCode } = error as { code?: unknown; status?: unknown; statusCode?: unknown };
+  const httpStatus = typeof statusCode === "number" ? statusCode : typeof status === "number" ? status : undefined;
+  return {
+    name: error.name,
+    ...(typeof code === "string" && /^[A-Za-z0-9_:.-]{1,80}$/.test(code) ? { code } : {}),
+    ...(httpStatus !== undefined ? { status: httpStatus } : {}),
+  };
+}
+
+type SdkWarnings = { warnings: { type: string; feature?: string; setting?: string }[]; provider?: string; model?: string };
+
+// The AI SDK prints its warnings through process.emitWarning (multi-line, not JSON) unless this
+// global names a function: they become log lines like any other.
+(globalThis as { AI_SDK_LOG_WARNINGS?: (options: SdkWarnings) => void }).AI_SDK_LOG_WARNINGS = ({ warnings, provider, model }) => {
+  for (const w of warnings) logger().warn({ provider, model, warning: { type: w.type, feature: w.feature, setting: w.setting } }, "AI SDK warning");
+};
 
 const context = ((globalThis as unknown as { __sbLogContext?: AsyncLocalStorage<{ requestId: string }> }).__sbLogContext ??= new AsyncLocalStorage<{
   requestId: string;

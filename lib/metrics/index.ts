@@ -3,7 +3,7 @@ import { timingSafeEqual } from "node:crypto";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 // Prometheus metrics of this instance, served by /api/metrics behind METRICS_TOKEN. Labels
-// are bounded: routes are normalised (ids become ":id"), error codes and models come from
+// are bounded: routes are the API's route patterns (ids become ":id"), error codes and models come from
 // the catalog or our own code list, never from free text.
 
 type Metrics = {
@@ -81,16 +81,56 @@ export function metrics(): Metrics {
   return holder.__sbMetrics;
 }
 
-const ID_SEGMENT = /^(?=.*\d)[A-Za-z0-9_-]{12,}$|^\d+$|^[0-9a-f-]{36}$/i;
+/**
+ * The API's routes (app/api/**), ids as ":name". A path matches one segment for segment; any other
+ * path is "other", so a caller inventing paths adds no series.
+ */
+const ROUTES = [
+  "/api/account/export",
+  "/api/account/import",
+  "/api/admin/settings",
+  "/api/admin/spend",
+  "/api/admin/users",
+  "/api/admin/users/:id",
+  "/api/attachments",
+  "/api/attachments/:id",
+  "/api/auth/register",
+  "/api/chat",
+  "/api/chat/:id/stop",
+  "/api/chat/:id/stream",
+  "/api/conversations",
+  "/api/conversations/:id",
+  "/api/conversations/:id/alternatives",
+  "/api/conversations/:id/export",
+  "/api/conversations/:id/restore",
+  "/api/health",
+  "/api/me/preferences",
+  "/api/metrics",
+  "/api/models",
+  "/api/models/:author/:slug/endpoints",
+  "/api/spend",
+  "/api/spend/estimate",
+  "/api/spend/export.csv",
+  "/api/spend/limit",
+  "/api/spend/summary",
+].map((pattern) => pattern.split("/"));
 
-/** `/api/chat/abc123…/stream` → `/api/chat/:id/stream`. */
+/** Auth.js answers everything under this prefix (a catch-all route). */
+const AUTH_PREFIX = "/api/auth/";
+
+const OTHER_ROUTE = "other";
+
+/** `/api/chat/abc123…/stream` → `/api/chat/:id/stream`; a path that is no route → "other". */
 export function routeLabel(pathname: string): string {
-  return pathname
-    .split("/")
-    .map((segment) => (ID_SEGMENT.test(segment) ? ":id" : segment))
-    .join("/")
-    .slice(0, 120);
+  const segments = pathname.replace(/\/+$/, "").split("/");
+  const match = ROUTES.find(
+    (pattern) => pattern.length === segments.length && pattern.every((p, i) => (p.startsWith(":") ? segments[i] !== "" : p === segments[i])),
+  );
+  if (match) return match.join("/");
+  return pathname.startsWith(AUTH_PREFIX) ? "/api/auth/*" : OTHER_ROUTE;
 }
+
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
 export function observeRequest(request: Request, status: number): void {
   let pathname = "/";
@@ -99,7 +139,7 @@ export function observeRequest(request: Request, status: number): void {
   } catch {
     /* keep "/" */
   }
-  metrics().requests.inc({ route: routeLabel(pathname), method: request.method, status: String(status) });
+  metrics().requests.inc({ route: routeLabel(pathname), method: METHODS.has(request.method) ? request.method : "OTHER", status: String(status) });
 }
 
 export function streamStarted(): void {

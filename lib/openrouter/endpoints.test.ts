@@ -1,6 +1,7 @@
 // GET /api/models/:author/:slug/endpoints against the local OpenRouter over HTTP: the endpoints
 // as OpenRouter lists them, cached for the catalog's TTL, 404 for a model it does not know.
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { getEnv } from "@/lib/env";
 import type { LocalOpenRouter } from "@/local-openrouter";
 import { APP, sessionMock, signInAs } from "@/tests/helpers/routes";
 import { useLocalOpenRouter } from "@/tests/helpers/upstream";
@@ -11,6 +12,10 @@ vi.mock("@/lib/auth", () => sessionMock());
 let upstream: LocalOpenRouter;
 beforeAll(async () => {
   upstream = await useLocalOpenRouter();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 async function get(author: string, slug: string): Promise<Response> {
@@ -54,5 +59,27 @@ describe("model endpoints", () => {
     expect((await get("a", "b%2F..%2F..%2Fkey")).status).toBe(404);
     signInAs(null);
     expect((await get("meta-llama", "llama-3.3-70b-instruct")).status).toBe(401);
+  });
+
+  it("remembers a model OpenRouter does not know for the catalog's TTL: asked again, no request goes upstream", async () => {
+    signInAs({ id: "u1", email: "u1@example.com", name: "u1", role: "user" });
+    const slug = `never-heard-of-${Date.now().toString(36)}`;
+    const upstreamCalls = () => upstream.log.filter((e) => e.path.endsWith(`/nobody/${slug}/endpoints`)).length;
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    const first = await get("nobody", slug);
+    expect(first.status).toBe(404);
+    expect(upstreamCalls()).toBe(1);
+    for (let i = 0; i < 5; i++) {
+      const again = await get("nobody", slug);
+      expect(again.status).toBe(404);
+      expect(((await again.json()) as { error: { code: string } }).error.code).toBe("not_found:model");
+    }
+    expect(upstreamCalls()).toBe(1);
+    // Past the TTL OpenRouter is asked again (the model may have been published since).
+    vi.setSystemTime(Date.now() + getEnv().SWITCHBOARD_CATALOG_TTL_SECONDS * 1000 + 1000);
+    expect((await get("nobody", slug)).status).toBe(404);
+    expect(upstreamCalls()).toBe(2);
+    expect((await get("nobody", slug)).status).toBe(404);
+    expect(upstreamCalls()).toBe(2);
   });
 });

@@ -6,7 +6,8 @@ import type { ModelEndpoint, ModelEndpoints } from "./endpoint-types";
 
 // GET /models/{author}/{slug}/endpoints: who serves a model, at what price and how well. Cached
 // per model for SWITCHBOARD_CATALOG_TTL_SECONDS like the catalog; an old copy is served (and
-// refreshed in the background) when it is past its time, and kept when OpenRouter is down.
+// refreshed in the background) when it is past its time, and kept when OpenRouter is down. A model
+// OpenRouter does not know is remembered as unknown for as long.
 
 // The spec's `PercentileStats` (object or null): latency in milliseconds, throughput in tokens/s;
 // null without a key or without recent traffic.
@@ -71,6 +72,13 @@ const MAX_CACHED_MODELS = 500;
 
 class UnknownModel extends Error {}
 
+const missHolder = globalThis as unknown as { __sbEndpointMisses?: Map<string, number> };
+/**
+ * Models OpenRouter answered 404 for, by when: asked again within the TTL they are 404 without
+ * a request upstream. Kept apart from the endpoints so made-up ids cannot evict real ones.
+ */
+const misses = () => (missHolder.__sbEndpointMisses ??= new Map());
+
 async function fetchEndpoints(modelId: string): Promise<ModelEndpoint[]> {
   const env = getEnv();
   const [author, slug] = modelId.split("/");
@@ -90,12 +98,13 @@ async function fetchEndpoints(modelId: string): Promise<ModelEndpoint[]> {
   return endpoints;
 }
 
-function remember(modelId: string, entry: Entry): void {
-  const map = cache();
+function remember<V>(map: Map<string, V>, modelId: string, value: V): void {
   map.delete(modelId);
-  map.set(modelId, entry);
+  map.set(modelId, value);
   while (map.size > MAX_CACHED_MODELS) map.delete(map.keys().next().value!);
 }
+
+const unknownModel = (modelId: string) => new AppError("not_found:model", `OpenRouter does not know the model "${modelId.slice(0, 100)}".`);
 
 /** The model's endpoints, from the cache when fresh; `not_found:model` for a model OpenRouter does not know. */
 export async function getModelEndpoints(modelId: string): Promise<ModelEndpoints> {
@@ -112,7 +121,7 @@ export async function getModelEndpoints(modelId: string): Promise<ModelEndpoints
   if (entry) {
     // Old: served as is while one background request refreshes it.
     entry.refreshing ??= fetchEndpoints(modelId)
-      .then((endpoints) => remember(modelId, { endpoints, fetchedAt: Date.now() }))
+      .then((endpoints) => remember(cache(), modelId, { endpoints, fetchedAt: Date.now() }))
       .catch((error: unknown) => {
         entry.lastError = error instanceof Error ? error.message : String(error);
       })
@@ -121,13 +130,19 @@ export async function getModelEndpoints(modelId: string): Promise<ModelEndpoints
       });
     return view(entry, "stale");
   }
+  const missedAt = misses().get(modelId);
+  if (missedAt !== undefined && Date.now() - missedAt <= ttlMs) throw unknownModel(modelId);
   try {
     const endpoints = await fetchEndpoints(modelId);
     const fresh: Entry = { endpoints, fetchedAt: Date.now() };
-    remember(modelId, fresh);
+    misses().delete(modelId);
+    remember(cache(), modelId, fresh);
     return view(fresh, "fresh");
   } catch (error) {
-    if (error instanceof UnknownModel) throw new AppError("not_found:model", `OpenRouter does not know the model "${modelId.slice(0, 100)}".`);
+    if (error instanceof UnknownModel) {
+      remember(misses(), modelId, Date.now());
+      throw unknownModel(modelId);
+    }
     throw new AppError("unavailable:catalog", "The model's providers cannot be loaded from OpenRouter right now. Try again shortly.", {
       cause: error,
     });

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { getDb, type Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/log";
 import { formatUsd, usdToNano } from "@/lib/money";
 import type { ModelSummary } from "@/lib/openrouter/types";
 import { limitsOf, monthStartUtc, nextMonthStartUtc, type Limits } from "./period";
@@ -11,8 +12,15 @@ import { getDefaultMonthlyBudget } from "./settings";
 // Budgets: a request reserves its worst-case cost before it goes upstream, under a lock on
 // the user's row, so concurrent requests can never overshoot the monthly limit together.
 
-/** Reservations outlive any answer; one whose cost never arrives stops counting after this. */
+/**
+ * A reservation stops counting this long after it was made or last renewed: an answer's is renewed
+ * while the answer runs (`holdWhileRunning`; its timeouts bound silence, not length), so this only
+ * ends one whose instance is gone, or whose cost never arrives after the answer ended.
+ */
 export const RESERVATION_TTL_MS = 15 * 60_000;
+
+/** How often a running answer renews its reservation: a few times within the TTL. */
+export const RESERVATION_RENEW_MS = RESERVATION_TTL_MS / 3;
 
 /** max_tokens assumed when neither the request nor the model gives one. */
 export const DEFAULT_MAX_COMPLETION_TOKENS = 4096;
@@ -269,4 +277,30 @@ export async function releaseReservation(reservationId: string | null): Promise<
   if (!reservationId) return;
   const db = await getDb();
   await db.reservation.deleteMany({ where: { id: reservationId } });
+}
+
+/** Moves the reservations' expiry to `now` + TTL. A released one (its row deleted) stays released. */
+export async function renewReservations(reservationIds: string[], now = new Date()): Promise<void> {
+  if (reservationIds.length === 0) return;
+  const db = await getDb();
+  await db.reservation.updateMany({ where: { id: { in: reservationIds } }, data: { expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS) } });
+}
+
+/**
+ * Keeps an answer's reservations held for as long as it runs: every RESERVATION_RENEW_MS, while
+ * `running()` says so, their expiry moves forward; the first check that finds it over stops.
+ */
+export function holdWhileRunning(reservationIds: (string | null)[], running: () => boolean): void {
+  const ids = reservationIds.filter((id): id is string => id !== null);
+  if (ids.length === 0) return;
+  const timer = setInterval(() => {
+    if (!running()) {
+      clearInterval(timer);
+      return;
+    }
+    renewReservations(ids).catch((error: unknown) =>
+      logger().warn({ error: error instanceof Error ? error.message : String(error) }, "could not renew a running answer's reservation"),
+    );
+  }, RESERVATION_RENEW_MS);
+  timer.unref();
 }

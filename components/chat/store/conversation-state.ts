@@ -4,6 +4,7 @@
 // selectors that read it (conversation-store.ts has the actions that change it).
 import type { ChatStatus } from "ai";
 import type { ChatRequest, ChatUIMessage, ConversationSettings, ConversationView } from "@/lib/chat/types";
+import type { ErrorBody } from "@/lib/errors";
 import type { ModelSummary } from "@/lib/openrouter/types";
 import type { ComparisonState } from "@/components/compare/comparison";
 import type { LoadedEngine, RequestBody } from "../engine/chat-engine";
@@ -13,10 +14,11 @@ import type { Alternatives } from "./alternatives";
 import type { TitleState } from "./title";
 
 /** Fetches the saved messages before a message (paging up), with their answers rendered. */
+/** The page before a message, or the typed error the server refused it with. */
 export type LoadEarlier = (
   conversationId: string,
   beforeMessageId: string,
-) => Promise<{ messages: ChatUIMessage[]; earlierCount: number; prerendered: PrerenderedMarkdown; alternatives: Alternatives }>;
+) => Promise<{ messages: ChatUIMessage[]; earlierCount: number; prerendered: PrerenderedMarkdown; alternatives: Alternatives } | ErrorBody>;
 
 export type ConversationInit = {
   initial: ConversationView;

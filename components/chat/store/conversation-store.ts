@@ -8,6 +8,7 @@
 import { noteRecentModel } from "@/components/models/use-model-preferences";
 import { toast } from "@/components/ui/toaster";
 import type { ChatUIMessage, ConversationSettings } from "@/lib/chat/types";
+import { describeError } from "@/lib/errors";
 import type { ModelSummary } from "@/lib/openrouter/types";
 import { createComparison } from "@/components/compare/comparison";
 import { saveConversationSettings } from "../api";
@@ -244,7 +245,9 @@ export function createConversationStore(init: ConversationInit) {
       const before = store.get().messages[0]?.id;
       if (!loadEarlier || !before) return;
       try {
-        const { messages: older, ...page } = await loadEarlier(id, before);
+        const result = await loadEarlier(id, before);
+        if ("error" in result) throw new Error(describeError(result).message);
+        const { messages: older, ...page } = result;
         store.set((state) => ({
           prerendered: { ...state.prerendered, ...page.prerendered },
           alternatives: { ...page.alternatives, ...state.alternatives },

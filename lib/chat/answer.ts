@@ -9,7 +9,7 @@ import { chatRequestOptions } from "@/lib/openrouter/request-options";
 import type { ModelSummary } from "@/lib/openrouter/types";
 import { errorFields, log } from "@/lib/log";
 import { createMeter } from "@/lib/spend/meter";
-import { answerOutputLimit, MAX_ANSWER_STEPS } from "@/lib/spend/worst-case";
+import { answerOutputLimit, beyondReservedPrompt, MAX_ANSWER_STEPS } from "@/lib/spend/worst-case";
 import { resolveAttachmentsForModel } from "@/lib/attachments/model-input";
 import { meterStep, saveAnswer } from "./answer-end";
 import { footerMetadata, newTotals, startMetadata, type AnswerFacts } from "./footer";
@@ -100,6 +100,8 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
   const output: AnswerOutput = { seen: false };
   const { settings } = input;
   const effort = input.model.supportsReasoning ? (settings.reasoningEffort ?? undefined) : undefined;
+  // The output the budget reserved for each generation (lib/spend/worst-case.ts).
+  const outputLimit = answerOutputLimit(input.model, input.upstream?.fallbacks ?? [], settings.maxTokens);
   const requestOptions = chatRequestOptions(input.model.id, input.upstream && requestChoices(input.upstream), effort);
   // What this request asked of OpenRouter's routing, to name the preference a routing 404 comes from.
   const sent: UpstreamRequestContext = { provider: requestOptions.provider, tools: tools !== undefined };
@@ -108,15 +110,15 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     ...(settings.systemPrompt ? { instructions: settings.systemPrompt } : {}),
     messages: await toModelHistory(await resolveAttachmentsForModel(input.user.id, input.history), tools),
     tools,
-    // As many generations as the budget reserved (lib/spend/worst-case.ts).
-    stopWhen: isStepCount(MAX_ANSWER_STEPS),
+    // As many generations as the budget reserved, none sent a longer prompt than it held for.
+    stopWhen: [isStepCount(MAX_ANSWER_STEPS), beyondReservedPrompt(outputLimit)],
     // Failures are shown at once with a Retry button rather than silently retried for seconds.
     maxRetries: 0,
     temperature: settings.temperature ?? undefined,
     topP: settings.topP ?? undefined,
     // Always sent as `max_tokens`: the output the budget reserved for each generation, so it bounds
     // what the upstream may bill (and what OpenRouter's affordability check weighs).
-    maxOutputTokens: answerOutputLimit(input.model, input.upstream?.fallbacks ?? [], settings.maxTokens),
+    maxOutputTokens: outputLimit,
     abortSignal: abort.signal,
     // Without it the SDK prints the whole error to the console, upstream body (which can quote the
     // person's message) and broken chunk included; the answer itself reports it (onError below).

@@ -1,12 +1,15 @@
+import type { StepResult, ToolSet } from "ai";
 import { describe, expect, it } from "vitest";
 import type { ModelSummary } from "@/lib/openrouter/types";
 import { estimatePromptTokens, outputTokenLimit, worstCaseCostNano } from "@/lib/spend/budget";
 import {
   answerOutputLimit,
+  beyondReservedPrompt,
   IMAGE_INPUT_TOKENS,
   MAX_ANSWER_STEPS,
   TOOL_DEFINITIONS_TOKENS,
   TOOL_RESULTS_TOKENS_PER_STEP,
+  stepResentTokens,
   worstCaseForChoices,
 } from "./worst-case";
 
@@ -125,5 +128,35 @@ describe("the prompt estimate", () => {
     expect(estimatePromptTokens(["🙂"]) - overhead).toBe(4);
     // English words at three letters a token.
     expect(estimatePromptTokens(["international"]) - overhead).toBe(5);
+  });
+});
+
+describe("the tool loop's stop at what was reserved", () => {
+  // A step as the stop condition reads it: its content parts (the SDK's own types need more fields).
+  const step = (...content: object[]) => ({ content }) as unknown as Pick<StepResult<ToolSet>, "content">;
+  const call = { type: "tool-call", toolCallId: "c", toolName: "calculator", input: { expression: "1+1" } };
+  const result = (output: unknown) => ({ type: "tool-result", toolCallId: "c", toolName: "calculator", input: {}, output });
+
+  it("counts what a step resends: its text, tool calls, tool results and tool errors", () => {
+    const resent = stepResentTokens(
+      step({ type: "text", text: "abc" }, call, result({ result: "2" }), { type: "tool-error", error: new Error("x") }),
+    );
+    expect(resent).toBe(estimatePromptTokens(["abc", `calculator${JSON.stringify({ expression: "1+1" })}`, JSON.stringify({ result: "2" }), "x"]));
+  });
+
+  it("lets a loop go on while the steps so far resend no more than the reservation assumed", () => {
+    const stop = beyondReservedPrompt(100);
+    expect(stop({ steps: [step(call, result({ result: "2" }))] })).toBe(false);
+    // Cumulative: a second step may use what the first left.
+    const half = result("x".repeat(3 * (TOOL_RESULTS_TOKENS_PER_STEP - 200)));
+    expect(stop({ steps: [step(call), step(call, half, half)] })).toBe(false);
+  });
+
+  it("stops once a step's tool results run past the allowance (a calculator's large matrix)", () => {
+    const stop = beyondReservedPrompt(100);
+    const matrix = result({ result: `[${Array.from({ length: 5_000 }, () => "1").join(", ")}]` });
+    expect(stop({ steps: [step(call, matrix)] })).toBe(true);
+    // A larger output allowance holds it.
+    expect(beyondReservedPrompt(16_384)({ steps: [step(call, matrix)] })).toBe(false);
   });
 });

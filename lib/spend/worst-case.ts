@@ -1,6 +1,7 @@
 import "server-only";
+import type { StepResult, ToolSet } from "ai";
 import type { ModelSummary } from "@/lib/openrouter/types";
-import { generationCostNano, hasVariablePrice, outputTokenLimit, pricesFor, unitCostNano } from "./budget";
+import { estimatePromptTokens, generationCostNano, hasVariablePrice, outputTokenLimit, pricesFor, unitCostNano } from "./budget";
 
 // The most one answer can cost, for its budget reservation: every generation it may make (a tool
 // loop makes up to MAX_ANSWER_STEPS, each resending the history plus the previous steps' output),
@@ -15,7 +16,9 @@ export const TOOL_DEFINITIONS_TOKENS = 2_000;
 
 /**
  * Tool results one step adds to the next step's prompt: the search tool returns at most 10 results
- * of a title and a short snippet; the calculator and the clock a few words.
+ * of a title and a short snippet; the calculator and the clock a few words. Not a limit of the
+ * tools (a calculator's matrix can run to many thousands): the tool loop stops where the results
+ * so far exceed it ({@link beyondReservedPrompt}).
  */
 export const TOOL_RESULTS_TOKENS_PER_STEP = 4_000;
 
@@ -125,4 +128,30 @@ export function worstCaseForChoices(model: ModelSummary, choices: PricedChoices,
     total += worst;
   }
   return total;
+}
+
+/** What a step adds to the next generation's prompt (its output and its tool results), as the prompt estimate counts it. */
+export function stepResentTokens(step: Pick<StepResult<ToolSet>, "content">): number {
+  const texts: string[] = [];
+  for (const part of step.content) {
+    if (part.type === "text" || part.type === "reasoning") texts.push(part.text);
+    else if (part.type === "tool-call") texts.push(part.toolName + JSON.stringify(part.input));
+    else if (part.type === "tool-result") texts.push(JSON.stringify(part.output) ?? "");
+    // The model is sent the error's message.
+    else if (part.type === "tool-error") texts.push(part.error instanceof Error ? part.error.message : String(part.error));
+  }
+  return estimatePromptTokens(texts);
+}
+
+/**
+ * The tool loop's stop condition beside MAX_ANSWER_STEPS: true once the steps so far add more to
+ * the next prompt than the reservation assumed they would (`outputTokens` and
+ * TOOL_RESULTS_TOKENS_PER_STEP a step), so no generation is sent a longer prompt than was held
+ * for it. The answer then ends as at its last step, its tool results shown.
+ */
+export function beyondReservedPrompt(outputTokens: number): (options: { steps: readonly Pick<StepResult<ToolSet>, "content">[] }) => boolean {
+  return ({ steps }) => {
+    const resent = steps.reduce((sum, step) => sum + stepResentTokens(step), 0);
+    return resent > steps.length * (outputTokens + TOOL_RESULTS_TOKENS_PER_STEP);
+  };
 }

@@ -59,7 +59,7 @@ export function sendChat(
   baseUrl: string,
   user: User,
   text: string,
-  options: { conversationId?: string; settings?: Record<string, unknown>; signal?: AbortSignal; models?: string[] } = {},
+  options: { conversationId?: string; model?: string; settings?: Record<string, unknown>; signal?: AbortSignal; models?: string[] } = {},
 ): Promise<Response> {
   return fetch(`${baseUrl}/api/chat`, {
     method: "POST",
@@ -67,7 +67,7 @@ export function sendChat(
     body: JSON.stringify({
       id: options.conversationId ?? newId(),
       trigger: "submit-message",
-      model: MODEL,
+      model: options.model ?? MODEL,
       message: { id: newId("m"), role: "user", parts: [{ type: "text", text }] },
       ...(options.settings ? { settings: options.settings } : {}),
       ...(options.models ? { models: options.models } : {}),

@@ -236,17 +236,22 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
     const marker = `charged-${randomBytes(4).toString("hex")}`;
     // Each answer would run to 5,000 tokens; max_tokens (the output the reservation assumed) cuts it at 300.
     // At 50 tokens/s no answer ends (and frees its reservation for another turn) while the 20 are admitted.
+    // A model without tools makes one generation an answer, charged nearly what it held: a sixth answer
+    // admitted would take the total past the budget.
     const text = `[[sb:text tokens=5000 rate=50]] ${marker}`;
     const settings = { maxTokens: 300 };
+    const model = "google/gemma-3-27b-it";
     await cluster.db.query(`UPDATE "User" SET "monthlyBudgetNano" = 1 WHERE "id" = $1`, [owner]);
-    const probe = await sendChat(a.url, user, text, { settings });
+    const probe = await sendChat(a.url, user, text, { model, settings });
     expect(probe.status).toBe(402);
     const worst = BigInt(((await probe.json()) as { error: { details: { amountNano: string } } }).error.details.amountNano);
     const budget = worst * 5n + worst / 2n;
     await cluster.db.query(`UPDATE "User" SET "monthlyBudgetNano" = $2 WHERE "id" = $1`, [owner, budget.toString()]);
 
     const conversations = Array.from({ length: 20 }, () => newId());
-    const responses = await Promise.all(conversations.map((id, i) => sendChat(i % 2 ? b.url : a.url, user, text, { conversationId: id, settings })));
+    const responses = await Promise.all(
+      conversations.map((id, i) => sendChat(i % 2 ? b.url : a.url, user, text, { conversationId: id, model, settings })),
+    );
     const admitted = responses.filter((r) => r.status === 200).length;
     expect(admitted).toBeGreaterThanOrEqual(1);
     expect(admitted).toBeLessThanOrEqual(5);
@@ -266,9 +271,26 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
     const answers = requests.filter((e) => (e.body as { stream?: boolean }).stream === true);
     expect(answers).toHaveLength(admitted);
     for (const e of answers) expect((e.body as { max_tokens?: number }).max_tokens).toBe(300);
+    // The upstream's records, as its /generation serves them.
     const charged = requests.reduce((total, e) => total + cluster.upstream.generations.get(e.generationId!)!.costNano, 0n);
     expect(charged).toBeGreaterThan(0n);
+    // The bound of docs/configuration.md#what-a-budget-reserves: the budget itself.
     expect(charged).toBeLessThanOrEqual(budget);
+    // Once every answer and title freed its reservation, the spend tables hold exactly what was charged.
+    const stored = await eventually(
+      async () => {
+        const { rows } = await cluster.db.query<{ held: number; unsettled: number; total: string }>(
+          `SELECT (SELECT count(*)::int FROM "Reservation" WHERE "userId" = $1) AS held,
+             count(*) FILTER (WHERE "costNano" IS NULL)::int AS unsettled, COALESCE(SUM("costNano"), 0)::text AS total
+           FROM "Usage" WHERE "userId" = $1`,
+          [owner],
+        );
+        return rows[0]!.held === 0 && rows[0]!.unsettled === 0 ? BigInt(rows[0]!.total) : undefined;
+      },
+      30_000,
+      "every cost recorded",
+    );
+    expect(stored).toBe(charged);
   }, 60_000);
 
   it("a stop sent to B closes A's upstream connection", async () => {

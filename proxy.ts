@@ -52,7 +52,9 @@ export async function proxy(request: NextRequest) {
   const headers = new Headers(request.headers);
   if (!fromTrustedProxy(request.headers, trusted)) {
     const peer = peerAddress(request.headers);
-    headers.set("x-forwarded-host", request.headers.get("host") ?? "");
+    const host = request.headers.get("host");
+    if (host) headers.set("x-forwarded-host", host);
+    else headers.delete("x-forwarded-host");
     if (peer === UNKNOWN_ADDRESS) headers.delete("x-forwarded-for");
     else headers.set("x-forwarded-for", peer);
   }

@@ -144,6 +144,25 @@ test("Auth.js's routes keep every callbackUrl on this site and answer bad ones w
     const session = await page.request.get("/api/auth/session", { headers: { cookie: `authjs.callback-url=${encodeURIComponent(vector)}` } });
     check(`GET /api/auth/session with callback-url cookie ${JSON.stringify(vector)}`, session.status(), undefined);
   }
+  // Malformed requests of every other kind Auth.js's routes take.
+  const long = "x".repeat(8000);
+  const odd: [string, string, Parameters<typeof page.request.fetch>[1]][] = [
+    ["GET", "/api/auth/no-such-action", {}],
+    ["GET", "/api/auth/signin/no-such-provider", {}],
+    ["GET", "/api/auth/callback/no-such-provider?code=x&state=y", {}],
+    ["GET", `/api/auth/error?error=${long}`, {}],
+    ["GET", "/api/auth/session", { headers: { cookie: `authjs.session-token=${long}; authjs.csrf-token=%%%` } }],
+    ["GET", "/api/auth/csrf", { headers: { cookie: "authjs.csrf-token=%E0%A4%A; =; ;;" } }],
+    ["POST", "/api/auth/callback/credentials", { headers: { "content-type": "application/json" }, data: "{not json" }],
+    ["POST", "/api/auth/callback/credentials", { form: { email: user.email, password: user.password } }],
+    ["POST", "/api/auth/callback/credentials", { form: { email: "\u0000", password: long, csrfToken: "x" } }],
+    ["POST", "/api/auth/session", { data: { data: { user: { role: "admin" } } } }],
+    ["POST", "/api/auth/signout", { headers: { "content-type": "text/plain" }, data: "callbackUrl=javascript:alert(1)" }],
+  ];
+  for (const [method, url, options] of odd) {
+    const reply = await page.request.fetch(url, { ...options, method, maxRedirects: 0 });
+    check(`${method} ${url.slice(0, 80)}`, reply.status(), reply.headers().location);
+  }
   // The credentials callback and sign-out take callbackUrl from the form: a real sign-in each time.
   for (const vector of HOSTILE_CALLBACKS) {
     const csrf = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };

@@ -4,9 +4,12 @@
 // loop (costs of stopped or broken streams, from OpenRouter's /generation), and with REDIS_URL
 // the shared catalog, the listener for stop requests from other instances and the sweeper that
 // saves the answers of instances that died mid-stream. Nothing opens the database at import, and
-// nothing runs during `next build`.
+// nothing runs during `next build`. First of all, each request's socket address is stamped on it
+// (lib/http/peer-stamp.ts): the one client address a client cannot write itself.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
+  const { installPeerAddressStamp } = await import("@/lib/http/peer-stamp");
+  installPeerAddressStamp();
   const { startInstance } = await import("@/lib/instance");
   startInstance();
 }

@@ -2,11 +2,16 @@ import { NextResponse, type NextRequest } from "next/server";
 import { hasSecureSessionCookie, readSessionCookie } from "@/lib/auth/session-cookie";
 import { getEnv } from "@/lib/env";
 import { isSameOriginRequest, MAX_REQUEST_BYTES } from "@/lib/http";
+import { fromTrustedProxy, peerAddress, UNKNOWN_ADDRESS } from "@/lib/http/client-address";
+import { configuredTrustedProxies } from "@/lib/http/trusted-proxies";
 
 // The first gate: no valid session cookie → pages go to sign-in, /api/* answers 401 JSON.
 // It only verifies the signed token (no database); route handlers and pages then call
 // `requireUser()`, which also checks that the session was not revoked.
-// Pages also get a per-request nonce and a strict Content-Security-Policy here.
+// Pages also get a per-request nonce and a strict Content-Security-Policy here. Forwarded headers
+// reach the app only from a trusted proxy: otherwise X-Forwarded-Host and -For are replaced by the
+// Host and the socket's peer, so Auth.js's server-side calls (which build their URL from
+// X-Forwarded-Host) and every route read the real ones.
 
 const PUBLIC_PAGES = ["/sign-in", "/register"];
 /** Public API: Auth.js's routes (and registration) by prefix, the health check and the metrics (own token) exactly. */
@@ -29,7 +34,8 @@ export async function proxy(request: NextRequest) {
   }
   // CSRF, once for every state-changing API request (routes also check): a cross-site Origin is
   // refused before any handler runs. Auth.js's own routes use its double-submit token instead.
-  if (isApi && !SAFE_METHODS.has(request.method) && !isAuthJsRoute(pathname) && !isSameOriginRequest(request.headers)) {
+  const trusted = configuredTrustedProxies();
+  if (isApi && !SAFE_METHODS.has(request.method) && !isAuthJsRoute(pathname) && !isSameOriginRequest(request.headers, trusted)) {
     return NextResponse.json(
       { error: { code: "forbidden:csrf", message: "Cross-site request refused." } },
       { status: 403, headers: { "cache-control": "no-store" } },
@@ -43,14 +49,24 @@ export async function proxy(request: NextRequest) {
       { status: 413, headers: { "cache-control": "no-store", connection: "close" } },
     );
   }
-  if (pathname.startsWith(PUBLIC_API_PREFIX) || PUBLIC_API_EXACT.includes(pathname)) return NextResponse.next();
+  const headers = new Headers(request.headers);
+  if (!fromTrustedProxy(request.headers, trusted)) {
+    const peer = peerAddress(request.headers);
+    const host = request.headers.get("host");
+    if (host) headers.set("x-forwarded-host", host);
+    else headers.delete("x-forwarded-host");
+    if (peer === UNKNOWN_ADDRESS) headers.delete("x-forwarded-for");
+    else headers.set("x-forwarded-for", peer);
+  }
+  if (isAuthJsRoute(pathname)) return authJsRequest(request, headers);
+  if (pathname.startsWith(PUBLIC_API_PREFIX) || PUBLIC_API_EXACT.includes(pathname)) return NextResponse.next({ request: { headers } });
 
   const cookie = request.headers.get("cookie");
   const secureCookie = request.nextUrl.protocol === "https:" || hasSecureSessionCookie(cookie);
   const signedIn = (await readSessionCookie(cookie, getEnv().authSecret, secureCookie)) !== null;
 
   if (isApi) {
-    if (signedIn) return NextResponse.next();
+    if (signedIn) return NextResponse.next({ request: { headers } });
     return NextResponse.json(
       { error: { code: "unauthorized:auth", message: "Sign in to continue." } },
       { status: 401, headers: { "cache-control": "no-store" } },
@@ -59,8 +75,8 @@ export async function proxy(request: NextRequest) {
   // Public pages decide themselves (with the full session check) whether to send a signed-in
   // visitor on: a revoked session still carries a valid token, and redirecting on the token
   // alone would bounce between "/" and "/sign-in".
-  if (PUBLIC_PAGES.includes(pathname)) return withCsp(request);
-  if (signedIn) return withCsp(request);
+  if (PUBLIC_PAGES.includes(pathname)) return withCsp(headers);
+  if (signedIn) return withCsp(headers);
   const signIn = new URL("/sign-in", request.url);
   if (pathname !== "/") signIn.searchParams.set("callbackUrl", pathname + request.nextUrl.search);
   return NextResponse.redirect(signIn);
@@ -80,8 +96,44 @@ function isAuthJsRoute(pathname: string): boolean {
   return pathname.startsWith(PUBLIC_API_PREFIX) && pathname !== "/api/auth/register";
 }
 
+const CALLBACK_URL_COOKIES = ["authjs.callback-url", "__Secure-authjs.callback-url"];
+
+/**
+ * Auth.js answers a callbackUrl it cannot resolve to an http(s) URL (`javascript:…`, `evil`) —
+ * in the query or in its callback-url cookie — as a server misconfiguration, with a 500. Such a
+ * query is refused here as the bad request it is; such a cookie (which only a tampering client
+ * sends) is dropped and cleared. What does resolve, Auth.js's redirect callback keeps on this site.
+ */
+function authJsRequest(request: NextRequest, headers: Headers): NextResponse {
+  if (!request.nextUrl.searchParams.getAll("callbackUrl").every((value) => authJsCanResolve(value, request.nextUrl.origin))) {
+    return NextResponse.json(
+      { error: { code: "bad_request:callback_url", message: "The callbackUrl is not an address on this site." } },
+      { status: 400, headers: { "cache-control": "no-store" } },
+    );
+  }
+  const unusable = CALLBACK_URL_COOKIES.filter((name) => {
+    const value = request.cookies.get(name)?.value;
+    return value !== undefined && !authJsCanResolve(value, request.nextUrl.origin);
+  });
+  if (unusable.length === 0) return NextResponse.next({ request: { headers } });
+  const kept = request.cookies.getAll().filter((cookie) => !unusable.includes(cookie.name));
+  headers.set("cookie", kept.map((cookie) => `${cookie.name}=${encodeURIComponent(cookie.value)}`).join("; "));
+  const response = NextResponse.next({ request: { headers } });
+  for (const name of unusable) response.cookies.delete(name);
+  return response;
+}
+
+/** Auth.js's own test (`isValidHttpUrl` in @auth/core's assert.ts): a path, or an http(s) URL. */
+function authJsCanResolve(value: string, origin: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value, value.startsWith("/") ? origin : undefined).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /** Scripts run only with this request's nonce (Next adds it to its own scripts). */
-function withCsp(request: NextRequest): NextResponse {
+function withCsp(forwarded: Headers): NextResponse {
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const dev = process.env.NODE_ENV === "development";
   const policy = [
@@ -97,7 +149,7 @@ function withCsp(request: NextRequest): NextResponse {
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join("; ");
-  const headers = new Headers(request.headers);
+  const headers = new Headers(forwarded);
   headers.set("x-nonce", nonce);
   headers.set("content-security-policy", policy);
   const response = NextResponse.next({ request: { headers } });

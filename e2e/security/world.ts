@@ -16,7 +16,9 @@ export type SecurityApp = IsolatedApp & {
 export const test = recorded.extend<object, { securityApp: SecurityApp }>({
   securityApp: [
     async ({ playwright: _playwright }, provide) => {
-      const app = await startIsolatedApp();
+      // The tests play the reverse proxy: from loopback, X-Forwarded-For names the client (the
+      // brute-force tests sign in "from" many addresses).
+      const app = await startIsolatedApp({ env: { SWITCHBOARD_TRUSTED_PROXIES: "127.0.0.1,::1" } });
       const clients: Client[] = [];
       const client = async (label: string) => {
         const c = await Client.create(app.url, label);

@@ -9,6 +9,9 @@ import { logger } from "@/lib/log";
 import { createAuthSession, findLiveSessionUser, findUserForSignIn, revokeAuthSession, upsertOAuthUser, normalizeEmail } from "@/lib/db/users";
 import { credentialsSchema } from "./schemas";
 import { verifyPassword } from "./password";
+import { safeRedirectPath } from "@/lib/http";
+import { clientAddress } from "@/lib/http/client-address";
+import { configuredTrustedProxies } from "@/lib/http/trusted-proxies";
 import { beginSignInAttempt, recordSignInSuccess } from "./brute-force";
 
 const SESSION_MAX_AGE = 30 * 24 * 60 * 60;
@@ -40,13 +43,13 @@ export function configuredProviders(): Provider[] {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
         const email = normalizeEmail(parsed.data.email);
-        const ip = clientIp(request);
         // Counted before the (slow) password check, so parallel guesses cannot outrun the limit.
-        if (!(await beginSignInAttempt(email, ip))) return null;
+        const attempt = await beginSignInAttempt(email, clientAddress(request.headers, configuredTrustedProxies()));
+        if (!attempt) return null;
         const user = await findUserForSignIn(email);
         const ok = await verifyPassword(parsed.data.password, user?.passwordHash);
         if (!user || !ok || user.disabled) return null;
-        await recordSignInSuccess(email, ip);
+        await recordSignInSuccess(attempt);
         return { id: user.id, email: user.email, name: user.name, role: user.role };
       },
     }),
@@ -58,11 +61,6 @@ export function configuredProviders(): Provider[] {
     providers.push(Google({ clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET }));
   }
   return providers;
-}
-
-function clientIp(request: Request | undefined): string {
-  const forwarded = request?.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request?.headers.get("x-real-ip") || "unknown";
 }
 
 export function buildAuthConfig(): NextAuthConfig {
@@ -81,6 +79,11 @@ export function buildAuthConfig(): NextAuthConfig {
       warn() {},
     },
     callbacks: {
+      // Every callbackUrl Auth.js takes (the sign-in and callback routes' query, form field and
+      // cookie, and signIn's redirectTo) ends here: a normalised path on this site, or the home page.
+      redirect({ url, baseUrl }) {
+        return `${baseUrl}${safeRedirectPath(url, "/", baseUrl)}`;
+      },
       async signIn({ user, account }) {
         if (!account || account.provider === "credentials") return true;
         if (!user.email) return false;

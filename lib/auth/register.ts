@@ -1,4 +1,6 @@
 import "server-only";
+import { clientAddress } from "@/lib/http/client-address";
+import { configuredTrustedProxies } from "@/lib/http/trusted-proxies";
 import { countUsers, createUser, type PublicUser } from "@/lib/db/users";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -38,13 +40,7 @@ export async function registerAccount(input: { name: string; email: string; pass
   return createUser({ name: input.name, email: input.email, passwordHash: await hashPassword(input.password) });
 }
 
-/**
- * The address a registration is counted against: the last X-Forwarded-For hop (the one the
- * nearest proxy added, which a client cannot choose when a proxy is in front), else X-Real-IP.
- * Next's own server sets X-Forwarded-For to the socket's address when no proxy did.
- */
+/** The address a registration is counted against: the client as the trusted proxies let us see it. */
 export function registrationAddress(headers: Headers): string {
-  const hops = headers.get("x-forwarded-for")?.split(",") ?? [];
-  const last = hops[hops.length - 1]?.trim();
-  return last || headers.get("x-real-ip")?.trim() || "unknown";
+  return clientAddress(headers, configuredTrustedProxies());
 }

@@ -1,5 +1,6 @@
 // The environment's shape, validated with zod. Kept free of `server-only` so the
 // start-up script can validate before Next starts; nothing here is secret by itself.
+import { isIP } from "node:net";
 import { z } from "zod";
 import { usdToNano } from "../money";
 
@@ -47,6 +48,20 @@ export const envSchema = z.object({
     .default("5")
     .refine((v) => /^none$/i.test(v) || /^\d{1,9}(\.\d{1,9})?$/.test(v), "must be an amount in USD (e.g. 5 or 12.50) or `none`")
     .transform((v) => (/^none$/i.test(v) ? null : usdToNano(v))),
+  /**
+   * Reverse proxies whose X-Forwarded-For/-Host/-Proto are believed, comma-separated IPs or CIDRs.
+   * Unset: those headers are ignored and the socket's peer is the client (lib/http/client-address.ts).
+   */
+  SWITCHBOARD_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .refine((entries) => entries.every(isAddressOrCidr), "must be comma-separated IP addresses or CIDRs (10.0.0.0/8, ::1)"),
   SWITCHBOARD_DEFAULT_MODEL: z.string().min(3).default("openai/gpt-4o-mini"),
   SWITCHBOARD_TITLE_MODEL: z.string().min(3).default("openai/gpt-4o-mini"),
   /** Set by the start script when it runs the local OpenRouter because no key was given. */
@@ -97,6 +112,13 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
 
 export class EnvError extends Error {
   constructor(public readonly issues: { variable: string; message: string }[]) {

@@ -3,6 +3,8 @@ import type { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { log, logger, requestIdOf, withRequestId } from "@/lib/log";
 import { observeRequest, routeLabel } from "@/lib/metrics";
+import { configuredTrustedProxies } from "./trusted-proxies";
+import { requestHost, type TrustedProxies } from "./client-address";
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
@@ -186,21 +188,29 @@ async function readBodyText(request: Request, maxBytes: number, surface: string)
 }
 
 /**
- * CSRF defence for our state-changing routes: a browser always sends Origin on cross-site
- * POST/PATCH/PUT/DELETE; it must name this host. Requests without Origin (curl, server-to-server)
- * carry no ambient browser cookies by accident and are allowed. `Origin: null` (sandboxed frames,
- * some redirects) is refused. The proxy applies the same check to every state-changing /api request
- * (Auth.js's own routes aside), so a route that forgets to call this is still covered.
+ * CSRF defence for our state-changing routes (the proxy applies it to every state-changing /api
+ * request, Auth.js's own routes aside, so a route that forgets to call this is still covered).
  */
 export function assertSameOrigin(request: Request): void {
   if (!isSameOriginRequest(request.headers)) throw new AppError("forbidden:csrf", "Cross-site request refused.");
 }
 
-/** True when the request carries no Origin, or an Origin naming the host it was sent to. */
-export function isSameOriginRequest(headers: Headers): boolean {
+/**
+ * True unless the request comes from another site. Browsers send `Sec-Fetch-Site`, computed by
+ * themselves and untouched by proxies rewriting Host: when present it decides (`same-origin`,
+ * and `none` for what the user typed, pass; `cross-site`, and `same-site` — a sibling subdomain
+ * is another application — do not). Without it, `Origin` must name this host (X-Forwarded-Host
+ * counts only from a trusted proxy); `Origin: null` (sandboxed frames, some redirects) is refused.
+ * Requests with neither (curl, server-to-server) carry no ambient browser cookies by accident
+ * and are allowed.
+ */
+export function isSameOriginRequest(headers: Headers, trusted: TrustedProxies = configuredTrustedProxies()): boolean {
+  const site = headers.get("sec-fetch-site");
+  if (site === "same-origin" || site === "none") return true;
+  if (site === "cross-site" || site === "same-site") return false;
   const origin = headers.get("origin");
   if (origin === null) return true;
-  const host = headers.get("x-forwarded-host") ?? headers.get("host");
+  const host = requestHost(headers, trusted);
   let originHost: string;
   try {
     originHost = new URL(origin).host;
@@ -210,19 +220,34 @@ export function isSameOriginRequest(headers: Headers): boolean {
   return Boolean(host) && originHost === host;
 }
 
+const REDIRECT_BASE = "http://switchboard.invalid";
+
 /**
- * A redirect target after sign-in: a path on this site, or `fallback`. Browsers read `/\host`,
- * `/\t/host` (tabs and newlines are dropped) and `//host` as another site, so a target with a
- * backslash or a control character is refused, and what is left must resolve to this origin.
+ * A redirect target after sign-in: a path on this site, or `fallback`. The value is resolved
+ * the way a browser resolves it (dot segments, `%2e`, backslashes, tabs and newlines included)
+ * and what comes back is that normalised path, never the raw string — which must itself still
+ * be a path here: `/.//evil.example` normalises to `//evil.example`, another host to a browser.
+ * With `origin`, an absolute URL on that origin counts as its path (Auth.js passes those).
  */
-export function safeRedirectPath(value: string | null | undefined, fallback = "/"): string {
-  if (!value || !value.startsWith("/") || /[\\\u0000-\u001f\u007f]/.test(value)) return fallback;
-  const base = "http://switchboard.invalid";
+export function safeRedirectPath(value: string | null | undefined, fallback = "/", origin?: string): string {
+  if (!value) return fallback;
+  let path = value;
+  if (!value.startsWith("/")) {
+    const absolute = origin === undefined ? null : parseUrl(value);
+    if (!absolute || absolute.origin !== origin) return fallback;
+    path = `${absolute.pathname}${absolute.search}${absolute.hash}`;
+  }
+  const resolved = parseUrl(path, REDIRECT_BASE);
+  if (!resolved || resolved.origin !== REDIRECT_BASE) return fallback;
+  const normalised = `${resolved.pathname}${resolved.search}${resolved.hash}`;
+  // What the browser will do with the output: resolve it again, here.
+  return parseUrl(normalised, REDIRECT_BASE)?.origin === REDIRECT_BASE ? normalised : fallback;
+}
+
+function parseUrl(value: string, base?: string): URL | null {
   try {
-    const url = new URL(value, base);
-    if (url.origin !== base) return fallback;
-    return `${url.pathname}${url.search}${url.hash}`;
+    return new URL(value, base);
   } catch {
-    return fallback;
+    return null;
   }
 }

@@ -1,5 +1,7 @@
 // The request edge (lib/http): CSRF origin check, body limits, and refusal of input the database
 // cannot store faithfully — each as the rest of the app relies on it.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
@@ -14,6 +16,9 @@ import {
   readJson,
   safeRedirectPath,
 } from "@/lib/http";
+import { EnvError, parseEnv } from "@/lib/env/schema";
+import { addressBucket, PEER_HEADER, trustedProxies } from "@/lib/http/client-address";
+import { installPeerAddressStamp } from "@/lib/http/peer-stamp";
 
 function request(body: BodyInit | null, headers: Record<string, string> = {}): Request {
   return new Request("http://app.test/api/x", { method: "POST", body, headers, duplex: "half" } as RequestInit);
@@ -54,14 +59,78 @@ describe("same-origin check (CSRF)", () => {
     }
   });
 
-  it("compares with X-Forwarded-Host when a proxy sets it", () => {
-    expect(isSameOriginRequest(headers({ origin: "https://chat.example.com", "x-forwarded-host": "chat.example.com" }))).toBe(true);
-    expect(isSameOriginRequest(headers({ origin: "http://app.test", "x-forwarded-host": "chat.example.com" }))).toBe(false);
+  it("compares with X-Forwarded-Host only when a trusted proxy sent the request", () => {
+    const proxied = { origin: "https://chat.example.com", "x-forwarded-host": "chat.example.com" };
+    const proxies = trustedProxies(["10.0.0.0/8"]);
+    // From the configured proxy: its X-Forwarded-Host names the host.
+    expect(isSameOriginRequest(headers({ ...proxied, [PEER_HEADER]: "10.1.2.3" }), proxies)).toBe(true);
+    expect(
+      isSameOriginRequest(headers({ origin: "http://app.test", "x-forwarded-host": "chat.example.com", [PEER_HEADER]: "10.1.2.3" }), proxies),
+    ).toBe(false);
+    // From anyone else (or with no proxy configured), the header is the client's own word.
+    expect(isSameOriginRequest(headers({ ...proxied, [PEER_HEADER]: "203.0.113.9" }), proxies)).toBe(false);
+    expect(isSameOriginRequest(headers({ ...proxied, [PEER_HEADER]: "10.1.2.3" }), trustedProxies([]))).toBe(false);
+    expect(isSameOriginRequest(headers({ origin: "http://evil.example", "x-forwarded-host": "evil.example" }), trustedProxies([]))).toBe(false);
+  });
+
+  it("lets Sec-Fetch-Site decide when the browser sends it, and falls back to Origin without it", () => {
+    // cross-site and same-site are refused even when Origin (as a proxy rewrote Host) would pass.
+    expect(isSameOriginRequest(headers({ "sec-fetch-site": "cross-site" }))).toBe(false);
+    expect(isSameOriginRequest(headers({ "sec-fetch-site": "cross-site", origin: "http://app.test" }))).toBe(false);
+    expect(isSameOriginRequest(headers({ "sec-fetch-site": "same-site", origin: "http://app.test" }))).toBe(false);
+    // same-origin and none (typed by the user) pass, even behind a proxy that rewrote Host.
+    expect(isSameOriginRequest(headers({ "sec-fetch-site": "same-origin", origin: "https://chat.example.com" }))).toBe(true);
+    expect(isSameOriginRequest(headers({ "sec-fetch-site": "none" }))).toBe(true);
+    // An unknown value is no verdict: Origin decides.
+    expect(isSameOriginRequest(headers({ "sec-fetch-site": "weird", origin: "https://evil.example" }))).toBe(false);
+    expect(isSameOriginRequest(headers({ "sec-fetch-site": "weird", origin: "http://app.test" }))).toBe(true);
   });
 
   it("assertSameOrigin throws 403 forbidden:csrf", async () => {
     const refused = new Request("http://app.test/api/x", { method: "POST", headers: { host: "app.test", origin: "https://evil.example" } });
     expect(await codeOf(() => assertSameOrigin(refused))).toBe("403 forbidden:csrf");
+  });
+});
+
+describe("SWITCHBOARD_TRUSTED_PROXIES", () => {
+  it("takes comma-separated addresses and CIDRs, and names itself when an entry is neither", () => {
+    expect(parseEnv({}).SWITCHBOARD_TRUSTED_PROXIES).toEqual([]);
+    expect(parseEnv({ SWITCHBOARD_TRUSTED_PROXIES: " 10.0.0.0/8, ::1 ,192.168.1.4," }).SWITCHBOARD_TRUSTED_PROXIES).toEqual([
+      "10.0.0.0/8",
+      "::1",
+      "192.168.1.4",
+    ]);
+    for (const value of ["10.0.0.0/33", "proxy.internal", "10.0.0.1/8/8", "::1/129", "*"]) {
+      expect(() => parseEnv({ SWITCHBOARD_TRUSTED_PROXIES: value }), value).toThrow(EnvError);
+      expect(() => parseEnv({ SWITCHBOARD_TRUSTED_PROXIES: value }), value).toThrow(/SWITCHBOARD_TRUSTED_PROXIES/);
+    }
+  });
+
+  it("the socket's peer is stamped on every request, over whatever the client put in its place", async () => {
+    installPeerAddressStamp();
+    installPeerAddressStamp(); // idempotent: one stamp, not a stamp of a stamp
+    const seen: (string | string[] | undefined)[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(req.headers[PEER_HEADER]);
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      await fetch(`http://127.0.0.1:${port}/`, { headers: { [PEER_HEADER]: "198.51.100.1", "x-forwarded-for": "198.51.100.1" } });
+      await fetch(`http://127.0.0.1:${port}/`);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(seen).toEqual(["127.0.0.1", "127.0.0.1"]);
+  });
+
+  it("limits IPv6 clients by their /64", () => {
+    expect(addressBucket("203.0.113.5")).toBe("203.0.113.5");
+    expect(addressBucket("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(addressBucket("2001:db8:1:2::ffff")).toBe(addressBucket("2001:0db8:0001:0002:ffff:ffff:ffff:ffff"));
+    expect(addressBucket("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(addressBucket("::1")).toBe("0:0:0:0::/64");
   });
 });
 
@@ -149,30 +218,90 @@ describe("errorResponse", () => {
 });
 
 describe("safeRedirectPath (after sign-in)", () => {
-  it("keeps paths on this site, with their query and fragment", () => {
+  const base = "http://app.test";
+
+  it("keeps paths on this site, with their query and fragment, normalised", () => {
     expect(safeRedirectPath("/c/abc?x=1#m")).toBe("/c/abc?x=1#m");
     expect(safeRedirectPath("/")).toBe("/");
     expect(safeRedirectPath("/%5Cevil.example/")).toBe("/%5Cevil.example/");
+    expect(safeRedirectPath("/c/../settings")).toBe("/settings");
+    expect(safeRedirectPath("/a b")).toBe("/a%20b");
+    // An absolute URL counts only when it is on the given origin.
+    expect(safeRedirectPath(`${base}/c/abc?x=1`, "/", base)).toBe("/c/abc?x=1");
   });
 
-  it("sends everything that a browser would read as another site to the fallback", () => {
-    for (const value of [
-      undefined,
-      "",
-      "https://evil.example/",
-      "//evil.example/",
-      "/\\evil.example/",
-      "\\/evil.example/",
-      "/\\/evil.example/",
-      "/\t/evil.example/",
-      "/\n/evil.example/",
-      "javascript:alert(1)",
-      "evil.example",
-    ]) {
+  // Every way we know of to write "another site" as a path, raw and as the browser would get it.
+  const HOSTILE = [
+    "https://evil.example/",
+    "http:evil.example",
+    "//evil.example/",
+    "///evil.example/",
+    "/.//evil.example",
+    "/./\\evil.example",
+    "/%2e//evil.example",
+    "/%2E//evil.example",
+    "/%2e%2e//evil.example",
+    "/c/..//evil.example",
+    "/c/%2e%2e//evil.example",
+    "/c/.%2e//evil.example",
+    "/a/b/../..//evil.example",
+    "%2F%2Fevil.example",
+    "/%2F%2Fevil.example",
+    "/%5C%5Cevil.example",
+    "/%09/evil.example/",
+    "/%0a/evil.example/",
+    "/\\evil.example/",
+    "\\/evil.example/",
+    "/\\/evil.example/",
+    "/.\\\\evil.example",
+    "/c/..\\\\evil.example",
+    "/\t/evil.example/",
+    "/\n/evil.example/",
+    "/\r\n/evil.example/",
+    "/\t\t//evil.example/",
+    " //evil.example/",
+    "\t//evil.example/",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "evil.example",
+    "https://app.test.evil.example/",
+    "https://evil.example/@app.test",
+    `${base}@evil.example/`,
+  ];
+
+  it("never returns anything that leaves the origin, however the value is written", () => {
+    const escaped: string[] = [];
+    for (const raw of HOSTILE) {
+      for (const value of [raw, decodeURIComponentSafe(raw)]) {
+        for (const origin of [undefined, base]) {
+          const out = safeRedirectPath(value, "/", origin);
+          // The output as the browser and Next's redirect() will read it: relative to this page.
+          if (!out.startsWith("/") || new URL(out, `${base}/sign-in`).origin !== base) escaped.push(`${JSON.stringify(value)} → ${out}`);
+        }
+      }
+    }
+    expect(escaped).toEqual([]);
+  });
+
+  it("sends the scheme-relative results of normalisation to the fallback instead of a different path", () => {
+    for (const value of ["/.//evil.example", "/%2e//evil.example", "/c/..//evil.example", "/\\evil.example/", "/\t/evil.example/"]) {
       expect(safeRedirectPath(value), JSON.stringify(value)).toBe("/");
     }
+    expect(safeRedirectPath("//evil.example/", "/c/abc")).toBe("/c/abc");
+    expect(safeRedirectPath(undefined)).toBe("/");
+    expect(safeRedirectPath("")).toBe("/");
+    expect(safeRedirectPath("https://evil.example/", "/", base)).toBe("/");
   });
 });
+
+function decodeURIComponentSafe(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
 
 describe("the metrics endpoint's token (lib/metrics)", () => {
   const withAuth = (value?: string) => new Headers(value === undefined ? {} : { authorization: value });

@@ -37,7 +37,14 @@ test.beforeAll(async ({ browser }) => {
   database = await createE2eDatabase();
   app = await startApp({
     productDefaults: true,
-    env: { DATABASE_URL: database.url, OPENROUTER_API_KEY: E2E_OPENROUTER_KEY, OPENROUTER_BASE_URL: `${upstream}/api/v1`, SWITCHBOARD_DEMO: "" },
+    env: {
+      DATABASE_URL: database.url,
+      OPENROUTER_API_KEY: E2E_OPENROUTER_KEY,
+      OPENROUTER_BASE_URL: `${upstream}/api/v1`,
+      SWITCHBOARD_DEMO: "",
+      // Loopback plays the reverse proxy, so a request can come from "another address" (X-Forwarded-For).
+      SWITCHBOARD_TRUSTED_PROXIES: "127.0.0.1,::1",
+    },
   });
   admin = await newPage(browser);
   visitor = await newPage(browser);

@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { hasSecureSessionCookie, readSessionCookie } from "@/lib/auth/session-cookie";
 import { getEnv } from "@/lib/env";
 import { isSameOriginRequest, MAX_REQUEST_BYTES } from "@/lib/http";
+import { isPlainActionBody, isTextActionRequest } from "@/lib/http/action-body";
 import { fromTrustedProxy, peerAddress, UNKNOWN_ADDRESS } from "@/lib/http/client-address";
 import { configuredTrustedProxies } from "@/lib/http/trusted-proxies";
 
@@ -48,6 +49,13 @@ export async function proxy(request: NextRequest) {
       { error: { code: "payload_too_large:api", message: `The request body is larger than ${MAX_REQUEST_BYTES} bytes.` } },
       { status: 413, headers: { "cache-control": "no-store", connection: "close" } },
     );
+  }
+  // Next decodes a server action's arguments before the action runs and answers a failure with 500.
+  if (!isApi && isTextActionRequest(request.method, request.headers) && !isPlainActionBody(await request.clone().text())) {
+    return new NextResponse("Bad request: the action's arguments are not valid.", {
+      status: 400,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
   }
   const headers = new Headers(request.headers);
   if (!fromTrustedProxy(request.headers, trusted)) {

@@ -663,12 +663,7 @@ for (const [key, entry] of Object.entries(actionCorpus)) {
       } catch (error) {
         problem = `no answer: ${key} [${c.name}] → ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
       }
-      if (c.knownBug) {
-        if (problem) test.info().annotations.push({ type: "known bug", description: `${problem} — ${c.knownBug}` });
-        else problems.push(`[${c.name}] passes now: remove its knownBug`);
-      } else if (problem) {
-        problems.push(problem);
-      }
+      if (problem) problems.push(problem);
     }
     test.info().annotations.push({ type: "cases", description: `${cases.length} cases` });
     expect(problems, `${problems.length} of ${cases.length} cases`).toEqual([]);

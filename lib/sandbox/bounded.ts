@@ -27,9 +27,10 @@ export type BoundedJobsSpec<O> = {
   /** The job as its errors name it: "calculation" → "The calculation took longer than 5 s…". */
   what: string;
   /**
-   * A new worker on the job's entry, with `options` (its limits). Next's build does not bundle a
-   * worker's entry: name it `new URL("./x.worker.mjs", import.meta.url)`, a self-contained JavaScript
-   * file the build copies as it is (see lib/chat/tools/calculator.ts), and speaking ./protocol.ts.
+   * A new worker on the job's entry, with `options` (its limits), written
+   * `new Worker(new URL("./x.worker.mjs", import.meta.url), options)`: Next's build bundles a
+   * JavaScript entry so named into a worker chunk of its own (a TypeScript one it only copies, and
+   * Node 20 runs no TypeScript), and the tests run it in place. The entry speaks ./protocol.ts.
    */
   spawn: (options: WorkerOptions) => Worker;
   /** What a job's output must look like. */

@@ -94,7 +94,7 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     }
   };
 
-  const tools: ToolSet | undefined = input.model.supportsTools ? buildTools(input.user.id) : undefined;
+  const tools: ToolSet | undefined = input.model.supportsTools ? buildTools(input.user.id, stall.signal) : undefined;
   // Each step's reasoning details, kept with the saved answer (./reasoning-details.ts).
   const stepReasoning: ReasoningDetail[][] = [];
   const output: AnswerOutput = { seen: false };

@@ -72,6 +72,8 @@ export const envSchema = z.object({
   SWITCHBOARD_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
   /** How long OpenRouter's keep-alive comments alone (a model thinking) keep an answer alive. */
   SWITCHBOARD_UPSTREAM_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(600_000),
+  /** How long one tool call's work (a calculation) may run before it is stopped. */
+  SWITCHBOARD_TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /** Largest attachment (image or PDF) a user may upload, in bytes. */
   SWITCHBOARD_ATTACHMENT_MAX_BYTES: z.coerce
     .number()

@@ -1,25 +1,39 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { z } from "zod";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { assertStorageFits, createAttachmentWithinQuota, storageQuotaBytes } from "@/lib/attachments/quota";
 import { sniffMediaType } from "@/lib/attachments/sniff";
-import { cleanFilename, createAttachment, bindAttachments, deleteOwnedAttachments } from "@/lib/attachments/store";
-import { attachmentIdOf, attachmentUrl } from "@/lib/attachments/types";
+import { cleanFilename } from "@/lib/attachments/store";
+import { attachmentIdOf, attachmentUrl, formatBytes } from "@/lib/attachments/types";
 import { conversationSettingsSchema } from "@/lib/chat/types";
 import { insertImportedConversations, type ImportedConversation } from "@/lib/db/conversation-import";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { assertStorable, readBodyBytes } from "@/lib/http";
 import { textOfParts } from "@/lib/message-text";
+import { hit } from "@/lib/rate-limit";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { EXPORT_FORMAT } from "./export-format";
 import type { ImportResponse } from "./types";
 
 // Import of an export file (ours, version 1): every conversation is created again for the
-// importing user with new ids, in one transaction. Usage rows are not imported: they are
-// the instance's spending record (budgets add them up), and an import spends nothing; each
-// answer keeps its cost in its metadata, which is what the chat footer shows.
+// importing user with new ids, all or nothing. Usage rows are not imported: they are the
+// instance's spending record (budgets add them up), and an import spends nothing; each answer
+// keeps its cost in its metadata, which is what the chat footer shows.
+//
+// An import must not stall the instance: the file's size and message count are checked before
+// it is parsed, the checks of its content and the writes run in slices with turns of the event
+// loop between them, and each user may start only IMPORT_RATE.limit imports per window.
 
 export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 export const IMPORT_MAX_CONVERSATIONS = 20_000;
-export const IMPORT_MAX_MESSAGES = 300_000;
+export const IMPORT_RATE = { limit: 5, windowMs: 10 * 60_000 } as const;
+
+export function importMaxMessages(): number {
+  return getEnv().SWITCHBOARD_IMPORT_MAX_MESSAGES;
+}
 
 // PostgreSQL's timestamps cover years 1 to 9999 here (JS Date reads "0000-…" as year 0, which the
 // database refuses with an error): a date outside them is a bad request, not a 500.
@@ -106,7 +120,8 @@ const attachmentSchema = z.object({
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, "Attachment data must be base64."),
 });
 
-const conversationSchema = z.object({
+/** A conversation without its messages, which are checked one by one (see readImportFile). */
+const conversationHeadSchema = z.object({
   title: z
     .string()
     .max(500)
@@ -117,19 +132,143 @@ const conversationSchema = z.object({
   pinned: z.boolean().default(false),
   createdAt: isoDate.optional(),
   lastMessageAt: isoDate.optional(),
-  messages: z.array(messageSchema).max(20_000),
+  messages: z.array(z.unknown()),
   attachments: z.array(attachmentSchema).max(1000).optional(),
 });
 
-export const importFileSchema = z.object({
+const conversationSchema = conversationHeadSchema.extend({ messages: z.array(messageSchema) });
+
+const envelopeFields = {
   format: z.literal(EXPORT_FORMAT, { error: `Not a Switchboard export (format must be "${EXPORT_FORMAT}").` }),
   version: z.literal(1, { error: "This export version is not supported." }),
-  conversations: z
-    .array(conversationSchema)
-    .max(IMPORT_MAX_CONVERSATIONS, `At most ${IMPORT_MAX_CONVERSATIONS} conversations per import.`)
-    .refine((list) => list.reduce((n, c) => n + c.messages.length, 0) <= IMPORT_MAX_MESSAGES, `At most ${IMPORT_MAX_MESSAGES} messages per import.`),
+};
+
+/** The file's frame: what it is and how many conversations, before any of them is looked into. */
+const envelopeSchema = z.object({
+  ...envelopeFields,
+  conversations: z.array(z.unknown()).max(IMPORT_MAX_CONVERSATIONS, `At most ${IMPORT_MAX_CONVERSATIONS} conversations per import.`),
+});
+
+/** The whole file at once (tests, small files); the route reads it in slices with readImportFile. */
+export const importFileSchema = z.object({
+  ...envelopeFields,
+  conversations: z.array(conversationSchema).max(IMPORT_MAX_CONVERSATIONS, `At most ${IMPORT_MAX_CONVERSATIONS} conversations per import.`),
 });
 export type ImportFile = z.infer<typeof importFileSchema>;
+
+/** IMPORT_RATE.limit imports per user per window, counted as they start (refused ones too). */
+export async function enforceImportRateLimit(userId: string): Promise<void> {
+  const result = await hit(`import:${userId}`, IMPORT_RATE.limit, IMPORT_RATE.windowMs);
+  if (!result.allowed) {
+    const minutes = Math.round(IMPORT_RATE.windowMs / 60_000);
+    throw new AppError(
+      "rate_limited:import",
+      `You can start ${IMPORT_RATE.limit} imports every ${minutes} minutes. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} min.`,
+      { retryAfter: result.retryAfterSeconds },
+    );
+  }
+}
+
+function tooManyMessages(maxMessages: number, count?: number): AppError {
+  const has = count === undefined ? `more than ${maxMessages} messages` : `${count} messages`;
+  return new AppError(
+    "payload_too_large:import_messages",
+    `This file has ${has}; one import takes at most ${maxMessages}. Export fewer conversations at a time and import them in turns.`,
+    { details: { maxMessages, ...(count !== undefined ? { messages: count } : {}) } },
+  );
+}
+
+// A message's role, as a key of the file's JSON text. Every message has exactly one, so their
+// number bounds the messages from above (a tool's data may hold more) without parsing the file.
+const ROLE_KEY = /"role"\s*:\s*"(?:user|assistant)"/g;
+
+/** True when the JSON text holds more than `max` message roles. */
+function moreRolesThan(text: string, max: number): boolean {
+  const re = new RegExp(ROLE_KEY.source, "g");
+  let n = 0;
+  while (re.exec(text)) if (++n > max) return true;
+  return false;
+}
+
+/** Yields a turn of the event loop once the current turn has run `sliceMs`, so requests keep being served. */
+function pacer(sliceMs = 8): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < sliceMs) return;
+    await nextTurn();
+    since = performance.now();
+  };
+}
+
+function checked<S extends z.ZodType>(schema: S, value: unknown, path: (string | number)[]): z.infer<S> {
+  assertStorable(value, "import");
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw invalid(result.error, path);
+}
+
+function invalid(error: z.ZodError, path: (string | number)[]): AppError {
+  const issue = error.issues[0];
+  const where = [...path, ...(issue?.path ?? [])].map(String).join(".");
+  return new AppError("bad_request:import", `${where ? `${where}: ` : ""}${issue?.message ?? "Invalid input."}`, {
+    details: { issues: error.issues.slice(0, 10).map((i) => ({ path: [...path, ...i.path].map(String), message: i.message })) },
+  });
+}
+
+/**
+ * Reads an import request's body: refused when larger than IMPORT_MAX_BYTES, or holding more
+ * messages than allowed (counted in the text, then exactly once parsed) before any of its
+ * content is checked; then checked conversation by conversation and message by message, in
+ * slices that leave the event loop to other requests.
+ */
+export async function readImportFile(request: Request, maxMessages = importMaxMessages()): Promise<ImportFile> {
+  const bytes = await readBodyBytes(
+    request,
+    IMPORT_MAX_BYTES,
+    () => new AppError("payload_too_large:import", `The file is larger than the ${formatBytes(IMPORT_MAX_BYTES)} an import takes.`),
+  );
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError("bad_request:import", "The file is not valid UTF-8.");
+  }
+  if (moreRolesThan(text, maxMessages)) throw tooManyMessages(maxMessages);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request:import", "The file is not valid JSON.");
+  }
+  return checkImportFile(data, maxMessages);
+}
+
+/** An export file's parsed JSON, checked: the frame and the message count first, then each part in slices. */
+export async function checkImportFile(data: unknown, maxMessages = importMaxMessages()): Promise<ImportFile> {
+  const envelope = envelopeSchema.safeParse(data);
+  if (!envelope.success) throw invalid(envelope.error, []);
+  const raw = envelope.data.conversations;
+  const count = raw.reduce<number>((n, c) => {
+    const messages = c !== null && typeof c === "object" ? (c as { messages?: unknown }).messages : undefined;
+    return n + (Array.isArray(messages) ? messages.length : 0);
+  }, 0);
+  if (count > maxMessages) throw tooManyMessages(maxMessages, count);
+  const pace = pacer();
+  const conversations: ImportFile["conversations"] = [];
+  for (const [i, c] of raw.entries()) {
+    const rawMessages = c !== null && typeof c === "object" ? (c as { messages?: unknown }).messages : undefined;
+    // The head is checked without its messages (an empty list stands in for a list), which follow one by one.
+    const head = checked(conversationHeadSchema, Array.isArray(rawMessages) ? { ...(c as object), messages: [] } : c, ["conversations", i]);
+    const messages: ImportFile["conversations"][number]["messages"] = [];
+    for (const [j, m] of (rawMessages as unknown[]).entries()) {
+      messages.push(checked(messageSchema, m, ["conversations", i, "messages", j]));
+      await pace();
+    }
+    conversations.push({ ...head, messages });
+    await pace();
+  }
+  return { format: envelope.data.format, version: envelope.data.version, conversations };
+}
 
 function newId(): string {
   return randomBytes(15).toString("base64url");
@@ -245,37 +384,53 @@ function planAttachments(file: ImportFile): { file: ImportFile; files: PlannedFi
   return { file: { ...file, conversations }, files };
 }
 
-/** Creates everything in the file for the user, or nothing (one transaction, files removed again on failure). */
-export async function importForUser(userId: string, input: ImportFile): Promise<ImportResponse> {
+export type ImportLimits = { attachmentMaxBytes: number; storageQuotaBytes: number };
+
+function importLimits(): ImportLimits {
+  return { attachmentMaxBytes: getEnv().SWITCHBOARD_ATTACHMENT_MAX_BYTES, storageQuotaBytes: storageQuotaBytes() };
+}
+
+/**
+ * Creates everything in the file for the user, or nothing. Its files are held to the attachment
+ * size limit and the user's storage quota before anything is written.
+ */
+export async function importForUser(userId: string, input: ImportFile, limits: ImportLimits = importLimits()): Promise<ImportResponse> {
   const { file, files } = planAttachments(input);
-  const stored: string[] = [];
-  let created: Awaited<ReturnType<typeof insertImportedConversations>>;
-  try {
-    for (const f of files) {
-      const mediaType = sniffMediaType(f.bytes)!;
-      await createAttachment({
-        id: f.newId,
-        userId,
-        kind: f.kind,
-        mediaType,
-        filename: cleanFilename(f.filename, mediaType),
-        data: f.bytes,
-        createdAt: f.createdAt,
-      });
-      stored.push(f.newId);
-    }
-    created = await insertImportedConversations(userId, toImported(file), newId);
-  } catch (error) {
-    await deleteOwnedAttachments(userId, stored).catch(() => undefined);
-    throw error;
-  }
-  for (const [index, conversation] of created.entries()) {
-    await bindAttachments(
-      userId,
-      conversation.id,
-      files.filter((f) => f.conversation === index).map((f) => f.newId),
+  const tooBig = files.find((f) => f.bytes.byteLength > limits.attachmentMaxBytes);
+  if (tooBig) {
+    const name = tooBig.filename ? `“${tooBig.filename.slice(0, 100)}”` : "A file";
+    throw new AppError(
+      "payload_too_large:attachment",
+      `${name} (${formatBytes(tooBig.bytes.byteLength)}) is larger than the ${formatBytes(limits.attachmentMaxBytes)} limit for attachments; nothing was imported.`,
+      { details: { maxBytes: limits.attachmentMaxBytes } },
     );
   }
+  await assertStorageFits(
+    userId,
+    files.reduce((n, f) => n + f.bytes.byteLength, 0),
+    limits.storageQuotaBytes,
+  );
+  const storeFiles = async (conversationIds: string[]) => {
+    for (const f of files) {
+      const mediaType = sniffMediaType(f.bytes)!;
+      // Tied to its (still hidden) conversation at once: a failed import removes it with the conversation.
+      await createAttachmentWithinQuota(
+        {
+          id: f.newId,
+          userId,
+          conversationId: conversationIds[f.conversation],
+          kind: f.kind,
+          mediaType,
+          filename: cleanFilename(f.filename, mediaType),
+          data: f.bytes,
+          createdAt: f.createdAt,
+        },
+        limits.storageQuotaBytes,
+      );
+      await nextTurn();
+    }
+  };
+  const created = await insertImportedConversations(userId, toImported(file), newId, storeFiles);
   return {
     imported: { conversations: created.length, messages: created.reduce((n, c) => n + c.messages, 0) },
     conversations: created.slice(0, 1000).map(({ id, title }) => ({ id, title })),

@@ -97,10 +97,14 @@ describe("the message cap", () => {
     // At the cap it is read, and each message is checked, with its place named.
     const atCap = await checkImportFile(exportFile(4, 25), 100);
     expect(atCap.conversations.flatMap((c) => c.messages)).toHaveLength(100);
-    const bad = await errorOf(checkImportFile({ ...file, conversations: [{ ...file.conversations[0], messages: [{ role: "user", parts: [{ type: "text" }] }] }] }, 100));
+    const bad = await errorOf(
+      checkImportFile({ ...file, conversations: [{ ...file.conversations[0], messages: [{ role: "user", parts: [{ type: "text" }] }] }] }, 100),
+    );
     expect(bad.code).toBe("bad_request:import");
     expect(bad.message).toBe("conversations.0.messages.0.parts.0: A text part needs text.");
-    const noMessages = await errorOf(checkImportFile({ format: "switchboard-export", version: 1, conversations: [{ title: "x", model: "m/x" }] }, 100));
+    const noMessages = await errorOf(
+      checkImportFile({ format: "switchboard-export", version: 1, conversations: [{ title: "x", model: "m/x" }] }, 100),
+    );
     expect(noMessages.message).toMatch(/^conversations\.0\.messages: /);
   });
 });
@@ -185,7 +189,10 @@ describe("imported files", () => {
 
     const results = await Promise.allSettled(
       Array.from({ length: 4 }, (_, i) =>
-        createAttachmentWithinQuota({ userId: user.id, kind: "upload", mediaType: "image/png", filename: `r${i}.png`, data: pngOf(QUOTA / 3) }, QUOTA),
+        createAttachmentWithinQuota(
+          { userId: user.id, kind: "upload", mediaType: "image/png", filename: `r${i}.png`, data: pngOf(QUOTA / 3) },
+          QUOTA,
+        ),
       ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);

@@ -310,15 +310,19 @@ function placesOf(messages: ImportFile["conversations"][number]["messages"]): { 
   return places;
 }
 
-export function toImported(file: ImportFile, now = new Date()): ImportedConversation[] {
-  return file.conversations.map((c) => {
+/** The file's conversations as rows to insert, converted in slices that leave the event loop to other requests. */
+export async function toImported(file: ImportFile, now = new Date()): Promise<ImportedConversation[]> {
+  const pace = pacer();
+  const out: ImportedConversation[] = [];
+  for (const c of file.conversations) {
     const places = placesOf(c.messages);
-    const messages = c.messages.map((m, index) => {
+    const messages: ImportedConversation["messages"] = [];
+    for (const [index, m] of c.messages.entries()) {
       const createdAt = m.createdAt ?? c.createdAt ?? now;
       const parts = m.parts as unknown as ChatUIMessage["parts"];
       const metadata = { ...(m.metadata ?? {}), status: m.status, createdAt: createdAt.toISOString() };
       if (m.role === "assistant" && m.costNano && metadata.costNano === undefined) metadata.costNano = m.costNano;
-      return {
+      messages.push({
         ...places[index],
         role: m.role,
         parts: m.parts as unknown as Prisma.InputJsonValue,
@@ -328,10 +332,11 @@ export function toImported(file: ImportFile, now = new Date()): ImportedConversa
         error: m.error ? (m.error as Prisma.InputJsonValue) : null,
         metadata: metadata as Prisma.InputJsonValue,
         createdAt,
-      };
-    });
+      });
+      await pace();
+    }
     const lastAt = messages.length > 0 ? messages[messages.length - 1].createdAt : null;
-    return {
+    out.push({
       title: c.title,
       model: c.model,
       systemPrompt: c.systemPrompt ?? null,
@@ -340,8 +345,9 @@ export function toImported(file: ImportFile, now = new Date()): ImportedConversa
       createdAt: c.createdAt ?? messages[0]?.createdAt ?? now,
       lastMessageAt: c.lastMessageAt ?? lastAt ?? c.createdAt ?? now,
       messages,
-    };
-  });
+    });
+  }
+  return out;
 }
 
 type PlannedFile = {
@@ -430,7 +436,7 @@ export async function importForUser(userId: string, input: ImportFile, limits: I
       await nextTurn();
     }
   };
-  const created = await insertImportedConversations(userId, toImported(file), newId, storeFiles);
+  const created = await insertImportedConversations(userId, await toImported(file), newId, storeFiles);
   return {
     imported: { conversations: created.length, messages: created.reduce((n, c) => n + c.messages, 0) },
     conversations: created.slice(0, 1000).map(({ id, title }) => ({ id, title })),

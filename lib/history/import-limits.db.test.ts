@@ -78,7 +78,7 @@ beforeAll(async () => {
 describe("the message cap", () => {
   it("refuses a file with more messages than the cap from its text, before parsing it, and writes nothing", async () => {
     const user = await makeUser();
-    const error = await errorOf(readImportFile(importRequest(JSON.stringify(exportFile(3, 40))), 100));
+    const error = await errorOf(readImportFile(importRequest(JSON.stringify(exportFile(3, 40))), user.id, { maxMessages: 100 }));
     expect(error.code).toBe("payload_too_large:import_messages");
     expect(error.status).toBe(413);
     expect(error.message).toBe(
@@ -110,23 +110,48 @@ describe("the message cap", () => {
 });
 
 describe("the route", () => {
-  it(`allows ${IMPORT_RATE.limit} imports per user per window, then answers 429 with Retry-After`, async () => {
+  it(`allows ${IMPORT_RATE.imports} imports per user per window, not counting invalid files, then answers 429 with Retry-After`, async () => {
     const { POST } = await import("@/app/api/account/import/route");
     const user = await makeUser();
     const other = await makeUser();
     signInAs(user);
     const body = JSON.stringify(exportFile(1, 2));
-    for (let i = 0; i < IMPORT_RATE.limit; i++) expect((await POST(importRequest(body), undefined)).status).toBe(201);
+    for (let i = 0; i < 3; i++) expect((await POST(importRequest('{"format":"switchboard-export"}'), undefined)).status).toBe(400);
+    for (let i = 0; i < IMPORT_RATE.imports; i++) expect((await POST(importRequest(body), undefined)).status).toBe(201);
     const refused = await POST(importRequest(body), undefined);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(IMPORT_RATE.windowMs / 1000 - 60);
     const { error } = (await refused.json()) as { error: { code: string; message: string } };
     expect(error.code).toBe("rate_limited:import");
-    expect(error.message).toMatch(/^You can start 5 imports every 10 minutes\. Try again in \d+ min\.$/);
-    expect((await stored(user.id)).conversations).toBe(IMPORT_RATE.limit);
+    expect(error.message).toMatch(/^You can import 5 files \(200 MB in all\) every 10 minutes\. Try again in \d+ min\.$/);
+    expect((await stored(user.id)).conversations).toBe(IMPORT_RATE.imports);
     // Counted per user.
     signInAs(other);
     expect((await POST(importRequest(body), undefined)).status).toBe(201);
+  });
+
+  it("counts the bytes of every file sent, refused or not, and refuses before reading once they are used up", async () => {
+    const user = await makeUser();
+    const allowance = { imports: 100, bytes: 3000, windowMs: 60_000 };
+    const small = JSON.stringify(exportFile(1, 2));
+    const tooMany = JSON.stringify(exportFile(1, 12));
+    expect(tooMany.length).toBeLessThan(allowance.bytes);
+    // Refused for its count, but its bytes were sent and read.
+    expect((await errorOf(readImportFile(importRequest(tooMany), user.id, { maxMessages: 10, allowance }))).code).toBe(
+      "payload_too_large:import_messages",
+    );
+    let read = tooMany.length;
+    while (read + small.length <= allowance.bytes) {
+      await readImportFile(importRequest(small), user.id, { allowance });
+      read += small.length;
+    }
+    const over = await errorOf(readImportFile(importRequest(small), user.id, { allowance }));
+    expect(over.code).toBe("rate_limited:import");
+    expect(over.retryAfter).toBeGreaterThan(0);
+    // Now at the limit: the next request is refused before its body is read.
+    const unread = importRequest(small);
+    expect((await errorOf(readImportFile(unread, user.id, { allowance }))).code).toBe("rate_limited:import");
+    expect(unread.bodyUsed).toBe(false);
   });
 
   it("answers 413 with the code and message for too many messages", async () => {

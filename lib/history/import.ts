@@ -13,7 +13,7 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { assertStorable, readBodyBytes } from "@/lib/http";
 import { textOfParts } from "@/lib/message-text";
-import { hit } from "@/lib/rate-limit";
+import { counters } from "@/lib/rate-limit";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { EXPORT_FORMAT } from "./export-format";
 import type { ImportResponse } from "./types";
@@ -25,11 +25,16 @@ import type { ImportResponse } from "./types";
 //
 // An import must not stall the instance: the file's size and message count are checked before
 // it is parsed, the checks of its content and the writes run in slices with turns of the event
-// loop between them, and each user may start only IMPORT_RATE.limit imports per window.
+// loop between them, and each user has an allowance of imports per window (IMPORT_RATE).
 
 export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 export const IMPORT_MAX_CONVERSATIONS = 20_000;
-export const IMPORT_RATE = { limit: 5, windowMs: 10 * 60_000 } as const;
+/**
+ * Per user and window: imports that get past their checks (those write), and bytes of import
+ * files sent, refused or not (reading and counting a file costs the server too). Invalid files
+ * do not use up the imports, so a user can correct a file and try again.
+ */
+export const IMPORT_RATE: ImportAllowance = { imports: 5, bytes: 4 * IMPORT_MAX_BYTES, windowMs: 10 * 60_000 };
 
 export function importMaxMessages(): number {
   return getEnv().SWITCHBOARD_IMPORT_MAX_MESSAGES;
@@ -156,17 +161,32 @@ export const importFileSchema = z.object({
 });
 export type ImportFile = z.infer<typeof importFileSchema>;
 
-/** IMPORT_RATE.limit imports per user per window, counted as they start (refused ones too). */
-export async function enforceImportRateLimit(userId: string): Promise<void> {
-  const result = await hit(`import:${userId}`, IMPORT_RATE.limit, IMPORT_RATE.windowMs);
-  if (!result.allowed) {
-    const minutes = Math.round(IMPORT_RATE.windowMs / 60_000);
-    throw new AppError(
-      "rate_limited:import",
-      `You can start ${IMPORT_RATE.limit} imports every ${minutes} minutes. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} min.`,
-      { retryAfter: result.retryAfterSeconds },
-    );
+export type ImportAllowance = { imports: number; bytes: number; windowMs: number };
+
+function rateLimited(allowance: ImportAllowance, resetAt: number): AppError {
+  const retryAfter = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+  return new AppError(
+    "rate_limited:import",
+    `You can import ${allowance.imports} files (${formatBytes(allowance.bytes)} in all) every ${Math.round(allowance.windowMs / 60_000)} minutes. ` +
+      `Try again in ${Math.ceil(retryAfter / 60)} min.`,
+    { retryAfter },
+  );
+}
+
+/** Refuses, before the body is read, a user who has used up either allowance of the window. */
+export async function assertImportAllowed(userId: string, allowance: ImportAllowance = IMPORT_RATE): Promise<void> {
+  for (const [key, limit] of [
+    [`import:${userId}`, allowance.imports],
+    [`import-bytes:${userId}`, allowance.bytes],
+  ] as const) {
+    const window = await counters().peek(key);
+    if (window && window.count >= limit) throw rateLimited(allowance, window.resetAt);
   }
+}
+
+async function count(key: string, by: number, limit: number, allowance: ImportAllowance): Promise<void> {
+  const window = await counters().increment(key, allowance.windowMs, by);
+  if (window.count > limit) throw rateLimited(allowance, window.resetAt);
 }
 
 function tooManyMessages(maxMessages: number, count?: number): AppError {
@@ -216,17 +236,29 @@ function invalid(error: z.ZodError, path: (string | number)[]): AppError {
 }
 
 /**
- * Reads an import request's body: refused when larger than IMPORT_MAX_BYTES, or holding more
+ * Reads an import request's body, within the user's allowance (IMPORT_RATE): refused when larger than IMPORT_MAX_BYTES, or holding more
  * messages than allowed (counted in the text, then exactly once parsed) before any of its
  * content is checked; then checked conversation by conversation and message by message, in
  * slices that leave the event loop to other requests.
  */
-export async function readImportFile(request: Request, maxMessages = importMaxMessages()): Promise<ImportFile> {
-  const bytes = await readBodyBytes(
-    request,
-    IMPORT_MAX_BYTES,
-    () => new AppError("payload_too_large:import", `The file is larger than the ${formatBytes(IMPORT_MAX_BYTES)} an import takes.`),
-  );
+export async function readImportFile(
+  request: Request,
+  userId: string,
+  { maxMessages = importMaxMessages(), allowance = IMPORT_RATE }: { maxMessages?: number; allowance?: ImportAllowance } = {},
+): Promise<ImportFile> {
+  await assertImportAllowed(userId, allowance);
+  let readTooMuch = false;
+  const bytes = await readBodyBytes(request, IMPORT_MAX_BYTES, () => {
+    readTooMuch = true;
+    return new AppError("payload_too_large:import", `The file is larger than the ${formatBytes(IMPORT_MAX_BYTES)} an import takes.`);
+  }).catch(async (error: unknown) => {
+    // A body sent without its length is read up to the limit before it is refused.
+    if (readTooMuch && request.headers.get("content-length") === null) {
+      await count(`import-bytes:${userId}`, IMPORT_MAX_BYTES, allowance.bytes, allowance).catch(() => undefined);
+    }
+    throw error;
+  });
+  await count(`import-bytes:${userId}`, bytes.byteLength, allowance.bytes, allowance);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -240,7 +272,9 @@ export async function readImportFile(request: Request, maxMessages = importMaxMe
   } catch {
     throw new AppError("bad_request:import", "The file is not valid JSON.");
   }
-  return checkImportFile(data, maxMessages);
+  const file = await checkImportFile(data, maxMessages);
+  await count(`import:${userId}`, 1, allowance.imports, allowance);
+  return file;
 }
 
 /** An export file's parsed JSON, checked: the frame and the message count first, then each part in slices. */

@@ -1,12 +1,11 @@
 import { requireUser } from "@/lib/auth";
 import { assertSameOrigin, json, route } from "@/lib/http";
-import { enforceImportRateLimit, importForUser, readImportFile } from "@/lib/history/import";
+import { importForUser, readImportFile } from "@/lib/history/import";
 
 // POST /api/account/import   a Switchboard export (JSON); all of it is created, or nothing
 export const POST = route(async (request) => {
   const user = await requireUser();
   assertSameOrigin(request);
-  await enforceImportRateLimit(user.id);
-  const file = await readImportFile(request);
+  const file = await readImportFile(request, user.id);
   return json(await importForUser(user.id, file), { status: 201 });
 });

@@ -62,11 +62,18 @@ export async function insertImportedConversations(
       await nextTurn();
     }
     if (beforeMessages) await beforeMessages(ids);
-    const messages = planned.flatMap(({ id, messages }) => messages.map((m) => ({ ...m, id: newId(), conversationId: id })));
-    for (let i = 0; i < messages.length; i += IMPORT_BATCH.messages) {
-      await insertMessages(messages.slice(i, i + IMPORT_BATCH.messages));
-      await nextTurn();
+    // Rows are made batch by batch too: twenty thousand at once would hold the thread themselves.
+    let batch: MessageRow[] = [];
+    for (const { id, messages } of planned) {
+      for (const m of messages) {
+        batch.push({ ...m, id: newId(), conversationId: id });
+        if (batch.length < IMPORT_BATCH.messages) continue;
+        await insertMessages(batch);
+        batch = [];
+        await nextTurn();
+      }
     }
+    if (batch.length > 0) await insertMessages(batch);
     // One statement: the user sees all of the import at once, or none of it.
     await db.$executeRaw`
       UPDATE "Conversation" SET "deletedAt" = NULL

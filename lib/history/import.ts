@@ -200,7 +200,7 @@ function tooManyMessages(maxMessages: number, count?: number): AppError {
 
 // A message's role, as a key of the file's JSON text. Every message has exactly one, so their
 // number bounds the messages from above (a tool's data may hold more) without parsing the file.
-const ROLE_KEY = /"role"\s*:\s*"(?:user|assistant)"/g;
+const ROLE_KEY = /"role"\s*:\s*"(?:user|assistant)"/;
 
 /** True when the JSON text holds more than `max` message roles. */
 function moreRolesThan(text: string, max: number): boolean {
@@ -236,10 +236,10 @@ function invalid(error: z.ZodError, path: (string | number)[]): AppError {
 }
 
 /**
- * Reads an import request's body, within the user's allowance (IMPORT_RATE): refused when larger than IMPORT_MAX_BYTES, or holding more
- * messages than allowed (counted in the text, then exactly once parsed) before any of its
- * content is checked; then checked conversation by conversation and message by message, in
- * slices that leave the event loop to other requests.
+ * Reads an import request's body, within the user's allowance (IMPORT_RATE): refused when larger
+ * than IMPORT_MAX_BYTES, or holding more messages than allowed (counted in the text, then exactly
+ * once parsed), before any of its content is checked; then checked conversation by conversation
+ * and message by message, in slices that leave the event loop to other requests.
  */
 export async function readImportFile(
   request: Request,

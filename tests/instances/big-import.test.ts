@@ -107,16 +107,14 @@ describe("a big import on one production server (PGlite)", () => {
 
     const body = exportFile(100, MAX_MESSAGES / 100);
     const importing = postImport(body).then(async (r) => ({ status: r.status, body: (await r.json()) as { imported?: unknown } }));
-    const started = performance.now();
     const answers = await pollHealth(app.url, importing);
-    console.info(JSON.stringify(answers.map((a) => Math.round(a.ms))), Math.round(performance.now() - started));
     const result = await importing;
     expect(result).toMatchObject({ status: 201, body: { imported: { conversations: 100, messages: MAX_MESSAGES } } });
     expect(answers.every((a) => a.status === 200)).toBe(true);
     // Asked all along the import, not only before or after it.
     expect(answers.length).toBeGreaterThanOrEqual(20);
     const slowest = Math.max(...answers.map((a) => a.ms));
-    expect(slowest, `slowest of ${answers.length} health answers: ${Math.round(slowest)} ms`).toBeLessThan(HEALTH_BOUND_MS);
+    expect(slowest, `health answers (ms): ${answers.map((a) => Math.round(a.ms)).join(", ")}`).toBeLessThan(HEALTH_BOUND_MS);
   }, 90_000);
 
   it("wrote the imports allowed and nothing of the refused one", async () => {

@@ -16,6 +16,7 @@ import { textOfParts } from "@/lib/message-text";
 import { counters } from "@/lib/rate-limit";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { EXPORT_FORMAT } from "./export-format";
+import { parseExportText } from "./export-text";
 import type { ImportResponse } from "./types";
 
 // Import of an export file (ours, version 1): every conversation is created again for the
@@ -268,7 +269,7 @@ export async function readImportFile(
   if (moreRolesThan(text, maxMessages)) throw tooManyMessages(maxMessages);
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = await parseExportText(text, pacer());
   } catch {
     throw new AppError("bad_request:import", "The file is not valid JSON.");
   }

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { getDb } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { extensionOf } from "./sniff";
 import { attachmentUrl, type AttachmentInfo, type AttachmentMediaType } from "./types";
 
@@ -63,17 +64,21 @@ export function toAttachmentInfo(row: AttachmentRow): AttachmentInfo {
   };
 }
 
-export async function createAttachment(input: {
-  userId: string;
-  conversationId?: string | null;
-  kind: "upload" | "generated";
-  mediaType: AttachmentMediaType;
-  filename: string;
-  data: Uint8Array;
-  id?: string;
-  createdAt?: Date;
-}): Promise<AttachmentRow> {
-  const db = await getDb();
+/** Stores one file; `client`: a transaction to write in (the quota check's). */
+export async function createAttachment(
+  input: {
+    userId: string;
+    conversationId?: string | null;
+    kind: "upload" | "generated";
+    mediaType: AttachmentMediaType;
+    filename: string;
+    data: Uint8Array;
+    id?: string;
+    createdAt?: Date;
+  },
+  client?: Prisma.TransactionClient,
+): Promise<AttachmentRow> {
+  const db = client ?? (await getDb());
   return db.attachment.create({
     data: {
       id: input.id ?? newAttachmentId(),

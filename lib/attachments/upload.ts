@@ -2,7 +2,8 @@ import "server-only";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { readBodyBytes } from "@/lib/http";
-import { createAttachment, cleanFilename, deleteUnboundAttachments, toAttachmentInfo } from "./store";
+import { assertStorageFits, createAttachmentWithinQuota, storageQuotaBytes } from "./quota";
+import { cleanFilename, deleteOwnedAttachments, deleteUnboundAttachments, toAttachmentInfo } from "./store";
 import { sniffMediaType } from "./sniff";
 import { formatBytes, type AttachmentInfo } from "./types";
 
@@ -67,7 +68,7 @@ export async function readUploadFiles(request: Request, limits: UploadLimits = u
   return [{ name, bytes }];
 }
 
-/** Checks each file's real type and stores them for the user; nothing is stored unless all pass. */
+/** Checks each file's real type and the user's storage quota, and stores them; nothing is stored unless all pass. */
 export async function storeUploads(userId: string, files: IncomingFile[]): Promise<AttachmentInfo[]> {
   const typed = files.map((file) => {
     if (file.bytes.byteLength === 0) {
@@ -84,16 +85,28 @@ export async function storeUploads(userId: string, files: IncomingFile[]): Promi
   });
   // Uploads left in a composer and never sent are not kept forever.
   await deleteUnboundAttachments(userId, new Date(Date.now() - 24 * 3600_000));
+  const quota = storageQuotaBytes();
+  await assertStorageFits(
+    userId,
+    typed.reduce((n, f) => n + f.bytes.byteLength, 0),
+    quota,
+  );
   const stored: AttachmentInfo[] = [];
-  for (const file of typed) {
-    const row = await createAttachment({
+  try {
+    for (const file of typed) {
+      const row = await createAttachmentWithinQuota(
+        { userId, kind: "upload", mediaType: file.mediaType, filename: cleanFilename(file.name, file.mediaType), data: file.bytes },
+        quota,
+      );
+      stored.push(toAttachmentInfo(row));
+    }
+  } catch (error) {
+    // A concurrent upload took the room between the check and a later file.
+    await deleteOwnedAttachments(
       userId,
-      kind: "upload",
-      mediaType: file.mediaType,
-      filename: cleanFilename(file.name, file.mediaType),
-      data: file.bytes,
-    });
-    stored.push(toAttachmentInfo(row));
+      stored.map((a) => a.id),
+    ).catch(() => undefined);
+    throw error;
   }
   return stored;
 }

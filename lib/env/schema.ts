@@ -83,6 +83,15 @@ export const envSchema = z.object({
     .default(10 * 1024 * 1024),
   /** Most attachments one message (and one upload request) may carry. */
   SWITCHBOARD_ATTACHMENTS_PER_MESSAGE: z.coerce.number().int().min(1).max(50).default(5),
+  /** Most bytes one user's attachments (uploads and imported files) may use together. */
+  SWITCHBOARD_STORAGE_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .max(1024 ** 4)
+    .default(500 * 1024 * 1024),
+  /** Most messages one import may carry (a larger file is refused before it is parsed). */
+  SWITCHBOARD_IMPORT_MAX_MESSAGES: z.coerce.number().int().min(100).max(300_000).default(20_000),
   /** How OpenRouter's file-parser plugin reads PDFs for models that cannot read files themselves. */
   SWITCHBOARD_PDF_ENGINE: z.enum(["cloudflare-ai", "mistral-ocr", "pdf-text"]).default("cloudflare-ai"),
   /** Web search engine for the web plugin: `auto` lets OpenRouter pick (native when the model has one, else Exa). */

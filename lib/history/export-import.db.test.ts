@@ -199,7 +199,7 @@ describe("import", () => {
     // and nothing stays.
     let n = 0;
     const ids = ["conv-00001", "conv-00002", "conv-00003", "msg-000001", "msg-000002", "msg-000001"];
-    const error = await insertImportedConversations(user.id, toImported(file), () => ids[n++] ?? `x${n}`).catch((e: unknown) => e);
+    const error = await insertImportedConversations(user.id, await toImported(file), () => ids[n++] ?? `x${n}`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     const db = await getDb();
     expect(await db.conversation.count({ where: { userId: user.id } })).toBe(0);

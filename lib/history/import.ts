@@ -1,25 +1,45 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { z } from "zod";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { assertStorageFits, createAttachmentWithinQuota, storageQuotaBytes } from "@/lib/attachments/quota";
 import { sniffMediaType } from "@/lib/attachments/sniff";
-import { cleanFilename, createAttachment, bindAttachments, deleteOwnedAttachments } from "@/lib/attachments/store";
-import { attachmentIdOf, attachmentUrl } from "@/lib/attachments/types";
+import { cleanFilename } from "@/lib/attachments/store";
+import { attachmentIdOf, attachmentUrl, formatBytes } from "@/lib/attachments/types";
 import { conversationSettingsSchema } from "@/lib/chat/types";
 import { insertImportedConversations, type ImportedConversation } from "@/lib/db/conversation-import";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { assertStorable, readBodyBytes } from "@/lib/http";
 import { textOfParts } from "@/lib/message-text";
+import { counters } from "@/lib/rate-limit";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { EXPORT_FORMAT } from "./export-format";
+import { parseExportText } from "./export-text";
 import type { ImportResponse } from "./types";
 
 // Import of an export file (ours, version 1): every conversation is created again for the
-// importing user with new ids, in one transaction. Usage rows are not imported: they are
-// the instance's spending record (budgets add them up), and an import spends nothing; each
-// answer keeps its cost in its metadata, which is what the chat footer shows.
+// importing user with new ids, all or nothing. Usage rows are not imported: they are the
+// instance's spending record (budgets add them up), and an import spends nothing; each answer
+// keeps its cost in its metadata, which is what the chat footer shows.
+//
+// An import must not stall the instance: the file's size and message count are checked before
+// it is parsed, the checks of its content and the writes run in slices with turns of the event
+// loop between them, and each user has an allowance of imports per window (IMPORT_RATE).
 
 export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 export const IMPORT_MAX_CONVERSATIONS = 20_000;
-export const IMPORT_MAX_MESSAGES = 300_000;
+/**
+ * Per user and window: imports that get past their checks (those write), and bytes of import
+ * files sent, refused or not (reading and counting a file costs the server too). Invalid files
+ * do not use up the imports, so a user can correct a file and try again.
+ */
+export const IMPORT_RATE: ImportAllowance = { imports: 5, bytes: 4 * IMPORT_MAX_BYTES, windowMs: 10 * 60_000 };
+
+export function importMaxMessages(): number {
+  return getEnv().SWITCHBOARD_IMPORT_MAX_MESSAGES;
+}
 
 // PostgreSQL's timestamps cover years 1 to 9999 here (JS Date reads "0000-…" as year 0, which the
 // database refuses with an error): a date outside them is a bad request, not a 500.
@@ -106,7 +126,8 @@ const attachmentSchema = z.object({
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, "Attachment data must be base64."),
 });
 
-const conversationSchema = z.object({
+/** A conversation without its messages, which are checked one by one (see readImportFile). */
+const conversationHeadSchema = z.object({
   title: z
     .string()
     .max(500)
@@ -117,19 +138,172 @@ const conversationSchema = z.object({
   pinned: z.boolean().default(false),
   createdAt: isoDate.optional(),
   lastMessageAt: isoDate.optional(),
-  messages: z.array(messageSchema).max(20_000),
+  messages: z.array(z.unknown()),
   attachments: z.array(attachmentSchema).max(1000).optional(),
 });
 
-export const importFileSchema = z.object({
+const conversationSchema = conversationHeadSchema.extend({ messages: z.array(messageSchema) });
+
+const envelopeFields = {
   format: z.literal(EXPORT_FORMAT, { error: `Not a Switchboard export (format must be "${EXPORT_FORMAT}").` }),
   version: z.literal(1, { error: "This export version is not supported." }),
-  conversations: z
-    .array(conversationSchema)
-    .max(IMPORT_MAX_CONVERSATIONS, `At most ${IMPORT_MAX_CONVERSATIONS} conversations per import.`)
-    .refine((list) => list.reduce((n, c) => n + c.messages.length, 0) <= IMPORT_MAX_MESSAGES, `At most ${IMPORT_MAX_MESSAGES} messages per import.`),
+};
+
+/** The file's frame: what it is and how many conversations, before any of them is looked into. */
+const envelopeSchema = z.object({
+  ...envelopeFields,
+  conversations: z.array(z.unknown()).max(IMPORT_MAX_CONVERSATIONS, `At most ${IMPORT_MAX_CONVERSATIONS} conversations per import.`),
+});
+
+/** The whole file at once (tests, small files); the route reads it in slices with readImportFile. */
+export const importFileSchema = z.object({
+  ...envelopeFields,
+  conversations: z.array(conversationSchema).max(IMPORT_MAX_CONVERSATIONS, `At most ${IMPORT_MAX_CONVERSATIONS} conversations per import.`),
 });
 export type ImportFile = z.infer<typeof importFileSchema>;
+
+export type ImportAllowance = { imports: number; bytes: number; windowMs: number };
+
+function rateLimited(allowance: ImportAllowance, resetAt: number): AppError {
+  const retryAfter = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+  return new AppError(
+    "rate_limited:import",
+    `You can import ${allowance.imports} files (${formatBytes(allowance.bytes)} in all) every ${Math.round(allowance.windowMs / 60_000)} minutes. ` +
+      `Try again in ${Math.ceil(retryAfter / 60)} min.`,
+    { retryAfter },
+  );
+}
+
+/** Refuses, before the body is read, a user who has used up either allowance of the window. */
+export async function assertImportAllowed(userId: string, allowance: ImportAllowance = IMPORT_RATE): Promise<void> {
+  for (const [key, limit] of [
+    [`import:${userId}`, allowance.imports],
+    [`import-bytes:${userId}`, allowance.bytes],
+  ] as const) {
+    const window = await counters().peek(key);
+    if (window && window.count >= limit) throw rateLimited(allowance, window.resetAt);
+  }
+}
+
+async function count(key: string, by: number, limit: number, allowance: ImportAllowance): Promise<void> {
+  const window = await counters().increment(key, allowance.windowMs, by);
+  if (window.count > limit) throw rateLimited(allowance, window.resetAt);
+}
+
+function tooManyMessages(maxMessages: number, count?: number): AppError {
+  const has = count === undefined ? `more than ${maxMessages} messages` : `${count} messages`;
+  return new AppError(
+    "payload_too_large:import_messages",
+    `This file has ${has}; one import takes at most ${maxMessages}. Export fewer conversations at a time and import them in turns.`,
+    { details: { maxMessages, ...(count !== undefined ? { messages: count } : {}) } },
+  );
+}
+
+// A message's role, as a key of the file's JSON text. Every message has exactly one, so their
+// number bounds the messages from above (a tool's data may hold more) without parsing the file.
+const ROLE_KEY = /"role"\s*:\s*"(?:user|assistant)"/;
+
+/** True when the JSON text holds more than `max` message roles. */
+function moreRolesThan(text: string, max: number): boolean {
+  const re = new RegExp(ROLE_KEY.source, "g");
+  let n = 0;
+  while (re.exec(text)) if (++n > max) return true;
+  return false;
+}
+
+/** Yields a turn of the event loop once the current turn has run `sliceMs`, so requests keep being served. */
+function pacer(sliceMs = 8): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < sliceMs) return;
+    await nextTurn();
+    since = performance.now();
+  };
+}
+
+function checked<S extends z.ZodType>(schema: S, value: unknown, path: (string | number)[]): z.infer<S> {
+  assertStorable(value, "import");
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw invalid(result.error, path);
+}
+
+function invalid(error: z.ZodError, path: (string | number)[]): AppError {
+  const issue = error.issues[0];
+  const where = [...path, ...(issue?.path ?? [])].map(String).join(".");
+  return new AppError("bad_request:import", `${where ? `${where}: ` : ""}${issue?.message ?? "Invalid input."}`, {
+    details: { issues: error.issues.slice(0, 10).map((i) => ({ path: [...path, ...i.path].map(String), message: i.message })) },
+  });
+}
+
+/**
+ * Reads an import request's body, within the user's allowance (IMPORT_RATE): refused when larger
+ * than IMPORT_MAX_BYTES, or holding more messages than allowed (counted in the text, then exactly
+ * once parsed), before any of its content is checked; then checked conversation by conversation
+ * and message by message, in slices that leave the event loop to other requests.
+ */
+export async function readImportFile(
+  request: Request,
+  userId: string,
+  { maxMessages = importMaxMessages(), allowance = IMPORT_RATE }: { maxMessages?: number; allowance?: ImportAllowance } = {},
+): Promise<ImportFile> {
+  await assertImportAllowed(userId, allowance);
+  let readTooMuch = false;
+  const bytes = await readBodyBytes(request, IMPORT_MAX_BYTES, () => {
+    readTooMuch = true;
+    return new AppError("payload_too_large:import", `The file is larger than the ${formatBytes(IMPORT_MAX_BYTES)} an import takes.`);
+  }).catch(async (error: unknown) => {
+    // A body sent without its length is read up to the limit before it is refused.
+    if (readTooMuch && request.headers.get("content-length") === null) {
+      await count(`import-bytes:${userId}`, IMPORT_MAX_BYTES, allowance.bytes, allowance).catch(() => undefined);
+    }
+    throw error;
+  });
+  await count(`import-bytes:${userId}`, bytes.byteLength, allowance.bytes, allowance);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError("bad_request:import", "The file is not valid UTF-8.");
+  }
+  if (moreRolesThan(text, maxMessages)) throw tooManyMessages(maxMessages);
+  let data: unknown;
+  try {
+    data = await parseExportText(text, pacer());
+  } catch {
+    throw new AppError("bad_request:import", "The file is not valid JSON.");
+  }
+  const file = await checkImportFile(data, maxMessages);
+  await count(`import:${userId}`, 1, allowance.imports, allowance);
+  return file;
+}
+
+/** An export file's parsed JSON, checked: the frame and the message count first, then each part in slices. */
+export async function checkImportFile(data: unknown, maxMessages = importMaxMessages()): Promise<ImportFile> {
+  const envelope = envelopeSchema.safeParse(data);
+  if (!envelope.success) throw invalid(envelope.error, []);
+  const raw = envelope.data.conversations;
+  const count = raw.reduce<number>((n, c) => {
+    const messages = c !== null && typeof c === "object" ? (c as { messages?: unknown }).messages : undefined;
+    return n + (Array.isArray(messages) ? messages.length : 0);
+  }, 0);
+  if (count > maxMessages) throw tooManyMessages(maxMessages, count);
+  const pace = pacer();
+  const conversations: ImportFile["conversations"] = [];
+  for (const [i, c] of raw.entries()) {
+    const rawMessages = c !== null && typeof c === "object" ? (c as { messages?: unknown }).messages : undefined;
+    // The head is checked without its messages (an empty list stands in for a list), which follow one by one.
+    const head = checked(conversationHeadSchema, Array.isArray(rawMessages) ? { ...(c as object), messages: [] } : c, ["conversations", i]);
+    const messages: ImportFile["conversations"][number]["messages"] = [];
+    for (const [j, m] of (rawMessages as unknown[]).entries()) {
+      messages.push(checked(messageSchema, m, ["conversations", i, "messages", j]));
+      await pace();
+    }
+    conversations.push({ ...head, messages });
+    await pace();
+  }
+  return { format: envelope.data.format, version: envelope.data.version, conversations };
+}
 
 function newId(): string {
   return randomBytes(15).toString("base64url");
@@ -171,15 +345,19 @@ function placesOf(messages: ImportFile["conversations"][number]["messages"]): { 
   return places;
 }
 
-export function toImported(file: ImportFile, now = new Date()): ImportedConversation[] {
-  return file.conversations.map((c) => {
+/** The file's conversations as rows to insert, converted in slices that leave the event loop to other requests. */
+export async function toImported(file: ImportFile, now = new Date()): Promise<ImportedConversation[]> {
+  const pace = pacer();
+  const out: ImportedConversation[] = [];
+  for (const c of file.conversations) {
     const places = placesOf(c.messages);
-    const messages = c.messages.map((m, index) => {
+    const messages: ImportedConversation["messages"] = [];
+    for (const [index, m] of c.messages.entries()) {
       const createdAt = m.createdAt ?? c.createdAt ?? now;
       const parts = m.parts as unknown as ChatUIMessage["parts"];
       const metadata = { ...(m.metadata ?? {}), status: m.status, createdAt: createdAt.toISOString() };
       if (m.role === "assistant" && m.costNano && metadata.costNano === undefined) metadata.costNano = m.costNano;
-      return {
+      messages.push({
         ...places[index],
         role: m.role,
         parts: m.parts as unknown as Prisma.InputJsonValue,
@@ -189,10 +367,11 @@ export function toImported(file: ImportFile, now = new Date()): ImportedConversa
         error: m.error ? (m.error as Prisma.InputJsonValue) : null,
         metadata: metadata as Prisma.InputJsonValue,
         createdAt,
-      };
-    });
+      });
+      await pace();
+    }
     const lastAt = messages.length > 0 ? messages[messages.length - 1].createdAt : null;
-    return {
+    out.push({
       title: c.title,
       model: c.model,
       systemPrompt: c.systemPrompt ?? null,
@@ -201,8 +380,9 @@ export function toImported(file: ImportFile, now = new Date()): ImportedConversa
       createdAt: c.createdAt ?? messages[0]?.createdAt ?? now,
       lastMessageAt: c.lastMessageAt ?? lastAt ?? c.createdAt ?? now,
       messages,
-    };
-  });
+    });
+  }
+  return out;
 }
 
 type PlannedFile = {
@@ -245,37 +425,53 @@ function planAttachments(file: ImportFile): { file: ImportFile; files: PlannedFi
   return { file: { ...file, conversations }, files };
 }
 
-/** Creates everything in the file for the user, or nothing (one transaction, files removed again on failure). */
-export async function importForUser(userId: string, input: ImportFile): Promise<ImportResponse> {
+export type ImportLimits = { attachmentMaxBytes: number; storageQuotaBytes: number };
+
+function importLimits(): ImportLimits {
+  return { attachmentMaxBytes: getEnv().SWITCHBOARD_ATTACHMENT_MAX_BYTES, storageQuotaBytes: storageQuotaBytes() };
+}
+
+/**
+ * Creates everything in the file for the user, or nothing. Its files are held to the attachment
+ * size limit and the user's storage quota before anything is written.
+ */
+export async function importForUser(userId: string, input: ImportFile, limits: ImportLimits = importLimits()): Promise<ImportResponse> {
   const { file, files } = planAttachments(input);
-  const stored: string[] = [];
-  let created: Awaited<ReturnType<typeof insertImportedConversations>>;
-  try {
-    for (const f of files) {
-      const mediaType = sniffMediaType(f.bytes)!;
-      await createAttachment({
-        id: f.newId,
-        userId,
-        kind: f.kind,
-        mediaType,
-        filename: cleanFilename(f.filename, mediaType),
-        data: f.bytes,
-        createdAt: f.createdAt,
-      });
-      stored.push(f.newId);
-    }
-    created = await insertImportedConversations(userId, toImported(file), newId);
-  } catch (error) {
-    await deleteOwnedAttachments(userId, stored).catch(() => undefined);
-    throw error;
-  }
-  for (const [index, conversation] of created.entries()) {
-    await bindAttachments(
-      userId,
-      conversation.id,
-      files.filter((f) => f.conversation === index).map((f) => f.newId),
+  const tooBig = files.find((f) => f.bytes.byteLength > limits.attachmentMaxBytes);
+  if (tooBig) {
+    const name = tooBig.filename ? `“${tooBig.filename.slice(0, 100)}”` : "A file";
+    throw new AppError(
+      "payload_too_large:attachment",
+      `${name} (${formatBytes(tooBig.bytes.byteLength)}) is larger than the ${formatBytes(limits.attachmentMaxBytes)} limit for attachments; nothing was imported.`,
+      { details: { maxBytes: limits.attachmentMaxBytes } },
     );
   }
+  await assertStorageFits(
+    userId,
+    files.reduce((n, f) => n + f.bytes.byteLength, 0),
+    limits.storageQuotaBytes,
+  );
+  const storeFiles = async (conversationIds: string[]) => {
+    for (const f of files) {
+      const mediaType = sniffMediaType(f.bytes)!;
+      // Tied to its (still hidden) conversation at once: a failed import removes it with the conversation.
+      await createAttachmentWithinQuota(
+        {
+          id: f.newId,
+          userId,
+          conversationId: conversationIds[f.conversation],
+          kind: f.kind,
+          mediaType,
+          filename: cleanFilename(f.filename, mediaType),
+          data: f.bytes,
+          createdAt: f.createdAt,
+        },
+        limits.storageQuotaBytes,
+      );
+      await nextTurn();
+    }
+  };
+  const created = await insertImportedConversations(userId, await toImported(file), newId, storeFiles);
   return {
     imported: { conversations: created.length, messages: created.reduce((n, c) => n + c.messages, 0) },
     conversations: created.slice(0, 1000).map(({ id, title }) => ({ id, title })),

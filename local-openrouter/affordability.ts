@@ -21,7 +21,7 @@ const CREDITS_ADVICE = "To increase, visit https://openrouter.ai/settings/credit
 const KEY_LIMIT_ADVICE = "To increase, visit https://openrouter.ai/settings/keys and create a key with a higher monthly limit";
 
 /** What the key may still spend, and which limit binds; null when neither a key limit nor a credit balance is set. */
-function remaining(state: ServerState, keyHash: string): { nano: bigint; keyLimit: boolean } | null {
+export function remaining(state: ServerState, keyHash: string): { nano: bigint; keyLimit: boolean } | null {
   const { keyLimitUsd, creditsUsd } = state.opts;
   let out: { nano: bigint; keyLimit: boolean } | null = null;
   if (keyLimitUsd != null) out = { nano: usdToNano(keyLimitUsd) - keyUsage(state, keyHash).total, keyLimit: true };

@@ -46,9 +46,9 @@ export function newRecord(
   state: ServerState,
   id: string,
   keyHash: string,
-  chat: ChatRequest,
+  chat: Pick<ChatRequest, "stream" | "user" | "session_id">,
   req: http.IncomingMessage,
-  model: CatalogModel,
+  model: Pick<CatalogModel, "servedModel">,
   router: string | null,
 ): GenerationRecord {
   const referer = typeof req.headers["http-referer"] === "string" ? req.headers["http-referer"] : null;
@@ -139,7 +139,7 @@ export function providerResponse(model: CatalogModel, e: CatalogEndpoint, status
  */
 export const DEFAULT_GENERATION_DELAY_MS = 300;
 
-function completeRecord(state: ServerState, rec: GenerationRecord, outcome: NonNullable<GenerationRecord["outcome"]>): void {
+export function completeRecord(state: ServerState, rec: GenerationRecord, outcome: NonNullable<GenerationRecord["outcome"]>): void {
   rec.outcome = outcome;
   rec.state = "done";
   rec.availableAtMs = Date.now() + (state.opts.generationDelayMs ?? DEFAULT_GENERATION_DELAY_MS);

@@ -80,7 +80,8 @@ export interface GenerationData {
   usage: number;
   is_byok: boolean;
   external_user: string | null;
-  api_type: "completions";
+  /** `embeddings` for `POST /embeddings` (the spec's GenerationResponse enum); `completions` otherwise. */
+  api_type: "completions" | "embeddings";
   preset_id: string | null;
   router: string | null;
   provider_responses: ProviderResponseData[] | null;

@@ -69,15 +69,20 @@ export function MessageList({
 
   // Every row but the last, memoized: while an answer streams only the last message changes, so
   // the others are not even re-checked on each token. The AI SDK only appends, truncates, or
-  // replaces the streaming message, so the same count, first and last earlier message mean the
-  // same earlier rows. The last row joins the same keyed array, so a message keeps its row
-  // (and its local state) when it stops being the last.
+  // replaces the streaming message; an earlier row changes only when another answer of its turn
+  // is shown, which changes that row's message id. So the earlier rows are keyed on their ids and
+  // on the first and last earlier message. (Not on the alternatives map alone: a switch reaches
+  // the messages through the engine a moment after the map, and the row would keep the old answer.)
+  // The last row joins the same keyed array, so a message keeps its row (and its local state)
+  // when it stops being the last.
   const first = messages[0];
   const lastEarlier = count > 1 ? messages[count - 2] : undefined;
+  let earlierIds = "";
+  for (let i = 0; i < count - 1; i++) earlierIds += `${messages[i].id} `;
   const earlier = useMemo(
     () => rowsFor(messages, 0, Math.max(0, count - 1), stoppedIds, actions, alternatives),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on count/first/last earlier message on purpose (see above)
-    [count, first, lastEarlier, stoppedIds, actions, alternatives],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the earlier messages' ids, first and last on purpose (see above)
+    [earlierIds, first, lastEarlier, stoppedIds, actions, alternatives],
   );
   const last = messages[count - 1];
   const lastQuestionId = last?.role === "assistant" ? questionIdAt(messages, count - 1) : null;

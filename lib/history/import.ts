@@ -288,6 +288,9 @@ export async function checkImportFile(data: unknown, maxMessages = importMaxMess
     return n + (Array.isArray(messages) ? messages.length : 0);
   }, 0);
   if (count > maxMessages) throw tooManyMessages(maxMessages, count);
+  // What the database cannot store (NUL, lone surrogates, deep nesting), refused as any request's
+  // is: the file's frame here; each conversation's head and messages as they are checked.
+  assertStorable({ ...(data as object), conversations: [] }, "import");
   const pace = pacer();
   const conversations: ImportFile["conversations"] = [];
   for (const [i, c] of raw.entries()) {

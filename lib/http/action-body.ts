@@ -28,7 +28,8 @@ function plainValue(value: unknown, depth: number): boolean {
   if (depth > MAX_DEPTH) return false;
   if (typeof value === "string") return !value.startsWith("$") || PLAIN_REFERENCE.test(value);
   if (Array.isArray(value)) return value.every((item) => plainValue(item, depth + 1));
-  if (value && typeof value === "object") return Object.entries(value).every(([key, item]) => !key.startsWith("$") && plainValue(item, depth + 1));
+  // Keys are not references: an object argument with a "$" key is the action's to refuse.
+  if (value && typeof value === "object") return Object.values(value).every((item) => plainValue(item, depth + 1));
   return true;
 }
 

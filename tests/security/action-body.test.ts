@@ -15,7 +15,8 @@ describe("server action bodies (refused before Next's decoder answers them 500)"
     for (const ref of ["$1", "$@1", "$K1", "$F1", "$D2024-99-99", `$n${"9".repeat(1000)}`, "$Q0", "$T"]) {
       expect(isPlainActionBody(JSON.stringify(["conv_1", ref])), ref).toBe(false);
     }
-    expect(isPlainActionBody(JSON.stringify([{ $ref: 1 }]))).toBe(false);
+    expect(isPlainActionBody(JSON.stringify([{ $gt: "" }])), "a key is no reference").toBe(true);
+    expect(isPlainActionBody(JSON.stringify([{ nested: "$1" }]))).toBe(false);
     expect(isPlainActionBody(`[${"[".repeat(10_000)}${"]".repeat(10_000)}]`)).toBe(false);
   });
 

@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { expect, test, type FrameLocator, type Locator, type Page } from "@playwright/test";
 import { directive } from "@/local-openrouter/directive";
-import { marker, openNewChat, sendAndWait } from "./fixtures/chat";
+import { assistantMessages, marker, openNewChat, reloadChat, sendAndWait } from "./fixtures/chat";
 import { register } from "./fixtures/users";
 
 const fence = (language: string, code: string) => "```" + language + "\n" + code + "\n```";
@@ -145,15 +145,17 @@ test("an HTML preview runs its own script in the frame, while cookies, storage a
   expect(await readFile(await file.path(), "utf8")).toBe(code);
 });
 
-test("the panel switches between the versions of a block across answers, and Escape closes it", async ({ page }) => {
+test("the panel switches between the versions of a block across saved answers, and Escape closes it", async ({ page }) => {
   const version = (n: string) => `<p id="version">${n}</p>`;
   await answer(
     page,
     `First try:\n\n${fence("html", version("one"))}\n\nAnd a logo:\n\n${fence("svg", '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')}`,
   );
-  const second = await answer(page, `Better:\n\n${fence("html", version("two"))}\n`);
+  await answer(page, `Better:\n\n${fence("html", version("two"))}\n`);
+  // Saved answers come rendered by the server: their blocks preview the same way.
+  await reloadChat(page);
 
-  const opener = second.getByTestId("preview-open");
+  const opener = assistantMessages(page).last().getByTestId("preview-open");
   await opener.click();
   const panel = page.getByTestId("preview-panel");
   await expect(panel.getByTestId("preview-version")).toHaveText("Version 2 of 2");

@@ -11,6 +11,7 @@ describe("previewKind", () => {
     expect(previewKind("xml", '<?xml version="1.0"?>\n<!-- a logo -->\n<svg xmlns="http://www.w3.org/2000/svg"/>')).toBe("svg");
     expect(previewKind("xml", "<note><to>Tove</to></note>")).toBeNull();
     expect(previewKind("xml", "<svgfoo/>")).toBeNull();
+    expect(previewKind("xml", "<svg/>")).toBe("svg");
   });
 
   it("previews nothing else", () => {

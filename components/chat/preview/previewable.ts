@@ -2,7 +2,7 @@
 // server-rendered answers and the browser's agree (and the versions, read from the Markdown, match).
 import type { PreviewKind } from "./frame-protocol";
 
-const SVG_START = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!DOCTYPE[^>]*>\s*)?<svg[\s>]/i;
+const SVG_START = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!DOCTYPE[^>]*>\s*)?<svg[\s/>]/i;
 
 /** "html" for an HTML block, "svg" for an SVG one (or XML that is an SVG), else null. */
 export function previewKind(language: string | null | undefined, code: string): PreviewKind | null {

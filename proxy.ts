@@ -5,6 +5,7 @@ import { isSameOriginRequest, MAX_REQUEST_BYTES } from "@/lib/http";
 import { isPlainActionBody, isTextActionRequest } from "@/lib/http/action-body";
 import { fromTrustedProxy, peerAddress, UNKNOWN_ADDRESS } from "@/lib/http/client-address";
 import { configuredTrustedProxies } from "@/lib/http/trusted-proxies";
+import { PREVIEW_FRAME_PATH } from "@/components/chat/preview/frame-protocol";
 
 // The first gate: no valid session cookie → pages go to sign-in, /api/* answers 401 JSON.
 // It only verifies the signed token (no database); route handlers and pages then call
@@ -68,6 +69,8 @@ export async function proxy(request: NextRequest) {
   }
   if (isAuthJsRoute(pathname)) return authJsRequest(request, headers);
   if (pathname.startsWith(PUBLIC_API_PREFIX) || PUBLIC_API_EXACT.includes(pathname)) return NextResponse.next({ request: { headers } });
+  // The preview frame holds no user data and carries its own sandboxing policy (not the page CSP).
+  if (pathname === PREVIEW_FRAME_PATH) return NextResponse.next({ request: { headers } });
 
   const cookie = request.headers.get("cookie");
   const secureCookie = request.nextUrl.protocol === "https:" || hasSecureSessionCookie(cookie);
@@ -152,6 +155,8 @@ function withCsp(forwarded: Headers): NextResponse {
     "img-src 'self' blob: data:",
     "font-src 'self' data:",
     "connect-src 'self'",
+    // Only the app's own documents: the preview frame (which forbids any other framing itself).
+    "frame-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

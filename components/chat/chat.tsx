@@ -15,6 +15,7 @@ import { Composer } from "./composer/composer";
 import { MessageList, type MessageActions } from "./list/message-list";
 import type { PrerenderedMarkdown } from "./markdown/prerender-key";
 import { PrerenderedContext } from "./markdown/prerendered";
+import { PreviewArea } from "./preview/preview-area";
 import { useShowSearchedAnswer } from "./store/answer-switching";
 import {
   createConversationStore,
@@ -126,39 +127,41 @@ function ChatView({ initial, isNew, defaultModel, prerendered = NOTHING_PRERENDE
       <ChatBusyContext value={busy}>
         <StoppedAnswersContext value={stoppedIds}>
           <PrerenderedContext value={shownPrerendered}>
-            <MessageList
-              messages={messages}
-              busy={busy}
-              pending={status === "submitted" && last?.role !== "assistant"}
-              stoppedIds={stoppedIds}
-              earlierCount={earlierCount}
-              onShowEarlier={actions.showEarlier}
-              hasLiveError={liveError !== null}
-              actions={rowActions}
-              alternatives={alternatives}
-              footer={
-                liveError ? (
-                  <ChatError
-                    key={error?.message ?? compareError?.message}
-                    error={liveError}
-                    onRetry={actions.retry}
-                    retryDisabled={busy}
-                    live
-                    onUseModel={actions.retryWithModel}
-                    modelLabel={labelOfModel}
-                  />
-                ) : null
-              }
-              empty={
-                <div data-testid="chat-empty" className="m-auto grid max-w-md gap-2 px-6 py-16 text-center">
-                  <h2 className="text-xl font-semibold">What shall we talk about?</h2>
-                  <p className="text-sm text-muted-foreground">
-                    Ask anything. You are talking to <span className="font-medium">{shortModelName(modelInfo, model)}</span> — switch models any time
-                    from the header.
-                  </p>
-                </div>
-              }
-            />
+            <PreviewArea messages={messages}>
+              <MessageList
+                messages={messages}
+                busy={busy}
+                pending={status === "submitted" && last?.role !== "assistant"}
+                stoppedIds={stoppedIds}
+                earlierCount={earlierCount}
+                onShowEarlier={actions.showEarlier}
+                hasLiveError={liveError !== null}
+                actions={rowActions}
+                alternatives={alternatives}
+                footer={
+                  liveError ? (
+                    <ChatError
+                      key={error?.message ?? compareError?.message}
+                      error={liveError}
+                      onRetry={actions.retry}
+                      retryDisabled={busy}
+                      live
+                      onUseModel={actions.retryWithModel}
+                      modelLabel={labelOfModel}
+                    />
+                  ) : null
+                }
+                empty={
+                  <div data-testid="chat-empty" className="m-auto grid max-w-md gap-2 px-6 py-16 text-center">
+                    <h2 className="text-xl font-semibold">What shall we talk about?</h2>
+                    <p className="text-sm text-muted-foreground">
+                      Ask anything. You are talking to <span className="font-medium">{shortModelName(modelInfo, model)}</span> — switch models any
+                      time from the header.
+                    </p>
+                  </div>
+                }
+              />
+            </PreviewArea>
           </PrerenderedContext>
         </StoppedAnswersContext>
       </ChatBusyContext>

@@ -7,6 +7,8 @@ import Markdown, { type Components, type ExtraProps, type UrlTransform } from "r
 import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from "rehype-sanitize";
 import remarkGfm from "remark-gfm";
 import { cn } from "@/lib/utils";
+import { PreviewButton } from "../preview/preview-button";
+import { codeOfPre } from "../preview/previewable";
 import { CopyCodeButton } from "./copy-code-button";
 import type { rehypeHighlightWith } from "./highlight-core";
 
@@ -87,6 +89,7 @@ function CodeBlock({ node, children, className, ...props }: ComponentProps<"pre"
         <span data-testid="code-language" className="font-mono">
           {language ?? "text"}
         </span>
+        <PreviewButton language={language} code={codeOfPre(node)} />
         <CopyCodeButton />
       </div>
       <pre className={cn("mt-0! rounded-t-none!", className)} {...props}>

@@ -125,6 +125,19 @@ describe("normalizeMath: delimiters models write", () => {
     expect(formulas("so $x^")).toEqual([]);
   });
 
+  it("display math inside a block quote keeps its quote markers", () => {
+    expect(normalizeMath("> Recall:\n> \\[\n> x^2\n> \\]\n> done").text).toBe("> Recall:\n> $$\n> x^2\n> $$\n> done");
+  });
+
+  it("in a table row, a `|` inside a formula does not end the cell", () => {
+    expect(normalizeMath("| norm | $|x|$ |").text).toBe("| norm | $$ \\vert x\\vert $$ |");
+    expect(normalizeMath("outside a table $|x|$").text).toBe("outside a table $$ |x| $$");
+  });
+
+  it("formulas side by side keep their own fences", () => {
+    expect(formulas("$a$\\(b\\) and 5$\\(c\\)")).toEqual(["inline:a", "inline:b", "inline:c"]);
+  });
+
   it("a `$` inside a formula gets a longer fence", () => {
     expect(normalizeMath("\\(a$b\\)").text).toBe("$$ a$b $$");
     expect(normalizeMath("\\(a$$b\\)").text).toBe("$$$ a$$b $$$");

@@ -128,41 +128,51 @@ function longestDollarRun(text: string): number {
   return longest;
 }
 
-function inlineMath(latex: string): string {
-  // remark-math strips one space on each side, as in a code span; the longer fence lets `$` appear inside.
-  const fence = "$".repeat(Math.max(2, longestDollarRun(latex) + 1));
-  return `${fence} ${latex.replace(/\n/g, " ")} ${fence}`;
-}
-
-/** Display math as a fence of its own lines, at the indentation of the line it starts on (lists). */
-function displayMath(latex: string, indent: string, midLine: boolean, trailing: boolean): string {
-  const fence = "$".repeat(Math.max(2, longestDollarRun(latex) + 1));
-  const body = latex
-    .trim()
-    .split("\n")
-    .map((line) => indent + line.trim())
-    .join("\n");
-  return `${midLine ? `\n${indent}` : ""}${fence}\n${body}\n${indent}${fence}${trailing ? `\n${indent}` : ""}`;
-}
-
 function lineStart(text: string, index: number): number {
   return text.lastIndexOf("\n", index - 1) + 1;
+}
+
+/**
+ * Inline math. remark-math strips one space on each side, as in a code span; the longer fence
+ * lets `$` appear inside. In a table row a `|` would end the cell: it becomes `\vert`.
+ */
+function inlineMath(text: string, open: number, latex: string): string {
+  const inTable = text.slice(lineStart(text, open)).trimStart().startsWith("|");
+  const content = (inTable ? latex.replace(/(?<!\\)\|(?=[a-zA-Z])/g, "\\vert ").replace(/(?<!\\)\|/g, "\\vert") : latex).replace(/\n/g, " ");
+  const fence = "$".repeat(Math.max(2, longestDollarRun(content) + 1));
+  return `${fence} ${content} ${fence}`;
+}
+
+/** The containers a line is in: block quote markers (kept) and list indentation (as spaces). */
+const CONTAINER = /^((?:[ \t]*>)*)([ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?)/;
+const QUOTE_MARKERS = /^(?:[ \t]*>)*/;
+
+/** Display math as a fence of its own lines, inside the containers of the line it starts on (lists, quotes). */
+function displayMath(latex: string, indent: string, inQuote: boolean, midLine: boolean, trailing: boolean): string {
+  const fence = "$".repeat(Math.max(2, longestDollarRun(latex) + 1));
+  const lines = latex.split("\n").map((line) => (inQuote ? line.replace(QUOTE_MARKERS, "") : line).trim());
+  while (lines[0] === "") lines.shift();
+  while (lines.at(-1) === "") lines.pop();
+  const body = lines.map((line) => indent + line).join("\n");
+  return `${midLine ? `\n${indent}` : ""}${fence}\n${body}\n${indent}${fence}${trailing ? `\n${indent}` : ""}`;
 }
 
 /** A display formula gets fences of its own when it spans lines or fills its line; otherwise it stays in the sentence. */
 function display(text: string, open: number, openLength: number, close: number, closeLength: number): string {
   const latex = text.slice(open + openLength, close);
-  const start = lineStart(text, open);
-  const prefix = text.slice(start, open);
-  const indent = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?/
-    .exec(prefix)![0]
-    .replace(/[^ \t]/g, " ")
-    .replace(/\t/g, "    ");
-  const midLine = prefix.trim() !== "" && prefix.length > indent.length;
+  const prefix = text.slice(lineStart(text, open), open);
+  const container = CONTAINER.exec(prefix)!;
+  const indent = container[1]! + container[2]!.replace(/[^ \t]/g, " ").replace(/\t/g, "    ");
+  const midLine = prefix.length > container[0].length;
   const after = text.slice(close + closeLength, lineEnd(text, close + closeLength));
   const trailing = after.trim() !== "";
-  if (!latex.includes("\n") && (midLine || trailing)) return inlineMath(latex);
-  return displayMath(latex, indent, midLine, trailing);
+  if (!latex.includes("\n") && (midLine || trailing)) return inlineMath(text, open, latex);
+  return displayMath(latex, indent, container[1] !== "", midLine, trailing);
+}
+
+/** Two formulas side by side (`$a$\\(b\\)`) would merge their fences into one run of dollars. */
+function separator(out: string): string {
+  return /(?<!\\)\$$/.test(out) ? " " : "";
 }
 
 function rewriteProse(text: string): NormalizedMath {
@@ -186,7 +196,7 @@ function rewriteProse(text: string): NormalizedMath {
         const limit = next === "(" ? lineEnd(text, i) : paragraphEnd(text, i);
         const close = findClosing(text, i + 2, closing, limit);
         if (close >= 0 && text.slice(i + 2, close).trim() !== "") {
-          out += next === "(" ? inlineMath(text.slice(i + 2, close)) : display(text, i, 2, close, 2);
+          out += separator(out) + (next === "(" ? inlineMath(text, i, text.slice(i + 2, close)) : display(text, i, 2, close, 2));
           hasMath = true;
           i = close + 2;
           continue;
@@ -201,7 +211,7 @@ function rewriteProse(text: string): NormalizedMath {
       if (text[i + 1] === "$") {
         const close = findClosing(text, i + 2, "$$", text.length);
         if (close >= 0 && text.slice(i + 2, close).trim() !== "") {
-          out += display(text, i, 2, close, 2);
+          out += separator(out) + display(text, i, 2, close, 2);
           hasMath = true;
           i = close + 2;
         } else {
@@ -213,7 +223,7 @@ function rewriteProse(text: string): NormalizedMath {
       }
       const close = singleDollarClose(text, i);
       if (close >= 0) {
-        out += inlineMath(text.slice(i + 1, close));
+        out += separator(out) + inlineMath(text, i, text.slice(i + 1, close));
         hasMath = true;
         i = close + 1;
         continue;

@@ -6,12 +6,13 @@ import { rehypeHighlightWith } from "./highlight-core";
 import { splitMarkdownBlocks } from "./markdown-blocks";
 import { isPlainProse, MarkdownView } from "./markdown-core";
 import { normalizeMath } from "./math-delimiters";
+import type { MathRenderer } from "./math-core";
 import { createKatexRenderer } from "./math-katex";
 
 const katex = createKatexRenderer();
 const highlight = rehypeHighlightWith(createLowlight(common));
 
-function render(text: string, math = katex): string {
+function render(text: string, math: MathRenderer | null = katex): string {
   return renderToStaticMarkup(createElement(MarkdownView, { text, highlight, math }));
 }
 
@@ -107,7 +108,7 @@ describe("math in rendered answers", () => {
   });
 
   it("before KaTeX is there (the browser loading it), formulas read as their source", () => {
-    const html = render("Euler: $e^{i\\pi}+1=0$", null as never);
+    const html = render("Euler: $e^{i\\pi}+1=0$", null);
     expect(html).toContain('<code class="math-source" data-testid="math-source">$e^{i\\pi}+1=0$</code>');
     expect(html).not.toContain("katex");
   });
@@ -132,6 +133,14 @@ describe("math in rendered answers", () => {
     expect(isPlainProse("The area is \\(\\pi r^2\\)")).toBe(false);
     expect(isPlainProse("It costs $5")).toBe(false);
     expect(render("The area is $r^2$")).toContain("katex");
+  });
+
+  it("formulas in quotes and table cells render in place", () => {
+    const quote = render("> Recall:\n> \\[\n> x^2\n> \\]\n> done");
+    expect(quote).toMatch(/<blockquote>[^]*data-testid="math-display"[^]*done[^]*<\/blockquote>/);
+    const table = render("| name | formula |\n|---|---|\n| norm | $|x|$ |");
+    expect(table).toMatch(/<td>norm<\/td><td><span class="math math-inline"/);
+    expect(table).toContain('<annotation encoding="application/x-tex">\\vert x\\vert</annotation>');
   });
 
   it("a display formula with blank lines stays one block when the answer is split", () => {

@@ -3,7 +3,7 @@
 // reads as text, never as KaTeX's error box; hostile LaTeX stays inert; copying a formula copies
 // its LaTeX. Answers are scripted through the local OpenRouter's `[[sb:say …]]` directive.
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { lastAssistant, openNewChat, reloadChat, send, sendAndWait, waitIdle } from "./fixtures/chat";
+import { assistantMessages, lastAssistant, openNewChat, reloadChat, send, sendAndWait, waitIdle } from "./fixtures/chat";
 import { register } from "./fixtures/users";
 
 const MATH_ANSWER = [
@@ -102,6 +102,8 @@ test("copying a formula copies its LaTeX, streamed and server-rendered", async (
 
 test("a formula streaming in is text until complete, never a KaTeX error box", async ({ page }) => {
   await openNewChat(page);
+  // A first answer with math loads KaTeX, so the streamed one below is typeset as each formula completes.
+  await expect((await sendAndWait(page, say("Warm-up: $x$."))).locator(".katex")).toHaveCount(1);
   // Everything KaTeX could show as an error, recorded the moment it enters the page.
   await page.evaluate(() => {
     const w = window as unknown as { __sbMath: { errors: string[]; failed: number; typesetWhileStreaming: number } };
@@ -116,12 +118,17 @@ test("a formula streaming in is text until complete, never a KaTeX error box", a
     }).observe(document.body, { childList: true, subtree: true });
   });
   const streamed = `${MATH_ANSWER}\n\nFinally \\(\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}\\) and $\\sqrt[3]{x_1 + x_2}$.`;
-  await send(page, say(streamed, 25));
+  // Counted from here: the warm-up answer's own typesetting does not count.
+  await page.evaluate(() => {
+    (window as unknown as { __sbMath: { typesetWhileStreaming: number } }).__sbMath.typesetWhileStreaming = 0;
+  });
+  await send(page, say(streamed, 15));
   const answer = lastAssistant(page);
+  await expect(assistantMessages(page)).toHaveCount(2);
   await expect(answer).toHaveAttribute("data-streaming", "true");
   // Also poll the page while it streams, beside the observer.
   let polls = 0;
-  while ((await answer.getAttribute("data-streaming")) === "true" && polls < 400) {
+  while ((await answer.getAttribute("data-streaming")) === "true" && polls < 600) {
     expect(await page.locator(".katex-error").count()).toBe(0);
     polls++;
     await page.waitForTimeout(50);

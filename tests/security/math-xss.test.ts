@@ -24,6 +24,10 @@ const PAYLOADS = [
   "$\\htmlStyle{position:fixed;inset:0;background:url(https://attacker.example/)}{x}$",
   "$\\htmlData{onclick=alert(1)}{x}$",
   "$\\href{https://example.com}{ok?}$",
+  // Colours go into inline styles: only colour values pass KaTeX's own check.
+  "$\\color{red;background-image:url(https://attacker.example/)}{x}$",
+  '$\\textcolor{red" onclick="alert(1)}{x}$',
+  "$\\fcolorbox{red}{blue;position:fixed}{z}$",
 ];
 
 describe("hostile math is inert", () => {

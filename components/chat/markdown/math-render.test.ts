@@ -126,7 +126,7 @@ describe("math in rendered answers", () => {
     expect(render("The energy is $E=mc^2")).not.toContain("katex");
     expect(render("Then\n\n$$\n\\int_0^1 x")).not.toContain("katex");
     expect(render("Then \\[ \\int_0^1 x")).not.toContain("katex");
-  });
+  }, 120_000); // a few hundred Markdown renders: slow on a busy machine
 
   it("text with math never takes the plain-prose shortcut", () => {
     expect(isPlainProse("The area is $\\pi r^2$")).toBe(false);

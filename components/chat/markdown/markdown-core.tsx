@@ -1,23 +1,29 @@
 // Sanitized Markdown for answers, shared by the server (saved answers, markdown-server.tsx) and
 // the browser (streamed answers, markdown-renderer.tsx): GFM (tables, task lists), highlight.js
-// code, no raw HTML, links only http(s)/mailto (plus in-page #anchors for footnotes), opened in
+// code, math (remark-math, typeset after the sanitizer by math-core.ts), no raw HTML, links only http(s)/mailto (plus in-page #anchors for footnotes), opened in
 // a new tab. No hooks and no "use client": it renders in a server component as well.
 import type { ComponentProps } from "react";
 import Markdown, { type Components, type ExtraProps, type UrlTransform } from "react-markdown";
 import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from "rehype-sanitize";
 import remarkGfm from "remark-gfm";
+import remarkMath from "remark-math";
 import { cn } from "@/lib/utils";
 import { PreviewButton } from "../preview/preview-button";
 import { codeOfPre } from "../preview/previewable";
 import { CopyCodeButton } from "./copy-code-button";
 import type { rehypeHighlightWith } from "./highlight-core";
+import { rehypeMathWith, type MathRenderer } from "./math-core";
+import { normalizeMath } from "./math-delimiters";
 
-/** GitHub's schema, plus the class names highlight.js puts on <code> and its token <span>s. */
+/**
+ * GitHub's schema, plus the class names highlight.js puts on <code> and its token <span>s, and
+ * remark-math's on the <code> of a formula (typeset after the sanitizer, by math-core.ts).
+ */
 const sanitizeSchema: SanitizeSchema = {
   ...defaultSchema,
   attributes: {
     ...defaultSchema.attributes,
-    code: [["className", "hljs", /^language-[\w+#.-]+$/]],
+    code: [["className", "hljs", /^language-[\w+#.-]+$/, "math-inline", "math-display"]],
     span: [...(defaultSchema.attributes?.span ?? []), ["className", /^hljs-[\w-]+$/, /^[a-z][a-z0-9]*_+$/]],
   },
 };
@@ -46,17 +52,38 @@ function rehypeRawToText() {
 type Plugins = NonNullable<ComponentProps<typeof Markdown>["rehypePlugins"]>;
 export type HighlightPlugin = ReturnType<typeof rehypeHighlightWith>;
 
-const remarkPlugins: ComponentProps<typeof Markdown>["remarkPlugins"] = [remarkGfm];
-const plainPlugins: Plugins = [rehypeRawToText, [rehypeSanitize, sanitizeSchema]];
-const pluginCache = new WeakMap<HighlightPlugin, Plugins>();
+// Single dollars are paired by math-delimiters.ts (currency stays text); remark-math sees only `$$`.
+const remarkPlugins: ComponentProps<typeof Markdown>["remarkPlugins"] = [remarkGfm, [remarkMath, { singleDollarTextMath: false }]];
+const mathSourcePlugin = rehypeMathWith(null);
+const mathPlugins = new WeakMap<MathRenderer, ReturnType<typeof rehypeMathWith>>();
+const pluginCache = new Map<HighlightPlugin | null, WeakMap<ReturnType<typeof rehypeMathWith>, Plugins>>();
 
-/** Highlight first, sanitize last: whatever reaches the DOM has passed the schema. */
-function rehypePluginsFor(highlight: HighlightPlugin | null): Plugins {
-  if (!highlight) return plainPlugins;
-  let plugins = pluginCache.get(highlight);
+function mathPluginFor(math: MathRenderer | null): ReturnType<typeof rehypeMathWith> {
+  if (!math) return mathSourcePlugin;
+  let plugin = mathPlugins.get(math);
+  if (!plugin) {
+    plugin = rehypeMathWith(math);
+    mathPlugins.set(math, plugin);
+  }
+  return plugin;
+}
+
+/**
+ * Highlight first, then sanitize: whatever the Markdown made has passed the schema. Math is typeset
+ * last, from the sanitized formula's text, into KaTeX's own markup (math-katex.ts). Highlighting
+ * leaves formulas alone: their `language-math` is no highlight.js language.
+ */
+function rehypePluginsFor(highlight: HighlightPlugin | null, math: MathRenderer | null): Plugins {
+  const mathPlugin = mathPluginFor(math);
+  let byMath = pluginCache.get(highlight);
+  if (!byMath) {
+    byMath = new WeakMap();
+    pluginCache.set(highlight, byMath);
+  }
+  let plugins = byMath.get(mathPlugin);
   if (!plugins) {
-    plugins = [rehypeRawToText, highlight, [rehypeSanitize, sanitizeSchema]];
-    pluginCache.set(highlight, plugins);
+    plugins = [rehypeRawToText, ...(highlight ? [highlight] : []), [rehypeSanitize, sanitizeSchema], mathPlugin];
+    byMath.set(mathPlugin, plugins);
   }
   return plugins;
 }
@@ -131,25 +158,34 @@ const components: Components = {
 /**
  * Plain prose: one line that starts with a letter and has no character Markdown or GFM gives a
  * meaning to (emphasis, code, links and autolinks, HTML, entities, tables, strikethrough,
- * footnotes, escapes). Such a text parses to exactly one paragraph holding that text.
+ * footnotes, escapes, math). Such a text parses to exactly one paragraph holding that text.
  */
-const MARKDOWN_SYNTAX = /[\\`*_[\]<>!&#|~:@\n\r]|www\./i;
+const MARKDOWN_SYNTAX = /[\\`*_[\]<>!&#|~:@$\n\r]|www\./i;
 const STARTS_WITH_LETTER = /^\p{L}/u;
 
 export function isPlainProse(text: string): boolean {
   return STARTS_WITH_LETTER.test(text) && !MARKDOWN_SYNTAX.test(text.trimEnd());
 }
 
+type MarkdownViewProps = {
+  text: string;
+  highlight: HighlightPlugin | null;
+  /** KaTeX (math-katex.ts); null shows formulas as their LaTeX source. */
+  math: MathRenderer | null;
+  /** The text already went through `normalizeMath` (the browser does it once for the whole answer, before splitting it). */
+  mathNormalized?: boolean;
+};
+
 /**
- * Markdown text through react-markdown: GFM, optional highlighting, then rehype-sanitize.
- * Plain prose (the common case while an answer streams) skips the parse: it renders the same
- * paragraph as a React text node, which is escaped like any other.
+ * Markdown text through react-markdown: GFM and math, optional highlighting, rehype-sanitize, then
+ * typeset formulas. Plain prose (the common case while an answer streams) skips the parse: it
+ * renders the same paragraph as a React text node, which is escaped like any other.
  */
-export function MarkdownView({ text, highlight }: { text: string; highlight: HighlightPlugin | null }) {
+export function MarkdownView({ text, highlight, math, mathNormalized = false }: MarkdownViewProps) {
   if (isPlainProse(text)) return <p>{text.trimEnd()}</p>;
   return (
-    <Markdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePluginsFor(highlight)} components={components} urlTransform={safeUrlTransform}>
-      {text}
+    <Markdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePluginsFor(highlight, math)} components={components} urlTransform={safeUrlTransform}>
+      {mathNormalized ? text : normalizeMath(text).text}
     </Markdown>
   );
 }

@@ -7,12 +7,23 @@ import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { loadHighlighter, useHighlightPlugin } from "./highlight";
 import { FENCE, isPlainProse, MarkdownView } from "./markdown-core";
 import { splitMarkdownBlocks } from "./markdown-blocks";
+import { loadMath, useMathRenderer } from "./math";
+import { mayContainMath, normalizeMath } from "./math-delimiters";
 
-/** A block with a fenced code block: plain at first (and while hydrating), highlighted once highlight.js is loaded. */
-function CodeMarkdown({ text }: { text: string }) {
+/**
+ * A block with a fenced code block or math: plain at first (and while hydrating), highlighted
+ * and typeset once highlight.js and KaTeX, each loaded only when a block needs it, are ready.
+ */
+function RichMarkdown({ text, code, math }: { text: string; code: boolean; math: boolean }) {
   const highlight = useHighlightPlugin();
-  useEffect(() => loadHighlighter(), []);
-  return <MarkdownView text={text} highlight={highlight} />;
+  const renderer = useMathRenderer();
+  useEffect(() => {
+    if (code) loadHighlighter();
+  }, [code]);
+  useEffect(() => {
+    if (math) loadMath();
+  }, [math]);
+  return <MarkdownView text={text} highlight={code ? highlight : null} math={renderer} mathNormalized />;
 }
 
 /**
@@ -37,14 +48,19 @@ function GrowingProse({ text }: { text: string }) {
   return <p ref={ref}>{first}</p>;
 }
 
-/** One top-level block; re-renders only when its own text changes. */
+/** One top-level block (its math already normalized); re-renders only when its own text changes. */
 const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {
-  if (FENCE.test(text)) return <CodeMarkdown text={text} />;
+  const code = FENCE.test(text);
+  const math = mayContainMath(text);
+  if (code || math) return <RichMarkdown text={text} code={code} math={math} />;
   if (isPlainProse(text)) return <GrowingProse text={text.trimEnd()} />;
-  return <MarkdownView text={text} highlight={null} />;
+  return <MarkdownView text={text} highlight={null} math={null} mathNormalized />;
 });
 
-/** An answer's text as Markdown, split into memoized top-level blocks. */
+/**
+ * An answer's text as Markdown, split into memoized top-level blocks. Math delimiters are
+ * normalized over the whole text first, so a display formula with blank lines stays one block.
+ */
 export default function MarkdownBlocks({ text }: { text: string }) {
-  return splitMarkdownBlocks(text).map((block, index) => <MarkdownBlock key={index} text={block} />);
+  return splitMarkdownBlocks(normalizeMath(text).text).map((block, index) => <MarkdownBlock key={index} text={block} />);
 }

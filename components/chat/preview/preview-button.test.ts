@@ -7,7 +7,7 @@ import { MarkdownView } from "../markdown/markdown-core";
 import { OpenPreviewContext } from "./preview-context";
 
 function render(text: string, withPanel = true): string {
-  const view = createElement(MarkdownView, { text, highlight: null });
+  const view = createElement(MarkdownView, { text, highlight: null, math: null });
   return renderToStaticMarkup(withPanel ? createElement(OpenPreviewContext, { value: vi.fn() }, view) : view);
 }
 

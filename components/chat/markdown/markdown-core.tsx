@@ -6,16 +6,16 @@ import type { ComponentProps } from "react";
 import Markdown, { type Components, type ExtraProps, type UrlTransform } from "react-markdown";
 import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from "rehype-sanitize";
 import remarkGfm from "remark-gfm";
-import { cn } from "@/lib/utils";
-import { CopyCodeButton } from "./copy-code-button";
+import { CodeBlock } from "./code-block";
 import type { rehypeHighlightWith } from "./highlight-core";
+import { remarkCodeComplete } from "./remark-code-complete";
 
 /** GitHub's schema, plus the class names highlight.js puts on <code> and its token <span>s. */
 const sanitizeSchema: SanitizeSchema = {
   ...defaultSchema,
   attributes: {
     ...defaultSchema.attributes,
-    code: [["className", "hljs", /^language-[\w+#.-]+$/]],
+    code: [["className", "hljs", /^language-[\w+#.-]+$/], "dataComplete"],
     span: [...(defaultSchema.attributes?.span ?? []), ["className", /^hljs-[\w-]+$/, /^[a-z][a-z0-9]*_+$/]],
   },
 };
@@ -44,7 +44,11 @@ function rehypeRawToText() {
 type Plugins = NonNullable<ComponentProps<typeof Markdown>["rehypePlugins"]>;
 export type HighlightPlugin = ReturnType<typeof rehypeHighlightWith>;
 
-const remarkPlugins: ComponentProps<typeof Markdown>["remarkPlugins"] = [remarkGfm];
+const remarkPlugins: ComponentProps<typeof Markdown>["remarkPlugins"] = [
+  // First: it reads each fence's source (is the closing fence there?) before anything else runs.
+  remarkCodeComplete,
+  remarkGfm,
+];
 const plainPlugins: Plugins = [rehypeRawToText, [rehypeSanitize, sanitizeSchema]];
 const pluginCache = new WeakMap<HighlightPlugin, Plugins>();
 
@@ -68,33 +72,6 @@ export const safeUrlTransform: UrlTransform = (url, key) => {
   if (key === "href" && value.startsWith("#")) return value;
   return undefined;
 };
-
-function languageOf(pre: Element | undefined): string | null {
-  const code = pre?.children.find((child): child is Element => child.type === "element" && child.tagName === "code");
-  const classes = code?.properties?.className;
-  if (!Array.isArray(classes)) return null;
-  for (const c of classes) {
-    if (typeof c === "string" && c.startsWith("language-")) return c.slice("language-".length);
-  }
-  return null;
-}
-
-function CodeBlock({ node, children, className, ...props }: ComponentProps<"pre"> & { node?: Element }) {
-  const language = languageOf(node);
-  return (
-    <div className="group/code relative my-3" data-testid="code-block">
-      <div className="flex items-center justify-between rounded-t-md border border-b-0 border-border bg-muted/60 px-3 py-1 text-xs text-muted-foreground">
-        <span data-testid="code-language" className="font-mono">
-          {language ?? "text"}
-        </span>
-        <CopyCodeButton />
-      </div>
-      <pre className={cn("mt-0! rounded-t-none!", className)} {...props}>
-        {children}
-      </pre>
-    </div>
-  );
-}
 
 function MarkdownLink({ node: _node, href, children, ...props }: ComponentProps<"a"> & { node?: Element }) {
   if (!href) {

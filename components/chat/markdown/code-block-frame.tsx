@@ -87,7 +87,8 @@ export function CodeBlockFrame({ language, lineCount, complete, actions, notice,
         id={bodyId}
         data-testid="code-body"
         className={cn(
-          "relative",
+          // Its own width never widens the answer: a long line scrolls (or wraps) inside the block.
+          "relative [contain:inline-size]",
           wrapped && "[&>pre]:break-words [&>pre]:whitespace-pre-wrap [&>pre>code]:whitespace-pre-wrap",
           collapsed && [COLLAPSED_HEIGHT, "[&>pre]:overflow-y-hidden"],
         )}

@@ -140,7 +140,7 @@ export function MermaidBlock({ source, lineCount, children }: MermaidBlockProps)
         role="group"
         aria-label="Mermaid diagram"
         data-testid="diagram-svg"
-        className="overflow-x-auto rounded-b-md border border-border bg-background p-3 [&>svg]:mx-auto [&>svg]:h-auto"
+        className="overflow-x-auto rounded-b-md border border-border bg-background p-3 [&>svg]:mx-auto [&>svg]:block [&>svg]:h-auto"
         dangerouslySetInnerHTML={{ __html: drawn.svg }}
       />
     </div>

@@ -5,7 +5,7 @@ import type { ComponentProps } from "react";
 import type { ExtraProps } from "react-markdown";
 import { cn } from "@/lib/utils";
 import { CodeBlockFrame } from "./code-block-frame";
-import { MermaidBlock } from "./mermaid-block";
+import { DiagramBlock } from "./diagram-block";
 
 type Element = NonNullable<ExtraProps["node"]>;
 type Node = Element | Element["children"][number];
@@ -50,9 +50,9 @@ export function CodeBlock({ node, children, className, ...props }: ComponentProp
   // A diagram is drawn only from a whole block: while its fence is open it streams as code.
   if (complete && language?.toLowerCase() === "mermaid") {
     return (
-      <MermaidBlock source={text.replace(/\n$/, "")} lineCount={lineCount}>
+      <DiagramBlock source={text.replace(/\n$/, "")} lineCount={lineCount}>
         {pre}
-      </MermaidBlock>
+      </DiagramBlock>
     );
   }
   return (

@@ -4,7 +4,7 @@
 // which is also what the server renders, so hydration matches — then as the diagram, with a
 // toggle back to the code, copy of the source and downloads as SVG and PNG. A block that does not
 // parse stays code, with the parser's message under it.
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTheme } from "next-themes";
 import { Code, Download, ImageDown } from "lucide-react";
 import { Button } from "@/components/ui/button";
@@ -14,14 +14,7 @@ import { CodeBlockFrame } from "./code-block-frame";
 import { pngOf, svgDocument } from "./diagram-export";
 import { downloadBlob, downloadText } from "./download";
 import { drawDiagram, type DiagramTheme, type DrawnDiagram } from "./mermaid-loader";
-
-type MermaidBlockProps = {
-  /** The diagram's source: the block's text. */
-  source: string;
-  lineCount: number;
-  /** The block's <pre>, as the Markdown rendered it. */
-  children: ReactNode;
-};
+import { PendingDiagram, type DiagramBlockProps } from "./pending-diagram";
 
 function pageTheme(): DiagramTheme {
   return document.documentElement.classList.contains("dark") ? "dark" : "light";
@@ -45,7 +38,7 @@ function ViewCodeToggle({ pressed, onToggle }: { pressed: boolean; onToggle: () 
   );
 }
 
-export function MermaidBlock({ source, lineCount, children }: MermaidBlockProps) {
+export function MermaidBlock({ source, lineCount, children }: DiagramBlockProps) {
   // The theme only triggers a redraw; the page's class is the truth (set before hydration).
   const { resolvedTheme } = useTheme();
   const [drawn, setDrawn] = useState<DrawnDiagram | null>(null);
@@ -62,23 +55,26 @@ export function MermaidBlock({ source, lineCount, children }: MermaidBlockProps)
     };
   }, [source, resolvedTheme]);
 
-  const state = drawn === null ? "pending" : drawn.ok ? "drawn" : "error";
+  const state = drawn?.ok ? "drawn" : "error";
   const toggle = <ViewCodeToggle pressed={showCode} onToggle={() => setShowCode((on) => !on)} />;
 
-  if (!drawn?.ok || showCode) {
-    const notice =
-      drawn === null ? (
-        <p role="status" data-testid="diagram-pending" className="mt-1 text-xs text-muted-foreground">
-          Drawing diagram…
-        </p>
-      ) : drawn.ok ? undefined : (
-        <p role="alert" data-testid="diagram-error" className="mt-1 text-xs text-destructive">
-          This diagram could not be drawn: {drawn.error}
-        </p>
-      );
+  // The first render matches the server's (and the lazy fallback's): the code, pending.
+  if (drawn === null) {
+    return (
+      <PendingDiagram source={source} lineCount={lineCount}>
+        {children}
+      </PendingDiagram>
+    );
+  }
+  if (!drawn.ok || showCode) {
+    const notice = drawn.ok ? undefined : (
+      <p role="alert" data-testid="diagram-error" className="mt-1 text-xs text-destructive">
+        This diagram could not be drawn: {drawn.error}
+      </p>
+    );
     return (
       <div data-testid="diagram-block" data-state={state} data-view="code">
-        <CodeBlockFrame language="mermaid" lineCount={lineCount} complete actions={drawn?.ok ? toggle : undefined} notice={notice}>
+        <CodeBlockFrame language="mermaid" lineCount={lineCount} complete actions={drawn.ok ? toggle : undefined} notice={notice}>
           {children}
         </CodeBlockFrame>
       </div>

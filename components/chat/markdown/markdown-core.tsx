@@ -7,13 +7,11 @@ import Markdown, { type Components, type ExtraProps, type UrlTransform } from "r
 import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from "rehype-sanitize";
 import remarkGfm from "remark-gfm";
 import remarkMath from "remark-math";
-import { cn } from "@/lib/utils";
-import { PreviewButton } from "../preview/preview-button";
-import { codeOfPre } from "../preview/previewable";
-import { CopyCodeButton } from "./copy-code-button";
+import { CodeBlock } from "./code-block";
 import type { rehypeHighlightWith } from "./highlight-core";
 import { rehypeMathWith, type MathRenderer } from "./math-core";
 import { normalizeMath } from "./math-delimiters";
+import { remarkCodeComplete } from "./remark-code-complete";
 
 /**
  * GitHub's schema, plus the class names highlight.js puts on <code> and its token <span>s, and
@@ -23,7 +21,7 @@ const sanitizeSchema: SanitizeSchema = {
   ...defaultSchema,
   attributes: {
     ...defaultSchema.attributes,
-    code: [["className", "hljs", /^language-[\w+#.-]+$/, "math-inline", "math-display"]],
+    code: [["className", "hljs", /^language-[\w+#.-]+$/, "math-inline", "math-display"], "dataComplete"],
     span: [...(defaultSchema.attributes?.span ?? []), ["className", /^hljs-[\w-]+$/, /^[a-z][a-z0-9]*_+$/]],
   },
 };
@@ -52,8 +50,13 @@ function rehypeRawToText() {
 type Plugins = NonNullable<ComponentProps<typeof Markdown>["rehypePlugins"]>;
 export type HighlightPlugin = ReturnType<typeof rehypeHighlightWith>;
 
-// Single dollars are paired by math-delimiters.ts (currency stays text); remark-math sees only `$$`.
-const remarkPlugins: ComponentProps<typeof Markdown>["remarkPlugins"] = [remarkGfm, [remarkMath, { singleDollarTextMath: false }]];
+const remarkPlugins: ComponentProps<typeof Markdown>["remarkPlugins"] = [
+  // First: it reads each fence's source (is the closing fence there?) before anything else runs.
+  remarkCodeComplete,
+  remarkGfm,
+  // Single dollars are paired by math-delimiters.ts (currency stays text); remark-math sees only `$$`.
+  [remarkMath, { singleDollarTextMath: false }],
+];
 const mathSourcePlugin = rehypeMathWith(null);
 const mathPlugins = new WeakMap<MathRenderer, ReturnType<typeof rehypeMathWith>>();
 const pluginCache = new Map<HighlightPlugin | null, WeakMap<ReturnType<typeof rehypeMathWith>, Plugins>>();
@@ -97,34 +100,6 @@ export const safeUrlTransform: UrlTransform = (url, key) => {
   if (key === "href" && value.startsWith("#")) return value;
   return undefined;
 };
-
-function languageOf(pre: Element | undefined): string | null {
-  const code = pre?.children.find((child): child is Element => child.type === "element" && child.tagName === "code");
-  const classes = code?.properties?.className;
-  if (!Array.isArray(classes)) return null;
-  for (const c of classes) {
-    if (typeof c === "string" && c.startsWith("language-")) return c.slice("language-".length);
-  }
-  return null;
-}
-
-function CodeBlock({ node, children, className, ...props }: ComponentProps<"pre"> & { node?: Element }) {
-  const language = languageOf(node);
-  return (
-    <div className="group/code relative my-3" data-testid="code-block">
-      <div className="flex items-center justify-between rounded-t-md border border-b-0 border-border bg-muted/60 px-3 py-1 text-xs text-muted-foreground">
-        <span data-testid="code-language" className="font-mono">
-          {language ?? "text"}
-        </span>
-        <PreviewButton language={language} code={codeOfPre(node)} />
-        <CopyCodeButton />
-      </div>
-      <pre className={cn("mt-0! rounded-t-none!", className)} {...props}>
-        {children}
-      </pre>
-    </div>
-  );
-}
 
 function MarkdownLink({ node: _node, href, children, ...props }: ComponentProps<"a"> & { node?: Element }) {
   if (!href) {

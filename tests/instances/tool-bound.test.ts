@@ -111,7 +111,9 @@ describe("a tool call that would run for minutes", () => {
     expect(error?.errorText).toBe(`The calculation took longer than ${LIMIT_MS / 1000} s and was stopped.`);
     // The model is told, and answers after it within the same turn.
     expect(chunks.at(-1)?.type).toBe("finish");
-    expect(toolFailedAt - toolCalledAt).toBeGreaterThanOrEqual(LIMIT_MS - 50);
+    // Not cut short: the client sees the call only when its chunk arrives, which can trail the
+    // tool's start by a flush of the stream (71 ms seen), so the bound allows a quarter second.
+    expect(toolFailedAt - toolCalledAt).toBeGreaterThanOrEqual(LIMIT_MS - 250);
     expect(toolFailedAt - toolCalledAt).toBeLessThan(LIMIT_MS + 1_000);
     // Polled all along: at least one answer a quarter second over the tool's whole run.
     expect(times.length).toBeGreaterThanOrEqual(LIMIT_MS / 250);

@@ -8,9 +8,9 @@ import { PreviewButton } from "../preview/preview-button";
 import { blockCode, previewKind } from "../preview/previewable";
 import { CodeBlockFrame } from "./code-block-frame";
 import { DiagramBlock } from "./diagram-block";
+import { textOf } from "./hast-text";
 
 type Element = NonNullable<ExtraProps["node"]>;
-type Node = Element | Element["children"][number];
 
 function codeOf(pre: Element | undefined): Element | undefined {
   return pre?.children.find((child): child is Element => child.type === "element" && child.tagName === "code");
@@ -24,12 +24,6 @@ export function languageOf(code: Element | undefined): string | null {
     if (typeof c === "string" && c.startsWith("language-")) return c.slice("language-".length);
   }
   return null;
-}
-
-function textOf(node: Node): string {
-  if (node.type === "text") return node.value;
-  if ("children" in node) return node.children.map((child) => textOf(child)).join("");
-  return "";
 }
 
 /** The code's lines (the fence's content ends with one line break, which starts no line). */

@@ -7,16 +7,11 @@
 // streaming answer. This does the same job with one instance. No auto-detection: only
 // `language-*` blocks are highlighted.
 import type { ExtraProps } from "react-markdown";
+import { textOf } from "./hast-text";
 
 export type Lowlight = ReturnType<typeof import("lowlight").createLowlight>;
 type Element = NonNullable<ExtraProps["node"]>;
 type Node = Element | Element["children"][number] | { type: "root"; children: Element["children"] };
-
-function textOf(node: Node): string {
-  if (node.type === "text") return node.value;
-  if ("children" in node) return node.children.map((child) => textOf(child)).join("");
-  return "";
-}
 
 function languageOf(code: Element): { classes: string[]; language: string | null } {
   const raw = code.properties.className;

@@ -6,6 +6,7 @@
 // streamed answer would flash it; here a formula either typesets or reads as its source. It runs
 // after the sanitizer, so the only markup it adds is KaTeX's own (see math-katex.ts).
 import type { Element, ElementContent, Root, RootContent } from "hast";
+import { textOf } from "./hast-text";
 
 /** Typeset LaTeX as hast nodes; null when the formula is invalid or not allowed. */
 export type MathRenderer = (latex: string, displayMode: boolean) => ElementContent[] | null;
@@ -13,12 +14,6 @@ export type MathRenderer = (latex: string, displayMode: boolean) => ElementConte
 function hasClass(node: Element, name: string): boolean {
   const classes = node.properties.className;
   return Array.isArray(classes) && classes.includes(name);
-}
-
-function textOf(node: ElementContent): string {
-  if (node.type === "text") return node.value;
-  if (node.type === "element") return node.children.map(textOf).join("");
-  return "";
 }
 
 /** A formula's source as text: what a reader can still copy and read when it cannot be typeset. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fromMarkdown } from "mdast-util-from-markdown";
 import { toHast } from "mdast-util-to-hast";
-import { codeOfPre, previewKind } from "./previewable";
+import { textOf } from "../markdown/hast-text";
+import { blockCode, previewKind } from "./previewable";
 
 describe("previewKind", () => {
   it("previews HTML and SVG blocks, and XML blocks that are SVG", () => {
@@ -19,13 +20,13 @@ describe("previewKind", () => {
   });
 });
 
-describe("codeOfPre", () => {
+describe("blockCode", () => {
   it("gives back a fenced block's source value from its rendered tree", () => {
     const source = "Here:\n\n```html\n<p>one</p>\n\n<script>x()</script>\n```\n";
     const code = fromMarkdown(source).children[1] as { type: string; value: string };
     const hast = toHast(fromMarkdown(source)) as { children: { type: string; tagName?: string }[] };
     const pre = hast.children.find((child) => child.tagName === "pre");
-    expect(codeOfPre(pre)).toBe(code.value);
+    expect(blockCode(textOf(pre))).toBe(code.value);
     expect(code.value).toBe("<p>one</p>\n\n<script>x()</script>");
   });
 });

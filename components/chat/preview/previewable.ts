@@ -19,21 +19,7 @@ export function previewKind(language: string | null | undefined, code: string): 
   }
 }
 
-type TextTree = { type: string; value?: string; children?: TextTree[] };
-
-/** The text of a hast tree (a `pre`: its `code`'s text, highlighted or not). */
-export function textOf(node: TextTree | undefined): string {
-  if (!node) return "";
-  if (node.type === "text") return node.value ?? "";
-  return node.children?.map(textOf).join("") ?? "";
-}
-
 /** A fenced block's code as rendered (Markdown → hast adds one final newline) back to its source value. */
 export function blockCode(renderedText: string): string {
   return renderedText.endsWith("\n") ? renderedText.slice(0, -1) : renderedText;
-}
-
-/** The code of a rendered `pre` (its hast node), as the Markdown source has it. */
-export function codeOfPre(pre: TextTree | undefined): string {
-  return blockCode(textOf(pre));
 }

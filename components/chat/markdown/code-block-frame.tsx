@@ -8,6 +8,7 @@ import { useId, useRef, useState, type ReactNode } from "react";
 import { ChevronDown, ChevronUp, Download, WrapText } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
+import { BlockAction } from "./block-action";
 import { snippetFileName } from "./code-language";
 import { CopyCodeButton } from "./copy-code-button";
 import { downloadText } from "./download";
@@ -55,31 +56,18 @@ export function CodeBlockFrame({ language, lineCount, complete, actions, notice,
         </span>
         <div className="flex shrink-0 items-center gap-0.5" data-testid="code-actions">
           {actions}
-          <Button
-            type="button"
-            variant="ghost"
-            size="icon-sm"
-            className="size-6 aria-pressed:bg-accent aria-pressed:text-accent-foreground"
-            aria-pressed={wrapped}
-            aria-label="Wrap long lines"
+          <BlockAction
+            label="Wrap long lines"
             title={wrapped ? "Don't wrap lines" : "Wrap long lines"}
-            data-testid="code-wrap"
+            testId="code-wrap"
+            pressed={wrapped}
             onClick={() => setWrapped((on) => !on)}
           >
             <WrapText aria-hidden className="size-3.5" />
-          </Button>
-          <Button
-            type="button"
-            variant="ghost"
-            size="icon-sm"
-            className="size-6"
-            aria-label={`Download as ${fileName}`}
-            title={`Download as ${fileName}`}
-            data-testid="download-code"
-            onClick={() => downloadText(codeText(), fileName)}
-          >
+          </BlockAction>
+          <BlockAction label={`Download as ${fileName}`} testId="download-code" onClick={() => downloadText(codeText(), fileName)}>
             <Download aria-hidden className="size-3.5" />
-          </Button>
+          </BlockAction>
           <CopyCodeButton />
         </div>
       </div>

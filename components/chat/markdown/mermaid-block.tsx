@@ -7,9 +7,9 @@
 import { useEffect, useRef, useState } from "react";
 import { useTheme } from "next-themes";
 import { Code, Download, ImageDown } from "lucide-react";
-import { Button } from "@/components/ui/button";
 import { toast } from "@/components/ui/toaster";
 import { CopyButton } from "../message/copy-button";
+import { BlockAction } from "./block-action";
 import { CodeBlockFrame } from "./code-block-frame";
 import { pngOf, svgDocument } from "./diagram-export";
 import { downloadBlob, downloadText } from "./download";
@@ -22,19 +22,15 @@ function pageTheme(): DiagramTheme {
 
 function ViewCodeToggle({ pressed, onToggle }: { pressed: boolean; onToggle: () => void }) {
   return (
-    <Button
-      type="button"
-      variant="ghost"
-      size="icon-sm"
-      className="size-6 aria-pressed:bg-accent aria-pressed:text-accent-foreground"
-      aria-pressed={pressed}
-      aria-label="View diagram as code"
+    <BlockAction
+      label="View diagram as code"
       title={pressed ? "View as diagram" : "View as code"}
-      data-testid="diagram-view-code"
+      testId="diagram-view-code"
+      pressed={pressed}
       onClick={onToggle}
     >
       <Code aria-hidden className="size-3.5" />
-    </Button>
+    </BlockAction>
   );
 }
 
@@ -104,30 +100,12 @@ export function MermaidBlock({ source, lineCount, children }: DiagramBlockProps)
         </span>
         <div className="flex shrink-0 items-center gap-0.5" data-testid="diagram-actions">
           {toggle}
-          <Button
-            type="button"
-            variant="ghost"
-            size="icon-sm"
-            className="size-6"
-            aria-label="Download as SVG"
-            title="Download as SVG"
-            data-testid="download-svg"
-            onClick={saveSvg}
-          >
+          <BlockAction label="Download as SVG" testId="download-svg" onClick={saveSvg}>
             <Download aria-hidden className="size-3.5" />
-          </Button>
-          <Button
-            type="button"
-            variant="ghost"
-            size="icon-sm"
-            className="size-6"
-            aria-label="Download as PNG"
-            title="Download as PNG"
-            data-testid="download-png"
-            onClick={() => void savePng()}
-          >
+          </BlockAction>
+          <BlockAction label="Download as PNG" testId="download-png" onClick={() => void savePng()}>
             <ImageDown aria-hidden className="size-3.5" />
-          </Button>
+          </BlockAction>
           <CopyButton data-testid="copy-diagram" label="Copy diagram source" className="size-6" getText={() => source} />
         </div>
       </div>

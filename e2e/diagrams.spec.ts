@@ -2,7 +2,7 @@
 // viewable as code, copyable, downloadable as SVG and PNG; a block that does not parse stays code
 // with an error; a block still streaming stays code; and nothing in a diagram can run script.
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { lastAssistant, openNewChat, reloadChat, send, sendAndWait, waitIdle } from "./fixtures/chat";
+import { lastAssistant, openNewChat, reloadChat, send, sendAndWait, waitIdle, recordDialogs } from "./fixtures/chat";
 import { allowClipboard, clipboardText, downloadFrom, watchHydration } from "./fixtures/code-blocks";
 import { DIAGRAM_PAYLOADS } from "./fixtures/diagram-payloads";
 import { register } from "./fixtures/users";
@@ -190,11 +190,7 @@ test("a diagram still streaming shows as code, never an error, and is drawn once
 });
 
 test("XSS corpus: click callbacks, javascript: links, HTML labels and loosening directives in diagrams stay inert", async ({ page }) => {
-  const dialogs: string[] = [];
-  page.on("dialog", (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
+  const dialogs = recordDialogs(page);
   await openNewChat(page);
   // A global a diagram's `click` could name: it must never be called.
   await page.evaluate(() => {

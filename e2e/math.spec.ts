@@ -3,7 +3,7 @@
 // reads as text, never as KaTeX's error box; hostile LaTeX stays inert; copying a formula copies
 // its LaTeX. Answers are scripted through the local OpenRouter's `[[sb:say …]]` directive.
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { assistantMessages, lastAssistant, openNewChat, reloadChat, send, sendAndWait, waitIdle } from "./fixtures/chat";
+import { assistantMessages, lastAssistant, openNewChat, reloadChat, send, sendAndWait, waitIdle, recordDialogs } from "./fixtures/chat";
 import { register } from "./fixtures/users";
 
 const MATH_ANSWER = [
@@ -146,11 +146,7 @@ test("a formula streaming in is text until complete, never a KaTeX error box", a
 });
 
 test("hostile LaTeX stays inert: no javascript: link, no markup of its own, streamed and saved", async ({ page }) => {
-  const dialogs: string[] = [];
-  page.on("dialog", (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
+  const dialogs = recordDialogs(page);
   await openNewChat(page);
   const hostile = [
     "Click $\\href{javascript:alert(1)}{here}$ or \\(\\url{javascript:alert(2)}\\).",

@@ -73,6 +73,24 @@ export async function gateway(env: BenchEnv): Promise<Section> {
     chatAdded.push(r.chat - r.upstream);
   }
   const cpuMsPerTriple = ((treeUsage(app.child.pid!).cpuSeconds - cpu0) * 1000) / ttft.gateway.length;
+
+  // A wrong key is refused after the same work however much of it matches a real one: the whole
+  // key is hashed and looked up by its hash. Three kinds of wrong key, interleaved.
+  const flip = (text: string, at: number) => text.slice(0, at) + (text[at] === "A" ? "B" : "A") + text.slice(at + 1);
+  const wrongKeys = {
+    "all but the last character right": flip(key, key.length - 1),
+    "only the prefix right": flip(key, 4),
+    "nothing right": `sbk_${"A".repeat(key.length - 4)}`,
+  };
+  const refusedMs: Record<string, number[]> = Object.fromEntries(Object.keys(wrongKeys).map((k) => [k, []]));
+  const probes = quick ? 100 : 400;
+  for (let i = 0; i < probes; i++) {
+    for (const [kind, wrong] of Object.entries(wrongKeys)) {
+      const reply = await request(`${app.url}/api/v1/models`, { headers: { authorization: `Bearer ${wrong}` } });
+      if (reply.status !== 401) throw new Error(`a wrong key (${kind}) answered ${reply.status}`);
+      refusedMs[kind]!.push(reply.totalMs);
+    }
+  }
   await stop();
 
   const g = summarize(gatewayAdded);
@@ -84,7 +102,21 @@ export async function gateway(env: BenchEnv): Promise<Section> {
     info("gateway's added p50 ÷ chat route's added p50", c.p50 > 0 ? g.p50 / c.p50 : Number.NaN, "×", "below 1: the gateway adds less"),
     info("gateway TTFT p50 ÷ upstream TTFT p50", up.p50 > 0 ? summarize(ttft.gateway).p50 / up.p50 : Number.NaN, "×"),
   );
+  const refused = Object.fromEntries(Object.entries(refusedMs).map(([kind, values]) => [kind, summarize(values)]));
+  const nothingRight = refused["nothing right"]!.p50;
+  for (const [kind, s] of Object.entries(refused)) {
+    if (kind === "nothing right") continue;
+    section.checks.push(
+      info(
+        `wrong key refused, p50 ratio: ${kind} ÷ nothing right`,
+        nothingRight > 0 ? s.p50 / nothingRight : Number.NaN,
+        "×",
+        `${round(s.p50)} ms vs ${round(nothingRight)} ms over ${s.count} requests`,
+      ),
+    );
+  }
   section.markdown.push(
+    summaryTable(Object.entries(refused).map(([kind, s]) => ({ label: `401 for a wrong key: ${kind}`, s }))),
     summaryTable([
       { label: "gateway: first content delta", s: summarize(ttft.gateway) },
       { label: "chat route: first text-delta", s: summarize(ttft.chat) },
@@ -98,7 +130,7 @@ export async function gateway(env: BenchEnv): Promise<Section> {
   section.notes.push(
     `PGlite; one user and one personal key; ${MODEL}, an 8-token answer at full speed; sequential requests over keep-alive connections, the order rotated each triple.`,
   );
-  section.data = { gateway: g, chat: c, ttft: Object.fromEntries(SIDES.map((s) => [s, summarize(ttft[s])])) };
+  section.data = { gateway: g, chat: c, refused, ttft: Object.fromEntries(SIDES.map((s) => [s, summarize(ttft[s])])) };
   return section;
 }
 

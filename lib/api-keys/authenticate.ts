@@ -3,6 +3,7 @@ import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
+import { getApiAccessEnabled } from "./access";
 import { hashApiKey, sameHash } from "./secret";
 
 // The one way into /api/v1: `Authorization: Bearer <personal key>`. No other header, no query
@@ -71,7 +72,7 @@ export async function authenticateApiKey(headers: Headers, now = new Date()): Pr
   });
   if (!token || !row || !sameHash(row.hash, hash)) throw invalidApiKey();
   if (row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= now) || row.user.disabled) throw invalidApiKey();
-  if (!(await apiAccessEnabled())) {
+  if (!(await getApiAccessEnabled())) {
     throw new AppError("forbidden:api_access", "API access is turned off for this Switchboard. Ask an administrator.");
   }
   noteUse(row.id, row.lastUsedAt, now);
@@ -87,12 +88,6 @@ export async function authenticateApiKey(headers: Headers, now = new Date()): Pr
       keepLog: row.keepLog,
     },
   };
-}
-
-async function apiAccessEnabled(): Promise<boolean> {
-  const db = await getDb();
-  const settings = await db.appSettings.findUnique({ where: { id: "global" }, select: { apiAccessEnabled: true } });
-  return settings?.apiAccessEnabled ?? true;
 }
 
 const lastWritten = globalThis as unknown as { __sbKeyUse?: Map<string, number> };

@@ -176,7 +176,9 @@ test.describe.serial("unmodified clients", () => {
 test.describe("refusals", () => {
   test("a revoked key and an expired key get 401 in OpenAI's shape", async () => {
     const revoked = await createKey(owner.request, { name: "to revoke" });
-    expect((await post("/chat/completions", revoked.key, { model: MODEL, messages: [{ role: "user", content: "hi" }] })).status).toBe(200);
+    const before = await post("/chat/completions", revoked.key, { model: MODEL, messages: [{ role: "user", content: "hi" }] });
+    expect(before.status).toBe(200);
+    await before.json();
     await revokeKey(owner.request, revoked.apiKey.id);
     const client = new OpenAI({ apiKey: revoked.key, baseURL: gatewayUrl(), maxRetries: 0 });
     const error = await client.models.list().then(
@@ -243,7 +245,9 @@ test.describe("refusals", () => {
 
   test("the key's tokens per minute give 429 with Retry-After", async () => {
     const slow = await createKey(owner.request, { name: "rate limited", tokensPerMinute: 1 });
-    expect((await post("/chat/completions", slow.key, { model: MODEL, messages: [{ role: "user", content: "spend a token" }] })).status).toBe(200);
+    const first = await post("/chat/completions", slow.key, { model: MODEL, messages: [{ role: "user", content: "spend a token" }] });
+    expect(first.status).toBe(200);
+    await first.json();
     const refused = await post("/chat/completions", slow.key, { model: MODEL, messages: [{ role: "user", content: "and another" }] });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);

@@ -1,5 +1,7 @@
 import "server-only";
 import type { ApiCaller } from "@/lib/api-keys/authenticate";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { servedModelId } from "@/lib/openrouter/catalog";
 import { postUpstream } from "@/lib/openrouter/passthrough";
@@ -97,14 +99,19 @@ export async function runChatCompletion(call: ChatCall): Promise<Response> {
       : Promise.resolve();
 
   let response: Response;
+  // Until the headers come, the same bound on silence as the body's (see relayBody).
+  const headersDue = setTimeout(() => abort.abort(), getEnv().SWITCHBOARD_UPSTREAM_KEEPALIVE_TIMEOUT_MS);
   try {
     response = await postUpstream("/chat/completions", upstreamBody, abort.signal);
   } catch (error) {
+    clearTimeout(headersDue);
     running = false;
     call.clientSignal.removeEventListener("abort", onClientGone);
     await releaseReservation(call.reservationId);
+    if (abort.signal.aborted && !call.clientSignal.aborted) throw new AppError("timeout:upstream", "The model provider did not answer in time.");
     throw error;
   }
+  clearTimeout(headersDue);
   const headerId = response.headers.get("x-generation-id");
   if (!response.ok || !response.body) {
     // OpenRouter's refusals bill nothing (their /generation records, when any, cost 0).
@@ -151,115 +158,140 @@ export async function runChatCompletion(call: ChatCall): Promise<Response> {
 
   const headers: Record<string, string> = { "cache-control": "no-store" };
   if (headerId) headers["x-generation-id"] = headerId;
-
-  if (call.body.stream !== true) return relayJson(response, headers, finish, abort.signal);
-  return relayStream(response, response.body, headers, meter.onResponse, meter.afterRelayedChunk, finish, abort);
+  const reader: BodyReader = call.body.stream === true ? new SseBodyReader() : new JsonBodyReader();
+  return relayBody({
+    response,
+    body: response.body,
+    reader,
+    headers,
+    announce: meter.onResponse,
+    afterChunk: meter.afterRelayedChunk,
+    finish,
+    abort,
+  });
 }
 
-async function relayJson(
-  response: Response,
-  headers: Record<string, string>,
-  finish: (o: Outcome) => Promise<void>,
-  signal: AbortSignal,
-): Promise<Response> {
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    await finish({
-      id: null,
-      model: null,
-      provider: null,
-      usage: null,
-      finishReason: null,
-      aborted: signal.aborted,
-      firstOutputAt: null,
-      status: 499,
-      logged: null,
-    });
-    throw error;
+/** What the relay learns from a body on the side, by its shape: an SSE stream, or one JSON answer. */
+type BodyReader = {
+  push(bytes: Uint8Array): void;
+  /** The generation id, once the body has named it. */
+  id(): string | null;
+  end(): Omit<Outcome, "aborted" | "status">;
+};
+
+class SseBodyReader implements BodyReader {
+  private readonly reader = new StreamReader();
+  push(bytes: Uint8Array) {
+    this.reader.push(bytes);
   }
-  const body = parseObject<{ id?: unknown; model?: unknown; provider?: unknown; usage?: unknown; choices?: { finish_reason?: unknown }[] }>(text);
-  const str = (v: unknown) => (typeof v === "string" && v ? v : null);
-  // Recorded before the answer goes back, so the caller's next request sees its cost.
-  await finish({
-    id: str(body?.id),
-    model: str(body?.model),
-    provider: str(body?.provider),
-    usage: body?.usage ?? null,
-    finishReason: str(body?.choices?.[0]?.finish_reason),
-    aborted: false,
-    firstOutputAt: null,
-    status: response.status,
-    logged: body ?? text,
-  });
-  return new Response(text, {
-    status: response.status,
-    headers: { ...headers, "content-type": response.headers.get("content-type") ?? "application/json" },
-  });
-}
-
-function relayStream(
-  response: Response,
-  upstream: ReadableStream<Uint8Array>,
-  headers: Record<string, string>,
-  announce: (info: { generationId: string | null; status: number }) => void,
-  afterChunk: () => void,
-  finish: (o: Outcome) => Promise<void>,
-  abort: AbortController,
-): Response {
-  const reader = upstream.getReader();
-  const side = new StreamReader();
-  let announced = headers["x-generation-id"] !== undefined;
-  const end = (aborted: boolean) => {
-    const summary = side.end();
-    return finish({
+  id() {
+    return this.reader.summary.id;
+  }
+  end() {
+    const summary = this.reader.end();
+    return {
       id: summary.id,
       model: summary.model,
       provider: summary.provider,
       usage: summary.usage,
       finishReason: summary.error && !summary.finishReason ? "error" : summary.finishReason,
-      aborted,
       firstOutputAt: summary.firstOutputAt,
-      status: response.status,
       logged: assembledCompletion(summary),
-    });
+    };
+  }
+}
+
+class JsonBodyReader implements BodyReader {
+  private readonly chunks: Uint8Array[] = [];
+  push(bytes: Uint8Array) {
+    this.chunks.push(bytes);
+  }
+  id() {
+    return null;
+  }
+  end() {
+    const text = Buffer.concat(this.chunks).toString("utf8");
+    const body = parseObject<{ id?: unknown; model?: unknown; provider?: unknown; usage?: unknown; choices?: { finish_reason?: unknown }[] }>(text);
+    const str = (v: unknown) => (typeof v === "string" && v ? v : null);
+    return {
+      id: str(body?.id),
+      model: str(body?.model),
+      provider: str(body?.provider),
+      usage: body?.usage ?? null,
+      finishReason: str(body?.choices?.[0]?.finish_reason),
+      firstOutputAt: null,
+      logged: body ?? text,
+    };
+  }
+}
+
+/**
+ * The upstream's body to the client as its bytes arrive — a stream's chunks and keep-alive
+ * comments, and a JSON answer too (so whatever OpenRouter sends ahead of a slow JSON answer keeps
+ * the client's connection alive as it would calling OpenRouter) — read on the side by `reader`.
+ * The body's end reaches the client once the call is metered, so its next request sees the cost.
+ * A client that leaves aborts the upstream request; an upstream silent for
+ * SWITCHBOARD_UPSTREAM_KEEPALIVE_TIMEOUT_MS (not a byte, not a keep-alive) is closed as dead — a
+ * JSON answer may rightly send nothing for minutes while a model reasons.
+ */
+function relayBody(input: {
+  response: Response;
+  body: ReadableStream<Uint8Array>;
+  reader: BodyReader;
+  headers: Record<string, string>;
+  announce: (info: { generationId: string | null; status: number }) => void;
+  afterChunk: () => void;
+  finish: (o: Outcome) => Promise<void>;
+  abort: AbortController;
+}): Response {
+  const { response, reader, abort } = input;
+  const upstream = input.body.getReader();
+  let announced = input.headers["x-generation-id"] !== undefined;
+  const silenceMs = getEnv().SWITCHBOARD_UPSTREAM_KEEPALIVE_TIMEOUT_MS;
+  let silence: NodeJS.Timeout | undefined;
+  const watch = () => {
+    clearTimeout(silence);
+    silence = setTimeout(() => abort.abort(), silenceMs);
+    silence.unref();
+  };
+  watch();
+  const end = (aborted: boolean) => {
+    clearTimeout(silence);
+    return input.finish({ ...reader.end(), aborted, status: response.status });
   };
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
-        chunk = await reader.read();
+        chunk = await upstream.read();
       } catch (error) {
-        await end(abort.signal.aborted);
+        await end(true);
         controller.error(error);
         return;
       }
       if (chunk.done) {
-        // The end goes to the client once the call is metered: its next request sees the cost.
         await end(false);
         controller.close();
         return;
       }
+      watch();
       controller.enqueue(chunk.value);
-      side.push(chunk.value);
-      if (!announced && side.summary.id) {
+      reader.push(chunk.value);
+      if (!announced && reader.id()) {
         announced = true;
-        announce({ generationId: side.summary.id, status: response.status });
+        input.announce({ generationId: reader.id(), status: response.status });
       }
-      afterChunk();
+      input.afterChunk();
     },
     async cancel() {
       // The client went away: the upstream request is closed with it.
       abort.abort();
-      await reader.cancel().catch(() => undefined);
+      await upstream.cancel().catch(() => undefined);
       await end(true);
     },
   });
-  return new Response(stream, {
-    status: response.status,
-    headers: { ...headers, "content-type": response.headers.get("content-type") ?? "text/event-stream", "x-accel-buffering": "no" },
-  });
+  const contentType = response.headers.get("content-type") ?? (reader instanceof SseBodyReader ? "text/event-stream" : "application/json");
+  return new Response(stream, { status: response.status, headers: { ...input.headers, "content-type": contentType, "x-accel-buffering": "no" } });
 }
 
 /** A JSON object body, or null when the text is not one. */

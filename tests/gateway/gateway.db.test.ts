@@ -163,6 +163,69 @@ describe("chat completions", () => {
   });
 });
 
+describe("what goes upstream", () => {
+  it("forwards the request's own fields as written, drops fields that could bill beyond the reservation, and sends the bound", async () => {
+    const user = await makeUser("gw");
+    const { key } = await apiKey(user.id);
+    const marker = `fields-${Date.now()}`;
+    const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"] };
+    const response = await call(
+      "/chat/completions",
+      key,
+      ask(`${marker} a city as JSON`, {
+        response_format: { type: "json_schema", json_schema: { name: "city", schema, strict: true } },
+        reasoning: { effort: "low" },
+        stop: ["END"],
+        seed: 7,
+        temperature: 0.3,
+        top_p: 0.9,
+        max_completion_tokens: 77,
+        provider: { sort: "price" },
+        user: "script-1",
+        // Not forwarded: web search and image output would bill beyond what was reserved; the rest is unknown here.
+        plugins: [{ id: "web" }],
+        modalities: ["image", "text"],
+        logprobs: true,
+      }),
+    );
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { choices: { message: { content: string } }[] };
+    expect(JSON.parse(body.choices[0].message.content)).toEqual({ city: expect.any(String) });
+    const sent = upstream.log.find((e) => JSON.stringify(e.body).includes(marker))!.body as Record<string, unknown>;
+    expect(sent).toMatchObject({
+      model: "openai/gpt-4o-mini",
+      response_format: { type: "json_schema", json_schema: { name: "city", schema, strict: true } },
+      reasoning: { effort: "low" },
+      stop: ["END"],
+      seed: 7,
+      temperature: 0.3,
+      top_p: 0.9,
+      max_tokens: 77,
+      provider: { sort: "price" },
+      user: "script-1",
+    });
+    for (const dropped of ["plugins", "modalities", "logprobs", "max_completion_tokens"]) expect(sent).not.toHaveProperty(dropped);
+  });
+
+  it("sends an alias's fallbacks and provider preferences, the request's own winning", async () => {
+    const user = await makeUser("gw");
+    const { key } = await apiKey(user.id);
+    const name = `team-${Date.now()}`;
+    await (
+      await getDb()
+    ).modelAlias.create({
+      data: { name, model: "openai/gpt-4o-mini", fallbacks: ["anthropic/claude-sonnet-4.5"], provider: { sort: "throughput" } },
+    });
+    const marker = `alias-${Date.now()}`;
+    await call("/chat/completions", key, { ...ask(marker), model: name }).then((r) => r.text());
+    const sent = upstream.log.find((e) => JSON.stringify(e.body).includes(marker))!.body as Record<string, unknown>;
+    expect(sent).toMatchObject({ model: "openai/gpt-4o-mini", models: ["anthropic/claude-sonnet-4.5"], provider: { sort: "throughput" } });
+    const own = `alias-own-${Date.now()}`;
+    await call("/chat/completions", key, { ...ask(own), model: name, provider: { sort: "price" } }).then((r) => r.text());
+    expect((upstream.log.find((e) => JSON.stringify(e.body).includes(own))!.body as Record<string, unknown>).provider).toEqual({ sort: "price" });
+  });
+});
+
 describe("refusals write nothing", () => {
   it("401 for a missing, wrong, revoked or expired key, and for a key in another header", async () => {
     const user = await makeUser("gw");
@@ -220,7 +283,10 @@ describe("refusals write nothing", () => {
   it("429 with Retry-After once the key's tokens for the minute are spent", async () => {
     const user = await makeUser("gw");
     const { key } = await apiKey(user.id, { tokensPerMinute: 10 });
-    expect((await call("/chat/completions", key, ask("use some tokens"))).status).toBe(200);
+    const first = await call("/chat/completions", key, ask("use some tokens"));
+    expect(first.status).toBe(200);
+    // The call's tokens count once its answer has been read to the end.
+    await first.json();
     const refused = await call("/chat/completions", key, ask("and more"));
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);

@@ -88,6 +88,13 @@ export function metrics(): Metrics {
 const ROUTES = [
   "/api/account/export",
   "/api/account/import",
+  "/api/account/keys/:id/logs",
+  "/api/account/keys/:id/logs/export",
+  "/api/admin/aliases",
+  "/api/admin/aliases/:name",
+  "/api/admin/api-access",
+  "/api/admin/keys",
+  "/api/admin/keys/:id",
   "/api/admin/settings",
   "/api/admin/spend",
   "/api/admin/users",

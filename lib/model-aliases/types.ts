@@ -76,3 +76,6 @@ export type AliasView = {
   provider: Record<string, unknown> | null;
   description: string;
 };
+
+/** What every signed-in user sees of an alias (the model picker, a key's allow-list). */
+export type AliasSummary = Pick<AliasView, "name" | "model" | "description">;

@@ -3,6 +3,7 @@
 // writes bench/results/latest.json and bench/results/latest.md. Benchmarks print figures; a
 // missed target is reported, never an exit code (only a broken harness exits non-zero).
 import { bundle } from "./bundle";
+import { gateway } from "./gateway";
 import { browserBench } from "./browser";
 import { history } from "./history";
 import { load } from "./load";
@@ -20,6 +21,7 @@ import { ttft } from "./ttft";
 
 const ALL: { id: string; title: string; run: Benchmark }[] = [
   { id: "ttft", title: "1. Time to first token", run: ttft },
+  { id: "gateway", title: "1b. Time to first token through the API gateway", run: gateway },
   { id: "relay", title: "2. Streaming relay", run: relay },
   { id: "pipeline", title: "2b. Relay CPU per token, stage by stage (diagnostic)", run: pipeline },
   { id: "history", title: "3. History at scale", run: history },

@@ -233,6 +233,40 @@ const corpus: Record<string, CorpusEntry> = {
       }));
     },
   },
+  "POST /api/account/keys": {
+    role: "owner",
+    control: () => ({ path: "/api/account/keys", json: { name: "corpus control" }, status: 201 }),
+    body: {
+      name: { kind: "string", min: 1, max: 100, required: true },
+      expiresAt: { kind: "datetime", nullable: true },
+      allowedModels: { kind: "array", max: 100 },
+      "allowedModels.0": { kind: "string", min: 1, max: 200 },
+      keepLog: { kind: "boolean" },
+      requestsPerMinute: { kind: "number", min: 1, max: 1_000_000, int: true, nullable: true },
+      tokensPerMinute: { kind: "number", min: 1, max: 1_000_000_000, int: true, nullable: true },
+    },
+    maxBytes: 20_000,
+    extra: () =>
+      (
+        [
+          ["a negative cap", { name: "x", monthlyCapUsd: "-1" }],
+          ["a cap in exponent notation", { name: "x", monthlyCapUsd: "1e3" }],
+          ["a cap as a number", { name: "x", monthlyCapUsd: 5 }],
+          ["an expiry in the past", { name: "x", expiresAt: "2001-01-01T00:00:00Z" }],
+          ["a model id with markup", { name: "x", allowedModels: ["<img src=x>"] }],
+          ["a hash of its own", { name: "x", hash: "0".repeat(64) }],
+          ["a name of spaces", { name: "   " }],
+        ] as const
+      ).map(([name, body]): Case => ({
+        name,
+        method: "POST",
+        path: "/api/account/keys",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+        expect: [400],
+      })),
+  },
+  "DELETE /api/account/keys/[id]": { role: "owner", control: (w) => ({ path: `/api/account/keys/${w.disposableApiKeyId}`, status: 200 }) },
   "POST /api/attachments": {
     role: "owner",
     control: () => ({ path: "/api/attachments", body: pngWith("the control's file"), headers: upload("control.png"), status: 201 }),
@@ -417,6 +451,13 @@ test.beforeAll(async ({ securityApp }) => {
   const file = await clients.owner.send("POST", "/api/attachments", { body: pngWith("the owner's file"), headers: upload("mine.png") });
   expect(file.status, file.text).toBe(201);
   world.attachmentId = (file.json as { attachments: { id: string }[] }).attachments[0].id;
+  for (const name of ["corpus key", "corpus disposable key"]) {
+    const created = await clients.owner.post("/api/account/keys", { name });
+    expect(created.status, created.text).toBe(201);
+    const { key, apiKey } = created.json as { key: string; apiKey: { id: string } };
+    if (name === "corpus key") Object.assign(world, { apiKey: key, apiKeyId: apiKey.id });
+    else world.disposableApiKeyId = apiKey.id;
+  }
   for (const conversation of [world.conversationId, world.disposableId, world.deletedId]) {
     const reply = await clients.owner.chat(conversation, 'a first message [[sb:say text="a first answer"]]');
     expect(reply.status, reply.text).toBe(200);
@@ -476,6 +517,7 @@ async function apiSnapshot(): Promise<Record<string, unknown>> {
     conversations,
     deleted: (await owner.get(`/api/conversations/${world.deletedId}`)).status,
     preferences: await read(owner, "/api/me/preferences"),
+    keys: await read(owner, "/api/account/keys"),
     spend: await read(owner, "/api/spend/summary"),
     csv: await read(owner, "/api/spend/export.csv"),
     accountExport,
@@ -494,7 +536,8 @@ async function cookieOf(client: Client): Promise<string> {
   return state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
 }
 
-async function send(client: Client, c: Case): Promise<Pick<Reply, "status" | "text" | "json" | "headers">> {
+async function send(client: Client, bare: Case, entry: CorpusEntry): Promise<Pick<Reply, "status" | "text" | "json" | "headers">> {
+  const c: Case = { ...bare, headers: { ...bare.headers, ...entry.headers?.(world) } };
   if (c.raw) {
     const reply = await rawRequest(app.url, c, await cookieOf(client));
     let parsed: unknown;
@@ -550,7 +593,7 @@ for (const [key, entry] of Object.entries(corpus)) {
     for (const c of cases) {
       let problem: string | null;
       try {
-        problem = problemWith(c, await send(clients[entry.role], c));
+        problem = problemWith(c, await send(clients[entry.role], c, entry));
       } catch (error) {
         problem = `no answer: ${c.method} ${c.path.slice(0, 120)} [${c.name}] → ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
       }
@@ -576,7 +619,7 @@ test("each case was one defect away from an accepted request: the controls succe
     const reply = await clients[entry.role].send(key.split(" ")[0], control.path, {
       data: control.json,
       body: control.body,
-      headers: control.headers,
+      headers: { ...control.headers, ...entry.headers?.(world) },
       timeout: 120_000,
     });
     const allowed = typeof control.status === "number" ? [control.status] : control.status;

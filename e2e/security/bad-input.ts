@@ -56,6 +56,10 @@ export type CorpusWorld = {
   ownerId: string;
   /** The owner's uploaded file. */
   attachmentId: string;
+  /** The owner's personal API key (its whole value) and its id; a second key the revoke control revokes. */
+  apiKey: string;
+  apiKeyId: string;
+  disposableApiKeyId: string;
 };
 
 export type CorpusEntry = {
@@ -80,6 +84,8 @@ export type CorpusEntry = {
   strictQuery?: boolean;
   /** Cases of its own. */
   extra?: (w: CorpusWorld) => Case[];
+  /** Headers every case and the control carry (the API gateway's `Authorization: Bearer`). */
+  headers?: (w: CorpusWorld) => Record<string, string>;
 };
 
 export const DEFAULT_STATUSES = [400, 404, 413] as const;

@@ -30,6 +30,10 @@ export type World = {
   victimUserId: string;
   /** The owner's uploaded file (a PNG whose bytes carry the marker). */
   attachmentId: string;
+  /** The owner's personal API key (its name carries the marker). */
+  apiKeyId: string;
+  /** An owner's key the revoke entry may revoke. */
+  disposableApiKeyId: string;
 };
 
 export type MatrixRequest = {
@@ -52,9 +56,11 @@ export type MatrixEntry = {
   ownerSeesMarker?: boolean;
   /**
    * CSRF defence of a state-changing route: `origin` (lib/http assertSameOrigin: a cross-site
-   * Origin gets 403 forbidden:csrf), `authjs` (Auth.js's double-submit token), `none` (reads only).
+   * Origin gets 403 forbidden:csrf), `authjs` (Auth.js's double-submit token), `bearer` (the API
+   * gateway: only an `Authorization: Bearer` key, which a browser never sends on its own, authenticates;
+   * cookies are ignored), `none` (reads only).
    */
-  csrf: "origin" | "authjs" | "none";
+  csrf: "origin" | "authjs" | "bearer" | "none";
   /** Sent by this role in the bad-input corpus (default owner). */
   inputRole?: Role;
   /**
@@ -251,6 +257,52 @@ export const routeMatrix: Record<string, MatrixEntry> = {
     request: () => ({ path: "/api/account/import", data: importFile() }),
     expect: anyUser(201),
     csrf: "origin",
+  },
+
+  "GET /api/account/keys": {
+    about: "the caller's personal API keys (prefixes, never values)",
+    request: () => ({ path: "/api/account/keys" }),
+    expect: anyUser(200),
+    ownerSeesMarker: true,
+    csrf: "none",
+  },
+  "POST /api/account/keys": {
+    about: "create a personal API key for the caller",
+    request: () => ({ path: "/api/account/keys", data: { name: "matrix key" } }),
+    expect: anyUser(201),
+    csrf: "origin",
+  },
+  "DELETE /api/account/keys/[id]": {
+    about: "revoke a personal API key: only its owner (the admin revokes from the admin routes)",
+    request: (_role, w) => ({ path: `/api/account/keys/${w.disposableApiKeyId}` }),
+    expect: ownerOnly(200),
+    csrf: "origin",
+  },
+
+  // ---- the API gateway (personal keys only: a session is not a key) --------------------------
+  "POST /api/v1/chat/completions": {
+    about: "OpenAI-compatible chat completions: a Bearer key only; a session cookie is refused",
+    request: () => ({ path: "/api/v1/chat/completions", data: { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] } }),
+    expect: everyone(401),
+    csrf: "bearer",
+  },
+  "POST /api/v1/embeddings": {
+    about: "OpenAI-compatible embeddings: a Bearer key only",
+    request: () => ({ path: "/api/v1/embeddings", data: { model: "openai/text-embedding-3-small", input: "hi" } }),
+    expect: everyone(401),
+    csrf: "bearer",
+  },
+  "GET /api/v1/models": {
+    about: "the models a key may use: a Bearer key only",
+    request: () => ({ path: "/api/v1/models" }),
+    expect: everyone(401),
+    csrf: "none",
+  },
+  "GET /api/v1/generation": {
+    about: "one of the key owner's generations: a Bearer key only",
+    request: () => ({ path: "/api/v1/generation?id=gen-matrix" }),
+    expect: everyone(401),
+    csrf: "none",
   },
 
   // ---- attachments ---------------------------------------------------------------------------

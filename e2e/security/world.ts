@@ -65,6 +65,8 @@ export async function plantOwnerWorld(app: SecurityApp): Promise<{ world: World;
     disposableConversationId: newId(),
     victimUserId: victim.user!.id,
     attachmentId: "",
+    apiKeyId: "",
+    disposableApiKeyId: "",
   };
   const { owner } = clients;
   const m = `${world.searchTerm} ${world.marker}`;
@@ -84,5 +86,12 @@ export async function plantOwnerWorld(app: SecurityApp): Promise<{ world: World;
   });
   expect(upload.status, upload.text).toBe(201);
   world.attachmentId = (upload.json as { attachments: { id: string }[] }).attachments[0].id;
+  const keyOf = async (name: string) => {
+    const created = await owner.post("/api/account/keys", { name });
+    expect(created.status, created.text).toBe(201);
+    return (created.json as { apiKey: { id: string } }).apiKey.id;
+  };
+  world.apiKeyId = await keyOf(`key ${m}`);
+  world.disposableApiKeyId = await keyOf("disposable");
   return { world, clients };
 }

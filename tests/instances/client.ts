@@ -140,3 +140,24 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 30
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
 }
+
+/** A personal API key for the user, created as the Account page does. */
+export async function createApiKey(baseUrl: string, user: User, body: Record<string, unknown> = {}): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/account/keys`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie: user.cookie },
+    body: JSON.stringify({ name: "instances", ...body }),
+  });
+  if (response.status !== 201) throw new Error(`creating a key: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { key: string }).key;
+}
+
+/** A chat completion through the gateway, as any OpenAI client sends it. */
+export function sendApiCompletion(baseUrl: string, key: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<Response> {
+  return fetch(`${baseUrl}/api/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify({ model: MODEL, ...body }),
+    signal,
+  });
+}

@@ -5,7 +5,22 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningApp } from "../helpers/app";
 import { METRICS_TOKEN, MODEL, startCluster, unavailableReason, UPSTREAM_KEY, type Cluster } from "./cluster";
-import { deltas, eventually, health, newId, readChunks, registerAndSignIn, resume, signIn, sendChat, stop, textOf, type User } from "./client";
+import {
+  createApiKey,
+  deltas,
+  eventually,
+  health,
+  newId,
+  readChunks,
+  registerAndSignIn,
+  resume,
+  sendApiCompletion,
+  signIn,
+  sendChat,
+  stop,
+  textOf,
+  type User,
+} from "./client";
 import { startRoundRobinProxy, type RoundRobinProxy } from "./proxy";
 
 const reason = await unavailableReason();
@@ -292,6 +307,78 @@ describe.skipIf(reason !== null)("two instances on one PostgreSQL and one Redis"
     );
     expect(stored).toBe(charged);
   }, 60_000);
+
+  it("the gateway's budget race: 25 API calls and 25 chat messages over A and B, a budget that fits 10, never overshoot", async () => {
+    const user = await registerAndSignIn(a.url, "gateway");
+    const owner = await userId(user);
+    const key = await createApiKey(a.url, user);
+    const marker = `gateway-${randomBytes(4).toString("hex")}`;
+    // As above: answers that would run long, cut by max_tokens (the output each reservation assumes),
+    // too slow to end (and free a reservation) while the 50 are admitted.
+    const text = `[[sb:text tokens=5000 rate=50]] ${marker}`;
+    const model = "google/gemma-3-27b-it";
+    await cluster.db.query(`UPDATE "User" SET "monthlyBudgetNano" = 1 WHERE "id" = $1`, [owner]);
+    const probe = await sendChat(a.url, user, text, { model, settings: { maxTokens: 300 } });
+    expect(probe.status).toBe(402);
+    const worst = BigInt(((await probe.json()) as { error: { details: { amountNano: string } } }).error.details.amountNano);
+    const apiProbe = await sendApiCompletion(a.url, key, { model, messages: [{ role: "user", content: text }], max_tokens: 300, stream: true });
+    expect(apiProbe.status).toBe(402);
+    expect(((await apiProbe.json()) as { error: { type: string } }).error.type).toBe("insufficient_quota");
+    const budget = worst * 10n + worst / 2n;
+    await cluster.db.query(`UPDATE "User" SET "monthlyBudgetNano" = $2 WHERE "id" = $1`, [owner, budget.toString()]);
+
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => {
+        const instance = i % 4 < 2 ? a.url : b.url;
+        return i % 2 === 0
+          ? sendApiCompletion(instance, key, { model, messages: [{ role: "user", content: text }], max_tokens: 300, stream: true })
+          : sendChat(instance, user, text, { conversationId: newId(), model, settings: { maxTokens: 300 } });
+      }),
+    );
+    const admitted = responses.filter((r) => r.status === 200).length;
+    const refused = responses.filter((r) => r.status === 402);
+    expect(admitted + refused.length).toBe(50);
+    expect(admitted).toBeGreaterThanOrEqual(1);
+    expect(admitted).toBeLessThanOrEqual(10);
+    const held = await cluster.db.query<{ total: string }>(
+      `SELECT COALESCE(SUM("amountNano"), 0)::text AS total FROM "Reservation" WHERE "userId" = $1 AND "expiresAt" > now()`,
+      [owner],
+    );
+    expect(BigInt(held.rows[0]!.total)).toBeLessThanOrEqual(budget);
+    await Promise.all(responses.map((r) => r.arrayBuffer()));
+
+    const requests = await eventually(
+      async () => {
+        const found = cluster.upstream.log.filter((e) => e.path.startsWith("/api/v1/chat/completions") && JSON.stringify(e.body).includes(marker));
+        const done = found.every((e) => e.generationId && cluster.upstream.generations.get(e.generationId)?.state === "done");
+        return found.length >= admitted && done ? found : undefined;
+      },
+      30_000,
+      "every generation ended",
+    );
+    for (const e of requests.filter((r) => (r.body as { stream?: boolean }).stream === true)) {
+      expect((e.body as { max_tokens?: number }).max_tokens).toBe(300);
+    }
+    const charged = requests.reduce((total, e) => total + cluster.upstream.generations.get(e.generationId!)!.costNano, 0n);
+    expect(charged).toBeGreaterThan(0n);
+    expect(charged).toBeLessThanOrEqual(budget);
+    const stored = await eventually(
+      async () => {
+        const { rows } = await cluster.db.query<{ held: number; unsettled: number; total: string; api: number }>(
+          `SELECT (SELECT count(*)::int FROM "Reservation" WHERE "userId" = $1) AS held,
+             count(*) FILTER (WHERE "costNano" IS NULL)::int AS unsettled, COALESCE(SUM("costNano"), 0)::text AS total,
+             count(*) FILTER (WHERE "kind" = 'api' AND "apiKeyId" IS NOT NULL)::int AS api
+           FROM "Usage" WHERE "userId" = $1`,
+          [owner],
+        );
+        return rows[0]!.held === 0 && rows[0]!.unsettled === 0 ? rows[0]! : undefined;
+      },
+      30_000,
+      "every cost recorded",
+    );
+    expect(BigInt(stored.total)).toBe(charged);
+    expect(stored.api).toBe(responses.filter((r, i) => i % 2 === 0 && r.status === 200).length);
+  }, 90_000);
 
   it("a stop sent to B closes A's upstream connection", async () => {
     const user = await registerAndSignIn(a.url, "stop");

@@ -60,4 +60,10 @@ ALTER TABLE "Usage" ADD CONSTRAINT "Usage_apiKeyId_fkey" FOREIGN KEY ("apiKeyId"
 ALTER TABLE "Reservation" ADD COLUMN "apiKeyId" TEXT;
 CREATE INDEX "Reservation_apiKeyId_expiresAt_idx" ON "Reservation"("apiKeyId", "expiresAt");
 
-ALTER TABLE "AppSettings" ADD COLUMN "apiAccessEnabled" BOOLEAN NOT NULL DEFAULT true;
+CREATE TABLE "ApiAccessSetting" (
+    "id" TEXT NOT NULL DEFAULT 'global',
+    "enabled" BOOLEAN NOT NULL DEFAULT true,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ApiAccessSetting_pkey" PRIMARY KEY ("id")
+);

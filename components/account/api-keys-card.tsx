@@ -29,8 +29,8 @@ export function ApiKeysCard({ initialKeys, apiAccessEnabled }: { initialKeys: Ap
       <CardHeader>
         <CardTitle>API keys</CardTitle>
         <CardDescription>
-          Personal keys for Switchboard&apos;s OpenAI-compatible API, for scripts, notebooks and editors. Calls count against your budget and
-          show in your spend like chat answers. Point a client&apos;s base URL at <code className="font-mono">/api/v1</code> on this server.
+          Personal keys for Switchboard&apos;s OpenAI-compatible API, for scripts, notebooks and editors. Calls count against your budget and show in
+          your spend like chat answers. Point a client&apos;s base URL at <code className="font-mono">/api/v1</code> on this server.
         </CardDescription>
       </CardHeader>
       <CardContent className="grid gap-6">
@@ -39,8 +39,8 @@ export function ApiKeysCard({ initialKeys, apiAccessEnabled }: { initialKeys: Ap
             <Ban aria-hidden />
             <AlertTitle>API access is turned off</AlertTitle>
             <AlertDescription>
-              An administrator has turned off API access for everyone. Your keys are kept, but every call made with them is refused until it is
-              turned on again.
+              An administrator has turned off API access for everyone. Your keys are kept, but every call made with them is refused until it is turned
+              on again.
             </AlertDescription>
           </Alert>
         )}

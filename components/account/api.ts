@@ -1,27 +1,13 @@
 "use client";
 
+import type { ApiKeyView } from "@/lib/api-keys/schemas";
 import { describeError } from "@/lib/errors";
+
+export type { ApiKeyView };
+export { apiKeyStatus as keyStatus, type ApiKeyStatus as KeyStatus } from "@/lib/api-keys/schemas";
 
 // The account page's calls for personal API keys: each resolves to the body or throws an Error
 // whose message is the server's sentence for the error code (lib/errors describeError).
-
-/** A key as the server shows it to its owner: never the key itself after creation. */
-export type ApiKeyView = {
-  id: string;
-  name: string;
-  /** "sbk_AbCd1234": the start of the key, shown from then on. */
-  prefix: string;
-  /** Catalog ids or alias names; empty = every model. */
-  allowedModels: string[];
-  monthlyCapNano: string | null;
-  keepLog: boolean;
-  requestsPerMinute: number | null;
-  tokensPerMinute: number | null;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-};
 
 export type NewApiKeyRequest = {
   name: string;
@@ -57,14 +43,6 @@ export function createKey(body: NewApiKeyRequest): Promise<{ key: string; apiKey
 
 export function revokeKey(id: string): Promise<{ apiKey: ApiKeyView }> {
   return requestJson(`/api/account/keys/${encodeURIComponent(id)}`, { method: "DELETE" });
-}
-
-export type KeyStatus = "active" | "expired" | "revoked";
-
-export function keyStatus(key: Pick<ApiKeyView, "revokedAt" | "expiresAt">, now = Date.now()): KeyStatus {
-  if (key.revokedAt) return "revoked";
-  if (key.expiresAt && Date.parse(key.expiresAt) <= now) return "expired";
-  return "active";
 }
 
 const dateTime = new Intl.DateTimeFormat("en", {

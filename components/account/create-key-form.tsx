@@ -5,7 +5,7 @@ import { KeyRound } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { parseUsdInput } from "@/lib/spend/format";
+import { nanoToUsdInput, parseUsdInput } from "@/lib/spend/format";
 import { createKey, type ApiKeyView } from "./api";
 import { ModelAllowList } from "./model-allow-list";
 
@@ -40,16 +40,22 @@ export function CreateKeyForm({ onCreated, disabled }: { onCreated: (created: { 
     let monthlyCapUsd: string | null = null;
     if (cap.trim() !== "") {
       try {
-        parseUsdInput(cap);
+        // "12." or "$5" as typed becomes the plain amount the API reads ("12", "5").
+        monthlyCapUsd = nanoToUsdInput(parseUsdInput(cap)) || "0";
       } catch (e) {
         return setError((e as Error).message);
       }
-      monthlyCapUsd = cap.trim().replace(/^\$/, "");
     }
     setSaving(true);
     setError(null);
     try {
-      const created = await createKey({ name: trimmed, expiresAt: expires ? endOfDayUtc(expires) : null, allowedModels: allowed, monthlyCapUsd, keepLog });
+      const created = await createKey({
+        name: trimmed,
+        expiresAt: expires ? endOfDayUtc(expires) : null,
+        allowedModels: allowed,
+        monthlyCapUsd,
+        keepLog,
+      });
       setName("");
       setExpires("");
       setAllowed([]);
@@ -87,7 +93,14 @@ export function CreateKeyForm({ onCreated, disabled }: { onCreated: (created: { 
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="grid gap-1.5">
           <Label htmlFor={`${id}-expires`}>Expires (optional, end of day UTC)</Label>
-          <Input id={`${id}-expires`} type="date" min={todayUtc()} value={expires} onChange={(e) => setExpires(e.target.value)} data-testid="create-key-expires" />
+          <Input
+            id={`${id}-expires`}
+            type="date"
+            min={todayUtc()}
+            value={expires}
+            onChange={(e) => setExpires(e.target.value)}
+            data-testid="create-key-expires"
+          />
         </div>
         <div className="grid gap-1.5">
           <Label htmlFor={`${id}-cap`}>Monthly cap in USD (optional)</Label>

@@ -33,27 +33,35 @@ function KeyLog({ apiKey }: { apiKey: ApiKeyView }) {
   const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const load = useCallback(
-    async (after: string | null) => {
-      setLoading(true);
-      setError(null);
-      try {
-        const page = await requestJson<ApiLogPage>(after ? `${base}?cursor=${encodeURIComponent(after)}` : base);
-        setLogs((previous) => (after ? [...previous, ...page.logs] : page.logs));
-        setCursor(page.nextCursor);
-        setLoaded(true);
-      } catch (e) {
-        setError((e as Error).message);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [base],
-  );
+  const show = useCallback((page: ApiLogPage, append: boolean) => {
+    setLogs((previous) => (append ? [...previous, ...page.logs] : page.logs));
+    setCursor(page.nextCursor);
+    setLoaded(true);
+  }, []);
 
+  // The newest page when the dialog opens (the dialog mounts this once per key).
   useEffect(() => {
-    void load(null);
-  }, [load]);
+    let cancelled = false;
+    requestJson<ApiLogPage>(base)
+      .then((page) => !cancelled && show(page, false))
+      .catch((e: Error) => !cancelled && setError(e.message))
+      .finally(() => !cancelled && setLoading(false));
+    return () => {
+      cancelled = true;
+    };
+  }, [base, show]);
+
+  const loadOlder = async (after: string) => {
+    setLoading(true);
+    setError(null);
+    try {
+      show(await requestJson<ApiLogPage>(`${base}?cursor=${encodeURIComponent(after)}`), true);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setLoading(false);
+    }
+  };
 
   return (
     <div className="grid gap-3">
@@ -82,7 +90,7 @@ function KeyLog({ apiKey }: { apiKey: ApiKeyView }) {
       </ol>
       {loading && <Spinner size="sm" label="Loading the log" />}
       {cursor && !loading && (
-        <Button type="button" variant="outline" size="sm" className="w-fit" onClick={() => void load(cursor)} data-testid="key-log-more">
+        <Button type="button" variant="outline" size="sm" className="w-fit" onClick={() => void loadOlder(cursor)} data-testid="key-log-more">
           Load older entries
         </Button>
       )}

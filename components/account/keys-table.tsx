@@ -9,7 +9,15 @@ import { formatTime, keyStatus, type ApiKeyView, type KeyStatus } from "./api";
 const statusVariant: Record<KeyStatus, "success" | "secondary" | "destructive"> = { active: "success", expired: "secondary", revoked: "destructive" };
 
 /** The owner's keys: only their prefix, when made and last used, their limits and status. */
-export function KeysTable({ keys, onRevoke, onOpenLog }: { keys: ApiKeyView[]; onRevoke: (key: ApiKeyView) => void; onOpenLog: (key: ApiKeyView) => void }) {
+export function KeysTable({
+  keys,
+  onRevoke,
+  onOpenLog,
+}: {
+  keys: ApiKeyView[];
+  onRevoke: (key: ApiKeyView) => void;
+  onOpenLog: (key: ApiKeyView) => void;
+}) {
   if (keys.length === 0) {
     return (
       <p className="text-sm text-muted-foreground" data-testid="api-keys-empty">
@@ -67,7 +75,14 @@ export function KeysTable({ keys, onRevoke, onOpenLog }: { keys: ApiKeyView[]; o
               <TableCell>
                 <div className="flex justify-end gap-1">
                   {key.keepLog && (
-                    <Button type="button" size="sm" variant="ghost" onClick={() => onOpenLog(key)} data-testid="api-key-log" aria-label={`Log of ${key.name}`}>
+                    <Button
+                      type="button"
+                      size="sm"
+                      variant="ghost"
+                      onClick={() => onOpenLog(key)}
+                      data-testid="api-key-log"
+                      aria-label={`Log of ${key.name}`}
+                    >
                       Log
                     </Button>
                   )}

@@ -8,7 +8,13 @@ describe("a kept call as text", () => {
         model: "openai/gpt-4o-mini",
         messages: [
           { role: "system", content: "Be brief" },
-          { role: "user", content: [{ type: "text", text: "What is in" }, { type: "image_url", image_url: { url: "data:…" } }] },
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "What is in" },
+              { type: "image_url", image_url: { url: "data:…" } },
+            ],
+          },
         ],
       }),
     ).toEqual([
@@ -16,7 +22,9 @@ describe("a kept call as text", () => {
       { role: "user", text: "What is in\n[image]" },
     ]);
     expect(
-      responseLines({ choices: [{ message: { role: "assistant", content: null, tool_calls: [{ function: { name: "add", arguments: '{"a":1}' } }] } }] }),
+      responseLines({
+        choices: [{ message: { role: "assistant", content: null, tool_calls: [{ function: { name: "add", arguments: '{"a":1}' } }] } }],
+      }),
     ).toEqual([{ role: "assistant", text: '→ add({"a":1})' }]);
   });
 

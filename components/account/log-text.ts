@@ -62,7 +62,8 @@ export function responseLines(response: unknown): LogLine[] {
     });
   }
   if ("content" in r || "tool_calls" in r) return [messageLine(r, "assistant")];
-  if (Array.isArray(r.data) && r.object === "list") return [{ role: "embeddings", text: `${r.data.length} embedding${r.data.length === 1 ? "" : "s"}` }];
+  if (Array.isArray(r.data) && r.object === "list")
+    return [{ role: "embeddings", text: `${r.data.length} embedding${r.data.length === 1 ? "" : "s"}` }];
   if (r.error && typeof r.error === "object") {
     const message = (r.error as { message?: unknown }).message;
     return [{ role: "error", text: typeof message === "string" ? message : JSON.stringify(r.error) }];

@@ -34,9 +34,7 @@ export function ModelAllowList({ value, onChange, labelId }: { value: string[]; 
   const matches =
     terms.length === 0
       ? []
-      : choices
-          .filter((c) => !value.includes(c.value) && terms.every((t) => `${c.label}\n${c.detail}`.toLowerCase().includes(t)))
-          .slice(0, SHOWN);
+      : choices.filter((c) => !value.includes(c.value) && terms.every((t) => `${c.label}\n${c.detail}`.toLowerCase().includes(t))).slice(0, SHOWN);
   const labelOf = (v: string) => choices.find((c) => c.value === v);
 
   const add = (choice: Choice | undefined) => {

@@ -47,8 +47,11 @@ export function NewKeyDialog({ created, onClose }: { created: { key: string; api
                 <CopyButton getText={() => baseURL} label="Copy the base URL" />
               </div>
               <p className="text-xs text-muted-foreground">
-                For example <code className="font-mono">new OpenAI({"{"} baseURL, apiKey {"}"})</code>, or <code className="font-mono">Authorization: Bearer &lt;key&gt;</code>{" "}
-                with curl.
+                For example{" "}
+                <code className="font-mono">
+                  new OpenAI({"{"} baseURL, apiKey {"}"})
+                </code>
+                , or <code className="font-mono">Authorization: Bearer &lt;key&gt;</code> with curl.
               </p>
             </div>
           </div>

@@ -14,7 +14,13 @@ function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return "The alias is not valid.";
   const field = issue.path[0];
-  const names: Record<string, string> = { name: "Name", model: "Model", fallbacks: "Fallbacks", provider: "Provider preferences", description: "Description" };
+  const names: Record<string, string> = {
+    name: "Name",
+    model: "Model",
+    fallbacks: "Fallbacks",
+    provider: "Provider preferences",
+    description: "Description",
+  };
   const label = typeof field === "string" ? names[field] : undefined;
   return label ? `${label}: ${issue.message}` : issue.message;
 }

@@ -50,7 +50,14 @@ export function AliasesSection({ aliases }: { aliases: AliasView[] }) {
                 <TableCell className="max-w-56 font-mono text-xs break-all">{alias.provider ? JSON.stringify(alias.provider) : "—"}</TableCell>
                 <TableCell>
                   <div className="flex justify-end gap-1">
-                    <Button type="button" size="sm" variant="ghost" onClick={() => setEditing(alias)} aria-label={`Edit ${alias.name}`} data-testid="admin-alias-edit">
+                    <Button
+                      type="button"
+                      size="sm"
+                      variant="ghost"
+                      onClick={() => setEditing(alias)}
+                      aria-label={`Edit ${alias.name}`}
+                      data-testid="admin-alias-edit"
+                    >
                       Edit
                     </Button>
                     <Button
@@ -111,7 +118,9 @@ export function AliasesSection({ aliases }: { aliases: AliasView[] }) {
         <DialogContent data-testid="alias-delete-dialog">
           <DialogHeader>
             <DialogTitle>Delete {deleting?.name}?</DialogTitle>
-            <DialogDescription>Requests that name this alias are refused from then on. Keys listing it in their allow-list keep the name.</DialogDescription>
+            <DialogDescription>
+              Requests that name this alias are refused from then on. Keys listing it in their allow-list keep the name.
+            </DialogDescription>
           </DialogHeader>
           {deleteError && (
             <p role="alert" className="text-sm text-destructive">

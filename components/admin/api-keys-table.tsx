@@ -2,20 +2,19 @@
 
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import { formatTime, keyStatus, type ApiKeyView } from "@/components/account/api";
+import { formatTime, keyStatus } from "@/components/account/api";
 import { RevokeKeyDialog } from "@/components/account/revoke-key-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
+import type { AdminApiKeyView } from "@/lib/api-keys/schemas";
 import { adminRequest } from "./api";
 
-export type AdminApiKeyRow = ApiKeyView & { ownerEmail: string };
-
 /** Every user's keys (never their values): owner, name, prefix, use and status, with Revoke. */
-export function ApiKeysAdminTable({ keys }: { keys: AdminApiKeyRow[] }) {
+export function ApiKeysAdminTable({ keys }: { keys: AdminApiKeyView[] }) {
   const router = useRouter();
-  const [revoking, setRevoking] = useState<AdminApiKeyRow | null>(null);
+  const [revoking, setRevoking] = useState<AdminApiKeyView | null>(null);
   if (keys.length === 0) {
     return (
       <p className="text-sm text-muted-foreground" data-testid="admin-api-keys-empty">
@@ -42,8 +41,8 @@ export function ApiKeysAdminTable({ keys }: { keys: AdminApiKeyRow[] }) {
           {keys.map((key) => {
             const status = keyStatus(key);
             return (
-              <TableRow key={key.id} data-testid="admin-api-key-row" data-key-id={key.id} data-email={key.ownerEmail} data-status={status}>
-                <TableCell className="max-w-56 truncate text-sm">{key.ownerEmail}</TableCell>
+              <TableRow key={key.id} data-testid="admin-api-key-row" data-key-id={key.id} data-email={key.userEmail} data-status={status}>
+                <TableCell className="max-w-56 truncate text-sm">{key.userEmail}</TableCell>
                 <TableCell className="max-w-48">
                   <div className="truncate font-medium">{key.name}</div>
                   <div className="font-mono text-xs text-muted-foreground">{key.prefix}…</div>
@@ -51,7 +50,10 @@ export function ApiKeysAdminTable({ keys }: { keys: AdminApiKeyRow[] }) {
                 <TableCell className="text-xs whitespace-nowrap">{formatTime(key.createdAt)}</TableCell>
                 <TableCell className="text-xs whitespace-nowrap">{key.lastUsedAt ? formatTime(key.lastUsedAt) : "never"}</TableCell>
                 <TableCell>
-                  <Badge variant={status === "active" ? "success" : status === "revoked" ? "destructive" : "secondary"} data-testid="admin-api-key-status">
+                  <Badge
+                    variant={status === "active" ? "success" : status === "revoked" ? "destructive" : "secondary"}
+                    data-testid="admin-api-key-status"
+                  >
                     {status}
                   </Badge>
                 </TableCell>
@@ -63,7 +65,7 @@ export function ApiKeysAdminTable({ keys }: { keys: AdminApiKeyRow[] }) {
                       variant="outline"
                       onClick={() => setRevoking(key)}
                       data-testid="admin-api-key-revoke"
-                      aria-label={`Revoke ${key.name} of ${key.ownerEmail}`}
+                      aria-label={`Revoke ${key.name} of ${key.userEmail}`}
                     >
                       Revoke
                     </Button>
@@ -76,12 +78,12 @@ export function ApiKeysAdminTable({ keys }: { keys: AdminApiKeyRow[] }) {
       </Table>
       <RevokeKeyDialog
         target={revoking}
-        who={revoking?.ownerEmail}
+        who={revoking?.userEmail}
         onClose={() => setRevoking(null)}
         onConfirm={async () => {
           if (!revoking) return;
           await adminRequest(`/api/admin/keys/${encodeURIComponent(revoking.id)}`, "DELETE");
-          toast({ title: `${revoking.name} of ${revoking.ownerEmail} is revoked`, variant: "success" });
+          toast({ title: `${revoking.name} of ${revoking.userEmail} is revoked`, variant: "success" });
           setRevoking(null);
           router.refresh();
         }}

@@ -22,7 +22,18 @@ type AliasOptionProps = {
 };
 
 /** A team alias in the picker: its name, description and the model choosing it selects. */
-export const AliasOption = memo(function AliasOption({ id, alias, target, position, total, active, selected, onPick, onHover, optionKey }: AliasOptionProps) {
+export const AliasOption = memo(function AliasOption({
+  id,
+  alias,
+  target,
+  position,
+  total,
+  active,
+  selected,
+  onPick,
+  onHover,
+  optionKey,
+}: AliasOptionProps) {
   return (
     <div
       id={id}

@@ -9,7 +9,7 @@ import { API_LOG_PAGE_SIZE, type ApiLogPage, type ApiLogView } from "./log-types
 // user's key is indistinguishable from a missing one (404).
 
 export function apiKeyNotFound(): AppError {
-  return new AppError("not_found:api_key", "API key not found.");
+  return new AppError("not_found:api_key", "No such API key.");
 }
 
 /**

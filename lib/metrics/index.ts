@@ -88,6 +88,8 @@ export function metrics(): Metrics {
 const ROUTES = [
   "/api/account/export",
   "/api/account/import",
+  "/api/account/keys",
+  "/api/account/keys/:id",
   "/api/account/keys/:id/logs",
   "/api/account/keys/:id/logs/export",
   "/api/admin/aliases",

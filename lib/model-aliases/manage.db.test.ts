@@ -40,9 +40,9 @@ describe("alias input", () => {
     const model = "openai/gpt-4o-mini";
     expect(aliasFieldsSchema.safeParse({ model, fallbacks: ["openai/gpt-4o", "openai/gpt-4o"] }).success).toBe(false);
     expect(aliasFieldsSchema.safeParse({ model, fallbacks: [model] }).success).toBe(false);
-    expect(aliasFieldsSchema.safeParse({ model, fallbacks: ["openai/gpt-4o", "openai/gpt-4.1", "openai/gpt-4.1-mini", "openai/gpt-5"] }).success).toBe(
-      false,
-    );
+    expect(
+      aliasFieldsSchema.safeParse({ model, fallbacks: ["openai/gpt-4o", "openai/gpt-4.1", "openai/gpt-4.1-mini", "openai/gpt-5"] }).success,
+    ).toBe(false);
   });
 });
 

@@ -1,6 +1,6 @@
 import { adminRevokeApiKey } from "@/lib/api-keys/keys";
+import { apiKeyNotFound } from "@/lib/api-keys/logs";
 import { requireAdmin } from "@/lib/auth";
-import { AppError } from "@/lib/errors";
 import { assertSameOrigin, json, route } from "@/lib/http";
 import { readPathId } from "@/lib/http/params";
 
@@ -8,6 +8,6 @@ import { readPathId } from "@/lib/http/params";
 export const DELETE = route(async (request, context: { params: Promise<{ id: string }> }) => {
   await requireAdmin();
   assertSameOrigin(request);
-  const id = await readPathId(context.params, () => new AppError("not_found:api_key", "API key not found."));
+  const id = await readPathId(context.params, apiKeyNotFound);
   return json({ apiKey: await adminRevokeApiKey(id) });
 });

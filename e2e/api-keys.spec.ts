@@ -53,8 +53,12 @@ async function openAccount(page: Page): Promise<void> {
 }
 
 /** Creates a key through the account page's form and returns what the one-time dialog showed. */
-async function createKeyInUi(page: Page, options: { name: string; cap?: string; model?: string; keepLog?: boolean }): Promise<string> {
+async function createKeyInUi(
+  page: Page,
+  options: { name: string; cap?: string; model?: string; keepLog?: boolean; expires?: string },
+): Promise<string> {
   await page.getByTestId("create-key-name").fill(options.name);
+  if (options.expires) await page.getByTestId("create-key-expires").fill(options.expires);
   if (options.cap) await page.getByTestId("create-key-cap").fill(options.cap);
   if (options.model) {
     await page.getByTestId("key-allow-list-search").fill(options.model);
@@ -157,10 +161,14 @@ test("a user creates a key, sees its value once with the base URL, then only its
   await expect(owner.getByTestId("api-key-revoke")).toHaveCount(0);
   expect((await keysOf(owner))[0]!.revokedAt).not.toBeNull();
 
-  // A second key, alive, for the other user's and the admin's turns.
-  await createKeyInUi(owner, { name: "ci evals" });
+  // A second key, alive, for the other user's and the admin's turns: it expires at the end of the chosen day, UTC.
+  const day = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  await createKeyInUi(owner, { name: "ci evals", expires: day });
   await owner.getByTestId("new-key-done").click();
-  secondId = (await keysOf(owner)).find((k) => k.name === "ci evals")!.id;
+  const second = (await keysOf(owner)).find((k) => k.name === "ci evals") as KeyView & { expiresAt: string };
+  expect(second.expiresAt).toBe(`${day}T23:59:59.999Z`);
+  await expect(owner.locator(`[data-testid="api-key-row"][data-key-id="${second.id}"]`).getByTestId("api-key-expires")).toContainText("23:59 UTC");
+  secondId = second.id;
 });
 
 test("another user sees none of the owner's keys and gets 404 for their ids", async () => {

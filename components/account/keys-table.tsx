@@ -2,7 +2,6 @@
 
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatUsd } from "@/lib/money";
 import { formatTime, keyStatus, type ApiKeyView, type KeyStatus } from "./api";
 
@@ -26,84 +25,73 @@ export function KeysTable({
     );
   }
   return (
-    <Table data-testid="api-keys-table">
-      <TableHeader>
-        <TableRow>
-          <TableHead>Key</TableHead>
-          <TableHead>Created</TableHead>
-          <TableHead>Last used</TableHead>
-          <TableHead>Expires</TableHead>
-          <TableHead>Models</TableHead>
-          <TableHead>Monthly cap</TableHead>
-          <TableHead>Status</TableHead>
-          <TableHead>
-            <span className="sr-only">Actions</span>
-          </TableHead>
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {keys.map((key) => {
-          const status = keyStatus(key);
-          return (
-            <TableRow key={key.id} data-testid="api-key-row" data-key-id={key.id} data-status={status}>
-              <TableCell className="max-w-48">
-                <div className="truncate font-medium" data-testid="api-key-name">
-                  {key.name}
-                </div>
-                <div className="font-mono text-xs text-muted-foreground" data-testid="api-key-prefix">
-                  {key.prefix}…
-                </div>
-              </TableCell>
-              <TableCell className="text-xs whitespace-nowrap">{formatTime(key.createdAt)}</TableCell>
-              <TableCell className="text-xs whitespace-nowrap" data-testid="api-key-last-used">
-                {key.lastUsedAt ? formatTime(key.lastUsedAt) : "never"}
-              </TableCell>
-              <TableCell className="text-xs whitespace-nowrap" data-testid="api-key-expires">
-                {key.expiresAt ? formatTime(key.expiresAt) : "never"}
-              </TableCell>
-              <TableCell className="max-w-48 text-xs" data-testid="api-key-models">
-                {key.allowedModels.length === 0 ? "all" : <span className="font-mono break-all">{key.allowedModels.join(", ")}</span>}
-              </TableCell>
-              <TableCell className="text-xs whitespace-nowrap" data-testid="api-key-cap">
-                {key.monthlyCapNano === null ? "none" : formatUsd(key.monthlyCapNano)}
-              </TableCell>
-              <TableCell>
-                <Badge variant={statusVariant[status]} data-testid="api-key-status">
-                  {status}
-                </Badge>
-              </TableCell>
-              <TableCell>
-                <div className="flex justify-end gap-1">
-                  {key.keepLog && (
-                    <Button
-                      type="button"
-                      size="sm"
-                      variant="ghost"
-                      onClick={() => onOpenLog(key)}
-                      data-testid="api-key-log"
-                      aria-label={`Log of ${key.name}`}
-                    >
-                      Log
-                    </Button>
-                  )}
-                  {status !== "revoked" && (
-                    <Button
-                      type="button"
-                      size="sm"
-                      variant="outline"
-                      onClick={() => onRevoke(key)}
-                      data-testid="api-key-revoke"
-                      aria-label={`Revoke ${key.name}`}
-                    >
-                      Revoke
-                    </Button>
-                  )}
-                </div>
-              </TableCell>
-            </TableRow>
-          );
-        })}
-      </TableBody>
-    </Table>
+    <ul className="grid gap-3" aria-label="Your API keys" data-testid="api-keys-table">
+      {keys.map((key) => {
+        const status = keyStatus(key);
+        return (
+          <li
+            key={key.id}
+            className="grid gap-2 rounded-lg border border-border p-3"
+            data-testid="api-key-row"
+            data-key-id={key.id}
+            data-status={status}
+          >
+            <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+              <span className="min-w-0 truncate font-medium" data-testid="api-key-name">
+                {key.name}
+              </span>
+              <code className="font-mono text-xs text-muted-foreground" data-testid="api-key-prefix">
+                {key.prefix}…
+              </code>
+              <Badge variant={statusVariant[status]} data-testid="api-key-status">
+                {status}
+              </Badge>
+              <div className="ml-auto flex gap-1">
+                {key.keepLog && (
+                  <Button
+                    type="button"
+                    size="sm"
+                    variant="ghost"
+                    onClick={() => onOpenLog(key)}
+                    data-testid="api-key-log"
+                    aria-label={`Log of ${key.name}`}
+                  >
+                    Log
+                  </Button>
+                )}
+                {status !== "revoked" && (
+                  <Button
+                    type="button"
+                    size="sm"
+                    variant="outline"
+                    onClick={() => onRevoke(key)}
+                    data-testid="api-key-revoke"
+                    aria-label={`Revoke ${key.name}`}
+                  >
+                    Revoke
+                  </Button>
+                )}
+              </div>
+            </div>
+            <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs sm:grid-cols-[auto_1fr_auto_1fr]">
+              <dt className="text-muted-foreground">Created</dt>
+              <dd>{formatTime(key.createdAt)}</dd>
+              <dt className="text-muted-foreground">Models</dt>
+              <dd data-testid="api-key-models">
+                {key.allowedModels.length === 0 ? "all" : <span className="font-mono break-words">{key.allowedModels.join(", ")}</span>}
+              </dd>
+              <dt className="text-muted-foreground">Last used</dt>
+              <dd data-testid="api-key-last-used">{key.lastUsedAt ? formatTime(key.lastUsedAt) : "never"}</dd>
+              <dt className="text-muted-foreground">Monthly cap</dt>
+              <dd data-testid="api-key-cap">{key.monthlyCapNano === null ? "none" : formatUsd(key.monthlyCapNano)}</dd>
+              <dt className="text-muted-foreground">Expires</dt>
+              <dd data-testid="api-key-expires">{key.expiresAt ? formatTime(key.expiresAt) : "never"}</dd>
+              <dt className="text-muted-foreground">Log</dt>
+              <dd>{key.keepLog ? "kept" : "off"}</dd>
+            </dl>
+          </li>
+        );
+      })}
+    </ul>
   );
 }

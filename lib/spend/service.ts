@@ -7,10 +7,12 @@ import {
   lastDays,
   monthToDate,
   spendByDay,
+  spendByKey,
   spendByModel,
   spendByProvider,
   spendPerUser,
   spendTotals,
+  splitBySource,
   tokenTotals,
   topConversations,
   type SpendScope,
@@ -51,18 +53,19 @@ export async function spendSummary(userId: string, now = new Date()): Promise<Sp
 /** Everything the spend page shows besides the per-day series. */
 export async function spendPageData(userId: string, range: SpendRange, now = new Date()): Promise<SpendPageData> {
   const scope: SpendScope = { userId };
-  const [totals, budget, byModel, byProvider, conversations, tokens] = await Promise.all([
+  const [totals, budget, byModel, byProvider, conversations, tokens, byKey] = await Promise.all([
     spendTotals(scope, now),
     budgetStatus(userId, now),
     spendByModel(scope, range),
     spendByProvider(scope, range),
     topConversations(scope, range, 10),
     tokenTotals(scope, range),
+    spendByKey(scope, range),
   ]);
-  return { totals, budget, range, byModel, byProvider, topConversations: conversations, tokens };
+  return { totals, budget, range, byModel, byProvider, topConversations: conversations, tokens, byKey, bySource: splitBySource(byKey) };
 }
 
-export type GroupBy = "day" | "model" | "provider" | "conversation";
+export type GroupBy = "day" | "model" | "provider" | "conversation" | "key";
 
 /**
  * One grouping of a scope's spend over a range (the JSON APIs). With `titles: false` (admin
@@ -79,6 +82,11 @@ export async function spendGrouped(scope: SpendScope, range: SpendRange, groupBy
     case "conversation": {
       const rows = await topConversations(scope, range, 100);
       return { groupBy, rows: options.titles === false ? rows.map(({ title: _title, ...rest }) => rest) : rows };
+    }
+    case "key": {
+      // By personal key, with "chat" (no key) as a row, and the chat-vs-API split beside it.
+      const rows = await spendByKey(scope, range);
+      return { groupBy, rows, bySource: splitBySource(rows) };
     }
   }
 }

@@ -1,6 +1,7 @@
+import { KeySpendCard } from "@/components/spend/key-spend";
 import { BreakdownCard, Figure } from "@/components/spend/spend-cards";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import type { AdminUserRow, ByModelRow, SpendTotals, Wire } from "@/lib/spend/types";
+import type { AdminUserRow, ByKeyRow, ByModelRow, SpendTotals, Wire } from "@/lib/spend/types";
 import { DefaultBudgetForm } from "./default-budget-form";
 import { UsersTable } from "./users-table";
 
@@ -10,6 +11,7 @@ export function AdminDashboard({
   defaultBudgetFromEnvironment,
   totals,
   byModel,
+  byKey,
   currentUserId,
 }: {
   users: Wire<AdminUserRow>[];
@@ -18,6 +20,7 @@ export function AdminDashboard({
   defaultBudgetFromEnvironment: boolean;
   totals: Wire<SpendTotals>;
   byModel: Wire<ByModelRow>[];
+  byKey: Wire<ByKeyRow>[];
   currentUserId: string;
 }) {
   return (
@@ -69,6 +72,13 @@ export function AdminDashboard({
         rowAttribute="data-model"
         emptyText="No answers in the last 30 days."
         rows={byModel.map((m) => ({ key: m.model, label: m.model, ...m }))}
+      />
+
+      <KeySpendCard
+        rows={byKey}
+        showOwner
+        testId="admin-spend-by-key"
+        description="Last 30 days: every personal API key with its owner; Chat is everyone's chat together."
       />
     </div>
   );

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AdminDashboard } from "@/components/admin/admin-dashboard";
 import { AdminsOnly } from "@/components/admin/admins-only";
 import { requireUser } from "@/lib/auth";
-import { lastDays, spendByModel, spendTotals } from "@/lib/spend/aggregates";
+import { lastDays, spendByKey, spendByModel, spendTotals } from "@/lib/spend/aggregates";
 import { adminUsers } from "@/lib/spend/service";
 import { getDefaultBudgetSetting } from "@/lib/spend/settings";
 import { toWire } from "@/lib/spend/types";
@@ -15,11 +15,12 @@ export default async function AdminPage() {
   // The API answers 403; the page says why in words.
   if (user.role !== "admin") return <AdminsOnly />;
   const now = new Date();
-  const [{ users, defaultBudgetNano }, defaultBudget, totals, byModel] = await Promise.all([
+  const [{ users, defaultBudgetNano }, defaultBudget, totals, byModel, byKey] = await Promise.all([
     adminUsers(now),
     getDefaultBudgetSetting(),
     spendTotals({}, now),
     spendByModel({}, lastDays(30, now)),
+    spendByKey({}, lastDays(30, now)),
   ]);
   return (
     <div className="min-h-0 flex-1 overflow-y-auto">
@@ -29,6 +30,7 @@ export default async function AdminPage() {
         defaultBudgetFromEnvironment={defaultBudget.source === "environment"}
         totals={toWire(totals)}
         byModel={toWire(byModel)}
+        byKey={toWire(byKey)}
         currentUserId={user.id}
       />
     </div>

@@ -19,7 +19,8 @@ import type { StepUsage } from "@/lib/openrouter/usage";
 // → "UsageConversationMonthly") move each row's contribution in the same transaction as every
 // insert, update and delete below; migration 20261207200000_spend_by_key's triggers
 // ("Usage_rollup_key_daily_*" → "UsageKeyDaily") do the same per personal key and source.
-// Budgets (./budget.ts) and the spend page (./aggregates.ts) read those rollups, so a write that bypassed the table would go uncounted.
+// Budgets (./budget.ts) and the spend page (./aggregates.ts) read those rollups, so a write
+// that bypassed the table would go uncounted.
 
 /** Until the stream reports usage, a row waits this long before settlement may take it (a live answer). */
 const STARTED_SETTLE_AFTER_MS = 60_000;
@@ -33,7 +34,7 @@ export type GenerationStart = {
   generationId: string;
   modelRequested: string;
   kind?: "chat" | "title" | "api";
-  /** The personal key of an API call (kind "api"); null or absent for the chat. */
+  /** The personal key of an API call (/api/v1); null or absent for the chat. */
   apiKeyId?: string | null;
 };
 
@@ -44,8 +45,8 @@ export async function recordGenerationStarted(start: GenerationStart): Promise<v
   // One plain statement: it runs as the upstream's first bytes arrive, ahead of the first token.
   // Until the stream reports usage, the settlement job may pick the row up after nextSettleAt.
   await db.$executeRaw`
-    INSERT INTO "Usage" ("id", "userId", "conversationId", "messageId", "generationId", "modelRequested", "kind",
-      "apiKeyId", "nextSettleAt", "createdAt", "updatedAt")
+    INSERT INTO "Usage" ("id", "userId", "conversationId", "messageId", "generationId", "modelRequested", "kind", "apiKeyId",
+      "nextSettleAt", "createdAt", "updatedAt")
     VALUES (${randomUUID()}, ${start.userId}, ${start.conversationId}::text, ${start.messageId}::text, ${start.generationId},
       ${start.modelRequested}, ${start.kind ?? "chat"}, ${start.apiKeyId ?? null}::text, ${new Date(now.getTime() + STARTED_SETTLE_AFTER_MS)}, ${now}, ${now})
     ON CONFLICT ("generationId") DO NOTHING`;

@@ -1,7 +1,7 @@
-import { KeySpendCard } from "@/components/spend/key-spend";
+import { KeySpendCard, type KeySpendRows } from "@/components/spend/key-spend";
 import { BreakdownCard, Figure } from "@/components/spend/spend-cards";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import type { AdminUserRow, ByKeyRow, ByModelRow, SpendTotals, Wire } from "@/lib/spend/types";
+import type { AdminUserRow, ByModelRow, SpendTotals, Wire } from "@/lib/spend/types";
 import { DefaultBudgetForm } from "./default-budget-form";
 import { UsersTable } from "./users-table";
 
@@ -10,8 +10,8 @@ export function AdminDashboard({
   defaultBudgetNano,
   defaultBudgetFromEnvironment,
   totals,
-  byModel,
   byKey,
+  byModel,
   currentUserId,
 }: {
   users: Wire<AdminUserRow>[];
@@ -19,8 +19,9 @@ export function AdminDashboard({
   /** True until an admin saves a default here: it then comes from SWITCHBOARD_DEFAULT_USER_BUDGET_USD. */
   defaultBudgetFromEnvironment: boolean;
   totals: Wire<SpendTotals>;
+  /** Last 30 days by personal key, all users, each key with its owner. */
+  byKey: KeySpendRows;
   byModel: Wire<ByModelRow>[];
-  byKey: Wire<ByKeyRow>[];
   currentUserId: string;
 }) {
   return (

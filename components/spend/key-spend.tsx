@@ -12,6 +12,8 @@ import { Pending } from "./spend-cards";
 
 const numberFormat = new Intl.NumberFormat("en");
 
+export type KeySpendRows = Wire<ByKeyRow>[];
+
 /** A part of a whole as a percentage with one decimal, from bigints ("12.3%"; "<0.1%" for a sliver). */
 export function shareText(part: bigint, whole: bigint): string {
   if (whole <= 0n || part <= 0n) return "0%";
@@ -26,7 +28,7 @@ export function KeySpendCard({
   showOwner = false,
   testId = "spend-by-key",
 }: {
-  rows: Wire<ByKeyRow>[];
+  rows: KeySpendRows;
   description: string;
   /** The admin's view of all users: a column with each key's owner. */
   showOwner?: boolean;

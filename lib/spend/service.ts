@@ -20,7 +20,7 @@ import {
 import { reservedNano } from "./budget";
 import { limitsOf, nextMonthStartUtc } from "./period";
 import { getDefaultMonthlyBudget, setDefaultMonthlyBudget } from "./settings";
-import type { AdminUserRow, BudgetStatus, SpendPageData, SpendRange, SpendSummary } from "./types";
+import type { AdminUserRow, BudgetStatus, ByKeyRow, SpendPageData, SpendRange, SpendSummary } from "./types";
 
 // What the spend routes and pages call: each function takes the caller's id (or is admin-only
 // and says so), reads through the aggregates, and returns bigint nano-USD.
@@ -143,6 +143,11 @@ export async function adminUsers(now = new Date()): Promise<{ users: AdminUserRo
       return { ...u, monthNano: s?.monthNano ?? 0n, allTimeNano: s?.allTimeNano ?? 0n, pendingCount: s?.pendingCount ?? 0 };
     }),
   };
+}
+
+/** Every personal key's spend over the last 30 days, with its owner, and everyone's chat as one row (admin). */
+export async function adminKeySpend(now = new Date()): Promise<ByKeyRow[]> {
+  return spendByKey({}, lastDays(30, now));
 }
 
 export type AdminUserPatch = {

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { AdminDashboard } from "@/components/admin/admin-dashboard";
 import { AdminsOnly } from "@/components/admin/admins-only";
 import { requireUser } from "@/lib/auth";
-import { lastDays, spendByKey, spendByModel, spendTotals } from "@/lib/spend/aggregates";
-import { adminUsers } from "@/lib/spend/service";
+import { lastDays, spendByModel, spendTotals } from "@/lib/spend/aggregates";
+import { adminKeySpend, adminUsers } from "@/lib/spend/service";
 import { getDefaultBudgetSetting } from "@/lib/spend/settings";
 import { toWire } from "@/lib/spend/types";
 
@@ -15,13 +15,13 @@ export default async function AdminPage() {
   // The API answers 403; the page says why in words.
   if (user.role !== "admin") return <AdminsOnly />;
   const now = new Date();
-  const [{ users, defaultBudgetNano }, defaultBudget, totals, byModel, byKey] = await Promise.all([
+  const [{ users, defaultBudgetNano }, defaultBudget, totals, byModel] = await Promise.all([
     adminUsers(now),
     getDefaultBudgetSetting(),
     spendTotals({}, now),
     spendByModel({}, lastDays(30, now)),
-    spendByKey({}, lastDays(30, now)),
   ]);
+  const byKey = await adminKeySpend(now);
   return (
     <div className="min-h-0 flex-1 overflow-y-auto">
       <AdminDashboard
@@ -29,8 +29,8 @@ export default async function AdminPage() {
         defaultBudgetNano={defaultBudgetNano === null ? null : defaultBudgetNano.toString()}
         defaultBudgetFromEnvironment={defaultBudget.source === "environment"}
         totals={toWire(totals)}
-        byModel={toWire(byModel)}
         byKey={toWire(byKey)}
+        byModel={toWire(byModel)}
         currentUserId={user.id}
       />
     </div>

@@ -260,5 +260,10 @@ describe("spend by key and chat vs API", () => {
     expect(unnamed.map((l) => `${l[col("kind")]}/${l[col("source")]}`).sort()).toEqual(["api/api", "chat/chat", "title/chat"]);
     expect(text).not.toContain("dave-editor");
     expect(text).not.toContain("old-key");
+
+    // Deleting an account (its keys and its usage go with it) leaves nothing of it in the rollup.
+    await db.user.delete({ where: { id: dave.id } });
+    expect(await db.usageKeyDaily.count({ where: { userId: dave.id } })).toBe(0);
+    await expectKeyRollupExact();
   });
 });

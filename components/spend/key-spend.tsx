@@ -144,7 +144,7 @@ export function SourceSplitCard({ split, description }: { split: Wire<SourceSpli
               data-nano={side.costNano}
             >
               <dt className="flex items-center gap-2 text-muted-foreground">
-                <span className="size-2.5 rounded-sm" style={{ background: side.color }} aria-hidden />
+                <span className="size-2.5 shrink-0 rounded-sm" style={{ background: side.color }} aria-hidden />
                 {side.label}
                 <span className="ml-auto tabular-nums">{shareText(BigInt(side.costNano), total)}</span>
               </dt>

@@ -3,7 +3,7 @@ import { AdminDashboard } from "@/components/admin/admin-dashboard";
 import { AdminsOnly } from "@/components/admin/admins-only";
 import { requireUser } from "@/lib/auth";
 import { lastDays, spendByModel, spendTotals } from "@/lib/spend/aggregates";
-import { adminUsers } from "@/lib/spend/service";
+import { adminKeySpend, adminUsers } from "@/lib/spend/service";
 import { getDefaultBudgetSetting } from "@/lib/spend/settings";
 import { toWire } from "@/lib/spend/types";
 
@@ -21,6 +21,7 @@ export default async function AdminPage() {
     spendTotals({}, now),
     spendByModel({}, lastDays(30, now)),
   ]);
+  const byKey = await adminKeySpend(now);
   return (
     <div className="min-h-0 flex-1 overflow-y-auto">
       <AdminDashboard
@@ -28,6 +29,7 @@ export default async function AdminPage() {
         defaultBudgetNano={defaultBudgetNano === null ? null : defaultBudgetNano.toString()}
         defaultBudgetFromEnvironment={defaultBudget.source === "environment"}
         totals={toWire(totals)}
+        byKey={toWire(byKey)}
         byModel={toWire(byModel)}
         currentUserId={user.id}
       />

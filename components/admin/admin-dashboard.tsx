@@ -1,3 +1,4 @@
+import { KeySpendCard, type KeySpendRows } from "@/components/spend/key-spend";
 import { BreakdownCard, Figure } from "@/components/spend/spend-cards";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import type { AdminApiKeyView } from "@/lib/api-keys/schemas";
@@ -14,6 +15,7 @@ export function AdminDashboard({
   defaultBudgetNano,
   defaultBudgetFromEnvironment,
   totals,
+  byKey,
   byModel,
   currentUserId,
   apiAccessEnabled,
@@ -25,6 +27,8 @@ export function AdminDashboard({
   /** True until an admin saves a default here: it then comes from SWITCHBOARD_DEFAULT_USER_BUDGET_USD. */
   defaultBudgetFromEnvironment: boolean;
   totals: Wire<SpendTotals>;
+  /** Last 30 days by personal key, all users, each key with its owner. */
+  byKey: KeySpendRows;
   byModel: Wire<ByModelRow>[];
   currentUserId: string;
   apiAccessEnabled: boolean;
@@ -107,6 +111,13 @@ export function AdminDashboard({
         rowAttribute="data-model"
         emptyText="No answers in the last 30 days."
         rows={byModel.map((m) => ({ key: m.model, label: m.model, ...m }))}
+      />
+
+      <KeySpendCard
+        rows={byKey}
+        showOwner
+        testId="admin-spend-by-key"
+        description="Last 30 days: every personal API key with its owner; Chat is everyone's chat together."
       />
     </div>
   );

@@ -6,7 +6,7 @@ import { adminListApiKeys } from "@/lib/api-keys/keys";
 import { requireUser } from "@/lib/auth";
 import { listAliases } from "@/lib/model-aliases/store";
 import { lastDays, spendByModel, spendTotals } from "@/lib/spend/aggregates";
-import { adminUsers } from "@/lib/spend/service";
+import { adminKeySpend, adminUsers } from "@/lib/spend/service";
 import { getDefaultBudgetSetting } from "@/lib/spend/settings";
 import { toWire } from "@/lib/spend/types";
 
@@ -27,6 +27,7 @@ export default async function AdminPage() {
     adminListApiKeys(),
     listAliases(),
   ]);
+  const byKey = await adminKeySpend(now);
   return (
     <div className="min-h-0 flex-1 overflow-y-auto">
       <AdminDashboard
@@ -34,6 +35,7 @@ export default async function AdminPage() {
         defaultBudgetNano={defaultBudgetNano === null ? null : defaultBudgetNano.toString()}
         defaultBudgetFromEnvironment={defaultBudget.source === "environment"}
         totals={toWire(totals)}
+        byKey={toWire(byKey)}
         byModel={toWire(byModel)}
         currentUserId={user.id}
         apiAccessEnabled={apiAccessEnabled}

@@ -300,4 +300,22 @@ test("an alias with a slash or an unknown model is refused with a message, and n
   expect(names).toEqual([expect.objectContaining({ name: "team-fast", model: "google/gemini-2.5-flash" })]);
   await admin.reload();
   await expect(admin.getByTestId("admin-alias-row")).toHaveCount(1);
+
+  // Edited in its dialog (a bad model refused there too), then deleted after a confirmation.
+  const row = admin.locator('[data-testid="admin-alias-row"][data-alias="team-fast"]');
+  await row.getByTestId("admin-alias-edit").click();
+  const edit = admin.getByTestId("alias-edit-form");
+  await expect(edit.getByTestId("alias-name")).toBeDisabled();
+  await edit.getByTestId("alias-model").fill("nobody/no-such-model");
+  await edit.getByTestId("alias-submit").click();
+  await expect(edit.getByTestId("alias-form-error")).toContainText("Unknown model");
+  await edit.getByTestId("alias-model").fill("openai/gpt-4o-mini");
+  await edit.getByTestId("alias-fallbacks").fill("");
+  await edit.getByTestId("alias-submit").click();
+  await expect(admin.getByTestId("alias-edit-dialog")).toHaveCount(0);
+  await expect(row.getByTestId("admin-alias-model")).toHaveText("openai/gpt-4o-mini");
+  await row.getByTestId("admin-alias-delete").click();
+  await admin.getByTestId("alias-delete-confirm").click();
+  await expect(admin.getByTestId("admin-aliases-empty")).toBeVisible();
+  expect(await (await admin.request.get("/api/admin/aliases")).json()).toEqual({ aliases: [] });
 });

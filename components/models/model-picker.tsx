@@ -1,5 +1,5 @@
 "use client";
-// One picker for hundreds of models (search, favourites, recent, models grouped by author, keyboard navigation)
+// One picker for hundreds of models (search, team aliases, favourites, recent, models grouped by author, keyboard navigation)
 // kept in one file, over 300 lines, so its focus and key handling read in one place. What it lists is picker-sections.ts; it
 // renders only the first RENDER_STEP rows of that, and more as the list is scrolled or moved through.
 

@@ -1,7 +1,12 @@
 import { KeySpendCard, type KeySpendRows } from "@/components/spend/key-spend";
 import { BreakdownCard, Figure } from "@/components/spend/spend-cards";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import type { AdminApiKeyView } from "@/lib/api-keys/schemas";
+import type { AliasView } from "@/lib/model-aliases/types";
 import type { AdminUserRow, ByModelRow, SpendTotals, Wire } from "@/lib/spend/types";
+import { AliasesSection } from "./aliases-section";
+import { ApiAccessSwitch } from "./api-access-switch";
+import { ApiKeysAdminTable } from "./api-keys-table";
 import { DefaultBudgetForm } from "./default-budget-form";
 import { UsersTable } from "./users-table";
 
@@ -13,6 +18,9 @@ export function AdminDashboard({
   byKey,
   byModel,
   currentUserId,
+  apiAccessEnabled,
+  apiKeys,
+  aliases,
 }: {
   users: Wire<AdminUserRow>[];
   defaultBudgetNano: string | null;
@@ -23,6 +31,9 @@ export function AdminDashboard({
   byKey: KeySpendRows;
   byModel: Wire<ByModelRow>[];
   currentUserId: string;
+  apiAccessEnabled: boolean;
+  apiKeys: AdminApiKeyView[];
+  aliases: AliasView[];
 }) {
   return (
     <div className="mx-auto flex w-full max-w-6xl flex-col gap-6 p-4 md:p-6" data-testid="admin-page">
@@ -62,6 +73,33 @@ export function AdminDashboard({
         </CardHeader>
         <CardContent>
           <UsersTable users={users} defaultBudgetNano={defaultBudgetNano} currentUserId={currentUserId} />
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>API keys</CardTitle>
+          <CardDescription>
+            Personal keys for the OpenAI-compatible API at <code>/api/v1</code>. Turning access off refuses every key without revoking any; revoking a
+            key ends it for good.
+          </CardDescription>
+        </CardHeader>
+        <CardContent className="grid gap-4">
+          <ApiAccessSwitch enabled={apiAccessEnabled} />
+          <ApiKeysAdminTable keys={apiKeys} />
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Model aliases</CardTitle>
+          <CardDescription>
+            Team names for catalog models, such as <code>team-default</code> or <code>fast</code>: usable with API keys, and offered first in
+            everyone&apos;s model picker (where choosing one picks its model).
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <AliasesSection aliases={aliases} />
         </CardContent>
       </Card>
 

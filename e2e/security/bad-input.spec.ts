@@ -267,6 +267,13 @@ const corpus: Record<string, CorpusEntry> = {
       })),
   },
   "DELETE /api/account/keys/[id]": { role: "owner", control: (w) => ({ path: `/api/account/keys/${w.disposableApiKeyId}`, status: 200 }) },
+  "GET /api/account/keys/[id]/logs": {
+    role: "owner",
+    control: (w) => ({ path: `/api/account/keys/${w.apiKeyId}/logs`, status: 200 }),
+    query: { cursor: { kind: "string", min: 1, max: 100 } },
+    strictQuery: true,
+  },
+  "GET /api/account/keys/[id]/logs/export": { role: "owner", control: (w) => ({ path: `/api/account/keys/${w.apiKeyId}/logs/export`, status: 200 }) },
   "POST /api/attachments": {
     role: "owner",
     control: () => ({ path: "/api/attachments", body: pngWith("the control's file"), headers: upload("control.png"), status: 201 }),
@@ -296,7 +303,7 @@ const corpus: Record<string, CorpusEntry> = {
   "GET /api/spend": {
     role: "owner",
     control: () => ({ path: "/api/spend?from=2024-01-01&to=2024-01-31&groupBy=day", status: 200 }),
-    query: { from: date, to: date, groupBy: { kind: "enum", values: ["day", "model", "provider", "conversation"] } },
+    query: { from: date, to: date, groupBy: { kind: "enum", values: ["day", "model", "provider", "conversation", "key"] } },
     extra: () => spendRangeCases("/api/spend?groupBy=day&"),
   },
   "GET /api/spend/export.csv": {
@@ -342,10 +349,63 @@ const corpus: Record<string, CorpusEntry> = {
     body: { defaultMonthlyBudgetNano: { ...nullableNano, required: true } },
     maxBytes: 1_000,
   },
+  "DELETE /api/admin/keys/[id]": { role: "admin", control: (w) => ({ path: `/api/admin/keys/${w.adminRevocableApiKeyId}`, status: 200 }) },
+  "PUT /api/admin/api-access": {
+    role: "admin",
+    control: () => ({ path: "/api/admin/api-access", json: { enabled: true }, status: 200 }),
+    body: { enabled: { kind: "boolean", required: true } },
+    maxBytes: 1_000,
+  },
+  "POST /api/admin/aliases": {
+    role: "admin",
+    control: () => ({ path: "/api/admin/aliases", json: { name: `corpus-${newId("").toLowerCase()}`, model: "openai/gpt-4o-mini" }, status: 201 }),
+    body: {
+      name: { kind: "string", min: 1, max: 64, required: true },
+      model: { ...model, required: true },
+      fallbacks: { kind: "array", max: 3 },
+      provider: { kind: "object", nullable: true },
+      description: { kind: "string", max: 500 },
+    },
+    maxBytes: 10_000,
+    extra: () =>
+      (
+        [
+          ["a name that looks like a model id", { name: "openai/gpt-4o-mini", model: "openai/gpt-4o-mini" }],
+          ["an uppercase name", { name: "Fast", model: "openai/gpt-4o-mini" }],
+          ["an unknown target", { name: "corpus-unknown", model: "nobody/nothing-9000" }],
+          ["an unknown fallback", { name: "corpus-fallback", model: "openai/gpt-4o-mini", fallbacks: ["nobody/nothing-9000"] }],
+          ["the target as its own fallback", { name: "corpus-self", model: "openai/gpt-4o-mini", fallbacks: ["openai/gpt-4o-mini"] }],
+          ["an unknown provider field", { name: "corpus-provider", model: "openai/gpt-4o-mini", provider: { zdr: true } }],
+        ] as const
+      ).map(([name, body]): Case => ({
+        name,
+        method: "POST",
+        path: "/api/admin/aliases",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+        expect: [400],
+      })),
+  },
+  "PUT /api/admin/aliases/[name]": {
+    role: "admin",
+    control: (w) => ({
+      path: `/api/admin/aliases/${w.aliasName}`,
+      json: { model: "openai/gpt-4o-mini", description: "the corpus control" },
+      status: 200,
+    }),
+    body: {
+      model: { ...model, required: true },
+      fallbacks: { kind: "array", max: 3 },
+      provider: { kind: "object", nullable: true },
+      description: { kind: "string", max: 500 },
+    },
+    maxBytes: 10_000,
+  },
+  "DELETE /api/admin/aliases/[name]": { role: "admin", control: (w) => ({ path: `/api/admin/aliases/${w.disposableAliasName}`, status: 200 }) },
   "GET /api/admin/spend": {
     role: "admin",
     control: (w) => ({ path: `/api/admin/spend?userId=${w.ownerId}&groupBy=model`, status: 200 }),
-    query: { userId: id, from: date, to: date, groupBy: { kind: "enum", values: ["day", "model", "provider", "conversation"] } },
+    query: { userId: id, from: date, to: date, groupBy: { kind: "enum", values: ["day", "model", "provider", "conversation", "key"] } },
     extra: () => spendRangeCases("/api/admin/spend?"),
   },
 };
@@ -458,6 +518,15 @@ test.beforeAll(async ({ securityApp }) => {
     if (name === "corpus key") Object.assign(world, { apiKey: key, apiKeyId: apiKey.id });
     else world.disposableApiKeyId = apiKey.id;
   }
+  const revocable = await clients.owner.post("/api/account/keys", { name: "corpus key the admin revokes" });
+  expect(revocable.status, revocable.text).toBe(201);
+  world.adminRevocableApiKeyId = (revocable.json as { apiKey: { id: string } }).apiKey.id;
+  world.aliasName = `corpus-${newId("").toLowerCase()}`;
+  world.disposableAliasName = `corpus-${newId("").toLowerCase()}`;
+  for (const name of [world.aliasName, world.disposableAliasName]) {
+    const alias = await clients.admin.post("/api/admin/aliases", { name, model: "openai/gpt-4o-mini" });
+    expect(alias.status, alias.text).toBe(201);
+  }
   for (const conversation of [world.conversationId, world.disposableId, world.deletedId]) {
     const reply = await clients.owner.chat(conversation, 'a first message [[sb:say text="a first answer"]]');
     expect(reply.status, reply.text).toBe(200);
@@ -524,6 +593,9 @@ async function apiSnapshot(): Promise<Record<string, unknown>> {
     otherList: await read(other, "/api/conversations?limit=100"),
     otherPreferences: await read(other, "/api/me/preferences"),
     users: await read(admin, "/api/admin/users"),
+    keysOfAll: await read(admin, "/api/admin/keys"),
+    aliases: await read(admin, "/api/admin/aliases"),
+    apiAccess: await read(admin, "/api/admin/api-access"),
     settings: await read(admin, "/api/admin/settings"),
     anonymousSession: (await anonymous.get("/api/auth/session")).text,
   };

@@ -60,6 +60,11 @@ export type CorpusWorld = {
   apiKey: string;
   apiKeyId: string;
   disposableApiKeyId: string;
+  /** An owner's key the admin's revoke control revokes. */
+  adminRevocableApiKeyId: string;
+  /** A model alias; a second one the delete control removes. */
+  aliasName: string;
+  disposableAliasName: string;
 };
 
 export type CorpusEntry = {

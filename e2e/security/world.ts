@@ -67,6 +67,9 @@ export async function plantOwnerWorld(app: SecurityApp): Promise<{ world: World;
     attachmentId: "",
     apiKeyId: "",
     disposableApiKeyId: "",
+    adminRevocableApiKeyId: "",
+    aliasName: uniqueMarker("alias").toLowerCase(),
+    disposableAliasName: uniqueMarker("alias").toLowerCase(),
   };
   const { owner } = clients;
   const m = `${world.searchTerm} ${world.marker}`;
@@ -91,7 +94,13 @@ export async function plantOwnerWorld(app: SecurityApp): Promise<{ world: World;
     expect(created.status, created.text).toBe(201);
     return (created.json as { apiKey: { id: string } }).apiKey.id;
   };
-  world.apiKeyId = await keyOf(`key ${m}`);
+  // Key names are not content: the admin's key list shows them, so none carries the marker.
+  world.apiKeyId = await keyOf("owner's key");
   world.disposableApiKeyId = await keyOf("disposable");
+  world.adminRevocableApiKeyId = await keyOf("revoked by the admin");
+  for (const name of [world.aliasName, world.disposableAliasName]) {
+    const alias = await app.admin.post("/api/admin/aliases", { name, model: "openai/gpt-4o-mini" });
+    expect(alias.status, alias.text).toBe(201);
+  }
   return { world, clients };
 }

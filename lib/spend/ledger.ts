@@ -17,8 +17,10 @@ import type { StepUsage } from "@/lib/openrouter/usage";
 // "UsageMonthly") and 20261124040000_spend_conversation_monthly
 // ("Usage_rollup_conversation_monthly_insert_delete", "Usage_rollup_conversation_monthly_update"
 // → "UsageConversationMonthly") move each row's contribution in the same transaction as every
-// insert, update and delete below. Budgets (./budget.ts) and the spend page (./aggregates.ts)
-// read those rollups, so a write that bypassed the table would go uncounted.
+// insert, update and delete below; migration 20261207200000_spend_by_key's triggers
+// ("Usage_rollup_key_daily_*" → "UsageKeyDaily") do the same per personal key and source.
+// Budgets (./budget.ts) and the spend page (./aggregates.ts) read those rollups, so a write
+// that bypassed the table would go uncounted.
 
 /** Until the stream reports usage, a row waits this long before settlement may take it (a live answer). */
 const STARTED_SETTLE_AFTER_MS = 60_000;

@@ -244,8 +244,8 @@ export function apiKeyCapExceededError(input: {
  * Holds the worst case of several answers at once (the columns of a comparison): all of them
  * fit the budget together, or none is held and the whole turn is refused. One reservation per
  * answer, so each is freed when its own answer's cost is known. With `apiKey`, the reservations
- * carry the key and must also fit its monthly cap: the key's spend this UTC month (its Usage rows)
- * plus its live reservations. Both checks run under the same lock on the user's row (a key belongs
+ * carry the key and must also fit its monthly cap: the key's spend this UTC month (its days in the
+ * UsageKeyDaily rollup, kept with every Usage write) plus its live reservations. Both checks run under the same lock on the user's row (a key belongs
  * to one user, so that lock serializes the key's reservations too).
  */
 export async function reserveBudgets(
@@ -283,8 +283,9 @@ export async function reserveBudgets(
       ), held AS (
         SELECT COALESCE(SUM(r."amountNano"), 0) AS v FROM "Reservation" r WHERE r."userId" = ${userId} AND r."expiresAt" > ${now}
       ), key_spent AS (
-        SELECT COALESCE(SUM(g."costNano"), 0) AS v FROM "Usage" g
-        WHERE g."apiKeyId" = ${keyId}::text AND g."createdAt" >= ${monthStart}
+        SELECT COALESCE(SUM(k."costNano"), 0) AS v FROM "UsageKeyDaily" k
+        WHERE ${keyId}::text IS NOT NULL AND k."userId" = ${userId} AND k."apiKeyId" = ${keyId}::text
+          AND k."day" >= ${monthStart.toISOString().slice(0, 10)}::date
       ), key_held AS (
         SELECT COALESCE(SUM(r."amountNano"), 0) AS v FROM "Reservation" r WHERE r."apiKeyId" = ${keyId}::text AND r."expiresAt" > ${now}
       ), inserted AS (

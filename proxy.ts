@@ -20,6 +20,8 @@ const PUBLIC_PAGES = ["/sign-in", "/register"];
 const PUBLIC_API_PREFIX = "/api/auth/";
 const PUBLIC_API_EXACT = ["/api/health", "/api/metrics"];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** The OpenAI-compatible API: a personal key (Authorization: Bearer) authenticates it, never a session. */
+const GATEWAY_API_PREFIX = "/api/v1/";
 
 export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
@@ -36,8 +38,10 @@ export async function proxy(request: NextRequest) {
   }
   // CSRF, once for every state-changing API request (routes also check): a cross-site Origin is
   // refused before any handler runs. Auth.js's own routes use its double-submit token instead.
+  // The gateway API is exempt: its credential is a header a client sets, never sent ambiently.
   const trusted = configuredTrustedProxies();
-  if (isApi && !SAFE_METHODS.has(request.method) && !isAuthJsRoute(pathname) && !isSameOriginRequest(request.headers, trusted)) {
+  const isGateway = pathname.startsWith(GATEWAY_API_PREFIX);
+  if (isApi && !isGateway && !SAFE_METHODS.has(request.method) && !isAuthJsRoute(pathname) && !isSameOriginRequest(request.headers, trusted)) {
     return NextResponse.json(
       { error: { code: "forbidden:csrf", message: "Cross-site request refused." } },
       { status: 403, headers: { "cache-control": "no-store" } },
@@ -66,6 +70,12 @@ export async function proxy(request: NextRequest) {
     else headers.delete("x-forwarded-host");
     if (peer === UNKNOWN_ADDRESS) headers.delete("x-forwarded-for");
     else headers.set("x-forwarded-for", peer);
+  }
+  // The gateway's routes check the key themselves; a session cookie never reaches them, so it
+  // can neither authenticate a call nor be read by one.
+  if (isGateway) {
+    headers.delete("cookie");
+    return NextResponse.next({ request: { headers } });
   }
   if (isAuthJsRoute(pathname)) return authJsRequest(request, headers);
   if (pathname.startsWith(PUBLIC_API_PREFIX) || PUBLIC_API_EXACT.includes(pathname)) return NextResponse.next({ request: { headers } });

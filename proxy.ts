@@ -30,10 +30,7 @@ export async function proxy(request: NextRequest) {
   // decoding throw, which it answers with a bare 500: refuse it as the bad request it is.
   if (!decodesAsUtf8(pathname)) {
     return isApi
-      ? NextResponse.json(
-          { error: { code: "bad_request:path", message: "The address is not valid." } },
-          { status: 400, headers: { "cache-control": "no-store" } },
-        )
+      ? apiError(pathname, 400, "bad_request:path", "The address is not valid.")
       : new NextResponse("Bad request: the address is not valid.", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
   }
   // CSRF, once for every state-changing API request (routes also check): a cross-site Origin is
@@ -50,10 +47,7 @@ export async function proxy(request: NextRequest) {
   // Next buffers a request's whole body before the route runs (so the proxy can read it too):
   // a body no route would accept is refused here, from its declared size, before it is read.
   if (isApi && Number(request.headers.get("content-length") ?? "0") > MAX_REQUEST_BYTES) {
-    return NextResponse.json(
-      { error: { code: "payload_too_large:api", message: `The request body is larger than ${MAX_REQUEST_BYTES} bytes.` } },
-      { status: 413, headers: { "cache-control": "no-store", connection: "close" } },
-    );
+    return apiError(pathname, 413, "payload_too_large:api", `The request body is larger than ${MAX_REQUEST_BYTES} bytes.`, { connection: "close" });
   }
   // Next decodes a server action's arguments before the action runs and answers a failure with 500.
   if (!isApi && isTextActionRequest(request.method, request.headers) && !isPlainActionBody(await request.clone().text())) {
@@ -101,6 +95,17 @@ export async function proxy(request: NextRequest) {
   const signIn = new URL("/sign-in", request.url);
   if (pathname !== "/") signIn.searchParams.set("callbackUrl", pathname + request.nextUrl.search);
   return NextResponse.redirect(signIn);
+}
+
+/**
+ * A refusal before any route runs: the app's `{ error: { code, message } }`, or on the gateway API
+ * OpenAI's `{ error: { message, type, code, param } }`, which its clients read (lib/gateway/errors.ts).
+ */
+function apiError(pathname: string, status: 400 | 413, code: string, message: string, extra: Record<string, string> = {}): NextResponse {
+  const body = pathname.startsWith(GATEWAY_API_PREFIX)
+    ? { error: { message, type: "invalid_request_error", code: status === 413 ? "request_too_large" : "invalid_request_error", param: null } }
+    : { error: { code, message } };
+  return NextResponse.json(body, { status, headers: { "cache-control": "no-store", ...extra } });
 }
 
 function decodesAsUtf8(pathname: string): boolean {

@@ -18,7 +18,14 @@ export const test = recorded.extend<object, { securityApp: SecurityApp }>({
     async ({ playwright: _playwright }, provide) => {
       // The tests play the reverse proxy: from loopback, X-Forwarded-For names the client (the
       // brute-force tests sign in "from" many addresses).
-      const app = await startIsolatedApp({ env: { SWITCHBOARD_TRUSTED_PROXIES: "127.0.0.1,::1" } });
+      // The bad-input corpus sends hundreds of requests with one personal key within a minute.
+      const app = await startIsolatedApp({
+        env: {
+          SWITCHBOARD_TRUSTED_PROXIES: "127.0.0.1,::1",
+          SWITCHBOARD_API_REQUESTS_PER_MINUTE: "100000",
+          SWITCHBOARD_API_TOKENS_PER_MINUTE: "100000000",
+        },
+      });
       const clients: Client[] = [];
       const client = async (label: string) => {
         const c = await Client.create(app.url, label);

@@ -13,6 +13,8 @@ import { hashApiKey, sameHash } from "./secret";
 
 export type ApiCaller = {
   userId: string;
+  /** When the key was last recorded as used (see {@link recordKeyUse}). */
+  lastUsedAt: Date | null;
   key: {
     id: string;
     name: string;
@@ -75,9 +77,9 @@ export async function authenticateApiKey(headers: Headers, now = new Date()): Pr
   if (!(await getApiAccessEnabled())) {
     throw new AppError("forbidden:api_access", "API access is turned off for this Switchboard. Ask an administrator.");
   }
-  noteUse(row.id, row.lastUsedAt, now);
   return {
     userId: row.userId,
+    lastUsedAt: row.lastUsedAt,
     key: {
       id: row.id,
       name: row.name,
@@ -92,8 +94,13 @@ export async function authenticateApiKey(headers: Headers, now = new Date()): Pr
 
 const lastWritten = globalThis as unknown as { __sbKeyUse?: Map<string, number> };
 
-/** Records the key's use, at most once a minute per key, without holding up the request. */
-function noteUse(keyId: string, lastUsedAt: Date | null, now: Date): void {
+/**
+ * Records the key's use once a call is accepted (a refused one changes nothing), at most once a
+ * minute per key, without holding up the request.
+ */
+export function recordKeyUse(caller: ApiCaller, now = new Date()): void {
+  const keyId = caller.key.id;
+  const lastUsedAt = caller.lastUsedAt;
   const written = (lastWritten.__sbKeyUse ??= new Map());
   const last = Math.max(written.get(keyId) ?? 0, lastUsedAt?.getTime() ?? 0);
   if (now.getTime() - last < LAST_USED_EVERY_MS) return;

@@ -1,4 +1,4 @@
-import { authenticateApiKey } from "@/lib/api-keys/authenticate";
+import { authenticateApiKey, recordKeyUse } from "@/lib/api-keys/authenticate";
 import { runEmbeddings } from "@/lib/gateway/embeddings";
 import { apiRoute } from "@/lib/gateway/http";
 import { admitApiCall } from "@/lib/gateway/limits";
@@ -19,5 +19,6 @@ export const POST = apiRoute(async (request) => {
   const model = await resolveEmbeddingModel(caller, body.model);
   const promptTokens = embeddingPromptTokens(body);
   const reservationId = await reserveEmbeddings(caller, model, promptTokens);
+  recordKeyUse(caller);
   return runEmbeddings({ caller, body, model, promptTokens, reservationId, clientSignal: request.signal });
 });

@@ -1,4 +1,4 @@
-import { authenticateApiKey } from "@/lib/api-keys/authenticate";
+import { authenticateApiKey, recordKeyUse } from "@/lib/api-keys/authenticate";
 import { generationOf } from "@/lib/gateway/generation";
 import { apiRoute } from "@/lib/gateway/http";
 import { generationQuerySchema } from "@/lib/gateway/schemas";
@@ -10,5 +10,7 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute(async (request) => {
   const caller = await authenticateApiKey(request.headers);
   const { id } = parseWith(generationQuerySchema, Object.fromEntries(new URL(request.url).searchParams), "api");
-  return json(await generationOf(caller.userId, id));
+  const generation = await generationOf(caller.userId, id);
+  recordKeyUse(caller);
+  return json(generation);
 });

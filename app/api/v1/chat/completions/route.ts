@@ -1,4 +1,4 @@
-import { authenticateApiKey } from "@/lib/api-keys/authenticate";
+import { authenticateApiKey, recordKeyUse } from "@/lib/api-keys/authenticate";
 import { runChatCompletion } from "@/lib/gateway/chat";
 import { apiRoute } from "@/lib/gateway/http";
 import { admitApiCall } from "@/lib/gateway/limits";
@@ -20,5 +20,6 @@ export const POST = apiRoute(async (request) => {
   const models = await resolveChatModels(caller, body);
   const shape = chatShape(body, models);
   const reservationId = await reserveChatCompletion(caller, models, shape);
+  recordKeyUse(caller);
   return runChatCompletion({ caller, body, models, shape, reservationId, clientSignal: request.signal });
 });

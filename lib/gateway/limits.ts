@@ -13,11 +13,12 @@ const WINDOW_MS = 60_000;
 const requestsKey = (keyId: string) => `api:rpm:${keyId}`;
 const tokensKey = (keyId: string) => `api:tpm:${keyId}`;
 
+/** The instance's limits, or a key's own where it set lower ones: a key's owner can tighten them, never lift them. */
 function limitsOf(caller: ApiCaller): { requests: number; tokens: number } {
   const env = getEnv();
   return {
-    requests: caller.key.requestsPerMinute ?? env.SWITCHBOARD_API_REQUESTS_PER_MINUTE,
-    tokens: caller.key.tokensPerMinute ?? env.SWITCHBOARD_API_TOKENS_PER_MINUTE,
+    requests: Math.min(caller.key.requestsPerMinute ?? Infinity, env.SWITCHBOARD_API_REQUESTS_PER_MINUTE),
+    tokens: Math.min(caller.key.tokensPerMinute ?? Infinity, env.SWITCHBOARD_API_TOKENS_PER_MINUTE),
   };
 }
 

@@ -122,6 +122,10 @@ const ROUTES = [
   "/api/spend/export.csv",
   "/api/spend/limit",
   "/api/spend/summary",
+  "/api/v1/chat/completions",
+  "/api/v1/embeddings",
+  "/api/v1/generation",
+  "/api/v1/models",
 ].map((pattern) => pattern.split("/"));
 
 /** Auth.js answers everything under this prefix (a catch-all route). */

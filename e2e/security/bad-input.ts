@@ -352,7 +352,18 @@ export function casesFor(key: string, entry: CorpusEntry, w: CorpusWorld): Case[
     }
   }
 
-  const real = [w.conversationId, w.disposableId, w.deletedId, w.victimUserId, w.attachmentId].find((id) => id && pathOnly.includes(id));
+  const real = [
+    w.conversationId,
+    w.disposableId,
+    w.deletedId,
+    w.victimUserId,
+    w.attachmentId,
+    w.apiKeyId,
+    w.disposableApiKeyId,
+    w.adminRevocableApiKeyId,
+    w.aliasName,
+    w.disposableAliasName,
+  ].find((id) => id && pathOnly.includes(id));
   if (real) {
     const body = control.json === undefined ? undefined : JSON.stringify(control.json);
     const headers = body === undefined ? undefined : json;

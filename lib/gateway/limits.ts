@@ -14,7 +14,7 @@ const requestsKey = (keyId: string) => `api:rpm:${keyId}`;
 const tokensKey = (keyId: string) => `api:tpm:${keyId}`;
 
 /** The instance's limits, or a key's own where it set lower ones: a key's owner can tighten them, never lift them. */
-function limitsOf(caller: ApiCaller): { requests: number; tokens: number } {
+export function limitsOf(caller: ApiCaller): { requests: number; tokens: number } {
   const env = getEnv();
   return {
     requests: Math.min(caller.key.requestsPerMinute ?? Infinity, env.SWITCHBOARD_API_REQUESTS_PER_MINUTE),

@@ -19,6 +19,7 @@ import { relayAnswer, stallWatchdog } from "./relay";
 import { requestChoices, type UpstreamChoices } from "./routing";
 import { runStream } from "./streams";
 import { buildTools } from "./tools";
+import { mcpToolsForAnswer, type McpToolChoice } from "@/lib/mcp/tools";
 import { type AnswerOutput, unusualFinish } from "./unusual-finish";
 
 export type AnswerInput = {
@@ -44,6 +45,11 @@ export type AnswerInput = {
   streamKey?: string;
   /** The column of a comparison this answer is. */
   compare?: ChatMessageMetadata["compare"];
+  /**
+   * The MCP tools on for this answer, as the budget reserved for them (lib/chat/start.ts);
+   * absent: resolved here (callers that reserve nothing).
+   */
+  mcpTools?: readonly McpToolChoice[];
 };
 
 /**
@@ -94,7 +100,10 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     }
   };
 
-  const tools: ToolSet | undefined = input.model.supportsTools ? buildTools(input.user.id, stall.signal) : undefined;
+  const tools = await answerTools(input, stall.signal);
+  // A model that cannot call tools answers without them, and its metadata says so.
+  facts.toolsUnsupported =
+    !input.model.supportsTools && (input.settings.tools === undefined || input.settings.tools === null || input.settings.tools.length > 0);
   // Each step's reasoning details, kept with the saved answer (./reasoning-details.ts).
   const stepReasoning: ReasoningDetail[][] = [];
   const output: AnswerOutput = { seen: false };
@@ -188,6 +197,14 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     messageId: input.assistantMessageId,
     model: input.model.id,
   });
+}
+
+/** The answer's tools; none for a model that cannot call them or a conversation that turned them all off. */
+async function answerTools(input: AnswerInput, stall: AbortSignal): Promise<ToolSet | undefined> {
+  if (!input.model.supportsTools) return undefined;
+  const mcp = input.mcpTools ?? (await mcpToolsForAnswer(input.user.id, input.settings.tools));
+  const tools = buildTools(input.user.id, stall, mcp, input.settings.tools);
+  return Object.keys(tools).length > 0 ? tools : undefined;
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

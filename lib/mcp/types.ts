@@ -56,6 +56,13 @@ export type McpToolChoiceView = {
   availability: McpAvailability;
 };
 
+/** The tools a user can turn on in a conversation (GET /api/mcp/tools). */
+export type ToolsMenu = {
+  builtIn: { name: string; description: string }[];
+  /** Grouped by `server` in the order listed; `availability` "everyone": on unless the conversation says otherwise. */
+  mcp: McpToolChoiceView[];
+};
+
 /** One item of an MCP tool's result as the tool card shows it. Everything here came from the server: untrusted. */
 export type McpContent =
   | { type: "text"; text: string }

@@ -1,6 +1,7 @@
 import "server-only";
 import type { ToolSet } from "ai";
-import { mcpToolSet, type McpToolChoice } from "@/lib/mcp/tools";
+import { mcpToolSet, mcpToolsMenu, type McpToolChoice } from "@/lib/mcp/tools";
+import type { ToolsMenu } from "@/lib/mcp/types";
 import { calculatorTool } from "./calculator";
 import { currentTimeTool } from "./current-time";
 import { searchConversationsTool } from "./search-conversations";
@@ -24,6 +25,15 @@ export function buildTools(userId: string, stall?: AbortSignal, mcp: readonly Mc
   // MCP names always hold `__`, built-in names never: neither can replace the other (built-ins last, all the same).
   const tools: ToolSet = { ...mcpToolSet(mcp), ...Object.fromEntries(Object.entries(builtIn).filter(([name]) => !on || on.has(name))) };
   return stall ? endedBy(tools, stall) : tools;
+}
+
+/** What a tools menu lists: the built-in tools, then each available MCP server's tools. */
+export async function toolsMenu(userId: string): Promise<ToolsMenu> {
+  const builtIn = buildTools(userId);
+  return {
+    builtIn: Object.entries(builtIn).map(([name, t]) => ({ name, description: typeof t.description === "string" ? t.description : "" })),
+    mcp: await mcpToolsMenu(userId),
+  };
 }
 
 function endedBy(tools: ToolSet, signal: AbortSignal): ToolSet {

@@ -64,6 +64,7 @@ async function ask(
   text: string,
   settings?: ChatRequest["settings"],
   onChunk?: (chunk: UIMessageChunk, conversationId: string) => void,
+  inConversation?: string,
 ) {
   const { planTurn } = await import("@/lib/chat/turn");
   const { chooseUpstreams, reserveAnswers, commitAnswers, startAnswers } = await import("@/lib/chat/start");
@@ -72,7 +73,7 @@ async function ask(
   const { getDb } = await import("@/lib/db");
   const db = await getDb();
   const logFrom = upstream.log.length;
-  const body = textTurn(text, { model: "openai/gpt-4o-mini", settings });
+  const body = textTurn(text, { model: "openai/gpt-4o-mini", settings, id: inConversation });
   const model = await requireModel(body.model);
   const planned = await planTurn(user, body);
   const reserved = await reserveAnswers(user, await chooseUpstreams(user, [model], planned, body));
@@ -181,6 +182,22 @@ describe("MCP tools in a chat answer", () => {
     const r = await ask(user, `Compute [[sb:tool name=calculator args='{"expression":"6*7"}']]`, { tools: ["calculator", "hostile__calculator"] });
     expect(r.tools[0]).toMatchObject({ type: "tool-calculator", state: "output-available", output: { expression: "6*7", result: "42" } });
     expect(JSON.stringify(r.tools)).not.toContain("hijacked");
+  });
+
+  it("the conversation keeps its choice of tools for its next answers", async () => {
+    const user = await budgetedUser();
+    const first = await ask(user, `Hi [[sb:text tokens=3]]`, { tools: ["everything__echo", "hostile__fail"] });
+    const { getDb } = await import("@/lib/db");
+    const conversation = await (await getDb()).conversation.findFirstOrThrow({ where: { userId: user.id } });
+    const next = await ask(user, `Again [[sb:text tokens=3]]`, undefined, undefined, conversation.id);
+    for (const r of [first, next]) {
+      const names = (r.requests[0]!.body as { tools: { function: { name: string } }[] }).tools.map((t) => t.function.name);
+      expect(names.sort()).toEqual(["everything__echo", "hostile__fail"]);
+    }
+    // Turning every tool off sends none.
+    const none = await ask(user, `Plain [[sb:text tokens=3]]`, { tools: [] });
+    expect(none.requests).toHaveLength(0);
+    expect(none.usage).toHaveLength(1);
   });
 
   it("opt-in servers' tools are off unless the conversation turns them on", async () => {

@@ -18,7 +18,7 @@ import { keepStepReasoning, type ReasoningDetail, stepReasoningDetails } from ".
 import { relayAnswer, stallWatchdog } from "./relay";
 import { requestChoices, type UpstreamChoices } from "./routing";
 import { runStream } from "./streams";
-import { buildTools } from "./tools";
+import { buildTools, toolApprovals } from "./tools";
 import { mcpToolsForAnswer, type McpToolChoice } from "@/lib/mcp/tools";
 import { type AnswerOutput, unusualFinish } from "./unusual-finish";
 
@@ -100,7 +100,7 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     }
   };
 
-  const tools = await answerTools(input, stall.signal);
+  const { tools, toolApproval } = await answerTools(input, stall.signal);
   // A model that cannot call tools answers without them, and its metadata says so.
   facts.toolsUnsupported =
     !input.model.supportsTools && (input.settings.tools === undefined || input.settings.tools === null || input.settings.tools.length > 0);
@@ -119,6 +119,7 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     ...(settings.systemPrompt ? { instructions: settings.systemPrompt } : {}),
     messages: await toModelHistory(await resolveAttachmentsForModel(input.user.id, input.history), tools),
     tools,
+    toolApproval,
     // As many generations as the budget reserved, none sent a longer prompt than it held for.
     stopWhen: [isStepCount(MAX_ANSWER_STEPS), beyondReservedPrompt(outputLimit)],
     // Failures are shown at once with a Retry button rather than silently retried for seconds.
@@ -200,11 +201,14 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
 }
 
 /** The answer's tools; none for a model that cannot call them or a conversation that turned them all off. */
-async function answerTools(input: AnswerInput, stall: AbortSignal): Promise<ToolSet | undefined> {
-  if (!input.model.supportsTools) return undefined;
+async function answerTools(
+  input: AnswerInput,
+  stall: AbortSignal,
+): Promise<{ tools?: ToolSet; toolApproval?: Parameters<typeof streamText>[0]["toolApproval"] }> {
+  if (!input.model.supportsTools) return {};
   const mcp = input.mcpTools ?? (await mcpToolsForAnswer(input.user.id, input.settings.tools));
   const tools = buildTools(input.user.id, stall, mcp, input.settings.tools);
-  return Object.keys(tools).length > 0 ? tools : undefined;
+  return Object.keys(tools).length > 0 ? { tools, toolApproval: toolApprovals(mcp) } : {};
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -46,6 +46,21 @@ beforeAll(async () => {
     { kind: "team" },
     { name: "hostile", url: hostile.url, transport: "streamable-http", enabledTools: null, availability: "opt-in", approvalTools: [] },
   );
+  // The same server again, with its one tool on marked by the admin as needing approval.
+  await createServer(
+    { kind: "team" },
+    {
+      name: "guarded",
+      url: everything.url,
+      transport: "streamable-http",
+      enabledTools: ["get-sum"],
+      availability: "opt-in",
+      approvalTools: ["get-sum"],
+    },
+  );
+  // Their tool lists fetched once, as the admin page's refresh does (an answer waits only briefly for a list).
+  const { listServers, refreshServer } = await import("@/lib/mcp/servers");
+  for (const server of await listServers({ kind: "team" })) expect((await refreshServer({ kind: "team" }, server.id)).status).toBe("ok");
 }, 60_000);
 
 afterAll(async () => {
@@ -200,6 +215,18 @@ describe("MCP tools in a chat answer", () => {
     expect(none.usage).toHaveLength(1);
   });
 
+  it("a tool the admin marked as needing approval does not run: the model is told it was refused", async () => {
+    const user = await budgetedUser();
+    const r = await ask(user, `Add [[sb:tool name=guarded__get-sum args='{"a":1,"b":2}']]`, { tools: ["guarded__get-sum"] });
+    expect(r.tools[0]).toMatchObject({ type: "tool-guarded__get-sum", state: "output-denied" });
+    expect(JSON.stringify(r.tools[0])).not.toContain("The sum of");
+    // The follow-up generation was sent the refusal, and the answer went on.
+    expect(r.requests).toHaveLength(2);
+    expect(JSON.stringify(toolMessages(r.requests[1]!))).toMatch(/approval/i);
+    expect(r.answer.status).toBe("complete");
+    expectMetered(r, 2);
+  });
+
   it("opt-in servers' tools are off unless the conversation turns them on", async () => {
     const user = await budgetedUser();
     const r = await ask(user, `Hi [[sb:text tokens=3]]`);
@@ -207,7 +234,7 @@ describe("MCP tools in a chat answer", () => {
     expect(names).toContain("everything__echo");
     expect(names).toContain("memory__read_graph");
     expect(names).toContain("calculator");
-    expect(names.some((n) => n.startsWith("hostile__"))).toBe(false);
+    expect(names.some((n) => n.startsWith("hostile__") || n.startsWith("guarded__"))).toBe(false);
   });
 
   it("hostile content is kept as data: script stays text, SVG and javascript: links are not passed on as such", async () => {

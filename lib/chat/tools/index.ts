@@ -27,6 +27,20 @@ export function buildTools(userId: string, stall?: AbortSignal, mcp: readonly Mc
   return stall ? endedBy(tools, stall) : tools;
 }
 
+/**
+ * Tools an admin marked as needing approval are refused with a reason the model is told, until
+ * the chat can ask the user (AI SDK's tool approval): an admin's "ask first" never means "run".
+ */
+export function toolApprovals(mcp: readonly McpToolChoice[]): Record<string, { type: "denied"; reason: string }> {
+  const refused = mcp.filter((t) => t.server.approvalTools.includes(t.tool.name));
+  return Object.fromEntries(
+    refused.map((t) => [
+      t.name,
+      { type: "denied" as const, reason: "An administrator requires approval for this tool, and approvals cannot be given in this chat yet." },
+    ]),
+  );
+}
+
 /** What a tools menu lists: the built-in tools, then each available MCP server's tools. */
 export async function toolsMenu(userId: string): Promise<ToolsMenu> {
   const builtIn = buildTools(userId);

@@ -2,6 +2,7 @@ import { BreakdownCard, Figure } from "@/components/spend/spend-cards";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import type { AdminUserRow, ByModelRow, SpendTotals, Wire } from "@/lib/spend/types";
 import { DefaultBudgetForm } from "./default-budget-form";
+import { McpServersCard } from "./mcp-servers";
 import { UsersTable } from "./users-table";
 
 export function AdminDashboard({
@@ -70,6 +71,8 @@ export function AdminDashboard({
         emptyText="No answers in the last 30 days."
         rows={byModel.map((m) => ({ key: m.model, label: m.model, ...m }))}
       />
+
+      <McpServersCard />
     </div>
   );
 }

@@ -20,6 +20,8 @@ const PUBLIC_PAGES = ["/sign-in", "/register"];
 const PUBLIC_API_PREFIX = "/api/auth/";
 const PUBLIC_API_EXACT = ["/api/health", "/api/metrics"];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** The OpenAI-compatible API: a personal key (Authorization: Bearer) authenticates it, never a session. */
+const GATEWAY_API_PREFIX = "/api/v1/";
 
 export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
@@ -28,16 +30,15 @@ export async function proxy(request: NextRequest) {
   // decoding throw, which it answers with a bare 500: refuse it as the bad request it is.
   if (!decodesAsUtf8(pathname)) {
     return isApi
-      ? NextResponse.json(
-          { error: { code: "bad_request:path", message: "The address is not valid." } },
-          { status: 400, headers: { "cache-control": "no-store" } },
-        )
+      ? apiError(pathname, 400, "bad_request:path", "The address is not valid.")
       : new NextResponse("Bad request: the address is not valid.", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
   }
   // CSRF, once for every state-changing API request (routes also check): a cross-site Origin is
   // refused before any handler runs. Auth.js's own routes use its double-submit token instead.
+  // The gateway API is exempt: its credential is a header a client sets, never sent ambiently.
   const trusted = configuredTrustedProxies();
-  if (isApi && !SAFE_METHODS.has(request.method) && !isAuthJsRoute(pathname) && !isSameOriginRequest(request.headers, trusted)) {
+  const isGateway = pathname.startsWith(GATEWAY_API_PREFIX);
+  if (isApi && !isGateway && !SAFE_METHODS.has(request.method) && !isAuthJsRoute(pathname) && !isSameOriginRequest(request.headers, trusted)) {
     return NextResponse.json(
       { error: { code: "forbidden:csrf", message: "Cross-site request refused." } },
       { status: 403, headers: { "cache-control": "no-store" } },
@@ -46,10 +47,7 @@ export async function proxy(request: NextRequest) {
   // Next buffers a request's whole body before the route runs (so the proxy can read it too):
   // a body no route would accept is refused here, from its declared size, before it is read.
   if (isApi && Number(request.headers.get("content-length") ?? "0") > MAX_REQUEST_BYTES) {
-    return NextResponse.json(
-      { error: { code: "payload_too_large:api", message: `The request body is larger than ${MAX_REQUEST_BYTES} bytes.` } },
-      { status: 413, headers: { "cache-control": "no-store", connection: "close" } },
-    );
+    return apiError(pathname, 413, "payload_too_large:api", `The request body is larger than ${MAX_REQUEST_BYTES} bytes.`, { connection: "close" });
   }
   // Next decodes a server action's arguments before the action runs and answers a failure with 500.
   if (!isApi && isTextActionRequest(request.method, request.headers) && !isPlainActionBody(await request.clone().text())) {
@@ -66,6 +64,12 @@ export async function proxy(request: NextRequest) {
     else headers.delete("x-forwarded-host");
     if (peer === UNKNOWN_ADDRESS) headers.delete("x-forwarded-for");
     else headers.set("x-forwarded-for", peer);
+  }
+  // The gateway's routes check the key themselves; a session cookie never reaches them, so it
+  // can neither authenticate a call nor be read by one.
+  if (isGateway) {
+    headers.delete("cookie");
+    return NextResponse.next({ request: { headers } });
   }
   if (isAuthJsRoute(pathname)) return authJsRequest(request, headers);
   if (pathname.startsWith(PUBLIC_API_PREFIX) || PUBLIC_API_EXACT.includes(pathname)) return NextResponse.next({ request: { headers } });
@@ -91,6 +95,17 @@ export async function proxy(request: NextRequest) {
   const signIn = new URL("/sign-in", request.url);
   if (pathname !== "/") signIn.searchParams.set("callbackUrl", pathname + request.nextUrl.search);
   return NextResponse.redirect(signIn);
+}
+
+/**
+ * A refusal before any route runs: the app's `{ error: { code, message } }`, or on the gateway API
+ * OpenAI's `{ error: { message, type, code, param } }`, which its clients read (lib/gateway/errors.ts).
+ */
+function apiError(pathname: string, status: 400 | 413, code: string, message: string, extra: Record<string, string> = {}): NextResponse {
+  const body = pathname.startsWith(GATEWAY_API_PREFIX)
+    ? { error: { message, type: "invalid_request_error", code: status === 413 ? "request_too_large" : "invalid_request_error", param: null } }
+    : { error: { code, message } };
+  return NextResponse.json(body, { status, headers: { "cache-control": "no-store", ...extra } });
 }
 
 function decodesAsUtf8(pathname: string): boolean {

@@ -65,6 +65,28 @@ async function settledSummary(page: Page): Promise<{ monthNano: bigint }> {
   );
 }
 
+type KeyRowSeen = { id: string; source: string; nano: bigint; generations: number; name: string };
+
+/**
+ * The rows of a "By key" table as the page shows them, by id ("chat", "deleted-key" or a key's
+ * id): what a test about API calls checks next to the Chat row.
+ */
+async function keyRowsOf(page: Page, tableTestId = "spend-by-key"): Promise<Map<string, KeyRowSeen>> {
+  const rows = await page
+    .getByTestId(tableTestId)
+    .locator('[data-testid^="spend-key-row-"]')
+    .evaluateAll((els) =>
+      els.map((e) => ({
+        id: (e.getAttribute("data-testid") ?? "").replace("spend-key-row-", ""),
+        source: e.getAttribute("data-source") ?? "",
+        nano: e.getAttribute("data-nano") ?? "",
+        generations: Number(e.getAttribute("data-generations")),
+        name: e.querySelector("td")?.textContent ?? "",
+      })),
+    );
+  return new Map(rows.map((r) => [r.id, { ...r, nano: BigInt(r.nano) }]));
+}
+
 /** SQL against the app's database, after it has stopped (PGlite allows one process at a time). */
 async function queryDatabase<T>(sql: string, params: unknown[]): Promise<T[]> {
   if (database.url) {
@@ -178,6 +200,47 @@ test("scripted conversations: the spend page, the API and the CSV agree", async 
 
   // The sidebar shows the month to date.
   await expect(member.getByTestId("month-to-date-amount")).toHaveAttribute("data-nano", monthNano.toString());
+});
+
+test("spend by key: the chat's answers and titles are the Chat row, on the page, the API, the CSV and the admin view", async () => {
+  const monthNano = seen.monthNano!;
+  await member.goto("/spend");
+  await expect(member.getByTestId("spend-by-key")).toBeVisible();
+  const rows = await keyRowsOf(member);
+  // No API calls yet: one row, the chat, holding every generation (titles included).
+  expect([...rows.keys()]).toEqual(["chat"]);
+  const chatRow = rows.get("chat")!;
+  expect(chatRow).toMatchObject({ source: "chat", nano: monthNano, generations: seen.csvRows });
+  expect(chatRow.name).toContain("Chat");
+  await expect(member.getByTestId("spend-key-row-chat")).toContainText("100.0%");
+  await expect(member.getByTestId("spend-source-chat")).toHaveAttribute("data-nano", monthNano.toString());
+  await expect(member.getByTestId("spend-source-api")).toHaveAttribute("data-nano", "0");
+
+  // The JSON API groups the same way, with the split beside it.
+  const api = (await (await member.request.get("/api/spend?groupBy=key")).json()) as {
+    groupBy: string;
+    rows: { id: string; costNano: string; generations: number }[];
+    bySource: { chat: { costNano: string }; api: { costNano: string } };
+  };
+  expect(api.groupBy).toBe("key");
+  expect(api.rows.map((r) => [r.id, r.costNano, r.generations])).toEqual([["chat", monthNano.toString(), seen.csvRows]]);
+  expect(api.bySource.chat.costNano).toBe(monthNano.toString());
+  expect(api.bySource.api.costNano).toBe("0");
+
+  // The CSV: every line is chat, with no key.
+  const today = new Date().toISOString().slice(0, 10);
+  const lines = (await (await member.request.get(`/api/spend/export.csv?from=${today}&to=${today}`)).text()).trim().split("\r\n");
+  const header = lines[0]!.split(",");
+  const body = lines.slice(1).map((l) => l.split(","));
+  expect(body).toHaveLength(seen.csvRows!);
+  expect(body.every((r) => r[header.indexOf("source")] === "chat" && r[header.indexOf("key")] === "")).toBe(true);
+
+  // The admin's by-key view across all users: the member's chat is in everyone's Chat row.
+  const adminApi = (await (await admin.request.get("/api/admin/spend?groupBy=key")).json()) as { rows: { id: string; costNano: string }[] };
+  expect(adminApi.rows.find((r) => r.id === "chat")?.costNano).toBe(monthNano.toString());
+  await admin.goto("/admin");
+  const adminRows = await keyRowsOf(admin, "admin-spend-by-key");
+  expect(adminRows.get("chat")?.nano).toBe(monthNano);
 });
 
 test("a user over budget sees the refusal in the chat, with spend, limit and reset date", async () => {

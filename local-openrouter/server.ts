@@ -10,7 +10,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { API, BodyTooLarge, headerRecord, readBody, sendJson } from "./http";
 import { handleChatCompletions } from "./routes/chat-completions";
 import { handleControl } from "./routes/control";
-import { handleEmbeddings } from "./routes/embeddings";
+import { handleEmbeddingModels, handleEmbeddings } from "./routes/embeddings";
 import { handleEndpoints } from "./routes/endpoints";
 import { handleGeneration } from "./routes/generation";
 import { handleCredits, handleKey } from "./routes/key";
@@ -95,6 +95,7 @@ class LocalServer {
     if (method === "POST" && path === `${API}/chat/completions`) return handleChatCompletions(this.state, req, res, body, bodyIsJson, entry);
     if (method === "POST" && path === `${API}/embeddings`) return handleEmbeddings(this.state, req, res, body, bodyIsJson, entry);
     if (method === "GET" && path === `${API}/models`) return handleModels(url, res);
+    if (method === "GET" && path === `${API}/embeddings/models`) return handleEmbeddingModels(res);
     const ep = /^\/api\/v1\/models\/([^/]+)\/([^/]+)\/endpoints$/.exec(path);
     if (method === "GET" && ep) return handleEndpoints(decodeURIComponent(ep[1]), decodeURIComponent(ep[2]), req, res);
     if (method === "GET" && path === `${API}/generation`) return handleGeneration(this.state, req, url, res);

@@ -1,6 +1,12 @@
+import { KeySpendCard, type KeySpendRows } from "@/components/spend/key-spend";
 import { BreakdownCard, Figure } from "@/components/spend/spend-cards";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import type { AdminApiKeyView } from "@/lib/api-keys/schemas";
+import type { AliasView } from "@/lib/model-aliases/types";
 import type { AdminUserRow, ByModelRow, SpendTotals, Wire } from "@/lib/spend/types";
+import { AliasesSection } from "./aliases-section";
+import { ApiAccessSwitch } from "./api-access-switch";
+import { ApiKeysAdminTable } from "./api-keys-table";
 import { DefaultBudgetForm } from "./default-budget-form";
 import { McpServersCard } from "./mcp-servers";
 import { UsersTable } from "./users-table";
@@ -10,16 +16,25 @@ export function AdminDashboard({
   defaultBudgetNano,
   defaultBudgetFromEnvironment,
   totals,
+  byKey,
   byModel,
   currentUserId,
+  apiAccessEnabled,
+  apiKeys,
+  aliases,
 }: {
   users: Wire<AdminUserRow>[];
   defaultBudgetNano: string | null;
   /** True until an admin saves a default here: it then comes from SWITCHBOARD_DEFAULT_USER_BUDGET_USD. */
   defaultBudgetFromEnvironment: boolean;
   totals: Wire<SpendTotals>;
+  /** Last 30 days by personal key, all users, each key with its owner. */
+  byKey: KeySpendRows;
   byModel: Wire<ByModelRow>[];
   currentUserId: string;
+  apiAccessEnabled: boolean;
+  apiKeys: AdminApiKeyView[];
+  aliases: AliasView[];
 }) {
   return (
     <div className="mx-auto flex w-full max-w-6xl flex-col gap-6 p-4 md:p-6" data-testid="admin-page">
@@ -62,6 +77,33 @@ export function AdminDashboard({
         </CardContent>
       </Card>
 
+      <Card>
+        <CardHeader>
+          <CardTitle>API keys</CardTitle>
+          <CardDescription>
+            Personal keys for the OpenAI-compatible API at <code>/api/v1</code>. Turning access off refuses every key without revoking any; revoking a
+            key ends it for good.
+          </CardDescription>
+        </CardHeader>
+        <CardContent className="grid gap-4">
+          <ApiAccessSwitch enabled={apiAccessEnabled} />
+          <ApiKeysAdminTable keys={apiKeys} />
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Model aliases</CardTitle>
+          <CardDescription>
+            Team names for catalog models, such as <code>team-default</code> or <code>fast</code>: usable with API keys, and offered first in
+            everyone&apos;s model picker (where choosing one picks its model).
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <AliasesSection aliases={aliases} />
+        </CardContent>
+      </Card>
+
       <BreakdownCard
         title="Spend per model, all users"
         description="Last 30 days, by the model that answered."
@@ -70,6 +112,13 @@ export function AdminDashboard({
         rowAttribute="data-model"
         emptyText="No answers in the last 30 days."
         rows={byModel.map((m) => ({ key: m.model, label: m.model, ...m }))}
+      />
+
+      <KeySpendCard
+        rows={byKey}
+        showOwner
+        testId="admin-spend-by-key"
+        description="Last 30 days: every personal API key with its owner; Chat is everyone's chat together."
       />
 
       <McpServersCard />

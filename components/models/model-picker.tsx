@@ -1,5 +1,5 @@
 "use client";
-// One picker for hundreds of models (search, favourites, recent, models grouped by author, keyboard navigation)
+// One picker for hundreds of models (search, team aliases, favourites, recent, models grouped by author, keyboard navigation)
 // kept in one file, over 300 lines, so its focus and key handling read in one place. What it lists is picker-sections.ts; it
 // renders only the first RENDER_STEP rows of that, and more as the list is scrolled or moved through.
 
@@ -14,9 +14,10 @@ import type { ModelSummary } from "@/lib/openrouter/types";
 import { cn } from "@/lib/utils";
 import { shortModelName } from "./format";
 import { ModelDetails } from "./model-endpoints";
+import { AliasOption } from "./alias-option";
 import { ModelOption } from "./model-option";
 import { reloadModelCatalog, useModelCatalog } from "./use-model-catalog";
-import { buildSections, groupByAuthor, searchIndex } from "./picker-sections";
+import { aliasOptionKey, buildSections, groupByAuthor, matchingAliases, searchIndex } from "./picker-sections";
 import { setDefaultModel, toggleFavoriteModel, useModelPreferences } from "./use-model-preferences";
 
 /** Options rendered at first, and added each time the list is scrolled (or moved) near its end. */
@@ -57,13 +58,19 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
   const index = useMemo(() => searchIndex(catalog.models), [catalog.models]);
   const sections = useMemo(() => buildSections(groups, catalog.byId, prefs, query, index), [groups, catalog.byId, prefs, query, index]);
   const flat = useMemo(() => sections.flatMap((s) => s.models), [sections]);
+  // The team's aliases come first ("Team aliases"), always all rendered (an admin defines a few);
+  // choosing one picks its target model. Option keys: "alias:<name>" for them, model ids after.
+  const aliases = useMemo(() => matchingAliases(catalog.aliases, catalog.byId, query), [catalog.aliases, catalog.byId, query]);
+  const optionKeys = useMemo(() => [...aliases.map((a) => aliasOptionKey(a.name)), ...flat.map((m) => m.id)], [aliases, flat]);
   const activeIndex = Math.max(
     0,
-    flat.findIndex((m) => m.id === activeId),
+    optionKeys.findIndex((key) => key === activeId),
   );
+  const activeAlias = activeIndex < aliases.length ? aliases[activeIndex] : undefined;
+  const modelIndex = activeIndex - aliases.length;
   // The active option is always rendered (opening on a model far down the list, or PageDown past the end).
-  const shownCount = Math.min(flat.length, Math.max(rendered, activeIndex + 1 + (activeIndex + 1 >= rendered ? RENDER_STEP / 2 : 0)));
-  const active = flat[activeIndex] as ModelSummary | undefined;
+  const shownCount = Math.min(flat.length, Math.max(rendered, modelIndex + 1 + (modelIndex + 1 >= rendered ? RENDER_STEP / 2 : 0)));
+  const active = modelIndex >= 0 ? (flat[modelIndex] as ModelSummary | undefined) : undefined;
   const optionDomId = (index: number) => `${listboxId}-option-${index}`;
   const current = catalog.byId.get(value);
   const detailsModel = detailsId ? catalog.byId.get(detailsId) : undefined;
@@ -79,9 +86,9 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
 
   // Keep the active option in view while moving through the list.
   useEffect(() => {
-    if (!open || !active) return;
+    if (!open || (!active && !activeAlias)) return;
     document.getElementById(`${listboxId}-option-${activeIndex}`)?.scrollIntoView({ block: "nearest" });
-  }, [open, active, activeIndex, listboxId]);
+  }, [open, active, activeAlias, activeIndex, listboxId]);
 
   // Render more rows when the end of the rendered ones scrolls into view.
   useEffect(() => {
@@ -99,13 +106,15 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
   }, [open, shownCount, flat.length]);
 
   const move = (delta: number) => {
-    if (flat.length === 0) return;
-    const next = (((activeIndex + delta) % flat.length) + flat.length) % flat.length;
-    setActiveId(flat[next].id);
+    if (optionKeys.length === 0) return;
+    const next = (((activeIndex + delta) % optionKeys.length) + optionKeys.length) % optionKeys.length;
+    setActiveId(optionKeys[next]);
     // Moving past the rendered rows renders the next ones, so moving back up keeps them.
-    setRendered((r) => (next + 1 >= r ? next + 1 + RENDER_STEP / 2 : r));
+    const nextModel = next - aliases.length;
+    setRendered((r) => (nextModel + 1 >= r ? nextModel + 1 + RENDER_STEP / 2 : r));
   };
 
+  // Models are numbered after the aliases in the listbox.
   let optionIndex = 0;
 
   return (
@@ -166,7 +175,7 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
             aria-expanded={open}
             aria-controls={listboxId}
             aria-autocomplete="list"
-            aria-activedescendant={active && !detailsModel ? optionDomId(activeIndex) : undefined}
+            aria-activedescendant={(active || activeAlias) && !detailsModel ? optionDomId(activeIndex) : undefined}
             aria-label="Search models"
             data-testid="model-search"
             placeholder="Search by name, id or provider…"
@@ -193,7 +202,7 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
                   break;
                 case "PageDown":
                   event.preventDefault();
-                  move(Math.min(10, flat.length - 1 - activeIndex) || 0);
+                  move(Math.min(10, optionKeys.length - 1 - activeIndex) || 0);
                   break;
                 case "PageUp":
                   event.preventDefault();
@@ -201,6 +210,12 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
                   break;
                 case "Enter":
                   event.preventDefault();
+                  if (activeAlias) {
+                    // An alias has no star of its own; its details are its target's.
+                    if (event.altKey) setDetailsId(detailsId === activeAlias.model ? null : activeAlias.model);
+                    else if (!event.shiftKey) pick(activeAlias.model);
+                    break;
+                  }
                   if (!active) break;
                   if (event.altKey) setDetailsId(detailsId === active.id ? null : active.id);
                   else if (event.shiftKey) toggleFavoriteModel(active.id);
@@ -249,12 +264,34 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
           ref={listRef}
           aria-label="Models"
           data-testid="model-list"
-          data-count={flat.length}
+          data-count={optionKeys.length}
           className="max-h-[min(60vh,26rem)] overflow-y-auto p-1"
         >
           {catalog.state === "loading" && (
             <div data-testid="catalog-loading" className="flex items-center gap-2 px-2 py-3 text-sm text-muted-foreground">
               <Spinner size="sm" label={null} /> Loading models…
+            </div>
+          )}
+          {aliases.length > 0 && (
+            <div role="group" aria-labelledby={`${listboxId}-aliases`} data-testid="model-section-aliases" data-section="aliases">
+              <div id={`${listboxId}-aliases`} className="px-2 pt-2 pb-1 text-xs font-medium text-muted-foreground">
+                Team aliases
+              </div>
+              {aliases.map((alias, index) => (
+                <AliasOption
+                  key={alias.name}
+                  id={optionDomId(index)}
+                  alias={alias}
+                  target={catalog.byId.get(alias.model)!}
+                  position={index + 1}
+                  total={optionKeys.length}
+                  active={index === activeIndex}
+                  selected={alias.model === value}
+                  optionKey={aliasOptionKey(alias.name)}
+                  onPick={pick}
+                  onHover={setActiveId}
+                />
+              ))}
             </div>
           )}
           {sections.map((section) => {
@@ -274,14 +311,14 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
                   {section.key.startsWith("author:") && <span className="ml-1 font-normal opacity-70">({section.models.length})</span>}
                 </div>
                 {models.map((model) => {
-                  const index = optionIndex++;
+                  const index = aliases.length + optionIndex++;
                   return (
                     <ModelOption
                       key={model.id}
                       id={optionDomId(index)}
                       model={model}
                       position={index + 1}
-                      total={flat.length}
+                      total={optionKeys.length}
                       active={index === activeIndex}
                       selected={model.id === value}
                       favorite={favoriteSet.has(model.id)}
@@ -300,7 +337,7 @@ export function ModelPicker({ value, onChange, disabled, className, triggerLabel
               {flat.length - shownCount} more — scroll or keep typing to narrow
             </div>
           )}
-          {catalog.state !== "loading" && flat.length === 0 && (
+          {catalog.state !== "loading" && optionKeys.length === 0 && (
             <p data-testid="model-empty" className="px-2 py-3 text-sm text-muted-foreground">
               {query ? `No models match “${query}”.` : "No models to show."}
             </p>

@@ -106,3 +106,26 @@ export function buildSections(
     (s) => s.models.length > 0,
   );
 }
+
+/** An alias's option id in the picker's list (model ids always contain "/", alias names never do). */
+export function aliasOptionKey(name: string): string {
+  return `alias:${name}`;
+}
+
+/**
+ * The team's aliases the picker offers: those whose target the catalog lists (choosing one picks
+ * that model), matched against the alias's name, description and target.
+ */
+export function matchingAliases<A extends { name: string; model: string; description: string }>(
+  aliases: readonly A[],
+  byId: ReadonlyMap<string, ModelSummary>,
+  query: string,
+): A[] {
+  const terms = queryTerms(query);
+  return aliases.filter((alias) => {
+    const target = byId.get(alias.model);
+    if (!target) return false;
+    const haystack = `${alias.name}\n${alias.description}\n${alias.model}\n${target.name}`.toLowerCase();
+    return terms.every((term) => haystack.includes(term));
+  });
+}

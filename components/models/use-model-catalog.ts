@@ -3,6 +3,7 @@
 // The model catalog as the browser sees it: one fetch of GET /api/models shared by every
 // component (header, picker, settings), exposed through useSyncExternalStore.
 import { useSyncExternalStore } from "react";
+import type { AliasSummary } from "@/lib/model-aliases/types";
 import type { ModelSummary } from "@/lib/openrouter/types";
 
 export type CatalogView = {
@@ -10,10 +11,12 @@ export type CatalogView = {
   state: "loading" | "fresh" | "stale" | "unavailable";
   models: ModelSummary[];
   byId: ReadonlyMap<string, ModelSummary>;
+  /** The team's model aliases (an admin's names for catalog models), by name. */
+  aliases: AliasSummary[];
   error?: string;
 };
 
-const LOADING: CatalogView = { state: "loading", models: [], byId: new Map() };
+const LOADING: CatalogView = { state: "loading", models: [], byId: new Map(), aliases: [] };
 
 let snapshot: CatalogView = LOADING;
 let inflight: Promise<void> | null = null;
@@ -22,6 +25,14 @@ const listeners = new Set<() => void>();
 function publish(next: CatalogView): void {
   snapshot = next;
   for (const listener of listeners) listener();
+}
+
+function aliasList(value: unknown): AliasSummary[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (a): a is AliasSummary =>
+      !!a && typeof a === "object" && typeof (a as AliasSummary).name === "string" && typeof (a as AliasSummary).model === "string",
+  );
 }
 
 function isModelList(value: unknown): value is ModelSummary[] {
@@ -34,14 +45,15 @@ async function load(): Promise<void> {
     const body: unknown = await response.json().catch(() => null);
     const record = body && typeof body === "object" ? (body as Record<string, unknown>) : {};
     const models = isModelList(record.models) ? record.models : [];
+    const aliases = aliasList(record.aliases);
     const state = record.state === "fresh" || record.state === "stale" || record.state === "unavailable" ? record.state : null;
     if (!response.ok || !state) {
-      publish({ state: "unavailable", models, byId: indexModels(models), error: errorText(record) ?? `HTTP ${response.status}` });
+      publish({ state: "unavailable", models, byId: indexModels(models), aliases, error: errorText(record) ?? `HTTP ${response.status}` });
       return;
     }
-    publish({ state, models, byId: indexModels(models), error: typeof record.error === "string" ? record.error : undefined });
+    publish({ state, models, byId: indexModels(models), aliases, error: typeof record.error === "string" ? record.error : undefined });
   } catch (error) {
-    publish({ state: "unavailable", models: [], byId: new Map(), error: error instanceof Error ? error.message : String(error) });
+    publish({ state: "unavailable", models: [], byId: new Map(), aliases: [], error: error instanceof Error ? error.message : String(error) });
   } finally {
     inflight = null;
   }

@@ -8,6 +8,7 @@ import { chartColor } from "./chart-colors";
 import { DayBarChart } from "./charts";
 import { BreakdownCard, Figure, Pending } from "./spend-cards";
 import { CsvExport } from "./csv-export";
+import { KeySpendCard, SourceSplitCard } from "./key-spend";
 import { LimitForm } from "./limit-form";
 import { Money } from "./money";
 
@@ -42,7 +43,7 @@ function resetsText(iso: string): string {
 }
 
 export function SpendDashboard({ data, series, days }: { data: Wire<SpendPageData>; series: Wire<DayPoint>[]; days: 30 | 90 }) {
-  const { totals, budget, byModel, byProvider, topConversations, tokens } = data;
+  const { totals, budget, byModel, byProvider, topConversations, tokens, byKey, bySource } = data;
   const from = data.range.from.slice(0, 10);
   const to = new Date(new Date(data.range.to).getTime() - 86_400_000).toISOString().slice(0, 10);
   const limit = budget.limitNano;
@@ -139,6 +140,11 @@ export function SpendDashboard({ data, series, days }: { data: Wire<SpendPageDat
         />
       </div>
 
+      <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
+        <KeySpendCard rows={byKey} description={`Your personal API keys and the chat, last ${days} days.`} />
+        <SourceSplitCard split={bySource} description={`Answers in the chat (titles included) and calls to the API, last ${days} days.`} />
+      </div>
+
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader>
@@ -213,7 +219,7 @@ export function SpendDashboard({ data, series, days }: { data: Wire<SpendPageDat
       <Card>
         <CardHeader>
           <CardTitle>Export</CardTitle>
-          <CardDescription>Every answer in a range of days as CSV.</CardDescription>
+          <CardDescription>Every answer and API call in a range of days as CSV.</CardDescription>
         </CardHeader>
         <CardContent>
           <CsvExport defaultFrom={from} defaultTo={to} />

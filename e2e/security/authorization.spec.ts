@@ -45,6 +45,13 @@ function accepts(expected: Expected, status: number): boolean {
 }
 
 const errorTypeByStatus: Record<number, string> = { 400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found" };
+/** OpenAI's error types for the same statuses (lib/gateway/errors.ts). */
+const openAiTypeByStatus: Record<number, string> = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  403: "permission_error",
+  404: "invalid_request_error",
+};
 
 function describeReply(role: Role, reply: Reply): string {
   return `${role}: ${reply.method} ${reply.url} → ${reply.status} ${reply.text.slice(0, 300)}`;
@@ -60,7 +67,12 @@ for (const [key, entry] of Object.entries(routeMatrix)) {
       const what = describeReply(role, reply);
       expect(accepts(entry.expect[role], reply.status), `expected ${JSON.stringify(entry.expect[role])} — ${what}`).toBe(true);
       const type = errorTypeByStatus[reply.status];
-      if (type && key.startsWith(`${method} /api/`) && !key.includes("[...nextauth]")) {
+      if (type && key.startsWith(`${method} /api/v1/`)) {
+        // The gateway answers in OpenAI's error shape, which unmodified clients read.
+        expect(reply.json, `an OpenAI-shaped error — ${what}`).toMatchObject({
+          error: { message: expect.any(String), type: openAiTypeByStatus[reply.status], code: expect.any(String), param: null },
+        });
+      } else if (type && key.startsWith(`${method} /api/`) && !key.includes("[...nextauth]")) {
         const code = (reply.json as { error?: { code?: string } } | undefined)?.error?.code ?? "";
         expect(code, `a JSON error of type ${type} — ${what}`).toMatch(new RegExp(`^${type}:[a-z_]+$`));
       }

@@ -267,6 +267,13 @@ const corpus: Record<string, CorpusEntry> = {
       })),
   },
   "DELETE /api/account/keys/[id]": { role: "owner", control: (w) => ({ path: `/api/account/keys/${w.disposableApiKeyId}`, status: 200 }) },
+  "GET /api/account/keys/[id]/logs": {
+    role: "owner",
+    control: (w) => ({ path: `/api/account/keys/${w.apiKeyId}/logs`, status: 200 }),
+    query: { cursor: { kind: "string", min: 1, max: 100 } },
+    strictQuery: true,
+  },
+  "GET /api/account/keys/[id]/logs/export": { role: "owner", control: (w) => ({ path: `/api/account/keys/${w.apiKeyId}/logs/export`, status: 200 }) },
   "POST /api/attachments": {
     role: "owner",
     control: () => ({ path: "/api/attachments", body: pngWith("the control's file"), headers: upload("control.png"), status: 201 }),
@@ -296,7 +303,7 @@ const corpus: Record<string, CorpusEntry> = {
   "GET /api/spend": {
     role: "owner",
     control: () => ({ path: "/api/spend?from=2024-01-01&to=2024-01-31&groupBy=day", status: 200 }),
-    query: { from: date, to: date, groupBy: { kind: "enum", values: ["day", "model", "provider", "conversation"] } },
+    query: { from: date, to: date, groupBy: { kind: "enum", values: ["day", "model", "provider", "conversation", "key"] } },
     extra: () => spendRangeCases("/api/spend?groupBy=day&"),
   },
   "GET /api/spend/export.csv": {
@@ -342,10 +349,135 @@ const corpus: Record<string, CorpusEntry> = {
     body: { defaultMonthlyBudgetNano: { ...nullableNano, required: true } },
     maxBytes: 1_000,
   },
+  "DELETE /api/admin/keys/[id]": { role: "admin", control: (w) => ({ path: `/api/admin/keys/${w.adminRevocableApiKeyId}`, status: 200 }) },
+  "PUT /api/admin/api-access": {
+    role: "admin",
+    control: () => ({ path: "/api/admin/api-access", json: { enabled: true }, status: 200 }),
+    body: { enabled: { kind: "boolean", required: true } },
+    maxBytes: 1_000,
+  },
+  "POST /api/admin/aliases": {
+    role: "admin",
+    control: () => ({ path: "/api/admin/aliases", json: { name: `corpus-${newId("").toLowerCase()}`, model: "openai/gpt-4o-mini" }, status: 201 }),
+    body: {
+      name: { kind: "string", min: 1, max: 64, required: true },
+      model: { ...model, required: true },
+      fallbacks: { kind: "array", max: 3 },
+      provider: { kind: "object", nullable: true },
+      description: { kind: "string", max: 500 },
+    },
+    maxBytes: 10_000,
+    extra: () =>
+      (
+        [
+          ["a name that looks like a model id", { name: "openai/gpt-4o-mini", model: "openai/gpt-4o-mini" }],
+          ["an uppercase name", { name: "Fast", model: "openai/gpt-4o-mini" }],
+          ["an unknown target", { name: "corpus-unknown", model: "nobody/nothing-9000" }],
+          ["an unknown fallback", { name: "corpus-fallback", model: "openai/gpt-4o-mini", fallbacks: ["nobody/nothing-9000"] }],
+          ["the target as its own fallback", { name: "corpus-self", model: "openai/gpt-4o-mini", fallbacks: ["openai/gpt-4o-mini"] }],
+          ["an unknown provider field", { name: "corpus-provider", model: "openai/gpt-4o-mini", provider: { zdr: true } }],
+        ] as const
+      ).map(([name, body]): Case => ({
+        name,
+        method: "POST",
+        path: "/api/admin/aliases",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+        expect: [400],
+      })),
+  },
+  "PUT /api/admin/aliases/[name]": {
+    role: "admin",
+    control: (w) => ({
+      path: `/api/admin/aliases/${w.aliasName}`,
+      json: { model: "openai/gpt-4o-mini", description: "the corpus control" },
+      status: 200,
+    }),
+    body: {
+      model: { ...model, required: true },
+      fallbacks: { kind: "array", max: 3 },
+      provider: { kind: "object", nullable: true },
+      description: { kind: "string", max: 500 },
+    },
+    maxBytes: 10_000,
+  },
+  "DELETE /api/admin/aliases/[name]": { role: "admin", control: (w) => ({ path: `/api/admin/aliases/${w.disposableAliasName}`, status: 200 }) },
+  "POST /api/v1/chat/completions": {
+    role: "owner",
+    headers: (w) => ({ authorization: `Bearer ${w.apiKey}` }),
+    control: () => ({
+      path: "/api/v1/chat/completions",
+      json: { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: 'corpus control [[sb:say text="ok"]]' }], max_tokens: 50 },
+      status: 200,
+    }),
+    body: {
+      model: { ...model, required: true },
+      messages: { kind: "array", max: 10_000, required: true },
+      "messages.0.role": { kind: "enum", values: ["system", "developer", "user", "assistant", "tool"], required: true },
+      "messages.0.content": { kind: "text", required: true },
+      temperature: { kind: "number", min: 0, max: 2, nullable: true },
+      top_p: { kind: "number", min: 0, max: 1, nullable: true },
+      max_tokens: { kind: "number", min: 1, max: 1_000_000, int: true, nullable: true },
+      stream: { kind: "boolean", nullable: true },
+      tools: { kind: "array", max: 128 },
+      models: { kind: "array", max: 3 },
+    },
+    maxBytes: 20 * 1024 * 1024,
+    extra: (w) =>
+      (
+        [
+          ["no messages", { model: "openai/gpt-4o-mini", messages: [] }],
+          ["two choices", { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], n: 2 }],
+          ["a tool message without its call id", { model: "openai/gpt-4o-mini", messages: [{ role: "tool", content: "42" }] }],
+          ["an unknown content part", { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: [{ type: "video", url: "x" }] }] }],
+          [
+            "an unknown fallback model",
+            { model: "openai/gpt-4o-mini", models: ["nobody/nothing-9000"], messages: [{ role: "user", content: "hi" }] },
+          ],
+          [
+            "a response format of no kind",
+            { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], response_format: { type: "xml" } },
+          ],
+        ] as const
+      ).map(([name, body]): Case => ({
+        name,
+        method: "POST",
+        path: "/api/v1/chat/completions",
+        headers: { "content-type": "application/json", authorization: `Bearer ${w.apiKey}` },
+        body: JSON.stringify(body),
+        expect: [400],
+      })),
+  },
+  "POST /api/v1/embeddings": {
+    role: "owner",
+    headers: (w) => ({ authorization: `Bearer ${w.apiKey}` }),
+    control: () => ({ path: "/api/v1/embeddings", json: { model: "openai/text-embedding-3-small", input: "corpus control" }, status: 200 }),
+    body: {
+      model: { ...model, required: true },
+      input: { kind: "text", required: true },
+      encoding_format: { kind: "enum", values: ["float", "base64"] },
+      dimensions: { kind: "number", min: 1, max: 65_536, int: true },
+    },
+    maxBytes: 8 * 1024 * 1024,
+  },
+  "GET /api/v1/generation": {
+    role: "owner",
+    headers: (w) => ({ authorization: `Bearer ${w.apiKey}` }),
+    control: (w) => ({ path: `/api/v1/generation?id=${encodeURIComponent(w.apiGenerationId)}`, status: 200 }),
+    query: { id: { kind: "string", min: 1, max: 200 } },
+    extra: (w) =>
+      ["gen-unknown-0000", "' OR '1'='1", "../../etc/passwd"].map((id): Case => ({
+        name: `an id that is not one of the caller's: ${id}`,
+        method: "GET",
+        path: `/api/v1/generation?id=${encodeURIComponent(id)}`,
+        headers: { authorization: `Bearer ${w.apiKey}` },
+        expect: [404],
+      })),
+  },
   "GET /api/admin/spend": {
     role: "admin",
     control: (w) => ({ path: `/api/admin/spend?userId=${w.ownerId}&groupBy=model`, status: 200 }),
-    query: { userId: id, from: date, to: date, groupBy: { kind: "enum", values: ["day", "model", "provider", "conversation"] } },
+    query: { userId: id, from: date, to: date, groupBy: { kind: "enum", values: ["day", "model", "provider", "conversation", "key"] } },
     extra: () => spendRangeCases("/api/admin/spend?"),
   },
 };
@@ -458,6 +590,22 @@ test.beforeAll(async ({ securityApp }) => {
     if (name === "corpus key") Object.assign(world, { apiKey: key, apiKeyId: apiKey.id });
     else world.disposableApiKeyId = apiKey.id;
   }
+  // One API call of the owner's, settled, whose generation the /generation control reads.
+  const call = await clients.owner.send("POST", "/api/v1/chat/completions", {
+    data: { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: 'corpus call [[sb:say text="ok"]]' }], max_tokens: 50 },
+    headers: { authorization: `Bearer ${world.apiKey}` },
+  });
+  expect(call.status, call.text).toBe(200);
+  world.apiGenerationId = (call.json as { id: string }).id;
+  const revocable = await clients.owner.post("/api/account/keys", { name: "corpus key the admin revokes" });
+  expect(revocable.status, revocable.text).toBe(201);
+  world.adminRevocableApiKeyId = (revocable.json as { apiKey: { id: string } }).apiKey.id;
+  world.aliasName = `corpus-${newId("").toLowerCase()}`;
+  world.disposableAliasName = `corpus-${newId("").toLowerCase()}`;
+  for (const name of [world.aliasName, world.disposableAliasName]) {
+    const alias = await clients.admin.post("/api/admin/aliases", { name, model: "openai/gpt-4o-mini" });
+    expect(alias.status, alias.text).toBe(201);
+  }
   for (const conversation of [world.conversationId, world.disposableId, world.deletedId]) {
     const reply = await clients.owner.chat(conversation, 'a first message [[sb:say text="a first answer"]]');
     expect(reply.status, reply.text).toBe(200);
@@ -524,6 +672,9 @@ async function apiSnapshot(): Promise<Record<string, unknown>> {
     otherList: await read(other, "/api/conversations?limit=100"),
     otherPreferences: await read(other, "/api/me/preferences"),
     users: await read(admin, "/api/admin/users"),
+    keysOfAll: await read(admin, "/api/admin/keys"),
+    aliases: await read(admin, "/api/admin/aliases"),
+    apiAccess: await read(admin, "/api/admin/api-access"),
     settings: await read(admin, "/api/admin/settings"),
     anonymousSession: (await anonymous.get("/api/auth/session")).text,
   };
@@ -557,9 +708,27 @@ function problemWith(c: Case, reply: Pick<Reply, "status" | "json" | "text">): s
   const summary = `${c.method} ${c.path.slice(0, 120)} [${c.name}] → ${reply.status} ${reply.text.slice(0, 160)}`;
   if (!allowed.includes(reply.status)) return `status not in ${JSON.stringify(allowed)}: ${summary}`;
   if (reply.status < 400) return null;
+  if (c.path.startsWith("/api/v1/")) return openAiErrorProblem(reply, summary);
   const code = (reply.json as { error?: { code?: unknown } } | undefined)?.error?.code;
   if (typeof code !== "string" || !/^[a-z_]+:[a-z_]+$/.test(code)) return `no stable JSON error code: ${summary}`;
   if (statusForCode(code as ErrorCode) !== reply.status) return `code ${code} does not match status: ${summary}`;
+  return null;
+}
+
+/** OpenAI's error types by status, as the gateway answers (lib/gateway/errors.ts). */
+const OPENAI_TYPES: Record<number, string> = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  404: "invalid_request_error",
+  413: "invalid_request_error",
+};
+
+/** The gateway's errors: OpenAI's shape, which unmodified clients read, with the type its status implies. */
+function openAiErrorProblem(reply: Pick<Reply, "status" | "json">, summary: string): string | null {
+  const error = (reply.json as { error?: { message?: unknown; type?: unknown; code?: unknown } } | undefined)?.error;
+  if (!error || typeof error.message !== "string" || typeof error.code !== "string") return `not an OpenAI-shaped error: ${summary}`;
+  const expected = OPENAI_TYPES[reply.status];
+  if (expected && error.type !== expected) return `type ${String(error.type)} does not match status: ${summary}`;
   return null;
 }
 

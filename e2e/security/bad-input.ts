@@ -59,7 +59,14 @@ export type CorpusWorld = {
   /** The owner's personal API key (its whole value) and its id; a second key the revoke control revokes. */
   apiKey: string;
   apiKeyId: string;
+  /** A settled generation of an API call the owner made with that key. */
+  apiGenerationId: string;
   disposableApiKeyId: string;
+  /** An owner's key the admin's revoke control revokes. */
+  adminRevocableApiKeyId: string;
+  /** A model alias; a second one the delete control removes. */
+  aliasName: string;
+  disposableAliasName: string;
 };
 
 export type CorpusEntry = {

@@ -1,6 +1,7 @@
 // The OpenRouter key lives on the server and nowhere else: not in any built client asset, not in any
 // page, not in any API response seen during the e2e run (the response recorder fails the test that
 // sees one), not in the server's log. The auth secret and password hashes get the same treatment.
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { E2E_OPENROUTER_KEY } from "../fixtures/constants";
@@ -127,6 +128,43 @@ test("the server's log never prints the key or the auth secret", async () => {
   const secret = readFileSync(path.join(app.dataDir, "auth-secret"), "utf8").trim();
   expect(log.includes(secret), "the auth secret in the server log").toBe(false);
   expect(/\$2[aby]\$\d\d\$/.test(log), "a password hash in the server log").toBe(false);
+});
+
+test("a personal API key is seen once, at its creation: never in a later response, a page, the admin's list or the server's log", async () => {
+  const { owner, admin } = clients;
+  const created = await owner.post("/api/account/keys", { name: "secrecy", keepLog: true });
+  expect(created.status, created.text).toBe(201);
+  const { key, apiKey } = created.json as { key: string; apiKey: { id: string; prefix: string } };
+  const recorder = responseRecorder();
+  recorder.forbid(key, "a personal API key");
+  recorder.forbid(key.slice(apiKey.prefix.length), "the secret part of a personal API key");
+  recorder.forbid(createHash("sha256").update(key).digest("hex"), "a personal API key's hash");
+  const before = recorder.responses;
+  const bearer = { authorization: `Bearer ${key}` };
+  const body = { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: 'secrecy [[sb:say text="ok"]]' }], max_tokens: 20 };
+  const statuses = [
+    (await owner.send("POST", "/api/v1/chat/completions", { data: body, headers: bearer })).status,
+    (await owner.send("POST", "/api/v1/chat/completions", { data: { ...body, stream: true }, headers: bearer })).status,
+    (await owner.send("GET", "/api/v1/models", { headers: bearer })).status,
+    // Refused in every way a key can be: each answer names no part of it.
+    (await owner.send("POST", "/api/v1/chat/completions", { data: { ...body, model: "nobody/nothing-9000" }, headers: bearer })).status,
+    (await owner.send("POST", "/api/v1/chat/completions", { data: body, headers: { authorization: `Bearer ${key}x` } })).status,
+    (await owner.send("POST", "/api/v1/chat/completions", { data: body, headers: { authorization: `Basic ${key}` } })).status,
+    (await owner.send("POST", "/api/v1/chat/completions", { data: body, headers: { "x-api-key": key } })).status,
+    (await owner.send("GET", `/api/v1/models?key=${key}`)).status,
+    // A key is not a session.
+    (await clients.anonymous.send("GET", "/api/conversations", { headers: bearer })).status,
+  ];
+  expect(statuses).toEqual([200, 200, 200, 400, 401, 401, 401, 401, 401]);
+  await owner.get("/api/account/keys");
+  await owner.get(`/api/account/keys/${apiKey.id}/logs`);
+  await owner.get(`/api/account/keys/${apiKey.id}/logs/export`);
+  await owner.get("/account", { maxRedirects: 3 });
+  await admin.get("/api/admin/keys");
+  await admin.get("/admin", { maxRedirects: 3 });
+  expect(recorder.responses - before).toBeGreaterThanOrEqual(15);
+  const log = app.app.output();
+  expect(log.includes(key.slice(apiKey.prefix.length)), "a personal key in the server log").toBe(false);
 });
 
 test("the whole run so far: responses were recorded and none carried a secret", () => {

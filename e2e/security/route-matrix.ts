@@ -34,6 +34,11 @@ export type World = {
   apiKeyId: string;
   /** An owner's key the revoke entry may revoke. */
   disposableApiKeyId: string;
+  /** An owner's key the admin's revoke entry may revoke. */
+  adminRevocableApiKeyId: string;
+  /** A model alias the admin made; a second one the delete entry may remove. */
+  aliasName: string;
+  disposableAliasName: string;
 };
 
 export type MatrixRequest = {
@@ -263,7 +268,6 @@ export const routeMatrix: Record<string, MatrixEntry> = {
     about: "the caller's personal API keys (prefixes, never values)",
     request: () => ({ path: "/api/account/keys" }),
     expect: anyUser(200),
-    ownerSeesMarker: true,
     csrf: "none",
   },
   "POST /api/account/keys": {
@@ -277,6 +281,19 @@ export const routeMatrix: Record<string, MatrixEntry> = {
     request: (_role, w) => ({ path: `/api/account/keys/${w.disposableApiKeyId}` }),
     expect: ownerOnly(200),
     csrf: "origin",
+  },
+
+  "GET /api/account/keys/[id]/logs": {
+    about: "a keep-a-log key's requests and answers: only its owner (the admin too gets 404)",
+    request: (_role, w) => ({ path: `/api/account/keys/${w.apiKeyId}/logs` }),
+    expect: ownerOnly(200),
+    csrf: "none",
+  },
+  "GET /api/account/keys/[id]/logs/export": {
+    about: "a key's whole log as a file: only its owner",
+    request: (_role, w) => ({ path: `/api/account/keys/${w.apiKeyId}/logs/export` }),
+    expect: ownerOnly(200),
+    csrf: "none",
   },
 
   // ---- the API gateway (personal keys only: a session is not a key) --------------------------
@@ -383,6 +400,65 @@ export const routeMatrix: Record<string, MatrixEntry> = {
   "PUT /api/admin/settings": {
     about: "change the default budget: admin only",
     request: () => ({ path: "/api/admin/settings", data: { defaultMonthlyBudgetNano: null } }),
+    expect: adminOnly(200),
+    csrf: "origin",
+    inputRole: "admin",
+  },
+  "GET /api/admin/keys": {
+    about: "every personal key with its owner (names and prefixes, never values): admin only",
+    request: () => ({ path: "/api/admin/keys" }),
+    expect: adminOnly(200),
+    csrf: "none",
+    inputRole: "admin",
+  },
+  "DELETE /api/admin/keys/[id]": {
+    about: "revoke any user's key: admin only",
+    request: (_role, w) => ({ path: `/api/admin/keys/${w.adminRevocableApiKeyId}` }),
+    expect: adminOnly(200),
+    csrf: "origin",
+    inputRole: "admin",
+  },
+  "GET /api/admin/api-access": {
+    about: "whether personal keys work at all: admin only",
+    request: () => ({ path: "/api/admin/api-access" }),
+    expect: adminOnly(200),
+    csrf: "none",
+    inputRole: "admin",
+  },
+  "PUT /api/admin/api-access": {
+    about: "turn personal keys on or off for everyone: admin only",
+    request: () => ({ path: "/api/admin/api-access", data: { enabled: true } }),
+    expect: adminOnly(200),
+    csrf: "origin",
+    inputRole: "admin",
+  },
+  "GET /api/admin/aliases": {
+    about: "the model aliases with their fallbacks and provider preferences: admin only",
+    request: () => ({ path: "/api/admin/aliases" }),
+    expect: adminOnly(200),
+    csrf: "none",
+    inputRole: "admin",
+  },
+  "POST /api/admin/aliases": {
+    about: "add a model alias: admin only",
+    request: () => ({ path: "/api/admin/aliases", data: { name: unique("alias"), model: "openai/gpt-4o-mini" } }),
+    expect: adminOnly(201),
+    csrf: "origin",
+    inputRole: "admin",
+  },
+  "PUT /api/admin/aliases/[name]": {
+    about: "change a model alias: admin only",
+    request: (_role, w) => ({
+      path: `/api/admin/aliases/${w.aliasName}`,
+      data: { model: "openai/gpt-4o-mini", description: "changed by the matrix" },
+    }),
+    expect: adminOnly(200),
+    csrf: "origin",
+    inputRole: "admin",
+  },
+  "DELETE /api/admin/aliases/[name]": {
+    about: "remove a model alias: admin only",
+    request: (_role, w) => ({ path: `/api/admin/aliases/${w.disposableAliasName}` }),
     expect: adminOnly(200),
     csrf: "origin",
     inputRole: "admin",

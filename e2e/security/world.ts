@@ -18,7 +18,14 @@ export const test = recorded.extend<object, { securityApp: SecurityApp }>({
     async ({ playwright: _playwright }, provide) => {
       // The tests play the reverse proxy: from loopback, X-Forwarded-For names the client (the
       // brute-force tests sign in "from" many addresses).
-      const app = await startIsolatedApp({ env: { SWITCHBOARD_TRUSTED_PROXIES: "127.0.0.1,::1" } });
+      // The bad-input corpus sends hundreds of requests with one personal key within a minute.
+      const app = await startIsolatedApp({
+        env: {
+          SWITCHBOARD_TRUSTED_PROXIES: "127.0.0.1,::1",
+          SWITCHBOARD_API_REQUESTS_PER_MINUTE: "100000",
+          SWITCHBOARD_API_TOKENS_PER_MINUTE: "100000000",
+        },
+      });
       const clients: Client[] = [];
       const client = async (label: string) => {
         const c = await Client.create(app.url, label);
@@ -67,6 +74,9 @@ export async function plantOwnerWorld(app: SecurityApp): Promise<{ world: World;
     attachmentId: "",
     apiKeyId: "",
     disposableApiKeyId: "",
+    adminRevocableApiKeyId: "",
+    aliasName: uniqueMarker("alias").toLowerCase(),
+    disposableAliasName: uniqueMarker("alias").toLowerCase(),
   };
   const { owner } = clients;
   const m = `${world.searchTerm} ${world.marker}`;
@@ -91,7 +101,13 @@ export async function plantOwnerWorld(app: SecurityApp): Promise<{ world: World;
     expect(created.status, created.text).toBe(201);
     return (created.json as { apiKey: { id: string } }).apiKey.id;
   };
-  world.apiKeyId = await keyOf(`key ${m}`);
+  // Key names are not content: the admin's key list shows them, so none carries the marker.
+  world.apiKeyId = await keyOf("owner's key");
   world.disposableApiKeyId = await keyOf("disposable");
+  world.adminRevocableApiKeyId = await keyOf("revoked by the admin");
+  for (const name of [world.aliasName, world.disposableAliasName]) {
+    const alias = await app.admin.post("/api/admin/aliases", { name, model: "openai/gpt-4o-mini" });
+    expect(alias.status, alias.text).toBe(201);
+  }
   return { world, clients };
 }

@@ -67,6 +67,9 @@ export const envSchema = z.object({
   /** Set by the start script when it runs the local OpenRouter because no key was given. */
   SWITCHBOARD_DEMO: boolFlag,
   SWITCHBOARD_CHAT_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(30),
+  /** Per personal API key, when the key sets none of its own (/api/v1). */
+  SWITCHBOARD_API_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  SWITCHBOARD_API_TOKENS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000_000).default(200_000),
   SWITCHBOARD_MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   SWITCHBOARD_CATALOG_TTL_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
   SWITCHBOARD_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),

@@ -65,3 +65,41 @@ export function extractStepUsage(providerMetadata: unknown, raw: unknown): StepU
     isByok,
   };
 }
+
+// The `usage` object as it comes on the wire (a stream's last chunk, a JSON answer's body, an
+// embeddings answer): every field the spec lets be null or absent may be, so each one is read on
+// its own and a malformed field counts as absent rather than losing the rest.
+const wireNumber = z.number().finite().nullish().catch(null);
+const wireUsage = z.object({
+  prompt_tokens: wireNumber,
+  completion_tokens: wireNumber,
+  cost: wireNumber,
+  is_byok: z.boolean().nullish().catch(null),
+  prompt_tokens_details: z.object({ cached_tokens: wireNumber }).partial().nullish().catch(null),
+  completion_tokens_details: z.object({ reasoning_tokens: wireNumber }).partial().nullish().catch(null),
+  cost_details: z.object({ upstream_inference_cost: wireNumber }).partial().nullish().catch(null),
+});
+
+/**
+ * One generation's usage from OpenRouter's raw `usage` object, as the ledger keeps it. `cost`
+ * null or absent leaves `costNano` null (settlement asks /generation). `provider` is the chunk's
+ * or body's `provider`.
+ */
+export function parseWireUsage(usage: unknown, provider: string | null = null): StepUsage | null {
+  const parsed = wireUsage.safeParse(usage);
+  if (!parsed.success) return null;
+  const u = parsed.data;
+  const isByok = u.is_byok ?? false;
+  const upstream = u.cost_details?.upstream_inference_cost != null ? usdToNano(u.cost_details.upstream_inference_cost) : null;
+  const fee = u.cost != null ? usdToNano(u.cost) : null;
+  return {
+    provider,
+    promptTokens: u.prompt_tokens ?? 0,
+    completionTokens: u.completion_tokens ?? 0,
+    reasoningTokens: u.completion_tokens_details?.reasoning_tokens ?? 0,
+    cachedTokens: u.prompt_tokens_details?.cached_tokens ?? 0,
+    costNano: fee === null ? null : userCostNano(fee, upstream, isByok),
+    upstreamCostNano: upstream,
+    isByok,
+  };
+}

@@ -3,13 +3,25 @@ import { getDb, type Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { servedModelId } from "@/lib/openrouter/catalog";
 import { dayStartUtc, monthStartUtc } from "./period";
-import type { ByConversationRow, ByModelRow, ByProviderRow, DayPoint, SpendRange, SpendTotals, TokenTotals } from "./types";
+import type {
+  ByConversationRow,
+  ByKeyRow,
+  ByModelRow,
+  ByProviderRow,
+  DayPoint,
+  SourceSplit,
+  SourceTotals,
+  SpendRange,
+  SpendTotals,
+  TokenTotals,
+} from "./types";
 
-// Spend aggregates, all in SQL over four rollups of Usage — "UsageDaily" (user, UTC day,
+// Spend aggregates, all in SQL over five rollups of Usage — "UsageDaily" (user, UTC day,
 // model, provider), "UsageConversationDaily" (user, UTC day, conversation), "UsageMonthly"
-// (user, UTC month) and "UsageConversationMonthly" (user, UTC month, conversation) — which
-// triggers keep in the same transaction as every Usage write (migrations 20261124020000_spend
-// and 20261124040000_spend_conversation_monthly),
+// (user, UTC month), "UsageConversationMonthly" (user, UTC month, conversation) and
+// "UsageKeyDaily" (user, UTC day, personal key, chat or API) — which triggers keep in the same
+// transaction as every Usage write (migrations 20261124020000_spend,
+// 20261124040000_spend_conversation_monthly and 20261207200000_spend_by_key),
 // so each is always exactly the sum of the rows (the tests compare them). Sums of nano-USD come
 // back as numeric text and become BigInt: nothing is ever a float. Ranges are whole UTC days.
 // A scope without userId covers every user (admin views).
@@ -291,4 +303,99 @@ export async function spendPerUser(now = new Date()): Promise<Map<string, { mont
            SUM(d."pendingCount")::text AS pending
     FROM "UsageMonthly" d GROUP BY d."userId"`;
   return new Map(rows.map((r) => [r.userId, { monthNano: big(r.month), allTimeNano: big(r.all), pendingCount: int(r.pending) }]));
+}
+
+const CHAT_ROW = "chat";
+const DELETED_KEY_ROW = "deleted-key";
+
+/**
+ * By personal key over a range: one row per key with usage (its name, prefix, whether revoked),
+ * one "Chat" row for everything without a key (answers and titles), and one "Deleted key" row
+ * for API calls whose key was deleted. The rows add up to the range's totals exactly (the same
+ * Usage rows as "UsageDaily", keyed differently). A user's scope names only keys of that user;
+ * the admin's (all users) adds each key's owner.
+ */
+export async function spendByKey(scope: SpendScope, range?: SpendRange): Promise<ByKeyRow[]> {
+  const db = await getDb();
+  const rows = await db.$queryRaw<
+    {
+      key: string;
+      source: string;
+      cost: string;
+      n: string;
+      pending: string;
+      prompt: string;
+      completion: string;
+      cached: string;
+      reasoning: string;
+      name: string | null;
+      prefix: string | null;
+      revoked: boolean | null;
+      email: string | null;
+    }[]
+  >`
+    SELECT t.key, t.source, t.cost::text AS cost, t.n::text AS n, t.pending::text AS pending, t.prompt::text AS prompt,
+           t.completion::text AS completion, t.cached::text AS cached, t.reasoning::text AS reasoning,
+           k."name" AS name, k."prefix" AS prefix, (k."revokedAt" IS NOT NULL) AS revoked, u."email" AS email
+    FROM (
+      SELECT d."apiKeyId" AS key, d."source" AS source,
+             SUM(d."costNano") AS cost, SUM(d."generations") AS n, SUM(d."pendingCount") AS pending,
+             SUM(d."promptTokens") AS prompt, SUM(d."completionTokens") AS completion,
+             SUM(d."cachedTokens") AS cached, SUM(d."reasoningTokens") AS reasoning
+      FROM "UsageKeyDaily" d ${where(scope, range)}
+      GROUP BY d."apiKeyId", d."source"
+    ) t
+    -- The owner is checked in the join too: a user's scope never names a key that is not theirs.
+    LEFT JOIN "ApiKey" k ON k."id" = t.key ${scope.userId ? Prisma.sql`AND k."userId" = ${scope.userId}` : Prisma.empty}
+    LEFT JOIN "User" u ON u."id" = k."userId"
+    ORDER BY t.cost DESC, k."name", t.key`;
+  const merged = new Map<string, ByKeyRow>();
+  for (const r of rows) {
+    const isKey = r.key !== "" && r.name !== null;
+    const id = isKey ? r.key : r.source === "api" || r.key !== "" ? DELETED_KEY_ROW : CHAT_ROW;
+    const row: ByKeyRow = {
+      id,
+      source: id === CHAT_ROW ? "chat" : "api",
+      name: isKey ? r.name! : id === CHAT_ROW ? "Chat" : "Deleted key",
+      prefix: isKey ? r.prefix : null,
+      revoked: isKey && r.revoked === true,
+      ownerEmail: isKey && !scope.userId ? r.email : null,
+      costNano: big(r.cost),
+      generations: int(r.n),
+      pendingCount: int(r.pending),
+      promptTokens: int(r.prompt),
+      completionTokens: int(r.completion),
+      cachedTokens: int(r.cached),
+      reasoningTokens: int(r.reasoning),
+    };
+    const held = merged.get(id);
+    if (!held) {
+      merged.set(id, row);
+      continue;
+    }
+    held.costNano += row.costNano;
+    held.generations += row.generations;
+    held.pendingCount += row.pendingCount;
+    held.promptTokens += row.promptTokens;
+    held.completionTokens += row.completionTokens;
+    held.cachedTokens += row.cachedTokens;
+    held.reasoningTokens += row.reasoningTokens;
+  }
+  return [...merged.values()].sort((a, b) => (a.costNano === b.costNano ? a.name.localeCompare(b.name) : a.costNano > b.costNano ? -1 : 1));
+}
+
+const emptySource = (): SourceTotals => ({ costNano: 0n, generations: 0, pendingCount: 0, promptTokens: 0, completionTokens: 0 });
+
+/** Chat vs API, from the by-key rows (so the two views always agree). */
+export function splitBySource(rows: ByKeyRow[]): SourceSplit {
+  const split: SourceSplit = { chat: emptySource(), api: emptySource() };
+  for (const row of rows) {
+    const s = split[row.source];
+    s.costNano += row.costNano;
+    s.generations += row.generations;
+    s.pendingCount += row.pendingCount;
+    s.promptTokens += row.promptTokens;
+    s.completionTokens += row.completionTokens;
+  }
+  return split;
 }

@@ -207,24 +207,62 @@ export function budgetExceededError(input: {
  * Holds `amountNano` against the user's monthly limit, or throws `budget_exceeded:spend`.
  * Without a limit nothing is held (`reservationId: null`).
  */
-export async function reserveBudget(userId: string, amountNano: bigint): Promise<{ reservationId: string | null }> {
-  const { reservationIds } = await reserveBudgets(userId, [amountNano]);
+export async function reserveBudget(userId: string, amountNano: bigint, options: ReserveOptions = {}): Promise<{ reservationId: string | null }> {
+  const { reservationIds } = await reserveBudgets(userId, [amountNano], options);
   return { reservationId: reservationIds[0] ?? null };
+}
+
+/** An API call's personal key: its reservation counts against the key's monthly cap as well as the user's limit. */
+export type ReserveOptions = { apiKey?: { id: string; monthlyCapNano: bigint | null } };
+
+export function apiKeyCapExceededError(input: {
+  spentNano: bigint;
+  reservedNano: bigint;
+  capNano: bigint;
+  amountNano: bigint;
+  resetsAt: Date;
+}): AppError {
+  const reset = input.resetsAt.toISOString().slice(0, 10);
+  const inFlight = input.reservedNano > 0n ? ` (plus ${formatUsd(input.reservedNano)} held for calls in progress)` : "";
+  return new AppError(
+    "budget_exceeded:api_key",
+    `This key has spent ${formatUsd(input.spentNano)}${inFlight} of its ${formatUsd(input.capNano)} monthly cap; ` +
+      `this request could cost up to ${formatUsd(input.amountNano)}. The cap resets on ${reset} (00:00 UTC).`,
+    {
+      details: {
+        spentNano: input.spentNano.toString(),
+        capNano: input.capNano.toString(),
+        reservedNano: input.reservedNano.toString(),
+        amountNano: input.amountNano.toString(),
+        resetsAt: input.resetsAt.toISOString(),
+      },
+    },
+  );
 }
 
 /**
  * Holds the worst case of several answers at once (the columns of a comparison): all of them
  * fit the budget together, or none is held and the whole turn is refused. One reservation per
- * answer, so each is freed when its own answer's cost is known.
+ * answer, so each is freed when its own answer's cost is known. With `apiKey`, the reservations
+ * carry the key and must also fit its monthly cap: the key's spend this UTC month (its days in the
+ * UsageKeyDaily rollup, kept with every Usage write) plus its live reservations. Both checks run under the same lock on the user's row (a key belongs
+ * to one user, so that lock serializes the key's reservations too).
  */
-export async function reserveBudgets(userId: string, amountsNano: bigint[]): Promise<{ reservationIds: (string | null)[] }> {
+export async function reserveBudgets(
+  userId: string,
+  amountsNano: bigint[],
+  options: ReserveOptions = {},
+): Promise<{ reservationIds: (string | null)[] }> {
   const none = { reservationIds: amountsNano.map(() => null) };
   const db = await getDb();
   const defaultBudget = await getDefaultMonthlyBudget();
   const first = await readLimits(db, userId, defaultBudget);
-  if (first.limitNano === null) return none;
+  const keyId = options.apiKey?.id ?? null;
+  const capNano = options.apiKey?.monthlyCapNano ?? null;
+  if (first.limitNano === null && capNano === null) return none;
 
   const now = new Date();
+  const monthStart = monthStartUtc(now);
   const expiresAt = new Date(now.getTime() + RESERVATION_TTL_MS);
   const ids = amountsNano.map(() => randomUUID());
   const amountNano = amountsNano.reduce((sum, a) => sum + a, 0n);
@@ -234,39 +272,58 @@ export async function reserveBudgets(userId: string, amountsNano: bigint[]): Pro
     db.$queryRaw`SELECT "id" FROM "User" WHERE "id" = ${userId} FOR UPDATE`,
     // A statement of its own after the lock, so its snapshot sees every reservation committed
     // before the lock was granted. The limit is read again: min(admin budget or the default,
-    // personal limit), as `limitsOf` (LEAST skips nulls).
-    db.$queryRaw<{ limitNano: string | null; spentNano: string; heldNano: string; reserved: boolean }[]>`
+    // personal limit), as `limitsOf` (LEAST skips nulls). Without a key, the key's sums are 0.
+    db.$queryRaw<{ limitNano: string | null; spentNano: string; heldNano: string; keySpentNano: string; keyHeldNano: string; reserved: boolean }[]>`
       WITH u AS (
         SELECT LEAST(COALESCE("monthlyBudgetNano", ${defaultBudget}::bigint), "personalLimitNano") AS "limitNano"
         FROM "User" WHERE "id" = ${userId}
       ), spent AS (
         SELECT COALESCE(SUM(d."costNano"), 0) AS v FROM "UsageMonthly" d
-        WHERE d."userId" = ${userId} AND d."month" = ${monthStartUtc(now).toISOString().slice(0, 10)}::date
+        WHERE d."userId" = ${userId} AND d."month" = ${monthStart.toISOString().slice(0, 10)}::date
       ), held AS (
         SELECT COALESCE(SUM(r."amountNano"), 0) AS v FROM "Reservation" r WHERE r."userId" = ${userId} AND r."expiresAt" > ${now}
+      ), key_spent AS (
+        SELECT COALESCE(SUM(k."costNano"), 0) AS v FROM "UsageKeyDaily" k
+        WHERE ${keyId}::text IS NOT NULL AND k."userId" = ${userId} AND k."apiKeyId" = ${keyId}::text
+          AND k."day" >= ${monthStart.toISOString().slice(0, 10)}::date
+      ), key_held AS (
+        SELECT COALESCE(SUM(r."amountNano"), 0) AS v FROM "Reservation" r WHERE r."apiKeyId" = ${keyId}::text AND r."expiresAt" > ${now}
       ), inserted AS (
-        INSERT INTO "Reservation" ("id", "userId", "amountNano", "createdAt", "expiresAt")
-        SELECT a."id", ${userId}, a."amountNano", ${now}, ${expiresAt}
-        FROM (VALUES ${rows}) AS a("id", "amountNano"), u, spent, held
-        WHERE spent.v + held.v + ${amountNano}::bigint <= u."limitNano"
+        INSERT INTO "Reservation" ("id", "userId", "apiKeyId", "amountNano", "createdAt", "expiresAt")
+        SELECT a."id", ${userId}, ${keyId}::text, a."amountNano", ${now}, ${expiresAt}
+        FROM (VALUES ${rows}) AS a("id", "amountNano"), u, spent, held, key_spent, key_held
+        WHERE (u."limitNano" IS NOT NULL OR ${capNano}::bigint IS NOT NULL)
+          AND (u."limitNano" IS NULL OR spent.v + held.v + ${amountNano}::bigint <= u."limitNano")
+          AND (${capNano}::bigint IS NULL OR key_spent.v + key_held.v + ${amountNano}::bigint <= ${capNano}::bigint)
         RETURNING "id"
       )
       SELECT u."limitNano"::text AS "limitNano", spent.v::text AS "spentNano", held.v::text AS "heldNano",
+        key_spent.v::text AS "keySpentNano", key_held.v::text AS "keyHeldNano",
         EXISTS (SELECT 1 FROM inserted) AS "reserved"
-      FROM u, spent, held`,
+      FROM u, spent, held, key_spent, key_held`,
   ]);
   const row = check[0];
   if (!row) throw new AppError("not_found:user", "This account no longer exists.");
-  // The limit was lifted meanwhile: nothing was held.
-  if (row.limitNano === null) return none;
+  // The limit was lifted meanwhile (and no key cap applies): nothing was held.
+  if (row.limitNano === null && capNano === null) return none;
   if (!row.reserved) {
-    throw budgetExceededError({
-      spentNano: BigInt(row.spentNano),
-      reservedNano: BigInt(row.heldNano),
-      limitNano: BigInt(row.limitNano),
+    const resetsAt = nextMonthStartUtc(now);
+    if (row.limitNano !== null && BigInt(row.spentNano) + BigInt(row.heldNano) + amountNano > BigInt(row.limitNano)) {
+      throw budgetExceededError({
+        spentNano: BigInt(row.spentNano),
+        reservedNano: BigInt(row.heldNano),
+        limitNano: BigInt(row.limitNano),
+        amountNano,
+        resetsAt,
+        answers: amountsNano.length,
+      });
+    }
+    throw apiKeyCapExceededError({
+      spentNano: BigInt(row.keySpentNano),
+      reservedNano: BigInt(row.keyHeldNano),
+      capNano: capNano ?? 0n,
       amountNano,
-      resetsAt: nextMonthStartUtc(now),
-      answers: amountsNano.length,
+      resetsAt,
     });
   }
   return { reservationIds: ids };

@@ -6,6 +6,9 @@ import type { SpendRange } from "./types";
 // CSV of a user's usage rows for a range of whole UTC days, streamed page by page (keyset on
 // createdAt, id) so a large export never sits in memory. Costs are exact: USD as decimal text
 // with nine places and the integer nano-USD beside it; a pending row has empty cost cells.
+// One line per Usage row (one upstream generation): `kind` is chat, title or api; `key` names
+// the personal key of an API call (empty for the chat, or when the key was deleted); `source`
+// is chat (answers and titles) or api, as on the spend page.
 
 export const CSV_HEADER = [
   "time_utc",
@@ -23,6 +26,8 @@ export const CSV_HEADER = [
   "status",
   "generation_id",
   "kind",
+  "key",
+  "source",
 ] as const;
 
 const PAGE = 1000;
@@ -53,7 +58,9 @@ type Row = {
   costNano: bigint | null;
   generationId: string | null;
   kind: string;
+  apiKeyId: string | null;
   conversation: { title: string } | null;
+  apiKey: { name: string; userId: string } | null;
 };
 
 async function page(userId: string, range: SpendRange, after: { createdAt: Date; id: string } | null): Promise<Row[]> {
@@ -80,12 +87,14 @@ async function page(userId: string, range: SpendRange, after: { createdAt: Date;
       costNano: true,
       generationId: true,
       kind: true,
+      apiKeyId: true,
       conversation: { select: { title: true } },
+      apiKey: { select: { name: true, userId: true } },
     },
   });
 }
 
-function rowLine(r: Row): string {
+function rowLine(userId: string, r: Row): string {
   return csvLine([
     r.createdAt.toISOString(),
     r.conversationId,
@@ -102,6 +111,9 @@ function rowLine(r: Row): string {
     r.costNano === null ? "pending" : "settled",
     r.generationId,
     r.kind,
+    // A key is named only to its owner (the gateway writes rows under the key's owner; this holds it here too).
+    r.apiKey && r.apiKey.userId === userId ? r.apiKey.name : null,
+    r.kind === "api" || r.apiKeyId !== null ? "api" : "chat",
   ]);
 }
 
@@ -123,7 +135,7 @@ export function usageCsvStream(userId: string, range: SpendRange): ReadableStrea
       if (rows.length > 0) {
         const last = rows[rows.length - 1]!;
         after = { createdAt: last.createdAt, id: last.id };
-        controller.enqueue(encoder.encode(rows.map(rowLine).join("")));
+        controller.enqueue(encoder.encode(rows.map((r) => rowLine(userId, r)).join("")));
       }
       if (rows.length < PAGE) {
         done = true;

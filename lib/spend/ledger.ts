@@ -17,8 +17,10 @@ import type { StepUsage } from "@/lib/openrouter/usage";
 // "UsageMonthly") and 20261124040000_spend_conversation_monthly
 // ("Usage_rollup_conversation_monthly_insert_delete", "Usage_rollup_conversation_monthly_update"
 // → "UsageConversationMonthly") move each row's contribution in the same transaction as every
-// insert, update and delete below. Budgets (./budget.ts) and the spend page (./aggregates.ts)
-// read those rollups, so a write that bypassed the table would go uncounted.
+// insert, update and delete below; migration 20261207200000_spend_by_key's triggers
+// ("Usage_rollup_key_daily_*" → "UsageKeyDaily") do the same per personal key and source.
+// Budgets (./budget.ts) and the spend page (./aggregates.ts) read those rollups, so a write
+// that bypassed the table would go uncounted.
 
 /** Until the stream reports usage, a row waits this long before settlement may take it (a live answer). */
 const STARTED_SETTLE_AFTER_MS = 60_000;
@@ -31,7 +33,9 @@ export type GenerationStart = {
   messageId: string | null;
   generationId: string;
   modelRequested: string;
-  kind?: "chat" | "title";
+  kind?: "chat" | "title" | "api";
+  /** The personal key of an API call (/api/v1); null or absent for the chat. */
+  apiKeyId?: string | null;
 };
 
 /** A generation's row, written when the upstream's headers name it: a crash, a stop or a broken stream can never lose it. */
@@ -41,10 +45,10 @@ export async function recordGenerationStarted(start: GenerationStart): Promise<v
   // One plain statement: it runs as the upstream's first bytes arrive, ahead of the first token.
   // Until the stream reports usage, the settlement job may pick the row up after nextSettleAt.
   await db.$executeRaw`
-    INSERT INTO "Usage" ("id", "userId", "conversationId", "messageId", "generationId", "modelRequested", "kind",
+    INSERT INTO "Usage" ("id", "userId", "conversationId", "messageId", "generationId", "modelRequested", "kind", "apiKeyId",
       "nextSettleAt", "createdAt", "updatedAt")
     VALUES (${randomUUID()}, ${start.userId}, ${start.conversationId}::text, ${start.messageId}::text, ${start.generationId},
-      ${start.modelRequested}, ${start.kind ?? "chat"}, ${new Date(now.getTime() + STARTED_SETTLE_AFTER_MS)}, ${now}, ${now})
+      ${start.modelRequested}, ${start.kind ?? "chat"}, ${start.apiKeyId ?? null}::text, ${new Date(now.getTime() + STARTED_SETTLE_AFTER_MS)}, ${now}, ${now})
     ON CONFLICT ("generationId") DO NOTHING`;
 }
 

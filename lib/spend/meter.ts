@@ -4,7 +4,7 @@ import type { UpstreamResponseInfo } from "@/lib/openrouter/provider";
 import type { StepUsage } from "@/lib/openrouter/usage";
 import { recordGenerationResult, recordGenerationStarted, type GenerationStart } from "./ledger";
 
-// The meter: how every upstream request (an answer, a compared column, a title) records its
+// The meter: how every upstream request (an answer, a compared column, a title, an API call) records its
 // generations in the ledger, one Usage row each. The sequence is always the same:
 //   1. started — the response headers name the generation (X-Generation-Id); its row is written
 //      once the first chunk after them has been relayed, or RECORD_START_WITHIN_MS after them,

@@ -25,7 +25,7 @@ export const rangeQuerySchema = z.object({
 });
 
 export const spendQuerySchema = rangeQuerySchema.extend({
-  groupBy: z.enum(["day", "model", "provider", "conversation"]).default("day"),
+  groupBy: z.enum(["day", "model", "provider", "conversation", "key"]).default("day"),
 });
 
 export const adminSpendQuerySchema = spendQuerySchema.extend({

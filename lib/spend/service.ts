@@ -7,10 +7,12 @@ import {
   lastDays,
   monthToDate,
   spendByDay,
+  spendByKey,
   spendByModel,
   spendByProvider,
   spendPerUser,
   spendTotals,
+  splitBySource,
   tokenTotals,
   topConversations,
   type SpendScope,
@@ -18,7 +20,7 @@ import {
 import { reservedNano } from "./budget";
 import { limitsOf, nextMonthStartUtc } from "./period";
 import { getDefaultMonthlyBudget, setDefaultMonthlyBudget } from "./settings";
-import type { AdminUserRow, BudgetStatus, SpendPageData, SpendRange, SpendSummary } from "./types";
+import type { AdminUserRow, BudgetStatus, ByKeyRow, SpendPageData, SpendRange, SpendSummary } from "./types";
 
 // What the spend routes and pages call: each function takes the caller's id (or is admin-only
 // and says so), reads through the aggregates, and returns bigint nano-USD.
@@ -51,18 +53,19 @@ export async function spendSummary(userId: string, now = new Date()): Promise<Sp
 /** Everything the spend page shows besides the per-day series. */
 export async function spendPageData(userId: string, range: SpendRange, now = new Date()): Promise<SpendPageData> {
   const scope: SpendScope = { userId };
-  const [totals, budget, byModel, byProvider, conversations, tokens] = await Promise.all([
+  const [totals, budget, byModel, byProvider, conversations, tokens, byKey] = await Promise.all([
     spendTotals(scope, now),
     budgetStatus(userId, now),
     spendByModel(scope, range),
     spendByProvider(scope, range),
     topConversations(scope, range, 10),
     tokenTotals(scope, range),
+    spendByKey(scope, range),
   ]);
-  return { totals, budget, range, byModel, byProvider, topConversations: conversations, tokens };
+  return { totals, budget, range, byModel, byProvider, topConversations: conversations, tokens, byKey, bySource: splitBySource(byKey) };
 }
 
-export type GroupBy = "day" | "model" | "provider" | "conversation";
+export type GroupBy = "day" | "model" | "provider" | "conversation" | "key";
 
 /**
  * One grouping of a scope's spend over a range (the JSON APIs). With `titles: false` (admin
@@ -79,6 +82,11 @@ export async function spendGrouped(scope: SpendScope, range: SpendRange, groupBy
     case "conversation": {
       const rows = await topConversations(scope, range, 100);
       return { groupBy, rows: options.titles === false ? rows.map(({ title: _title, ...rest }) => rest) : rows };
+    }
+    case "key": {
+      // By personal key, with "chat" (no key) as a row, and the chat-vs-API split beside it.
+      const rows = await spendByKey(scope, range);
+      return { groupBy, rows, bySource: splitBySource(rows) };
     }
   }
 }
@@ -135,6 +143,11 @@ export async function adminUsers(now = new Date()): Promise<{ users: AdminUserRo
       return { ...u, monthNano: s?.monthNano ?? 0n, allTimeNano: s?.allTimeNano ?? 0n, pendingCount: s?.pendingCount ?? 0 };
     }),
   };
+}
+
+/** Every personal key's spend over the last 30 days, with its owner, and everyone's chat as one row (admin). */
+export async function adminKeySpend(now = new Date()): Promise<ByKeyRow[]> {
+  return spendByKey({}, lastDays(30, now));
 }
 
 export type AdminUserPatch = {

@@ -37,6 +37,43 @@ export type ByConversationRow = {
   pendingCount: number;
 };
 
+/** Where spend came from: answers in the chat (titles included), or calls to /api/v1 with a personal key. */
+export type SpendSource = "chat" | "api";
+
+/**
+ * One row of spend by key. `id` is the key's id, "chat" for everything without a key (answers,
+ * titles), or "deleted-key" for API calls whose key no longer exists.
+ */
+export type ByKeyRow = {
+  id: string;
+  source: SpendSource;
+  /** The key's name; "Chat" or "Deleted key" for the other two rows. */
+  name: string;
+  /** The key's visible start (sbk_…); null for the other rows. */
+  prefix: string | null;
+  revoked: boolean;
+  /** The key's owner: set in the admin view of all users, null otherwise. */
+  ownerEmail: string | null;
+  costNano: bigint;
+  generations: number;
+  pendingCount: number;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+};
+
+export type SourceTotals = {
+  costNano: bigint;
+  generations: number;
+  pendingCount: number;
+  promptTokens: number;
+  completionTokens: number;
+};
+
+/** Chat vs API over a range; the two add up to the range's totals. */
+export type SourceSplit = Record<SpendSource, SourceTotals>;
+
 export type TokenTotals = {
   /** Prompt tokens not read from cache. */
   inputTokens: number;
@@ -75,6 +112,8 @@ export type SpendPageData = {
   byProvider: ByProviderRow[];
   topConversations: ByConversationRow[];
   tokens: TokenTotals;
+  byKey: ByKeyRow[];
+  bySource: SourceSplit;
 };
 
 export type AdminUserRow = {

@@ -117,3 +117,27 @@ export function handleEmbeddings(
     },
   });
 }
+
+/**
+ * `GET /api/v1/embeddings/models`: the embedding models in the `/models` listing's shape, as the
+ * spec's `listEmbeddingsModels` operation describes it (its example entry is this very model, the
+ * fields below; no live listing is recorded). No key needed, as for `/models`.
+ */
+export function handleEmbeddingModels(res: http.ServerResponse): void {
+  const data = [...EMBEDDING_MODELS.values()].map((m) => ({
+    id: m.id,
+    canonical_slug: m.id,
+    name: "Text Embedding 3 Small",
+    created: 1692901234,
+    description: "OpenAI text embedding model optimized for performance.",
+    context_length: m.contextLength,
+    architecture: { modality: "text->text", input_modalities: ["text"], output_modalities: ["embeddings"], tokenizer: "GPT", instruct_type: null },
+    pricing: { prompt: m.pricing.prompt, completion: m.pricing.completion, request: m.pricing.request, image: m.pricing.image },
+    top_provider: { context_length: m.contextLength, max_completion_tokens: null, is_moderated: false },
+    per_request_limits: null,
+    supported_parameters: [],
+    default_parameters: null,
+    links: { details: `/api/v1/models/${m.id}/endpoints` },
+  }));
+  sendJson(res, 200, { data });
+}

@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import { Download } from "lucide-react";
+import { ApiKeysCard } from "@/components/account/api-keys-card";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { getApiAccessEnabled } from "@/lib/api-keys/access";
+import { listApiKeys } from "@/lib/api-keys/keys";
 import { requireUser } from "@/lib/auth";
 import { ImportForm } from "./import-form";
 
@@ -10,6 +13,7 @@ export const metadata: Metadata = { title: "Account" };
 
 export default async function AccountPage() {
   const user = await requireUser();
+  const [keys, apiAccessEnabled] = await Promise.all([listApiKeys(user.id), getApiAccessEnabled()]);
   return (
     <div className="min-h-0 flex-1 overflow-y-auto" data-testid="account-page">
       <div className="mx-auto flex w-full max-w-2xl flex-col gap-6 p-6">
@@ -27,6 +31,7 @@ export default async function AccountPage() {
             </dl>
           </CardContent>
         </Card>
+        <ApiKeysCard initialKeys={keys} apiAccessEnabled={apiAccessEnabled} />
         <Card>
           <CardHeader>
             <CardTitle>Export your data</CardTitle>

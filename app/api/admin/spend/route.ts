@@ -6,9 +6,10 @@ import { adminSpendQuerySchema } from "@/lib/spend/schemas";
 import { spendTotals } from "@/lib/spend/aggregates";
 import { spendGrouped } from "@/lib/spend/service";
 
-// GET /api/admin/spend?userId=&from=&to=&groupBy=day|model|provider|conversation
+// GET /api/admin/spend?userId=&from=&to=&groupBy=day|model|provider|conversation|key
 // Spend of one user, or of everyone when userId is absent: totals (today, month, all time) and
-// the grouping over the range. Conversations are listed without their titles.
+// the grouping over the range. Conversations are listed without their titles. By key, across
+// everyone, each key row names its owner's email; "chat" is everyone's chat together.
 export const GET = route(async (request) => {
   await requireAdmin();
   const query = readQuery(request, adminSpendQuerySchema, "admin");

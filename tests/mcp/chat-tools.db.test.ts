@@ -215,6 +215,19 @@ describe("MCP tools in a chat answer", () => {
     expect(none.usage).toHaveLength(1);
   });
 
+  it("a conversation whose earlier answer used a tool goes on after that tool is turned off", async () => {
+    const user = await budgetedUser();
+    const first = await ask(user, `Echo [[sb:tool name=everything__echo args='{"message":"earlier"}']]`);
+    expect(first.tools[0]).toMatchObject({ state: "output-available" });
+    const { getDb } = await import("@/lib/db");
+    const conversation = await (await getDb()).conversation.findFirstOrThrow({ where: { userId: user.id } });
+    const next = await ask(user, `And now? [[sb:text tokens=3]]`, { tools: ["calculator"] }, undefined, conversation.id);
+    expect(next.answer.status).toBe("complete");
+    const sent = JSON.stringify(next.requests[0]!.body);
+    expect(sent).toContain("Echo: earlier");
+    expect((next.requests[0]!.body as { tools: { function: { name: string } }[] }).tools.map((t) => t.function.name)).toEqual(["calculator"]);
+  });
+
   it("a tool the admin marked as needing approval does not run: the model is told it was refused", async () => {
     const user = await budgetedUser();
     const r = await ask(user, `Add [[sb:tool name=guarded__get-sum args='{"a":1,"b":2}']]`, { tools: ["guarded__get-sum"] });

@@ -122,6 +122,8 @@ describe("the admin's MCP server routes", () => {
       params(id),
     );
     expect(await cleared.json()).toMatchObject({ server: { hasCredentials: false, enabledTools: null } });
+    const nothing = await one.PATCH(jsonRequest(`/api/admin/mcp/servers/${id}`, {}, { method: "PATCH" }), params(id));
+    expect(nothing.status).toBe(400);
     const clash = await one.PATCH(jsonRequest(`/api/admin/mcp/servers/${id}`, { name: "everything" }, { method: "PATCH" }), params(id));
     expect(clash.status).toBe(409);
     const deleted = await one.DELETE(send("DELETE", `/api/admin/mcp/servers/${id}`), params(id));

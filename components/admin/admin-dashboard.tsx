@@ -8,6 +8,7 @@ import { AliasesSection } from "./aliases-section";
 import { ApiAccessSwitch } from "./api-access-switch";
 import { ApiKeysAdminTable } from "./api-keys-table";
 import { DefaultBudgetForm } from "./default-budget-form";
+import { McpServersCard } from "./mcp-servers";
 import { UsersTable } from "./users-table";
 
 export function AdminDashboard({
@@ -119,6 +120,8 @@ export function AdminDashboard({
         testId="admin-spend-by-key"
         description="Last 30 days: every personal API key with its owner; Chat is everyone's chat together."
       />
+
+      <McpServersCard />
     </div>
   );
 }

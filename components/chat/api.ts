@@ -6,6 +6,7 @@
 // the response's body (chat-error.tsx turns it into a sentence).
 import type { AttachmentInfo, UploadResponse } from "@/lib/attachments/types";
 import type { ChatRequest, CompareStarted, ConversationSettings } from "@/lib/chat/types";
+import type { ToolsMenu } from "@/lib/mcp/types";
 import { describeUploadError } from "./chat-error";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -84,4 +85,11 @@ export async function uploadAttachment(file: File, signal: AbortSignal): Promise
   const stored = (JSON.parse(body) as UploadResponse).attachments[0];
   if (!stored) throw new Error("The upload returned no attachment.");
   return stored;
+}
+
+/** The tools the user can turn on in a conversation (built-in and MCP, grouped by server). */
+export async function fetchToolsMenu(): Promise<ToolsMenu> {
+  const response = await fetch("/api/mcp/tools", { headers: { accept: "application/json" } });
+  if (!response.ok) throw new Error(await response.text());
+  return (await response.json()) as ToolsMenu;
 }

@@ -99,6 +99,15 @@ function ChatView({ initial, isNew, defaultModel, prerendered = NOTHING_PRERENDE
   const labelOfModel = useCallback((modelId: string) => shortModelName(catalog.byId.get(modelId), modelId), [catalog.byId]);
 
   const modelInfo = catalog.byId.get(model);
+  // Stable between renders, so the memoized composer does not re-render for nothing.
+  const toolsMenu = useMemo(
+    () => ({
+      chosen: settings.tools,
+      onChange: (tools: string[] | null) => actions.changeSettings({ ...settings, tools }),
+      supported: catalog.byId.get(model)?.supportsTools ?? true,
+    }),
+    [settings, actions, catalog.byId, model],
+  );
   const last = messages.at(-1);
   const liveError = error ? describeChatError(error) : compareError ? describeChatError(compareError) : null;
 
@@ -173,6 +182,7 @@ function ChatView({ initial, isNew, defaultModel, prerendered = NOTHING_PRERENDE
         model={model}
         estimateConversationId={!isNew || messages.length > 0 ? initial.id : null}
         estimateInputCostNano={estimateInputCostNano}
+        tools={toolsMenu}
       />
     </div>
   );

@@ -18,7 +18,8 @@ import { keepStepReasoning, type ReasoningDetail, stepReasoningDetails } from ".
 import { relayAnswer, stallWatchdog } from "./relay";
 import { requestChoices, type UpstreamChoices } from "./routing";
 import { runStream } from "./streams";
-import { buildTools } from "./tools";
+import { buildTools, toolApprovals } from "./tools";
+import { mcpToolsForAnswer, type McpToolChoice } from "@/lib/mcp/tools";
 import { type AnswerOutput, unusualFinish } from "./unusual-finish";
 
 export type AnswerInput = {
@@ -44,6 +45,11 @@ export type AnswerInput = {
   streamKey?: string;
   /** The column of a comparison this answer is. */
   compare?: ChatMessageMetadata["compare"];
+  /**
+   * The MCP tools on for this answer, as the budget reserved for them (lib/chat/start.ts);
+   * absent: resolved here (callers that reserve nothing).
+   */
+  mcpTools?: readonly McpToolChoice[];
 };
 
 /**
@@ -94,7 +100,10 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     }
   };
 
-  const tools: ToolSet | undefined = input.model.supportsTools ? buildTools(input.user.id, stall.signal) : undefined;
+  const { tools, toolApproval } = await answerTools(input, stall.signal);
+  // A model that cannot call tools answers without them, and its metadata says so.
+  facts.toolsUnsupported =
+    !input.model.supportsTools && (input.settings.tools === undefined || input.settings.tools === null || input.settings.tools.length > 0);
   // Each step's reasoning details, kept with the saved answer (./reasoning-details.ts).
   const stepReasoning: ReasoningDetail[][] = [];
   const output: AnswerOutput = { seen: false };
@@ -110,6 +119,7 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     ...(settings.systemPrompt ? { instructions: settings.systemPrompt } : {}),
     messages: await toModelHistory(await resolveAttachmentsForModel(input.user.id, input.history), tools),
     tools,
+    toolApproval,
     // As many generations as the budget reserved, none sent a longer prompt than it held for.
     stopWhen: [isStepCount(MAX_ANSWER_STEPS), beyondReservedPrompt(outputLimit)],
     // Failures are shown at once with a Retry button rather than silently retried for seconds.
@@ -188,6 +198,17 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     messageId: input.assistantMessageId,
     model: input.model.id,
   });
+}
+
+/** The answer's tools; none for a model that cannot call them or a conversation that turned them all off. */
+async function answerTools(
+  input: AnswerInput,
+  stall: AbortSignal,
+): Promise<{ tools?: ToolSet; toolApproval?: Parameters<typeof streamText>[0]["toolApproval"] }> {
+  if (!input.model.supportsTools) return {};
+  const mcp = input.mcpTools ?? (await mcpToolsForAnswer(input.user.id, input.settings.tools));
+  const tools = buildTools(input.user.id, stall, mcp, input.settings.tools);
+  return Object.keys(tools).length > 0 ? { tools, toolApproval: toolApprovals(mcp) } : {};
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

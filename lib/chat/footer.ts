@@ -43,15 +43,18 @@ export type AnswerFacts = {
   firstOutputAt: number | undefined;
   totals: AnswerTotals;
   failure: AppError | undefined;
+  /** Tools were on but the model cannot call tools. */
+  toolsUnsupported?: boolean;
 };
 
 /** What the stream's `start` says before anything else is known. */
-export function startMetadata(facts: Pick<AnswerFacts, "model" | "compare" | "startedAt">): ChatMessageMetadata {
+export function startMetadata(facts: Pick<AnswerFacts, "model" | "compare" | "startedAt" | "toolsUnsupported">): ChatMessageMetadata {
   return {
     model: facts.model.id,
     status: "streaming",
     createdAt: new Date(facts.startedAt).toISOString(),
     ...(facts.compare ? { compare: facts.compare } : {}),
+    ...(facts.toolsUnsupported ? { toolsUnsupported: true } : {}),
   };
 }
 
@@ -74,6 +77,7 @@ export function footerMetadata(facts: AnswerFacts, status: ChatMessageMetadata["
     tokensPerSecond: streamingMs > 0 && totals.completionTokens > 0 ? Math.round((totals.completionTokens / streamingMs) * 10_000) / 10 : undefined,
     status,
     ...(facts.compare ? { compare: facts.compare } : {}),
+    ...(facts.toolsUnsupported ? { toolsUnsupported: true } : {}),
     ...routingMetadata(facts.model, facts.upstream, totals.modelServed),
     ...(failure ? { error: { code: failure.code, message: failure.message, retryAfter: failure.retryAfter } } : {}),
   };

@@ -7,6 +7,7 @@ import { getCatalog } from "@/lib/openrouter/catalog";
 import type { ModelSummary } from "@/lib/openrouter/types";
 import { estimatePromptTokens, holdWhileRunning, releaseReservation, reserveBudgets } from "@/lib/spend/budget";
 import { worstCaseForChoices } from "@/lib/spend/worst-case";
+import { mcpDefinitionTokens, mcpToolsForAnswer, type McpToolChoice } from "@/lib/mcp/tools";
 import { startAnswer } from "./answer";
 import { historyTexts } from "./history";
 import { textOfParts } from "@/lib/message-text";
@@ -30,7 +31,11 @@ export type ChosenUpstreams = {
   answers: { model: ModelSummary; choices: UpstreamChoices }[];
 };
 
-export type ReservedTurn = ChosenUpstreams & { reservationIds: (string | null)[] };
+export type ReservedTurn = ChosenUpstreams & {
+  reservationIds: (string | null)[];
+  /** The MCP tools on for the turn's answers, as reserved for. */
+  mcpTools: McpToolChoice[];
+};
 
 export type StartedAnswer = { messageId: string; model: string; streamKey: string };
 
@@ -48,16 +53,25 @@ export async function reserveAnswers(user: SessionUser, chosen: ChosenUpstreams)
   const promptTokens = estimatePromptTokens([plan.settings.systemPrompt ?? "", ...historyTexts(plan.history)]);
   const attachments = attachmentNeeds(plan.history);
   const catalog = (await getCatalog()).models;
+  // The MCP tools' definitions are sent with every generation of a tool-capable model's answer.
+  const mcpTools = chosen.answers.some(({ model }) => model.supportsTools) ? await mcpToolsForAnswer(user.id, plan.settings.tools) : [];
+  const mcpTokens = mcpDefinitionTokens(mcpTools);
   const worstCases = chosen.answers.map(({ model, choices }) =>
     worstCaseForChoices(
       model,
       choices,
-      { promptTokens, images: attachments.images, pdfs: attachments.pdfs, tools: model.supportsTools, maxTokens: plan.settings.maxTokens },
+      {
+        promptTokens: promptTokens + (model.supportsTools ? mcpTokens : 0),
+        images: attachments.images,
+        pdfs: attachments.pdfs,
+        tools: model.supportsTools,
+        maxTokens: plan.settings.maxTokens,
+      },
       catalog,
     ),
   );
   const { reservationIds } = await reserveBudgets(user.id, worstCases);
-  return { ...chosen, reservationIds };
+  return { ...chosen, reservationIds, mcpTools };
 }
 
 export type CommittedAnswers = {
@@ -111,6 +125,7 @@ export async function startAnswers(user: SessionUser, reserved: ReservedTurn, co
         upstream: choices,
         streamKey,
         compare: answer.compare,
+        mcpTools: reserved.mcpTools,
         // The first exchange gets a generated title (the first words stand in until then), sent
         // along the answer's stream when it is saved before the answer ends.
         alongside:

@@ -35,6 +35,8 @@ export type ChatMessageMetadata = {
    * `column` is this model's place; `kept` marks the answer the user chose to continue with.
    */
   compare?: { group: string; column: number; kept?: boolean };
+  /** Tools were on but the model cannot call tools: the answer was made without them. */
+  toolsUnsupported?: boolean;
 };
 
 export type ChatDataParts = {
@@ -118,6 +120,14 @@ export const conversationSettingsSchema = z.object({
   reasoningEffort: z.enum(reasoningEfforts).nullish(),
   /** Fallback models and provider preferences; absent: the user's default routing. */
   routing: routingSettingsSchema.nullish(),
+  /**
+   * The tools on in this conversation, by the name the model calls (built-in, or `<server>__<tool>`);
+   * absent: the built-in tools and those of MCP servers on for everyone (lib/mcp/tools.ts).
+   */
+  tools: z
+    .array(z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "Not a tool name."))
+    .max(500)
+    .nullish(),
 });
 export type ConversationSettings = z.infer<typeof conversationSettingsSchema>;
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { routingSettingsSchema, type ConversationSettings } from "@/lib/chat/types";
+import { conversationSettingsSchema, routingSettingsSchema, type ConversationSettings } from "@/lib/chat/types";
 import { isUniqueViolation } from "./errors";
 import { findOwnedListRow, type ListRow } from "./conversation-list";
 import { getDb } from "./index";
@@ -104,6 +104,7 @@ export function settingsOf(row: Pick<ConversationRow, "settings" | "systemPrompt
     reasoningEffort:
       stored.reasoningEffort === "low" || stored.reasoningEffort === "medium" || stored.reasoningEffort === "high" ? stored.reasoningEffort : null,
     routing: routingSettingsSchema.safeParse(stored.routing).data ?? null,
+    tools: conversationSettingsSchema.shape.tools.safeParse(stored.tools).data ?? null,
   };
 }
 

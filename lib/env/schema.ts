@@ -77,6 +77,27 @@ export const envSchema = z.object({
   SWITCHBOARD_UPSTREAM_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(600_000),
   /** How long one tool call's work (a calculation) may run before it is stopped. */
   SWITCHBOARD_TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /** How long one MCP tool call (connecting included) may take before it fails with a timeout. */
+  SWITCHBOARD_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /**
+   * Most bytes of one MCP tool result kept (shown and sent to the model); the rest is cut with a
+   * note. The default fits the tool results one step of the loop is reserved for (lib/spend/worst-case.ts).
+   */
+  SWITCHBOARD_MCP_MAX_RESULT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(12_000),
+  /** `on`: users may add their own MCP servers over HTTP (only they see and use them). */
+  SWITCHBOARD_MCP_USER_SERVERS: z.enum(["on", "off"]).default("off"),
+  /** `on`: users' own MCP servers may be on loopback, link-local or private addresses (refused otherwise). */
+  SWITCHBOARD_MCP_USER_PRIVATE_URLS: z.enum(["on", "off"]).default("off"),
+  /**
+   * Operator-configured MCP servers (the only way to add a stdio server), a JSON array, or `@<path>`
+   * of a JSON file holding one (lib/mcp/config.ts).
+   */
+  SWITCHBOARD_MCP_SERVERS: optionalString,
   /** Largest attachment (image or PDF) a user may upload, in bytes. */
   SWITCHBOARD_ATTACHMENT_MAX_BYTES: z.coerce
     .number()

@@ -14,6 +14,7 @@ import { cn } from "@/lib/utils";
 import { AttachmentPreviews } from "./attachment-previews";
 import { useDraft } from "./draft-store";
 import { useAttachments } from "./use-attachments";
+import { ToolsMenu } from "./tools-menu";
 
 // Fetched the first time Compare is switched on.
 const loadCompareModels = () => import("@/components/compare/compare-models");
@@ -42,6 +43,8 @@ type ComposerProps = {
   estimateConversationId: string | null;
   /** Overrides the built-in preview: the estimated input cost of the next message, nano-USD. */
   estimateInputCostNano?: bigint | string | null;
+  /** The conversation's tools menu (absent: no menu). */
+  tools?: React.ComponentProps<typeof ToolsMenu>;
 };
 
 function hasFiles(transfer: DataTransfer | null): boolean {
@@ -66,6 +69,7 @@ export const Composer = memo(function Composer({
   model,
   estimateConversationId,
   estimateInputCostNano,
+  tools,
 }: ComposerProps) {
   const [draft, setDraft] = useDraft(conversationId);
   // The spend feature's estimate of what sending the draft would cost (debounced server call).
@@ -190,6 +194,7 @@ export const Composer = memo(function Composer({
                 submit();
               }}
             />
+            {tools && <ToolsMenu {...tools} />}
             <Button
               type="button"
               size={webSearch ? "default" : "icon"}

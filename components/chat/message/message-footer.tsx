@@ -76,6 +76,11 @@ export const MessageFooter = memo(function MessageFooter({ metadata, streaming, 
           <Globe aria-hidden className="size-3" /> web search
         </span>
       )}
+      {m.toolsUnsupported && (
+        <span data-testid="footer-no-tools" title="Tools are on in this conversation, but this model cannot call them: it answered without them">
+          no tools
+        </span>
+      )}
       {(m.promptTokens !== undefined || m.completionTokens !== undefined) && (
         <span data-testid="footer-tokens" title="Tokens in / out">
           {formatCount(m.promptTokens)} in · {formatCount(m.completionTokens)} out

@@ -6,6 +6,7 @@ import { ChevronDown, CircleAlert, CircleCheck, Wrench } from "lucide-react";
 import { Collapsible, CollapsibleContent, CollapsibleTrigger } from "@/components/ui/collapsible";
 import { Spinner } from "@/components/ui/spinner";
 import { cn } from "@/lib/utils";
+import { McpContentView, mcpOutputOf } from "./mcp-content";
 
 export type ToolState =
   "input-streaming" | "input-available" | "approval-requested" | "approval-responded" | "output-available" | "output-error" | "output-denied";
@@ -27,6 +28,9 @@ const toolTitles: Record<string, string> = {
 };
 
 export function toolTitle(name: string): string {
+  // An MCP tool (`<server>__<tool>`): its own name, then its server's.
+  const split = name.indexOf("__");
+  if (split > 0) return `${name.slice(split + 2)} · ${name.slice(0, split)}`;
   return toolTitles[name] ?? name;
 }
 
@@ -67,6 +71,7 @@ export const MessageTool = memo(function MessageTool({ name, state, input, outpu
   const failed = state === "output-error" || state === "output-denied";
   const open = userOpen ?? (running || failed);
   const links = state === "output-available" ? searchResults(name, output) : null;
+  const mcp = state === "output-available" ? mcpOutputOf(output) : null;
   return (
     <Collapsible
       open={open}
@@ -108,9 +113,15 @@ export const MessageTool = memo(function MessageTool({ name, state, input, outpu
           {state === "output-available" && (
             <section>
               <h4 className="mb-1 text-xs font-medium text-muted-foreground">Result</h4>
-              <pre data-testid="tool-output" className="overflow-x-auto rounded-md bg-muted/60 p-2 font-mono text-xs whitespace-pre-wrap">
-                {pretty(output)}
-              </pre>
+              {mcp ? (
+                <div data-testid="tool-output" className="max-h-96 overflow-auto rounded-md bg-muted/30 p-2">
+                  <McpContentView output={mcp} />
+                </div>
+              ) : (
+                <pre data-testid="tool-output" className="overflow-x-auto rounded-md bg-muted/60 p-2 font-mono text-xs whitespace-pre-wrap">
+                  {pretty(output)}
+                </pre>
+              )}
               {links && links.length > 0 && (
                 <ul className="mt-2 grid gap-1">
                   {links.map((r) => (

@@ -88,6 +88,7 @@ export function requestBodyFor(state: ConversationState, model = state.model): R
       topP: settings.topP ?? null,
       reasoningEffort: (info ? info.supportsReasoning : true) ? (settings.reasoningEffort ?? null) : null,
       routing: settings.routing ?? null,
+      tools: settings.tools ?? null,
     } satisfies NonNullable<ChatRequest["settings"]>,
   };
 }

@@ -1,22 +1,53 @@
 import "server-only";
 import type { ToolSet } from "ai";
+import { mcpToolSet, mcpToolsMenu, type McpToolChoice } from "@/lib/mcp/tools";
+import type { ToolsMenu } from "@/lib/mcp/types";
 import { calculatorTool } from "./calculator";
 import { currentTimeTool } from "./current-time";
 import { searchConversationsTool } from "./search-conversations";
 
 /**
- * The built-in tools, bound to the caller (the search tool only sees their conversations).
+ * The tools of an answer: the built-in ones, bound to the caller (the search tool only sees their
+ * conversations), and the MCP tools on for the conversation (lib/mcp/tools.ts, resolved before the
+ * budget is reserved, since their definitions are part of every prompt). `chosen`: the
+ * conversation's tool names; absent, every built-in tool is on.
  * `stall`: the answer's stall watchdog, which ends a running tool call as Stop does (Stop reaches
  * each call through the SDK's own `abortSignal`). Work a tool cannot bound itself runs in a worker
- * (lib/sandbox/bounded.ts) that ends when that signal fires.
+ * (lib/sandbox/bounded.ts) that ends when that signal fires; an MCP call is cancelled at its server.
  */
-export function buildTools(userId: string, stall?: AbortSignal): ToolSet {
-  const tools: ToolSet = {
+export function buildTools(userId: string, stall?: AbortSignal, mcp: readonly McpToolChoice[] = [], chosen?: readonly string[] | null): ToolSet {
+  const builtIn: ToolSet = {
     calculator: calculatorTool,
     current_time: currentTimeTool,
     search_conversations: searchConversationsTool(userId),
   };
+  const on = chosen ? new Set(chosen) : null;
+  // MCP names always hold `__`, built-in names never: neither can replace the other (built-ins last, all the same).
+  const tools: ToolSet = { ...mcpToolSet(mcp), ...Object.fromEntries(Object.entries(builtIn).filter(([name]) => !on || on.has(name))) };
   return stall ? endedBy(tools, stall) : tools;
+}
+
+/**
+ * Tools an admin marked as needing approval are refused with a reason the model is told, until
+ * the chat can ask the user (AI SDK's tool approval): an admin's "ask first" never means "run".
+ */
+export function toolApprovals(mcp: readonly McpToolChoice[]): Record<string, { type: "denied"; reason: string }> {
+  const refused = mcp.filter((t) => t.server.approvalTools.includes(t.tool.name));
+  return Object.fromEntries(
+    refused.map((t) => [
+      t.name,
+      { type: "denied" as const, reason: "An administrator requires approval for this tool, and approvals cannot be given in this chat yet." },
+    ]),
+  );
+}
+
+/** What a tools menu lists: the built-in tools, then each available MCP server's tools. */
+export async function toolsMenu(userId: string): Promise<ToolsMenu> {
+  const builtIn = buildTools(userId);
+  return {
+    builtIn: Object.entries(builtIn).map(([name, t]) => ({ name, description: typeof t.description === "string" ? t.description : "" })),
+    mcp: await mcpToolsMenu(userId),
+  };
 }
 
 function endedBy(tools: ToolSet, signal: AbortSignal): ToolSet {

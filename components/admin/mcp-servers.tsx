@@ -1,0 +1,249 @@
+"use client";
+
+import { useCallback, useEffect, useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { describeError } from "@/lib/errors";
+import type { McpServerView } from "@/lib/mcp/types";
+
+// The team's MCP servers on the admin page: each server's status, tools and last error, with
+// refresh and delete, and a form to add one. Credentials are write-only: the page only ever
+// learns whether a server has some.
+
+async function request<T>(url: string, init: RequestInit = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, headers: { "content-type": "application/json", ...init.headers } });
+  } catch {
+    throw new Error("Could not reach the server. Check your connection and try again.");
+  }
+  const json: unknown = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) throw new Error(describeError(json).message);
+  return json as T;
+}
+
+const BASE = "/api/admin/mcp/servers";
+
+export function McpServersCard() {
+  const [servers, setServers] = useState<McpServerView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    request<{ servers: McpServerView[] }>(BASE)
+      .then((body) => setServers(body.servers))
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, []);
+  useEffect(load, [load]);
+
+  const act = async (id: string, work: () => Promise<unknown>) => {
+    setBusy(id);
+    setError(null);
+    try {
+      await work();
+      load();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <Card data-testid="admin-mcp-servers">
+      <CardHeader>
+        <CardTitle>MCP servers</CardTitle>
+        <CardDescription>
+          Tools from Model Context Protocol servers, for every tool-capable model. Servers on for everyone are offered in every conversation; opt-in
+          ones where a conversation turns them on. Servers from the server&apos;s configuration (stdio included) are listed but edited there.
+        </CardDescription>
+      </CardHeader>
+      <CardContent className="grid gap-4">
+        {error && (
+          <p role="alert" data-testid="admin-mcp-error" className="text-sm text-destructive">
+            {error}
+          </p>
+        )}
+        {servers === null ? (
+          <p className="text-sm text-muted-foreground">Loading…</p>
+        ) : servers.length === 0 ? (
+          <p className="text-sm text-muted-foreground" data-testid="admin-mcp-empty">
+            No MCP servers yet.
+          </p>
+        ) : (
+          <ul className="grid gap-3">
+            {servers.map((s) => (
+              <li
+                key={s.id}
+                data-testid="admin-mcp-server"
+                data-server={s.name}
+                data-status={s.status}
+                className="grid gap-1 rounded-lg border border-border p-3 text-sm"
+              >
+                <div className="flex flex-wrap items-center gap-2">
+                  <span className="font-medium">{s.name}</span>
+                  <Badge variant="secondary">{s.scope === "operator" ? "configuration" : s.availability}</Badge>
+                  <Badge variant={s.status === "error" ? "destructive" : "outline"} data-testid="admin-mcp-status">
+                    {s.status === "ok" ? "reachable" : s.status === "error" ? "failing" : "not checked yet"}
+                  </Badge>
+                  {s.hasCredentials && <Badge variant="outline">credentials set</Badge>}
+                  <span className="ml-auto flex gap-1">
+                    <Button
+                      type="button"
+                      size="sm"
+                      variant="outline"
+                      disabled={busy === s.id}
+                      data-testid="admin-mcp-refresh"
+                      aria-label={`Refresh ${s.name}`}
+                      onClick={() => void act(s.id, () => request(`${BASE}/${encodeURIComponent(s.id)}/refresh`, { method: "POST" }))}
+                    >
+                      Refresh
+                    </Button>
+                    {s.scope !== "operator" && (
+                      <Button
+                        type="button"
+                        size="sm"
+                        variant="ghost"
+                        disabled={busy === s.id}
+                        data-testid="admin-mcp-delete"
+                        aria-label={`Delete ${s.name}`}
+                        onClick={() => void act(s.id, () => request(`${BASE}/${encodeURIComponent(s.id)}`, { method: "DELETE" }))}
+                      >
+                        Delete
+                      </Button>
+                    )}
+                  </span>
+                </div>
+                <span className="font-mono text-xs break-all text-muted-foreground">
+                  {s.transport} · {s.url}
+                </span>
+                {s.lastError && (
+                  <span data-testid="admin-mcp-last-error" className="text-xs text-destructive">
+                    Last error: {s.lastError}
+                  </span>
+                )}
+                {s.tools && (
+                  <details>
+                    <summary className="cursor-pointer text-xs text-muted-foreground" data-testid="admin-mcp-tools-count">
+                      {s.tools.length} {s.tools.length === 1 ? "tool" : "tools"}
+                      {s.toolsFetchedAt ? `, listed ${new Date(s.toolsFetchedAt).toLocaleString()}` : ""}
+                    </summary>
+                    <ul className="mt-1 grid gap-0.5" data-testid="admin-mcp-tools">
+                      {s.tools.map((t) => (
+                        <li key={t.name} className="text-xs">
+                          <span className="font-mono">{t.name}</span>
+                          {s.enabledTools && !s.enabledTools.includes(t.name) && <span className="text-muted-foreground"> (off)</span>}
+                          {s.approvalTools.includes(t.name) && <span className="text-muted-foreground"> (needs approval)</span>}
+                          {t.description && <span className="text-muted-foreground"> — {t.description}</span>}
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        <AddServerForm onAdded={load} />
+      </CardContent>
+    </Card>
+  );
+}
+
+function AddServerForm({ onAdded }: { onAdded: () => void }) {
+  const [name, setName] = useState("");
+  const [url, setUrl] = useState("");
+  const [transport, setTransport] = useState<"streamable-http" | "sse">("streamable-http");
+  const [token, setToken] = useState("");
+  const [availability, setAvailability] = useState<"everyone" | "opt-in">("everyone");
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  return (
+    <form
+      data-testid="admin-mcp-add"
+      aria-label="Add an MCP server"
+      className="grid gap-2 rounded-lg border border-dashed border-border p-3 sm:grid-cols-2"
+      onSubmit={(event) => {
+        event.preventDefault();
+        setSaving(true);
+        setError(null);
+        request(BASE, { method: "POST", body: JSON.stringify({ name, url, transport, availability, ...(token ? { bearerToken: token } : {}) }) })
+          .then(() => {
+            setName("");
+            setUrl("");
+            setToken("");
+            onAdded();
+          })
+          .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+          .finally(() => setSaving(false));
+      }}
+    >
+      <div className="grid gap-1">
+        <Label htmlFor="mcp-name">Name</Label>
+        <Input id="mcp-name" data-testid="admin-mcp-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="files" required />
+      </div>
+      <div className="grid gap-1">
+        <Label htmlFor="mcp-url">URL</Label>
+        <Input
+          id="mcp-url"
+          data-testid="admin-mcp-url"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+          placeholder="https://mcp.example.com/mcp"
+          required
+        />
+      </div>
+      <div className="grid gap-1">
+        <Label htmlFor="mcp-transport">Transport</Label>
+        <select
+          id="mcp-transport"
+          data-testid="admin-mcp-transport"
+          className="h-9 rounded-md border border-input bg-background px-2 text-sm"
+          value={transport}
+          onChange={(e) => setTransport(e.target.value === "sse" ? "sse" : "streamable-http")}
+        >
+          <option value="streamable-http">Streamable HTTP</option>
+          <option value="sse">SSE (older servers)</option>
+        </select>
+      </div>
+      <div className="grid gap-1">
+        <Label htmlFor="mcp-availability">Available</Label>
+        <select
+          id="mcp-availability"
+          data-testid="admin-mcp-availability"
+          className="h-9 rounded-md border border-input bg-background px-2 text-sm"
+          value={availability}
+          onChange={(e) => setAvailability(e.target.value === "opt-in" ? "opt-in" : "everyone")}
+        >
+          <option value="everyone">On for everyone</option>
+          <option value="opt-in">Opt-in per conversation</option>
+        </select>
+      </div>
+      <div className="grid gap-1 sm:col-span-2">
+        <Label htmlFor="mcp-token">Bearer token (optional, never shown again)</Label>
+        <Input
+          id="mcp-token"
+          data-testid="admin-mcp-token"
+          type="password"
+          autoComplete="off"
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+        />
+      </div>
+      {error && (
+        <p role="alert" data-testid="admin-mcp-add-error" className="text-sm text-destructive sm:col-span-2">
+          {error}
+        </p>
+      )}
+      <div className="sm:col-span-2">
+        <Button type="submit" data-testid="admin-mcp-submit" disabled={saving}>
+          Add server
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -16,6 +16,7 @@ import {
   type ActionCorpusEntry,
   type Case,
   type CorpusEntry,
+  type FieldSpec,
   type CorpusWorld,
 } from "./bad-input";
 import { chatRequest, importFile, pngWith, type Role } from "./route-matrix";
@@ -50,6 +51,34 @@ const searchProbes = [
   "_",
   "*".repeat(200),
 ];
+
+const mcpName = () => `corpus-${newId("").slice(0, 12)}`;
+
+/** An MCP server's fields (lib/mcp/types.ts); `create` makes name and url required. */
+function mcpServerBody(create: boolean): Record<string, FieldSpec> {
+  return {
+    name: { kind: "string", min: 1, max: 24, required: create },
+    url: { kind: "string", min: 1, max: 2_000, required: create },
+    transport: { kind: "enum", values: ["streamable-http", "sse"] },
+    availability: { kind: "enum", values: ["everyone", "opt-in"] },
+    bearerToken: { kind: "string", min: 1, max: 8_000, nullable: true },
+    headers: { kind: "object", nullable: true },
+    enabledTools: { kind: "array", max: 500, nullable: true },
+    approvalTools: { kind: "array", max: 500 },
+  };
+}
+
+/** A user's server may not be anything but an http(s) URL (private addresses are allowed in the security app). */
+function mcpUrlCases(path: string): Case[] {
+  return ["javascript:alert(1)", "file:///etc/passwd", "ftp://example.com/mcp", "not a url", "http://"].map((url): Case => ({
+    name: `url: ${url}`,
+    method: "POST",
+    path,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: mcpName(), url }),
+    expect: [400],
+  }));
+}
 
 /** Every route that reads a body, a query string or a path id needs an entry. */
 const corpus: Record<string, CorpusEntry> = {
@@ -474,6 +503,48 @@ const corpus: Record<string, CorpusEntry> = {
         expect: [404],
       })),
   },
+  "POST /api/mcp/servers": {
+    role: "owner",
+    control: () => ({ path: "/api/mcp/servers", json: { name: mcpName(), url: "http://127.0.0.1:9/mcp", availability: "opt-in" }, status: 201 }),
+    body: mcpServerBody(true),
+    maxBytes: 100_000,
+    extra: () => mcpUrlCases("/api/mcp/servers"),
+  },
+  "PATCH /api/mcp/servers/[id]": {
+    role: "owner",
+    control: (w) => ({ path: `/api/mcp/servers/${w.ownMcpServerId}`, json: { enabledTools: null }, status: 200 }),
+    body: mcpServerBody(false),
+    maxBytes: 100_000,
+  },
+  "DELETE /api/mcp/servers/[id]": { role: "owner", control: (w) => ({ path: `/api/mcp/servers/${w.disposableOwnMcpServerId}`, status: 200 }) },
+  "POST /api/mcp/servers/[id]/refresh": {
+    role: "owner",
+    control: (w) => ({ path: `/api/mcp/servers/${w.ownMcpServerId}/refresh`, status: [200, 502] }),
+  },
+  "POST /api/admin/mcp/servers": {
+    role: "admin",
+    control: () => ({
+      path: "/api/admin/mcp/servers",
+      json: { name: mcpName(), url: "http://127.0.0.1:9/mcp", availability: "opt-in" },
+      status: 201,
+    }),
+    body: mcpServerBody(true),
+    maxBytes: 100_000,
+  },
+  "PATCH /api/admin/mcp/servers/[id]": {
+    role: "admin",
+    control: (w) => ({ path: `/api/admin/mcp/servers/${w.teamMcpServerId}`, json: { availability: "opt-in" }, status: 200 }),
+    body: mcpServerBody(false),
+    maxBytes: 100_000,
+  },
+  "DELETE /api/admin/mcp/servers/[id]": {
+    role: "admin",
+    control: (w) => ({ path: `/api/admin/mcp/servers/${w.disposableTeamMcpServerId}`, status: 200 }),
+  },
+  "POST /api/admin/mcp/servers/[id]/refresh": {
+    role: "admin",
+    control: (w) => ({ path: `/api/admin/mcp/servers/${w.teamMcpServerId}/refresh`, status: [200, 502] }),
+  },
   "GET /api/admin/spend": {
     role: "admin",
     control: (w) => ({ path: `/api/admin/spend?userId=${w.ownerId}&groupBy=model`, status: 200 }),
@@ -606,6 +677,15 @@ test.beforeAll(async ({ securityApp }) => {
     const alias = await clients.admin.post("/api/admin/aliases", { name, model: "openai/gpt-4o-mini" });
     expect(alias.status, alias.text).toBe(201);
   }
+  const serverOf = async (client: Client, path: string) => {
+    const created = await client.post(path, { name: mcpName(), url: "http://127.0.0.1:9/mcp", availability: "opt-in" });
+    expect(created.status, created.text).toBe(201);
+    return (created.json as { server: { id: string } }).server.id;
+  };
+  world.ownMcpServerId = await serverOf(clients.owner, "/api/mcp/servers");
+  world.disposableOwnMcpServerId = await serverOf(clients.owner, "/api/mcp/servers");
+  world.teamMcpServerId = await serverOf(clients.admin, "/api/admin/mcp/servers");
+  world.disposableTeamMcpServerId = await serverOf(clients.admin, "/api/admin/mcp/servers");
   for (const conversation of [world.conversationId, world.disposableId, world.deletedId]) {
     const reply = await clients.owner.chat(conversation, 'a first message [[sb:say text="a first answer"]]');
     expect(reply.status, reply.text).toBe(200);
@@ -675,6 +755,8 @@ async function apiSnapshot(): Promise<Record<string, unknown>> {
     keysOfAll: await read(admin, "/api/admin/keys"),
     aliases: await read(admin, "/api/admin/aliases"),
     apiAccess: await read(admin, "/api/admin/api-access"),
+    mcpServers: await read(admin, "/api/admin/mcp/servers"),
+    ownMcpServers: await read(owner, "/api/mcp/servers"),
     settings: await read(admin, "/api/admin/settings"),
     anonymousSession: (await anonymous.get("/api/auth/session")).text,
   };

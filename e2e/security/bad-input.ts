@@ -67,6 +67,11 @@ export type CorpusWorld = {
   /** A model alias; a second one the delete control removes. */
   aliasName: string;
   disposableAliasName: string;
+  /** The owner's own MCP server and a team one, each with a second the delete controls remove. */
+  ownMcpServerId: string;
+  disposableOwnMcpServerId: string;
+  teamMcpServerId: string;
+  disposableTeamMcpServerId: string;
 };
 
 export type CorpusEntry = {
@@ -363,6 +368,10 @@ export function casesFor(key: string, entry: CorpusEntry, w: CorpusWorld): Case[
     w.adminRevocableApiKeyId,
     w.aliasName,
     w.disposableAliasName,
+    w.ownMcpServerId,
+    w.disposableOwnMcpServerId,
+    w.teamMcpServerId,
+    w.disposableTeamMcpServerId,
   ].find((id) => id && pathOnly.includes(id));
   if (real) {
     const body = control.json === undefined ? undefined : JSON.stringify(control.json);

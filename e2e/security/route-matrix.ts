@@ -39,6 +39,12 @@ export type World = {
   /** A model alias the admin made; a second one the delete entry may remove. */
   aliasName: string;
   disposableAliasName: string;
+  /** The owner's own MCP server, and one the owner's delete entry may remove. */
+  ownMcpServerId: string;
+  disposableOwnMcpServerId: string;
+  /** A team MCP server the admin added, and one the admin's delete entry may remove. */
+  teamMcpServerId: string;
+  disposableTeamMcpServerId: string;
 };
 
 export type MatrixRequest = {
@@ -294,6 +300,79 @@ export const routeMatrix: Record<string, MatrixEntry> = {
     request: (_role, w) => ({ path: `/api/account/keys/${w.apiKeyId}/logs/export` }),
     expect: ownerOnly(200),
     csrf: "none",
+  },
+
+  // ---- MCP servers (users' own servers are on in the security app) --------------------------
+  "GET /api/mcp/tools": {
+    about: "the tools the caller may turn on: built-ins, the team's servers and the caller's own",
+    request: () => ({ path: "/api/mcp/tools" }),
+    expect: anyUser(200),
+    csrf: "none",
+  },
+  "GET /api/mcp/servers": {
+    about: "the caller's own MCP servers (never their credentials)",
+    request: () => ({ path: "/api/mcp/servers" }),
+    expect: anyUser(200),
+    csrf: "none",
+  },
+  "POST /api/mcp/servers": {
+    about: "add an MCP server of the caller's own",
+    request: () => ({ path: "/api/mcp/servers", data: { name: unique("mcp"), url: "http://127.0.0.1:9/mcp", availability: "opt-in" } }),
+    expect: anyUser(201),
+    csrf: "origin",
+  },
+  "PATCH /api/mcp/servers/[id]": {
+    about: "change one's own MCP server: only its owner (the admin too gets 404)",
+    request: (_role, w) => ({ path: `/api/mcp/servers/${w.ownMcpServerId}`, data: { enabledTools: null } }),
+    expect: ownerOnly(200),
+    csrf: "origin",
+  },
+  "DELETE /api/mcp/servers/[id]": {
+    about: "remove one's own MCP server: only its owner",
+    request: (_role, w) => ({ path: `/api/mcp/servers/${w.disposableOwnMcpServerId}` }),
+    expect: ownerOnly(200),
+    csrf: "origin",
+  },
+  "POST /api/mcp/servers/[id]/refresh": {
+    about: "reconnect to one's own MCP server and list its tools: only its owner",
+    request: (_role, w) => ({ path: `/api/mcp/servers/${w.ownMcpServerId}/refresh` }),
+    expect: ownerOnly([200, 502]),
+    csrf: "origin",
+  },
+  "GET /api/admin/mcp/servers": {
+    about: "the team's MCP servers with status and tools (never credentials): admin only",
+    request: () => ({ path: "/api/admin/mcp/servers" }),
+    expect: adminOnly(200),
+    csrf: "none",
+    inputRole: "admin",
+  },
+  "POST /api/admin/mcp/servers": {
+    about: "add a team MCP server: admin only",
+    request: () => ({ path: "/api/admin/mcp/servers", data: { name: unique("mcp"), url: "http://127.0.0.1:9/mcp", availability: "opt-in" } }),
+    expect: adminOnly(201),
+    csrf: "origin",
+    inputRole: "admin",
+  },
+  "PATCH /api/admin/mcp/servers/[id]": {
+    about: "change a team MCP server: admin only",
+    request: (_role, w) => ({ path: `/api/admin/mcp/servers/${w.teamMcpServerId}`, data: { availability: "opt-in" } }),
+    expect: adminOnly(200),
+    csrf: "origin",
+    inputRole: "admin",
+  },
+  "DELETE /api/admin/mcp/servers/[id]": {
+    about: "remove a team MCP server: admin only",
+    request: (_role, w) => ({ path: `/api/admin/mcp/servers/${w.disposableTeamMcpServerId}` }),
+    expect: adminOnly(200),
+    csrf: "origin",
+    inputRole: "admin",
+  },
+  "POST /api/admin/mcp/servers/[id]/refresh": {
+    about: "reconnect to a team MCP server: admin only",
+    request: (_role, w) => ({ path: `/api/admin/mcp/servers/${w.teamMcpServerId}/refresh` }),
+    expect: adminOnly([200, 502]),
+    csrf: "origin",
+    inputRole: "admin",
   },
 
   // ---- the API gateway (personal keys only: a session is not a key) --------------------------

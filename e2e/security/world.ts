@@ -77,6 +77,10 @@ export async function plantOwnerWorld(app: SecurityApp): Promise<{ world: World;
     adminRevocableApiKeyId: "",
     aliasName: uniqueMarker("alias").toLowerCase(),
     disposableAliasName: uniqueMarker("alias").toLowerCase(),
+    ownMcpServerId: "",
+    disposableOwnMcpServerId: "",
+    teamMcpServerId: "",
+    disposableTeamMcpServerId: "",
   };
   const { owner } = clients;
   const m = `${world.searchTerm} ${world.marker}`;
@@ -109,5 +113,19 @@ export async function plantOwnerWorld(app: SecurityApp): Promise<{ world: World;
     const alias = await app.admin.post("/api/admin/aliases", { name, model: "openai/gpt-4o-mini" });
     expect(alias.status, alias.text).toBe(201);
   }
+  // Opt-in: no chat of this world's tries to reach them unless it turns them on.
+  const serverOf = async (client: Client, path: string) => {
+    const created = await client.post(path, {
+      name: uniqueMarker("mcp").toLowerCase().slice(0, 20),
+      url: "http://127.0.0.1:9/mcp",
+      availability: "opt-in",
+    });
+    expect(created.status, created.text).toBe(201);
+    return (created.json as { server: { id: string } }).server.id;
+  };
+  world.ownMcpServerId = await serverOf(owner, "/api/mcp/servers");
+  world.disposableOwnMcpServerId = await serverOf(owner, "/api/mcp/servers");
+  world.teamMcpServerId = await serverOf(app.admin, "/api/admin/mcp/servers");
+  world.disposableTeamMcpServerId = await serverOf(app.admin, "/api/admin/mcp/servers");
   return { world, clients };
 }

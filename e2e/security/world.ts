@@ -24,6 +24,9 @@ export const test = recorded.extend<object, { securityApp: SecurityApp }>({
           SWITCHBOARD_TRUSTED_PROXIES: "127.0.0.1,::1",
           SWITCHBOARD_API_REQUESTS_PER_MINUTE: "100000",
           SWITCHBOARD_API_TOKENS_PER_MINUTE: "100000000",
+          // Users' own MCP servers, on loopback (an unused port): their routes' ownership is tested.
+          SWITCHBOARD_MCP_USER_SERVERS: "on",
+          SWITCHBOARD_MCP_USER_PRIVATE_URLS: "on",
         },
       });
       const clients: Client[] = [];

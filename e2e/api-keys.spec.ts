@@ -141,14 +141,39 @@ test("a user creates a key, sees its value once with the base URL, then only its
   first.id = view!.id;
   first.prefix = view!.prefix;
 
-  // The log of a "keep a log" key: empty for now, and its export is a JSON file.
+  // The log of a "keep a log" key: empty until the key is used.
   await owner.getByTestId("api-key-log").click();
   await expect(owner.getByTestId("key-log-dialog")).toBeVisible();
   await expect(owner.getByTestId("key-log-empty")).toBeVisible();
+  await owner.keyboard.press("Escape");
+
+  // The value shown once works at the API (the browser's cookies are not what authenticates it).
+  const call = await owner.request.post("/api/v1/chat/completions", {
+    headers: { authorization: `Bearer ${key}` },
+    data: {
+      model: "openai/gpt-4o-mini",
+      messages: [{ role: "user", content: 'a logged question [[sb:say text="a logged answer"]]' }],
+      max_tokens: 20,
+    },
+  });
+  expect(call.status(), await call.text()).toBe(200);
+  // Its last use is written beside the call, not before its answer: the page shows it on a reload soon after.
+  await expect(async () => {
+    await owner.reload();
+    await expect(owner.getByTestId("api-key-row").getByTestId("api-key-last-used")).not.toHaveText("never", { timeout: 1_000 });
+  }).toPass({ timeout: 10_000 });
+  await owner.getByTestId("api-key-log").click();
+  const entry = owner.getByTestId("key-log-entry");
+  await expect(entry).toHaveCount(1);
+  await expect(entry.getByTestId("key-log-request")).toContainText("a logged question");
+  await expect(entry).toContainText("a logged answer");
   const exported = await owner.request.get(`/api/account/keys/${first.id}/logs/export`);
   expect(exported.status()).toBe(200);
   expect(exported.headers()["content-disposition"]).toContain("attachment");
-  expect(JSON.parse(await exported.text())).toMatchObject({ apiKey: { id: first.id, name: "laptop", prefix: first.prefix }, logs: [] });
+  const file = JSON.parse(await exported.text()) as { apiKey: unknown; logs: unknown[] };
+  expect(file).toMatchObject({ apiKey: { id: first.id, name: "laptop", prefix: first.prefix } });
+  expect(file.logs).toHaveLength(1);
+  expect(JSON.stringify(file)).not.toContain(key);
   await owner.keyboard.press("Escape");
   await expect(owner.getByTestId("key-log-dialog")).toHaveCount(0);
 

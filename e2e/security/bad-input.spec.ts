@@ -516,7 +516,7 @@ const corpus: Record<string, CorpusEntry> = {
     body: mcpServerBody(false),
     maxBytes: 100_000,
   },
-  "DELETE /api/mcp/servers/[id]": { role: "owner", control: (w) => ({ path: `/api/mcp/servers/${w.disposableOwnMcpServerId}`, status: 200 }) },
+  "DELETE /api/mcp/servers/[id]": { role: "owner", control: (w) => ({ path: `/api/mcp/servers/${w.disposableOwnMcpServerId}`, status: 204 }) },
   "POST /api/mcp/servers/[id]/refresh": {
     role: "owner",
     control: (w) => ({ path: `/api/mcp/servers/${w.ownMcpServerId}/refresh`, status: [200, 502] }),
@@ -539,7 +539,7 @@ const corpus: Record<string, CorpusEntry> = {
   },
   "DELETE /api/admin/mcp/servers/[id]": {
     role: "admin",
-    control: (w) => ({ path: `/api/admin/mcp/servers/${w.disposableTeamMcpServerId}`, status: 200 }),
+    control: (w) => ({ path: `/api/admin/mcp/servers/${w.disposableTeamMcpServerId}`, status: 204 }),
   },
   "POST /api/admin/mcp/servers/[id]/refresh": {
     role: "admin",

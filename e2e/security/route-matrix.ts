@@ -330,7 +330,7 @@ export const routeMatrix: Record<string, MatrixEntry> = {
   "DELETE /api/mcp/servers/[id]": {
     about: "remove one's own MCP server: only its owner",
     request: (_role, w) => ({ path: `/api/mcp/servers/${w.disposableOwnMcpServerId}` }),
-    expect: ownerOnly(200),
+    expect: ownerOnly(204),
     csrf: "origin",
   },
   "POST /api/mcp/servers/[id]/refresh": {
@@ -363,7 +363,7 @@ export const routeMatrix: Record<string, MatrixEntry> = {
   "DELETE /api/admin/mcp/servers/[id]": {
     about: "remove a team MCP server: admin only",
     request: (_role, w) => ({ path: `/api/admin/mcp/servers/${w.disposableTeamMcpServerId}` }),
-    expect: adminOnly(200),
+    expect: adminOnly(204),
     csrf: "origin",
     inputRole: "admin",
   },

@@ -1,6 +1,6 @@
 // A tool call whose work would take minutes, against the production server (the standalone
 // server.js when the build has it, else `npm start`) on PGlite and a local OpenRouter: the
-// server keeps answering /api/health within 200 ms all along, the call ends with a clear tool
+// server keeps answering /api/health all along (never held for the tool's seconds), the call ends with a clear tool
 // error at the configured limit, and Stop ends it at once. The calculator runs in a worker
 // thread (lib/sandbox/bounded.ts); on the event loop this expression blocked every request.
 import { randomBytes } from "node:crypto";
@@ -12,7 +12,12 @@ import { requireBuild, UPSTREAM_KEY } from "./cluster";
 import { standaloneDir, startStandalone } from "./standalone";
 
 const LIMIT_MS = 4_000;
-const HEALTH_BOUND_MS = 200;
+/**
+ * Far below the tool's run (LIMIT_MS): an event loop held by the calculation would answer no health
+ * check until it ended. Not a speed target (those are benchmarks): on the embedded database a health
+ * check waits for whatever statement PGlite is running on the same thread, 254 ms seen once.
+ */
+const HEALTH_BOUND_MS = 500;
 const HEAVY = "sum(ones(400,400)*ones(400,400))";
 
 describe("a tool call that would run for minutes", () => {
@@ -94,7 +99,7 @@ describe("a tool call that would run for minutes", () => {
     });
   }
 
-  it("ends with a clear tool error at the limit, /api/health answering within 200 ms throughout", async () => {
+  it("ends with a clear tool error at the limit, /api/health answering all along", async () => {
     const conversationId = newId();
     let toolEnded = () => {};
     const toolRun = new Promise<void>((resolve) => (toolEnded = resolve));

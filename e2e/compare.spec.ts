@@ -54,6 +54,8 @@ async function switchAnswer(page: Page, direction: "previous" | "next") {
 test("three models answer side by side; one is stopped; the summary marks the cheapest and the fastest; the kept answer is the only one sent next; the alternatives switch after a reload", async ({
   page,
 }) => {
+  // Three streams of half a minute, a stop, a reload: more than the default on a loaded machine.
+  test.setTimeout(180_000);
   await openNewChat(page);
   await page.getByTestId("compare-toggle").click();
   const chooser = page.getByTestId("compare-models");
@@ -64,8 +66,9 @@ test("three models answer side by side; one is stopped; the summary marks the ch
 
   const m = marker("cmp");
   // Long enough that the two columns left running are still streaming after the stop, however
-  // slow the machine (Gemini needs 8 s, the mini 16 s).
-  await send(page, `${m} [[sb:text tokens=240 rates="${MINI}:15,${GEMINI}:30,${HAIKU}:10"]]`);
+  // slow the machine (Gemini needs 18 s, the mini 24 s: a stop that took long to show once outlived
+  // an 8-second Gemini).
+  await send(page, `${m} [[sb:text tokens=360 rates="${MINI}:15,${GEMINI}:20,${HAIKU}:10"]]`);
   await expect(page.getByTestId("compare-column")).toHaveCount(3);
   // All three show text while all three are still streaming: they answer at the same time.
   await expect.poll(async () => Object.values(await columnTexts(page)).filter((c) => c.text > 0 && c.streaming).length, { timeout: 20_000 }).toBe(3);

@@ -6,7 +6,7 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { startApp, type RunningApp } from "@/tests/helpers/app";
 import { startEverythingServer, type RunningServer } from "@/tests/mcp/servers";
-import { reloadChat, sendAndWait } from "./fixtures/chat";
+import { reloadChat, sendAndWait, waitIdle } from "./fixtures/chat";
 import { E2E_OPENROUTER_KEY } from "./fixtures/constants";
 import { createE2eDatabase, type E2eDatabaseHandle } from "./fixtures/database";
 import { newUser, type TestUser } from "./fixtures/users";
@@ -101,6 +101,7 @@ test("a user turns a tool on and gets an answer that used it, still there after 
   await expect(card).toHaveAttribute("data-state", "output-available");
   await card.getByTestId("tool-toggle").click();
   await expect(card.getByTestId("tool-output")).toContainText("Echo: hello from the browser");
+  await expect(card.getByTestId("tool-duration")).toHaveText(/^\d+ ms$|^\d+\.\d s$/);
   await expect(answer.getByTestId("message-text").last()).toContainText("everything__echo returned");
 
   await reloadChat(user);
@@ -127,6 +128,75 @@ test("the server stops mid-conversation: the call fails with a clear message, an
   await expect(card).toHaveAttribute("data-state", "output-available");
   await card.getByTestId("tool-toggle").click();
   await expect(card.getByTestId("tool-output")).toContainText("Echo: it is back");
+});
+
+test("a tool that needs approval asks (still asking after a reload); approved, it runs; another is denied and the model is told", async () => {
+  // The admin asks for approval before get-sum runs; toggle-simulated-logging asks because its server says it is not read-only.
+  await admin.goto("/admin");
+  const server = admin.getByTestId("admin-mcp-servers").locator('[data-testid="admin-mcp-server"][data-server="everything"]');
+  await server.getByTestId("admin-mcp-tools-count").click();
+  const sum = server.locator('[data-testid="admin-mcp-tool"][data-tool="get-sum"]');
+  await sum.getByTestId("admin-mcp-tool-approval").click(); // saved, then the list shows it
+  await expect(sum.getByTestId("admin-mcp-tool-approval")).toBeChecked();
+
+  await openNewChat(user);
+  await user.getByTestId("tools-menu-button").click();
+  const group = user.getByTestId("tools-menu").locator('[data-testid="tools-menu-group"][data-server="everything"]');
+  for (const tool of ["everything__get-sum", "everything__toggle-simulated-logging"]) {
+    await group.locator(`[data-testid="tools-menu-switch"][data-tool="${tool}"]`).click();
+    await expect(group.locator(`[data-testid="tools-menu-switch"][data-tool="${tool}"]`)).toHaveAttribute("aria-checked", "true");
+  }
+  await user.keyboard.press("Escape");
+
+  const asked = await sendAndWait(user, `Add [[sb:tool name=everything__get-sum args='{"a":20,"b":22}']]`);
+  const card = asked.locator('[data-testid="tool-card"][data-tool-name="everything__get-sum"]');
+  await expect(card).toHaveAttribute("data-state", "approval-requested");
+  await expect(card.getByTestId("tool-approval-reason")).toContainText("An administrator asks for approval");
+  await expect(card.getByTestId("tool-input")).toContainText('"a": 20');
+
+  // The request is saved with the answer: a reload still asks.
+  await reloadChat(user);
+  const saved = user.locator('[data-testid="tool-card"][data-tool-name="everything__get-sum"]').last();
+  await expect(saved).toHaveAttribute("data-state", "approval-requested");
+  await saved.getByTestId("tool-approve").click();
+  await expect(saved).toHaveAttribute("data-state", "output-available", { timeout: 30_000 });
+  await waitIdle(user);
+  await saved.getByTestId("tool-toggle").click();
+  await expect(saved.getByTestId("tool-output")).toContainText("42");
+  const answer = user.getByTestId("message-assistant").last();
+  await expect(answer.getByTestId("message-text").last()).toContainText("everything__get-sum returned");
+  // One answer, whose footer sums both of its runs.
+  await expect(user.getByTestId("message-assistant")).toHaveCount(1);
+
+  const toggled = await sendAndWait(user, `Toggle logging [[sb:tool name=everything__toggle-simulated-logging args='{}']]`);
+  const toggle = toggled.locator('[data-testid="tool-card"][data-tool-name="everything__toggle-simulated-logging"]');
+  await expect(toggle).toHaveAttribute("data-state", "approval-requested");
+  await expect(toggle.getByTestId("tool-approval-reason")).toContainText("does not say this tool only reads");
+  await toggle.getByTestId("tool-deny").click();
+  await expect(toggle).toHaveAttribute("data-state", "output-denied", { timeout: 30_000 });
+  await waitIdle(user);
+  await expect(toggle.getByTestId("tool-error")).toContainText("Denied");
+  // The model was told: its next generation read the refusal.
+  await expect(toggled.getByTestId("message-text").last()).toContainText("denied");
+
+  // After a reload the answered calls stay answered.
+  await reloadChat(user);
+  await expect(user.locator('[data-testid="tool-card"][data-tool-name="everything__toggle-simulated-logging"]').last()).toHaveAttribute(
+    "data-state",
+    "output-denied",
+  );
+  await expect(user.getByTestId("tool-approve")).toHaveCount(0);
+
+  // "Always allow in this chat": approved now, and the next call of that tool runs without asking.
+  const again = await sendAndWait(user, `Once more [[sb:tool name=everything__get-sum args='{"a":1,"b":1}']]`);
+  const once = again.locator('[data-testid="tool-card"][data-tool-name="everything__get-sum"]');
+  await once.getByTestId("tool-always-allow").click();
+  await expect(once).toHaveAttribute("data-state", "output-available", { timeout: 30_000 });
+  await waitIdle(user);
+  const trusted = await sendAndWait(user, `And again [[sb:tool name=everything__get-sum args='{"a":2,"b":2}']]`);
+  await expect(trusted.locator('[data-testid="tool-card"][data-tool-name="everything__get-sum"]')).toHaveAttribute("data-state", "output-available");
+  await reloadChat(user);
+  await expect(user.getByTestId("tool-approve")).toHaveCount(0);
 });
 
 test("a second user sees neither the first user's own server nor its credentials (UI and API, 404)", async ({ browser }) => {

@@ -132,14 +132,45 @@ export function McpServersCard() {
                       {s.toolsFetchedAt ? `, listed ${new Date(s.toolsFetchedAt).toLocaleString()}` : ""}
                     </summary>
                     <ul className="mt-1 grid gap-0.5" data-testid="admin-mcp-tools">
-                      {s.tools.map((t) => (
-                        <li key={t.name} className="text-xs">
-                          <span className="font-mono">{t.name}</span>
-                          {s.enabledTools && !s.enabledTools.includes(t.name) && <span className="text-muted-foreground"> (off)</span>}
-                          {s.approvalTools.includes(t.name) && <span className="text-muted-foreground"> (needs approval)</span>}
-                          {t.description && <span className="text-muted-foreground"> — {t.description}</span>}
-                        </li>
-                      ))}
+                      {s.tools.map((t) => {
+                        const on = !s.enabledTools || s.enabledTools.includes(t.name);
+                        const asks = s.approvalTools.includes(t.name);
+                        const patch = (body: Partial<Pick<McpServerView, "enabledTools" | "approvalTools">>) =>
+                          void act(s.id, () => request(`${BASE}/${encodeURIComponent(s.id)}`, { method: "PATCH", body: JSON.stringify(body) }));
+                        return (
+                          <li key={t.name} className="flex flex-wrap items-center gap-x-3 text-xs" data-testid="admin-mcp-tool" data-tool={t.name}>
+                            <span className="font-mono">{t.name}</span>
+                            <label className="inline-flex items-center gap-1">
+                              <input
+                                type="checkbox"
+                                checked={on}
+                                disabled={busy === s.id || s.scope === "operator"}
+                                data-testid="admin-mcp-tool-on"
+                                aria-label={`${t.name} on`}
+                                onChange={() => {
+                                  const current = s.enabledTools ?? s.tools!.map((x) => x.name);
+                                  patch({ enabledTools: on ? current.filter((n) => n !== t.name) : [...current, t.name] });
+                                }}
+                              />
+                              On
+                            </label>
+                            <label className="inline-flex items-center gap-1">
+                              <input
+                                type="checkbox"
+                                checked={asks}
+                                disabled={busy === s.id || s.scope === "operator"}
+                                data-testid="admin-mcp-tool-approval"
+                                aria-label={`${t.name} needs approval`}
+                                onChange={() =>
+                                  patch({ approvalTools: asks ? s.approvalTools.filter((n) => n !== t.name) : [...s.approvalTools, t.name] })
+                                }
+                              />
+                              Ask first
+                            </label>
+                            {t.description && <span className="basis-full text-muted-foreground">{t.description}</span>}
+                          </li>
+                        );
+                      })}
                     </ul>
                   </details>
                 )}

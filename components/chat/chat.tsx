@@ -92,6 +92,7 @@ function ChatView({ initial, isNew, defaultModel, prerendered = NOTHING_PRERENDE
       regenerate: actions.regenerate,
       edit: actions.edit,
       showAlternative: actions.showAlternative,
+      answerToolApproval: actions.answerToolApproval,
       compare: actions.compare,
     }),
     [initial.id, actions],

@@ -101,7 +101,7 @@ const corpus: Record<string, CorpusEntry> = {
     control: (w) => ({ path: "/api/chat", json: chatRequest(w.conversationId, 'control [[sb:say text="ok"]]'), status: 200 }),
     body: {
       id: { ...id, required: true },
-      trigger: { kind: "enum", values: ["submit-message", "regenerate-message"], required: true },
+      trigger: { kind: "enum", values: ["submit-message", "regenerate-message", "tool-approval"], required: true },
       model: { ...model, required: true },
       "message.id": { ...id, required: true },
       "message.role": { kind: "enum", values: ["user"], required: true },
@@ -127,6 +127,33 @@ const corpus: Record<string, CorpusEntry> = {
         path: "/api/chat",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ ...chatRequest(w.conversationId, "x"), messageId: UNKNOWN_ID }),
+      },
+      ...[
+        ["approve the tool calls of an answer that does not exist", UNKNOWN_ID, [{ id: "approval-1", approved: true }]],
+        ["approve with no answers", UNKNOWN_ID, []],
+        ["approve with 21 answers", UNKNOWN_ID, Array.from({ length: 21 }, (_, i) => ({ id: `approval-${i}`, approved: true }))],
+        ["an approval id with markup", UNKNOWN_ID, [{ id: "<script>", approved: true }]],
+        ["an approval without its answer", UNKNOWN_ID, [{ id: "approval-1" }]],
+        ["an approval with a field of its own", UNKNOWN_ID, [{ id: "approval-1", approved: true, execute: true }]],
+      ].map(([name, messageId, approvals]) => ({
+        name: String(name),
+        method: "POST",
+        path: "/api/chat",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ id: w.conversationId, trigger: "tool-approval", messageId, model: "openai/gpt-4o-mini", approvals }),
+      })),
+      {
+        name: "approve tool calls of the conversation's answer that waits for none",
+        method: "POST",
+        path: "/api/chat",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          id: w.conversationId,
+          trigger: "tool-approval",
+          messageId: w.answerId,
+          model: "openai/gpt-4o-mini",
+          approvals: [{ id: "approval-1", approved: true }],
+        }),
       },
       {
         name: "51 parts",

@@ -12,7 +12,7 @@ import { createMeter } from "@/lib/spend/meter";
 import { answerOutputLimit, beyondReservedPrompt, MAX_ANSWER_STEPS } from "@/lib/spend/worst-case";
 import { resolveAttachmentsForModel } from "@/lib/attachments/model-input";
 import { meterStep, saveAnswer } from "./answer-end";
-import { footerMetadata, newTotals, startMetadata, type AnswerFacts } from "./footer";
+import { footerMetadata, newTotals, startMetadata, totalsOf, type AnswerFacts } from "./footer";
 import { toModelHistory } from "./history";
 import { keepStepReasoning, type ReasoningDetail, stepReasoningDetails } from "./reasoning-details";
 import { relayAnswer, stallWatchdog } from "./relay";
@@ -50,6 +50,12 @@ export type AnswerInput = {
    * absent: resolved here (callers that reserve nothing).
    */
   mcpTools?: readonly McpToolChoice[];
+  /**
+   * The answer goes on after the user answered its tool calls' approval requests: the last message
+   * of `history` is this answer (its parts with the answers); the approved calls run first, and what
+   * follows is added to its parts, its footer summing what it cost before and now.
+   */
+  continues?: { parts: ChatUIMessage["parts"]; metadata: ChatMessageMetadata };
 };
 
 /**
@@ -68,7 +74,8 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     compare: input.compare,
     startedAt: Date.now(),
     firstOutputAt: undefined,
-    totals: newTotals(),
+    totals: input.continues ? totalsOf(input.continues.metadata) : newTotals(),
+    toolDurations: { ...input.continues?.metadata.toolDurations },
     failure: undefined,
   };
   const meter = createMeter({
@@ -101,6 +108,8 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
   };
 
   const { tools, toolApproval } = await answerTools(input, stall.signal);
+  // An answer that goes on keeps what it showed before; the steps below are this run's.
+  const keptParts = input.continues?.parts.length ?? 0;
   // A model that cannot call tools answers without them, and its metadata says so.
   facts.toolsUnsupported =
     !input.model.supportsTools && (input.settings.tools === undefined || input.settings.tools === null || input.settings.tools.length > 0);
@@ -148,6 +157,9 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
         setTimeout(startAlongside, 0);
       }
     },
+    onToolExecutionEnd: ({ toolCall, toolExecutionMs }) => {
+      facts.toolDurations[toolCall.toolCallId] = Math.round(toolExecutionMs);
+    },
     onStepEnd: (step) => {
       stepReasoning[step.stepNumber] = stepReasoningDetails(step.providerMetadata);
       // A filtered or empty answer ends as an error with its own code (./unusual-finish.ts), its text kept.
@@ -171,6 +183,8 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     // the model, which carries on; through `onError` it would mark the whole answer failed.
     redactToolErrors: false,
     generateMessageId: () => input.assistantMessageId,
+    // Going on: the stream adds to the answer (the approved calls' results land in their parts).
+    ...(input.continues ? { originalMessages: input.history } : {}),
     messageMetadata: ({ part }) => {
       if (part.type === "start") return startMetadata(facts);
       if (part.type === "finish") return footerMetadata(facts, facts.failure ? "error" : "complete");
@@ -183,7 +197,9 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     onEnd: async ({ responseMessage, isAborted }) => {
       watchdog.clear();
       try {
-        await saveAnswer(input, facts, meter, keepStepReasoning(responseMessage.parts, stepReasoning), isAborted);
+        const { parts } = responseMessage;
+        const answerParts = [...parts.slice(0, keptParts), ...keepStepReasoning(parts.slice(keptParts), stepReasoning)];
+        await saveAnswer(input, facts, meter, answerParts, isAborted);
       } catch (error) {
         log().error({ conversationId: input.conversationId, error: messageOf(error) }, "could not save the answer");
       } finally {
@@ -208,7 +224,7 @@ async function answerTools(
   if (!input.model.supportsTools) return {};
   const mcp = input.mcpTools ?? (await mcpToolsForAnswer(input.user.id, input.settings.tools));
   const tools = buildTools(input.user.id, stall, mcp, input.settings.tools);
-  return Object.keys(tools).length > 0 ? { tools, toolApproval: toolApprovals(mcp) } : {};
+  return Object.keys(tools).length > 0 ? { tools, toolApproval: toolApprovals(mcp, input.settings.alwaysAllowTools) } : {};
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -24,6 +24,20 @@ export function newTotals(): AnswerTotals {
   return { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, cachedTokens: 0, costNano: 0n, pending: false };
 }
 
+/** The totals an answer's footer saved, to go on from (an answer continued after tool approvals). */
+export function totalsOf(metadata: ChatMessageMetadata): AnswerTotals {
+  return {
+    promptTokens: metadata.promptTokens ?? 0,
+    completionTokens: metadata.completionTokens ?? 0,
+    reasoningTokens: metadata.reasoningTokens ?? 0,
+    cachedTokens: metadata.cachedTokens ?? 0,
+    costNano: BigInt(metadata.costNano ?? "0"),
+    pending: metadata.costPending === true,
+    modelServed: metadata.modelServed,
+    provider: metadata.provider,
+  };
+}
+
 export function addStep(totals: AnswerTotals, usage: StepUsage, modelServed: string | undefined): void {
   totals.promptTokens += usage.promptTokens;
   totals.completionTokens += usage.completionTokens;
@@ -45,6 +59,8 @@ export type AnswerFacts = {
   failure: AppError | undefined;
   /** Tools were on but the model cannot call tools. */
   toolsUnsupported?: boolean;
+  /** How long each tool call ran, by its call id (ms). */
+  toolDurations: Record<string, number>;
 };
 
 /** What the stream's `start` says before anything else is known. */
@@ -78,6 +94,7 @@ export function footerMetadata(facts: AnswerFacts, status: ChatMessageMetadata["
     status,
     ...(facts.compare ? { compare: facts.compare } : {}),
     ...(facts.toolsUnsupported ? { toolsUnsupported: true } : {}),
+    ...(Object.keys(facts.toolDurations).length > 0 ? { toolDurations: facts.toolDurations } : {}),
     ...routingMetadata(facts.model, facts.upstream, totals.modelServed),
     ...(failure ? { error: { code: failure.code, message: failure.message, retryAfter: failure.retryAfter } } : {}),
   };

@@ -1,6 +1,7 @@
 import "server-only";
 import { readUIMessageStream, type UIMessageChunk } from "ai";
 import type { ChatUIMessage } from "@/lib/chat/types";
+import { partsWhileStreaming } from "@/lib/db/messages";
 import { logger } from "@/lib/log";
 import { redisUrl } from "@/lib/redis/client";
 import { claimSilentStream, closeSilentStream, listSilentStreams } from "@/lib/redis/streams";
@@ -14,7 +15,8 @@ import { finishAnswer } from "./finish";
 
 const SWEEP_MS = 2_000;
 
-export async function assemble(chunks: UIMessageChunk[]): Promise<ChatUIMessage | null> {
+/** The answer the chunks make; `base`: an answer that went on after its tool approvals, which they add to. */
+export async function assemble(chunks: UIMessageChunk[], base?: ChatUIMessage): Promise<ChatUIMessage | null> {
   const stream = new ReadableStream<UIMessageChunk>({
     start(controller) {
       for (const chunk of chunks) controller.enqueue(chunk);
@@ -22,7 +24,7 @@ export async function assemble(chunks: UIMessageChunk[]): Promise<ChatUIMessage 
     },
   });
   let last: ChatUIMessage | null = null;
-  for await (const message of readUIMessageStream<ChatUIMessage>({ stream, onError: () => undefined })) last = message;
+  for await (const message of readUIMessageStream<ChatUIMessage>({ message: base, stream, onError: () => undefined })) last = message;
   return last;
 }
 
@@ -32,7 +34,8 @@ export async function reapOrphan(key: string): Promise<boolean> {
   if (!silent) return false;
   const { info, chunks, ended } = silent;
   if (info && !info.done && info.messageId && !ended) {
-    const message = await assemble(chunks);
+    const before = await partsWhileStreaming(info.messageId);
+    const message = await assemble(chunks, before.length > 0 ? { id: info.messageId, role: "assistant", parts: before } : undefined);
     const saved = await finishAnswer({
       how: "interrupted",
       messageId: info.messageId,

@@ -87,7 +87,8 @@ export async function commitAnswers(user: SessionUser, reserved: ReservedTurn, b
   const comparing = chosen.length > 1;
   const group = comparing ? generateId() : null;
   const answers = chosen.map(({ model }, column) => ({
-    id: generateId(),
+    // An answer going on after its tool approvals keeps its message.
+    id: plan.continued?.messageId ?? generateId(),
     model: model.id,
     compare: group ? { group, column } : (plan.compare ?? undefined),
   }));
@@ -126,6 +127,7 @@ export async function startAnswers(user: SessionUser, reserved: ReservedTurn, co
         streamKey,
         compare: answer.compare,
         mcpTools: reserved.mcpTools,
+        continues: plan.continued ?? undefined,
         // The first exchange gets a generated title (the first words stand in until then), sent
         // along the answer's stream when it is saved before the answer ends.
         alongside:

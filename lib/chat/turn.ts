@@ -3,9 +3,10 @@ import type { SessionUser } from "@/lib/auth";
 import type { ChatMessageMetadata, ChatRequest, ChatUIMessage, ConversationSettings } from "@/lib/chat/types";
 import { findConversationForTurn, settingsOf, type ConversationRow } from "@/lib/db/conversations";
 import { listAllMessages, toUIMessage, type StoredMessage } from "@/lib/db/messages";
-import { addAlternative, appendTurn, insertConversationTurn, type TurnMessage } from "@/lib/db/turns";
+import { addAlternative, appendTurn, insertConversationTurn, reopenAnswer, type TurnMessage } from "@/lib/db/turns";
 import { AppError, conversationNotFound } from "@/lib/errors";
 import { textOfParts } from "@/lib/message-text";
+import { answerApprovals } from "./approvals";
 import { streamingMessageIds } from "./streams";
 
 // One turn of a conversation, in two halves: `planTurn` reads and decides (nothing is
@@ -27,6 +28,11 @@ export type TurnPlan = {
   compare: ChatMessageMetadata["compare"] | null;
   userMessage: ChatUIMessage | null;
   isFirstExchange: boolean;
+  /**
+   * Tool approval: the answer that goes on once its waiting tool calls are answered — its parts
+   * as saved (the write checks they are unchanged) and with the user's answers.
+   */
+  continued: { messageId: string; savedParts: ChatUIMessage["parts"]; parts: ChatUIMessage["parts"]; metadata: ChatMessageMetadata } | null;
 };
 
 export async function planTurn(user: SessionUser, request: ChatRequest): Promise<TurnPlan> {
@@ -43,6 +49,8 @@ export async function planTurn(user: SessionUser, request: ChatRequest): Promise
         : rows.findLast((m) => m.role === "assistant")
       : undefined;
   if (conversation) assertNothingStreaming(conversation.id, target, all);
+
+  if (request.trigger === "tool-approval") return planContinuation(conversation, rows, settings, request);
 
   if (request.trigger === "regenerate-message") {
     if (!target || target.role !== "assistant") throw new AppError("not_found:message", "There is no answer to regenerate.");
@@ -62,6 +70,7 @@ export async function planTurn(user: SessionUser, request: ChatRequest): Promise
       compare: compare ? { group: compare.group, column: compare.column } : null,
       userMessage: null,
       isFirstExchange: history.length <= 1,
+      continued: null,
     };
   }
 
@@ -93,6 +102,39 @@ export async function planTurn(user: SessionUser, request: ChatRequest): Promise
     compare: null,
     userMessage,
     isFirstExchange: kept.length === 0,
+    continued: null,
+  };
+}
+
+/** The conversation's last answer, going on after the user answered its tool calls' approval requests. */
+function planContinuation(
+  conversation: ConversationRow | null,
+  rows: StoredMessage[],
+  settings: ConversationSettings,
+  request: ChatRequest,
+): TurnPlan {
+  const index = rows.findIndex((m) => m.id === request.messageId);
+  const target = rows[index];
+  if (!conversation || !target || target.role !== "assistant")
+    throw new AppError("not_found:message", "There is no answer with tool calls to approve.");
+  if (request.message || request.models || request.attachments) {
+    throw new AppError("bad_request:chat", "A tool approval carries the answers to the approval requests only.");
+  }
+  if (index !== rows.length - 1) throw new AppError("conflict:message", "Only the last answer's tool calls can be approved.");
+  const saved = rows.map(toUIMessage);
+  const answer = saved[index];
+  const parts = answerApprovals(answer.parts, request.approvals ?? []);
+  return {
+    conversation,
+    conversationId: conversation.id,
+    settings,
+    history: [...saved.slice(0, index), { ...answer, parts }],
+    replaceFrom: null,
+    alternativeAt: null,
+    compare: null,
+    userMessage: null,
+    isFirstExchange: false,
+    continued: { messageId: answer.id, savedParts: answer.parts, parts, metadata: answer.metadata ?? {} },
   };
 }
 
@@ -128,6 +170,21 @@ export async function commitTurn(
   plan: TurnPlan,
   input: { model: string; answers: PlannedAnswer[]; settings?: ConversationSettings },
 ): Promise<CommittedTurn> {
+  if (plan.continued && plan.conversation) {
+    const { continued } = plan;
+    await reopenAnswer(
+      user.id,
+      plan.conversation.id,
+      continued.messageId,
+      { model: input.model, settings: input.settings },
+      {
+        savedParts: continued.savedParts,
+        parts: continued.parts,
+        metadata: { ...continued.metadata, status: "streaming" },
+      },
+    );
+    return { conversation: plan.conversation, created: false };
+  }
   const now = new Date().toISOString();
   const messages: TurnMessage[] = [];
   if (plan.userMessage) {

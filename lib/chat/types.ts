@@ -37,6 +37,8 @@ export type ChatMessageMetadata = {
   compare?: { group: string; column: number; kept?: boolean };
   /** Tools were on but the model cannot call tools: the answer was made without them. */
   toolsUnsupported?: boolean;
+  /** How long each tool call ran, by its call id (ms). */
+  toolDurations?: Record<string, number>;
 };
 
 export type ChatDataParts = {
@@ -111,6 +113,8 @@ export const routingSettingsSchema = z
   .strict();
 export type RoutingSettings = z.infer<typeof routingSettingsSchema>;
 
+const toolNameSchema = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "Not a tool name.");
+
 /** Per-conversation generation settings. */
 export const conversationSettingsSchema = z.object({
   systemPrompt: z.string().max(20_000).nullish(),
@@ -124,10 +128,9 @@ export const conversationSettingsSchema = z.object({
    * The tools on in this conversation, by the name the model calls (built-in, or `<server>__<tool>`);
    * absent: the built-in tools and those of MCP servers on for everyone (lib/mcp/tools.ts).
    */
-  tools: z
-    .array(z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "Not a tool name."))
-    .max(500)
-    .nullish(),
+  tools: z.array(toolNameSchema).max(500).nullish(),
+  /** Tools that run without asking in this conversation ("Always allow"), though they would need approval. */
+  alwaysAllowTools: z.array(toolNameSchema).max(500).nullish(),
 });
 export type ConversationSettings = z.infer<typeof conversationSettingsSchema>;
 
@@ -137,6 +140,16 @@ export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "Not a valid i
 export const columnQuerySchema = z.object({ message: idSchema.optional() }).strict();
 
 const textPartSchema = z.object({ type: z.literal("text"), text: z.string() });
+
+/** The user's answer to one tool call's approval request (the id the request carried). */
+export const toolApprovalAnswerSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "Not an approval id."),
+    approved: z.boolean(),
+    reason: z.string().max(500).optional(),
+  })
+  .strict();
+export type ToolApprovalAnswer = z.infer<typeof toolApprovalAnswerSchema>;
 
 export const chatRequestSchema = z.object({
   /** The conversation; created when it does not exist yet. */
@@ -149,8 +162,11 @@ export const chatRequestSchema = z.object({
       parts: z.array(textPartSchema).min(1).max(50),
     })
     .optional(),
-  trigger: z.enum(["submit-message", "regenerate-message"]),
-  /** Edit: the user message being replaced. Regenerate: the assistant message being replaced. */
+  trigger: z.enum(["submit-message", "regenerate-message", "tool-approval"]),
+  /**
+   * Edit: the user message being replaced. Regenerate: the assistant message being replaced.
+   * Tool approval: the answer whose tool calls wait for approval (it goes on after them).
+   */
   messageId: idSchema.optional(),
   model: z.string().min(1).max(200),
   /** Compare: the same new message answered by each of these models at once (2 to 4, distinct). */
@@ -165,6 +181,8 @@ export const chatRequestSchema = z.object({
   attachments: z.array(idSchema).max(50).optional(),
   /** Turn on OpenRouter's web search (the `web` plugin) for this message. */
   webSearch: z.boolean().optional(),
+  /** Tool approval: the user's answer to each of the answer's approval requests. */
+  approvals: z.array(toolApprovalAnswerSchema).min(1).max(20).optional(),
 });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 

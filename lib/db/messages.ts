@@ -137,6 +137,16 @@ export async function updateMessage(
   return written > 0;
 }
 
+/**
+ * The parts an answer still being written holds: none for a new answer, what it held before it went
+ * on for one continued after its tool approvals (its stream adds to them).
+ */
+export async function partsWhileStreaming(messageId: string): Promise<ChatUIMessage["parts"]> {
+  const db = await getDb();
+  const row = await db.message.findFirst({ where: { id: messageId, status: "streaming" }, select: { parts: true } });
+  return Array.isArray(row?.parts) ? (row.parts as unknown as ChatUIMessage["parts"]) : [];
+}
+
 /** Answers still marked as being written that were started before `startedBefore` (crash recovery). */
 export async function listStreamingAnswersBefore(db: Db, startedBefore: Date): Promise<{ id: string; metadata: Prisma.JsonValue }[]> {
   return db.message.findMany({

@@ -235,3 +235,34 @@ export async function showAlternative(
     SELECT target."model" FROM target`;
   return rows[0] ?? null;
 }
+
+/**
+ * Reopens the caller's answer to go on after its tool calls' approval requests were answered: its
+ * parts (with the answers) and its "streaming" status are written only while it still holds
+ * `savedParts` — so two answers to the same requests cannot both run the tools — and is the
+ * conversation's last message; the model and settings the conversation continues with are
+ * recorded in the same transaction. Otherwise `conflict:message` and nothing is written.
+ */
+export async function reopenAnswer(
+  userId: string,
+  conversationId: string,
+  messageId: string,
+  choice: { model: string; settings?: ConversationSettings },
+  answer: { savedParts: ChatUIMessage["parts"]; parts: ChatUIMessage["parts"]; metadata: ChatMessageMetadata },
+): Promise<void> {
+  const db = await getDb();
+  const now = new Date();
+  await db.$transaction(async (tx) => {
+    const reopened = await tx.$executeRaw`
+      UPDATE "Message" m SET "parts" = ${JSON.stringify(answer.parts)}::jsonb, "text" = ${textOfParts(answer.parts)},
+        "status" = 'streaming'::"MessageStatus", "metadata" = ${JSON.stringify(answer.metadata)}::jsonb, "updatedAt" = ${now}
+      FROM "Conversation" c
+      WHERE m."id" = ${messageId} AND m."conversationId" = ${conversationId} AND c."id" = m."conversationId" AND c."userId" = ${userId}
+        AND c."deletedAt" IS NULL AND m."shown" AND m."status" <> 'streaming' AND m."parts" = ${JSON.stringify(answer.savedParts)}::jsonb
+        AND NOT EXISTS (SELECT 1 FROM "Message" later WHERE later."conversationId" = ${conversationId} AND later."position" > m."position")`;
+    if (reopened === 0) throw new AppError("conflict:message", "These tool calls were already answered, or the conversation moved on.");
+    await tx.$executeRaw`
+      UPDATE "Conversation" SET "model" = ${choice.model}, ${settingsAssignment(choice.settings)} "updatedAt" = ${now}
+      WHERE "id" = ${conversationId} AND "userId" = ${userId}`;
+  });
+}

@@ -46,14 +46,15 @@ export async function readConversation(userId: string, id: string, { limit }: { 
 
 /**
  * What the chat page starts from: the conversation as readConversation reads it, except that an
- * answer still being written starts empty, because the page resumes its stream, which replays
- * it from its first chunk.
+ * answer still being written starts as it was before its stream, because the page resumes the
+ * stream, which replays it from its first chunk: empty, or — an answer that goes on after its
+ * tool approvals — what it held before it went on. One saved meanwhile starts empty.
  */
 export async function loadConversationView(userId: string, id: string, limit?: number): Promise<ConversationDetail | null> {
   const view = await readConversation(userId, id, { limit });
   if (view?.streaming) {
     const last = view.messages.at(-1);
-    if (last?.role === "assistant") last.parts = [];
+    if (last?.role === "assistant" && last.metadata?.status !== "streaming") last.parts = [];
   }
   return view;
 }

@@ -70,7 +70,15 @@ afterAll(async () => {
   await hostile?.stop();
 });
 
-type ToolPart = { type: string; toolCallId: string; state: string; input?: unknown; output?: unknown; errorText?: string };
+type ToolPart = {
+  type: string;
+  toolCallId: string;
+  state: string;
+  input?: unknown;
+  output?: unknown;
+  errorText?: string;
+  approval?: { id: string; approved?: boolean; reason?: string };
+};
 type SentMessage = { role: string; content?: unknown };
 
 /** One turn through the chat route's steps; the user has a budget, so the answer is reserved for. */
@@ -81,6 +89,30 @@ async function ask(
   onChunk?: (chunk: UIMessageChunk, conversationId: string) => void,
   inConversation?: string,
 ) {
+  return runTurn(user, textTurn(text, { model: "openai/gpt-4o-mini", settings, id: inConversation }), onChunk);
+}
+
+/** The user answers the answer's waiting approval requests (by tool name: approved or not); the answer goes on. */
+async function answerApprovals(
+  user: SessionUser,
+  previous: Awaited<ReturnType<typeof ask>>,
+  answers: Record<string, boolean>,
+  settings?: ChatRequest["settings"],
+) {
+  const approvals = previous.tools
+    .filter((t) => t.state === "approval-requested")
+    .map((t) => ({ id: t.approval!.id, approved: answers[t.type.slice("tool-".length)]! }));
+  return runTurn(user, {
+    id: previous.answer.conversationId,
+    trigger: "tool-approval",
+    messageId: previous.answer.id,
+    model: "openai/gpt-4o-mini",
+    approvals,
+    ...(settings ? { settings } : {}),
+  });
+}
+
+async function runTurn(user: SessionUser, body: ChatRequest, onChunk?: (chunk: UIMessageChunk, conversationId: string) => void) {
   const { planTurn } = await import("@/lib/chat/turn");
   const { chooseUpstreams, reserveAnswers, commitAnswers, startAnswers } = await import("@/lib/chat/start");
   const { attachStream, isStreaming } = await import("@/lib/chat/streams");
@@ -88,7 +120,6 @@ async function ask(
   const { getDb } = await import("@/lib/db");
   const db = await getDb();
   const logFrom = upstream.log.length;
-  const body = textTurn(text, { model: "openai/gpt-4o-mini", settings, id: inConversation });
   const model = await requireModel(body.model);
   const planned = await planTurn(user, body);
   const reserved = await reserveAnswers(user, await chooseUpstreams(user, [model], planned, body));
@@ -106,7 +137,7 @@ async function ask(
   }
   for (let i = 0; i < 400 && isStreaming(conversationId); i++) await new Promise((r) => setTimeout(r, 25));
   const answer = await db.message.findUniqueOrThrow({ where: { id: started!.messageId } });
-  const usage = await db.usage.findMany({ where: { messageId: started!.messageId } });
+  const usage = await db.usage.findMany({ where: { messageId: started!.messageId }, orderBy: { createdAt: "asc" } });
   // The answer's generations: the requests that offered tools (the title's request offers none).
   const requests = upstream.log
     .slice(logFrom)
@@ -143,6 +174,17 @@ function expectMetered(r: Awaited<ReturnType<typeof ask>>, generations: number) 
   expect(charged).toBeLessThanOrEqual(r.reservedNano);
 }
 
+/** An answer that went on after its approvals: every generation of its loop, both runs, charged and recorded exactly. */
+function expectLoopMetered(r: Awaited<ReturnType<typeof ask>>, generations: number) {
+  expect(r.usage).toHaveLength(generations);
+  const charged = r.usage.reduce((sum, u) => sum + upstream.generations.get(u.generationId!)!.costNano, 0n);
+  expect(r.usage.reduce((sum, u) => sum + (u.costNano ?? -1_000_000_000n), 0n)).toBe(charged);
+  expect(r.metadata.costNano).toBe(charged.toString());
+  // This run stayed within its own reservation.
+  const thisRun = r.usage.slice(-r.requests.length).reduce((sum, u) => sum + u.costNano!, 0n);
+  expect(thisRun).toBeLessThanOrEqual(r.reservedNano);
+}
+
 const toolMessages = (request: { body: unknown }) => ((request.body as { messages: SentMessage[] }).messages ?? []).filter((m) => m.role === "tool");
 
 describe("MCP tools in a chat answer", () => {
@@ -161,19 +203,34 @@ describe("MCP tools in a chat answer", () => {
     expect(r.text).toContain("everything__get-sum returned");
     expect(r.text).toContain("5555");
     expectMetered(r, 2);
+    // The call's duration is kept with the answer, for its card.
+    expect(r.metadata.toolDurations?.[r.tools[0]!.toolCallId]).toBeGreaterThanOrEqual(0);
   });
 
-  it("an operator's stdio server (the official memory server): a two-step loop writes and reads its graph", async () => {
+  it("an operator's stdio server (the official memory server): a write asks first; approved, it writes, and a read runs without asking", async () => {
     const user = await budgetedUser();
     const create = `[[sb:tool name=memory__create_entities args='{"entities":[{"name":"Ada","entityType":"person","observations":["wrote the first program"]}]}']]`;
-    const r1 = await ask(user, `Remember ${create}`);
-    expect(r1.tools[0]).toMatchObject({ type: "tool-memory__create_entities", state: "output-available" });
-    expectMetered(r1, 2);
-    const r2 = await ask(user, `What do you know? [[sb:tool name=memory__read_graph args='{}']]`);
-    expect(r2.tools[0]).toMatchObject({ type: "tool-memory__read_graph", state: "output-available" });
-    expect(JSON.stringify(r2.tools[0]!.output)).toContain("wrote the first program");
-    expect(JSON.stringify(toolMessages(r2.requests[1]!))).toContain("wrote the first program");
-    expectMetered(r2, 2);
+    const asked = await ask(user, `Remember ${create}`);
+    // The server says create_entities is not read-only: the answer stops at the call and waits, saved.
+    expect(asked.tools[0]).toMatchObject({ type: "tool-memory__create_entities", state: "approval-requested" });
+    expect(asked.answer.status).toBe("complete");
+    expect(asked.requests).toHaveLength(1);
+    expect(asked.chunks.some((c) => c.type === "tool-approval-request")).toBe(true);
+    const approved = await answerApprovals(user, asked, { memory__create_entities: true });
+    expect(approved.answer.id).toBe(asked.answer.id);
+    expect(approved.answer.status).toBe("complete");
+    expect(approved.tools[0]).toMatchObject({ type: "tool-memory__create_entities", state: "output-available", approval: { approved: true } });
+    expect(JSON.stringify(approved.tools[0]!.output)).toContain("Ada");
+    // The model was sent the result and went on; the footer sums both runs, exactly as charged.
+    expect(approved.requests).toHaveLength(1);
+    expect(JSON.stringify(toolMessages(approved.requests[0]!))).toContain("wrote the first program");
+    expect(approved.text).toContain("memory__create_entities returned");
+    expectLoopMetered(approved, 2);
+    const read = await ask(user, `What do you know? [[sb:tool name=memory__read_graph args='{}']]`);
+    expect(read.tools[0]).toMatchObject({ type: "tool-memory__read_graph", state: "output-available" });
+    expect(JSON.stringify(read.tools[0]!.output)).toContain("wrote the first program");
+    expect(JSON.stringify(toolMessages(read.requests[1]!))).toContain("wrote the first program");
+    expectMetered(read, 2);
   });
 
   it("tool definitions go upstream as tools, namespaced; a server's descriptions never reach the instructions", async () => {
@@ -228,16 +285,52 @@ describe("MCP tools in a chat answer", () => {
     expect((next.requests[0]!.body as { tools: { function: { name: string } }[] }).tools.map((t) => t.function.name)).toEqual(["calculator"]);
   });
 
-  it("a tool the admin marked as needing approval does not run: the model is told it was refused", async () => {
+  it("a tool the admin marked as needing approval asks; denied, it does not run and the model is told", async () => {
     const user = await budgetedUser();
-    const r = await ask(user, `Add [[sb:tool name=guarded__get-sum args='{"a":1,"b":2}']]`, { tools: ["guarded__get-sum"] });
-    expect(r.tools[0]).toMatchObject({ type: "tool-guarded__get-sum", state: "output-denied" });
-    expect(JSON.stringify(r.tools[0])).not.toContain("The sum of");
+    const settings = { tools: ["guarded__get-sum"] };
+    const asked = await ask(user, `Add [[sb:tool name=guarded__get-sum args='{"a":1,"b":2}']]`, settings);
+    expect(asked.tools[0]).toMatchObject({ type: "tool-guarded__get-sum", state: "approval-requested" });
+    const denied = await answerApprovals(user, asked, { "guarded__get-sum": false }, settings);
+    expect(denied.tools[0]).toMatchObject({ type: "tool-guarded__get-sum", state: "output-denied", approval: { approved: false } });
+    expect(JSON.stringify(denied.tools[0])).not.toContain("The sum of");
     // The follow-up generation was sent the refusal, and the answer went on.
-    expect(r.requests).toHaveLength(2);
-    expect(JSON.stringify(toolMessages(r.requests[1]!))).toMatch(/approval/i);
-    expect(r.answer.status).toBe("complete");
+    expect(denied.requests).toHaveLength(1);
+    expect(JSON.stringify(toolMessages(denied.requests[0]!))).toContain("denied");
+    expect(denied.answer.status).toBe("complete");
+    expectLoopMetered(denied, 2);
+    // Answered once: a second answer to the same requests changes nothing.
+    await expect(answerApprovals(user, asked, { "guarded__get-sum": true }, settings)).rejects.toMatchObject({ code: "conflict:message" });
+  });
+
+  it("a conversation that always allows the tool runs it without asking", async () => {
+    const user = await budgetedUser();
+    const r = await ask(user, `Add [[sb:tool name=guarded__get-sum args='{"a":2,"b":3}']]`, {
+      tools: ["guarded__get-sum"],
+      alwaysAllowTools: ["guarded__get-sum"],
+    });
+    expect(r.tools[0]).toMatchObject({ type: "tool-guarded__get-sum", state: "output-available" });
+    expect(JSON.stringify(r.tools[0]!.output)).toContain("5");
     expectMetered(r, 2);
+  });
+
+  it("approvals that do not match the waiting calls are refused and change nothing", async () => {
+    const user = await budgetedUser();
+    const settings = { tools: ["guarded__get-sum"] };
+    const asked = await ask(user, `Add [[sb:tool name=guarded__get-sum args='{"a":1,"b":2}']]`, settings);
+    const { planTurn } = await import("@/lib/chat/turn");
+    const base = { id: asked.answer.conversationId, trigger: "tool-approval" as const, messageId: asked.answer.id, model: "openai/gpt-4o-mini" };
+    await expect(planTurn(user, { ...base, approvals: [{ id: "not-a-request", approved: true }] })).rejects.toMatchObject({
+      code: "bad_request:chat",
+    });
+    await expect(planTurn(user, { ...base, approvals: [] })).rejects.toMatchObject({ code: "bad_request:chat" });
+    // Someone else's answer is not found.
+    const other = await budgetedUser();
+    await expect(planTurn(other, { ...base, approvals: [{ id: asked.tools[0]!.approval!.id, approved: true }] })).rejects.toMatchObject({
+      code: "not_found:conversation",
+    });
+    const { getDb } = await import("@/lib/db");
+    const row = await (await getDb()).message.findUniqueOrThrow({ where: { id: asked.answer.id } });
+    expect(row.parts).toEqual(asked.answer.parts);
   });
 
   it("opt-in servers' tools are off unless the conversation turns them on", async () => {
@@ -289,6 +382,8 @@ describe("MCP tools in a chat answer", () => {
     expect(slow.tools[0]!.errorText).toContain("timed out");
     expect(slow.answer.status).toBe("complete");
     expectMetered(slow, 2);
+    // It ran until the timeout ended it.
+    expect(slow.metadata.toolDurations?.[slow.tools[0]!.toolCallId]).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
 
     await everything.stop();
     try {

@@ -4,7 +4,7 @@
 // that follows its state (engine-state.ts). Loaded on demand by load-engine.ts (the AI SDK and its zod schemas are a large part of the chat's
 // JavaScript): a page that is only read never fetches it.
 import { Chat } from "@ai-sdk/react";
-import { DefaultChatTransport, type ChatInit } from "ai";
+import { DefaultChatTransport, isToolUIPart, type ChatInit } from "ai";
 import { attachmentIdOf } from "@/lib/attachments/types";
 import type { ChatRequest, ChatUIMessage } from "@/lib/chat/types";
 import { EngineState } from "./engine-state";
@@ -39,6 +39,15 @@ function wireAttachments(message: ChatUIMessage | undefined): string[] {
   });
 }
 
+/** The answers to an answer's approval requests, as the user gave them (the SDK's `addToolApprovalResponse`). */
+function approvalAnswers(message: ChatUIMessage): NonNullable<ChatRequest["approvals"]> {
+  return message.parts.flatMap((part) =>
+    isToolUIPart(part) && part.state === "approval-responded"
+      ? [{ id: part.approval.id, approved: part.approval.approved, ...(part.approval.reason ? { reason: part.approval.reason } : {}) }]
+      : [],
+  );
+}
+
 function createTransport() {
   return new DefaultChatTransport<ChatUIMessage>({
     api: "/api/chat",
@@ -46,6 +55,12 @@ function createTransport() {
     prepareSendMessagesRequest: ({ id, messages, trigger, messageId, body: extra }) => {
       if (!isRequestBody(extra)) throw new Error("A chat request needs a model.");
       const last = messages[messages.length - 1];
+      // The user answered the answer's tool approval requests: it goes on (the server runs the approved calls).
+      const approvals = last?.role === "assistant" && trigger === "submit-message" ? approvalAnswers(last) : [];
+      if (last && approvals.length > 0) {
+        const body: ChatRequest = { id, trigger: "tool-approval", messageId: last.id, model: extra.model, settings: extra.settings, approvals };
+        return { body };
+      }
       const message = trigger === "submit-message" ? wireMessage(last) : undefined;
       // A sent or edited message brings its attachments (regenerating brings none).
       const attachments = message ? wireAttachments(last) : [];

@@ -23,6 +23,8 @@ export type MessageActions = {
   edit: (messageId: string, text: string) => void;
   /** Show another answer of the turn that answers `questionId`. */
   showAlternative: (questionId: string, messageId: string) => void;
+  /** Answer a tool call's approval request (approve or deny; "always allow" names the tool). */
+  answerToolApproval: (approvalId: string, approved: boolean, alwaysAllowTool?: string) => void;
   compare: CompareActions;
 };
 
@@ -85,6 +87,7 @@ export const MessageRow = memo(
                 deferred={!near}
                 hideSavedError={hideSavedError}
                 onRegenerate={canRegenerate ? actions.regenerate : undefined}
+                onToolApproval={canRegenerate ? actions.answerToolApproval : undefined}
               />
               {questionId && alternatives && !streaming && (
                 <AlternativeSwitcher list={alternatives} currentId={message.id} onShow={(id) => actions.showAlternative(questionId, id)} />

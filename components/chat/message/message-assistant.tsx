@@ -22,6 +22,8 @@ type MessageAssistantProps = {
   hideSavedError: boolean;
   /** Regenerate / retry this answer; given only for the last answer while idle. */
   onRegenerate?: (messageId: string) => void;
+  /** Answer a tool call's approval request; given only for the last answer while idle. */
+  onToolApproval?: (approvalId: string, approved: boolean, alwaysAllowTool?: string) => void;
 };
 
 function TypingDots() {
@@ -42,6 +44,7 @@ export const MessageAssistant = memo(function MessageAssistant({
   deferred,
   hideSavedError,
   onRegenerate,
+  onToolApproval,
 }: MessageAssistantProps) {
   const metadata = message.metadata;
   const content: ReactNode[] = [];
@@ -68,6 +71,9 @@ export const MessageAssistant = memo(function MessageAssistant({
           input={part.input}
           output={part.output}
           errorText={part.errorText}
+          durationMs={metadata?.toolDurations?.[part.toolCallId]}
+          approval={part.state === "approval-requested" ? { id: part.approval.id, reason: part.approval.requestReason } : undefined}
+          onApproval={onToolApproval}
         />,
       );
     } else if (part.type === "source-url") {

@@ -2,7 +2,8 @@
 
 import { memo, useState } from "react";
 import Link from "next/link";
-import { ChevronDown, CircleAlert, CircleCheck, Wrench } from "lucide-react";
+import { ChevronDown, CircleAlert, CircleCheck, ShieldQuestion, Wrench } from "lucide-react";
+import { Button } from "@/components/ui/button";
 import { Collapsible, CollapsibleContent, CollapsibleTrigger } from "@/components/ui/collapsible";
 import { Spinner } from "@/components/ui/spinner";
 import { cn } from "@/lib/utils";
@@ -34,6 +35,10 @@ export function toolTitle(name: string): string {
   return toolTitles[name] ?? name;
 }
 
+function formatToolDuration(ms: number): string {
+  return ms < 1_000 ? `${ms} ms` : `${(ms / 1_000).toFixed(1)} s`;
+}
+
 function pretty(value: unknown): string {
   if (value === undefined) return "";
   if (typeof value === "string") return value;
@@ -59,17 +64,24 @@ type MessageToolProps = {
   input: unknown;
   output: unknown;
   errorText: string | undefined;
+  /** How long the call ran, once the answer has ended. */
+  durationMs?: number;
+  /** The call waits for the user's approval: the request's id and why it asks. */
+  approval?: { id: string; reason?: string };
+  /** Answers the request; absent where it cannot be answered (not the last answer, or busy). */
+  onApproval?: (approvalId: string, approved: boolean, alwaysAllowTool?: string) => void;
 };
 
 /**
  * One tool call: name, state, arguments and result (or error). Open while it runs or when it
  * failed, closed once done; the same parts give the same card after a reload.
  */
-export const MessageTool = memo(function MessageTool({ name, state, input, output, errorText }: MessageToolProps) {
+export const MessageTool = memo(function MessageTool({ name, state, input, output, errorText, durationMs, approval, onApproval }: MessageToolProps) {
   const [userOpen, setUserOpen] = useState<boolean | null>(null);
   const running = state === "input-streaming" || state === "input-available" || state === "approval-responded";
   const failed = state === "output-error" || state === "output-denied";
-  const open = userOpen ?? (running || failed);
+  const waiting = state === "approval-requested";
+  const open = userOpen ?? (running || failed || waiting);
   const links = state === "output-available" ? searchResults(name, output) : null;
   const mcp = state === "output-available" ? mcpOutputOf(output) : null;
   return (
@@ -88,6 +100,8 @@ export const MessageTool = memo(function MessageTool({ name, state, input, outpu
       >
         {running ? (
           <Spinner size="sm" label={null} />
+        ) : waiting ? (
+          <ShieldQuestion aria-hidden className="size-4 text-warning" />
         ) : failed ? (
           <CircleAlert aria-hidden className="size-4 text-destructive" />
         ) : (
@@ -100,6 +114,11 @@ export const MessageTool = memo(function MessageTool({ name, state, input, outpu
         <span data-testid="tool-state" className={cn("text-xs", failed ? "text-destructive" : "text-muted-foreground")}>
           {stateLabels[state]}
         </span>
+        {durationMs !== undefined && !running && (
+          <span data-testid="tool-duration" className="text-xs text-muted-foreground tabular-nums">
+            {formatToolDuration(durationMs)}
+          </span>
+        )}
         <ChevronDown aria-hidden className={cn("ml-auto size-4 text-muted-foreground transition-transform", open && "rotate-180")} />
       </CollapsibleTrigger>
       <CollapsibleContent>
@@ -137,11 +156,49 @@ export const MessageTool = memo(function MessageTool({ name, state, input, outpu
           )}
           {failed && (
             <p data-testid="tool-error" role="status" className="text-destructive">
-              {errorText || "The tool call failed."}
+              {errorText || (state === "output-denied" ? "Denied: the tool did not run, and the model was told." : "The tool call failed.")}
             </p>
           )}
         </div>
       </CollapsibleContent>
+      {waiting && approval && <ToolApproval name={name} approval={approval} onApproval={onApproval} />}
     </Collapsible>
   );
 });
+
+/** The question a call that needs approval asks: Approve, Deny, or always allow the tool in this conversation. */
+function ToolApproval({
+  name,
+  approval,
+  onApproval,
+}: {
+  name: string;
+  approval: { id: string; reason?: string };
+  onApproval?: MessageToolProps["onApproval"];
+}) {
+  const [answered, setAnswered] = useState(false);
+  const answer = (approved: boolean, always = false) => {
+    setAnswered(true);
+    onApproval?.(approval.id, approved, always ? name : undefined);
+  };
+  const disabled = !onApproval || answered;
+  return (
+    <div data-testid="tool-approval" role="group" aria-label={`Approve ${toolTitle(name)}?`} className="grid gap-2 border-t border-border px-3 py-2">
+      <p className="text-xs text-muted-foreground" data-testid="tool-approval-reason">
+        {approval.reason ?? "This tool needs your approval before it runs."} Check the arguments above.
+      </p>
+      <div className="flex flex-wrap gap-2">
+        <Button type="button" size="sm" data-testid="tool-approve" disabled={disabled} onClick={() => answer(true)}>
+          Approve
+        </Button>
+        <Button type="button" size="sm" variant="outline" data-testid="tool-deny" disabled={disabled} onClick={() => answer(false)}>
+          Deny
+        </Button>
+        <Button type="button" size="sm" variant="ghost" data-testid="tool-always-allow" disabled={disabled} onClick={() => answer(true, true)}>
+          Always allow in this chat
+        </Button>
+      </div>
+      {!onApproval && <p className="text-xs text-muted-foreground">Only the last answer&apos;s tool calls can be approved, once it has finished.</p>}
+    </div>
+  );
+}

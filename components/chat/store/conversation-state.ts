@@ -89,6 +89,7 @@ export function requestBodyFor(state: ConversationState, model = state.model): R
       reasoningEffort: (info ? info.supportsReasoning : true) ? (settings.reasoningEffort ?? null) : null,
       routing: settings.routing ?? null,
       tools: settings.tools ?? null,
+      alwaysAllowTools: settings.alwaysAllowTools ?? null,
     } satisfies NonNullable<ChatRequest["settings"]>,
   };
 }

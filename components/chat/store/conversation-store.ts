@@ -18,7 +18,7 @@ import type { EngineSnapshot, RequestBody } from "../engine/chat-engine";
 import { stopAnswer } from "../engine/stop-answer";
 import { announceConversationsChanged } from "../events";
 import { preloadMarkdown } from "../markdown/message-markdown";
-import { messageFiles, messageText } from "../message/message-parts";
+import { isToolPart, messageFiles, messageText } from "../message/message-parts";
 import { createAnswerSwitching } from "./answer-switching";
 import { questionIdAt, withAlternative } from "./alternatives";
 import { initialState, requestBodyFor, selectBusy, selectError, type ConversationInit, type ConversationState } from "./conversation-state";
@@ -217,6 +217,24 @@ export function createConversationStore(init: ConversationInit) {
       const files = original ? messageFiles(original) : [];
       const body = requestBodyFor(state);
       afterSwitchSaved(() => withEngine((chat) => chat.sendMessage({ text, files, messageId }, { body })));
+    },
+    /**
+     * The user's answer to one of the last answer's tool approval requests; once each of them is
+     * answered, the answer goes on. "Always allow" also lets the conversation run that tool without asking.
+     */
+    answerToolApproval(approvalId: string, approved: boolean, alwaysAllowTool?: string): void {
+      if (selectBusy(store.get())) return;
+      if (alwaysAllowTool) {
+        const { settings } = store.get();
+        store.set({ settings: { ...settings, alwaysAllowTools: [...new Set([...(settings.alwaysAllowTools ?? []), alwaysAllowTool])] } });
+      }
+      lastRequest = "saved";
+      const body = requestBodyFor(store.get());
+      withEngine(async (chat) => {
+        await chat.addToolApprovalResponse({ id: approvalId, approved });
+        const last = chat.messages.at(-1);
+        if (last && !last.parts.some((part) => isToolPart(part) && part.state === "approval-requested")) await chat.sendMessage(undefined, { body });
+      }).catch(fail);
     },
     /** Retry of the failed answer shown below the list (a failed answer's, else a refused comparison's). */
     retry(): void {

@@ -28,17 +28,24 @@ export function buildTools(userId: string, stall?: AbortSignal, mcp: readonly Mc
 }
 
 /**
- * Tools an admin marked as needing approval are refused with a reason the model is told, until
- * the chat can ask the user (AI SDK's tool approval): an admin's "ask first" never means "run".
+ * Which calls wait for the user's approval (lib/chat/approvals.ts): MCP tools an admin marked, or
+ * whose server does not say they only read (MCP's defaults: a tool may write and destroy unless it
+ * says otherwise) — unless the conversation always allows them. The reason is shown with the request.
  */
-export function toolApprovals(mcp: readonly McpToolChoice[]): Record<string, { type: "denied"; reason: string }> {
-  const refused = mcp.filter((t) => t.server.approvalTools.includes(t.tool.name));
+export function toolApprovals(
+  mcp: readonly McpToolChoice[],
+  alwaysAllowed: readonly string[] | null | undefined,
+): Record<string, { type: "user-approval"; reason: string }> {
+  const allowed = new Set(alwaysAllowed ?? []);
   return Object.fromEntries(
-    refused.map((t) => [
-      t.name,
-      { type: "denied" as const, reason: "An administrator requires approval for this tool, and approvals cannot be given in this chat yet." },
-    ]),
+    mcp.filter((t) => t.needsApproval && !allowed.has(t.name)).map((t) => [t.name, { type: "user-approval" as const, reason: approvalReason(t) }]),
   );
+}
+
+function approvalReason(choice: McpToolChoice): string {
+  if (choice.server.approvalTools.includes(choice.tool.name)) return "An administrator asks for approval before this tool runs.";
+  if (choice.tool.annotations?.destructiveHint === true) return "Its server says this tool may change or delete things.";
+  return "Its server does not say this tool only reads.";
 }
 
 /** What a tools menu lists: the built-in tools, then each available MCP server's tools. */

@@ -94,6 +94,13 @@ test("a user turns a tool on and gets an answer that used it, still there after 
   await expect(echo).toHaveAttribute("aria-checked", "false");
   await echo.click();
   await expect(echo).toHaveAttribute("aria-checked", "true");
+  // This choice becomes the user's default: a new conversation starts with it.
+  await menu.getByTestId("tools-menu-save-default").click();
+  await user.keyboard.press("Escape");
+  await openNewChat(user);
+  await user.getByTestId("tools-menu-button").click();
+  await expect(menu.getByTestId("tools-menu-defaults")).toHaveText("Your defaults");
+  await expect(echo).toHaveAttribute("aria-checked", "true");
   await user.keyboard.press("Escape");
 
   const answer = await sendAndWait(user, `Echo please [[sb:tool name=everything__echo args='{"message":"hello from the browser"}']]`);
@@ -200,11 +207,19 @@ test("a tool that needs approval asks (still asking after a reload); approved, i
 });
 
 test("a second user sees neither the first user's own server nor its credentials (UI and API, 404)", async ({ browser }) => {
-  const created = await user.request.post("/api/mcp/servers", { data: { name: "my-private", url: "http://93.184.215.14/mcp", bearerToken: TOKEN } });
-  expect(created.status()).toBe(201);
-  const { server } = (await created.json()) as { server: { id: string; hasCredentials: boolean } };
+  // The user adds a server of their own on the account page; its token is never shown again.
+  await user.goto("/account");
+  const own = user.getByTestId("own-mcp-servers");
+  await own.getByTestId("admin-mcp-name").fill("my-private");
+  await own.getByTestId("admin-mcp-url").fill("http://93.184.215.14/mcp");
+  await own.getByTestId("admin-mcp-token").fill(TOKEN);
+  await own.getByTestId("admin-mcp-submit").click();
+  await expect(own.locator('[data-testid="admin-mcp-server"][data-server="my-private"]')).toContainText("credentials set");
+  expect(await user.content()).not.toContain(TOKEN);
+  const mine = (await (await user.request.get("/api/mcp/servers")).json()) as { servers: { id: string; name: string; hasCredentials: boolean }[] };
+  const server = mine.servers.find((s) => s.name === "my-private")!;
   expect(server.hasCredentials).toBe(true);
-  expect(JSON.stringify(server)).not.toContain(TOKEN);
+  expect(JSON.stringify(mine)).not.toContain(TOKEN);
 
   const other = await newPage(browser);
   await register(other, newUser("other"));

@@ -8,7 +8,7 @@ import { AliasesSection } from "./aliases-section";
 import { ApiAccessSwitch } from "./api-access-switch";
 import { ApiKeysAdminTable } from "./api-keys-table";
 import { DefaultBudgetForm } from "./default-budget-form";
-import { McpServersCard } from "./mcp-servers";
+import { McpServersCard } from "@/components/mcp/mcp-servers-card";
 import { UsersTable } from "./users-table";
 
 export function AdminDashboard({
@@ -121,7 +121,7 @@ export function AdminDashboard({
         description="Last 30 days: every personal API key with its owner; Chat is everyone's chat together."
       />
 
-      <McpServersCard />
+      <McpServersCard scope="team" />
     </div>
   );
 }

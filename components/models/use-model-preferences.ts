@@ -33,6 +33,7 @@ function asPreferences(body: unknown): ModelPreferences | null {
       record.defaultRouting && typeof record.defaultRouting === "object" && !Array.isArray(record.defaultRouting)
         ? (record.defaultRouting as RoutingSettings)
         : null,
+    defaultTools: Array.isArray(record.defaultTools) ? strings(record.defaultTools) : null,
   };
 }
 
@@ -68,7 +69,7 @@ export function useModelPreferences(): PreferencesView {
 }
 
 async function patch(
-  change: { favoriteModels?: string[]; defaultModel?: string; defaultRouting?: RoutingSettings | null },
+  change: { favoriteModels?: string[]; defaultModel?: string; defaultRouting?: RoutingSettings | null; defaultTools?: string[] | null },
   previous: PreferencesView,
   failure: string,
 ): Promise<boolean> {
@@ -111,6 +112,13 @@ export function setDefaultRouting(routing: RoutingSettings | null): Promise<bool
   const previous = snapshot;
   publish({ ...previous, defaultRouting: routing });
   return patch({ defaultRouting: routing }, previous, "Could not save your default routing");
+}
+
+/** The tools conversations without a choice of their own use (null: the built-in defaults); resolves whether it was saved. */
+export function setDefaultTools(tools: string[] | null): Promise<boolean> {
+  const previous = snapshot;
+  publish({ ...previous, defaultTools: tools });
+  return patch({ defaultTools: tools }, previous, "Could not save your default tools");
 }
 
 /** The server records recent models itself; mirror it locally so the picker is current without a refetch. */

@@ -353,7 +353,12 @@ const corpus: Record<string, CorpusEntry> = {
   "PATCH /api/me/preferences": {
     role: "owner",
     control: () => ({ path: "/api/me/preferences", json: { favoriteModels: ["openai/gpt-4o-mini"] }, status: 200 }),
-    body: { defaultModel: model, favoriteModels: { kind: "array", max: 100 }, "favoriteModels.0": { kind: "string", min: 1, max: 200 } },
+    body: {
+      defaultModel: model,
+      favoriteModels: { kind: "array", max: 100 },
+      "favoriteModels.0": { kind: "string", min: 1, max: 200 },
+      defaultTools: { kind: "array", max: 500, nullable: true },
+    },
     maxBytes: 20_000,
   },
   "GET /api/spend": {

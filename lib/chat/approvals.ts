@@ -19,16 +19,22 @@ export function pendingApprovalIds(parts: readonly Part[]): string[] {
   return parts.flatMap((part) => (isToolUIPart(part) && part.state === "approval-requested" ? [part.approval.id] : []));
 }
 
+/** The approval ids of calls that were answered already (approved or denied, run or not yet). */
+function answeredApprovalIds(parts: readonly Part[]): string[] {
+  return parts.flatMap((part) => (isToolUIPart(part) && part.state !== "approval-requested" && part.approval ? [part.approval.id] : []));
+}
+
 /**
  * The answer's parts with the user's answers written into its waiting tool calls. Every waiting
  * call must be answered, and only those: an answer to nothing, or a call left unanswered, is
- * refused with nothing changed; an answer that waits on nothing was answered already.
+ * refused with nothing changed; an answer to a call answered before is a conflict (sent twice).
  */
 export function answerApprovals(parts: readonly Part[], answers: readonly ToolApprovalAnswer[]): Part[] {
   const pending = new Set(pendingApprovalIds(parts));
-  if (pending.size === 0) throw new AppError("conflict:message", "These tool calls were already answered.");
+  const answered = new Set(answeredApprovalIds(parts));
   const byId = new Map<string, ToolApprovalAnswer>();
   for (const answer of answers) {
+    if (answered.has(answer.id)) throw new AppError("conflict:message", "These tool calls were already answered.");
     if (!pending.has(answer.id)) throw new AppError("bad_request:chat", `approvals: ${answer.id} is not a tool call waiting for approval.`);
     if (byId.has(answer.id)) throw new AppError("bad_request:chat", `approvals: ${answer.id} is answered twice.`);
     byId.set(answer.id, answer);

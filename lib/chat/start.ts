@@ -8,6 +8,8 @@ import type { ModelSummary } from "@/lib/openrouter/types";
 import { estimatePromptTokens, holdWhileRunning, releaseReservation, reserveBudgets } from "@/lib/spend/budget";
 import { worstCaseForChoices } from "@/lib/spend/worst-case";
 import { mcpDefinitionTokens, mcpToolsForAnswer, type McpToolChoice } from "@/lib/mcp/tools";
+import { getModelPreferences } from "@/lib/db/preferences";
+import { getEnv } from "@/lib/env";
 import { startAnswer } from "./answer";
 import { historyTexts } from "./history";
 import { textOfParts } from "@/lib/message-text";
@@ -41,10 +43,17 @@ export type StartedAnswer = { messageId: string; model: string; streamKey: strin
 
 /** The attachments once, then each model's upstream choices (and the check that it can read them). */
 export async function chooseUpstreams(user: SessionUser, models: ModelSummary[], planned: TurnPlan, body: ChatRequest): Promise<ChosenUpstreams> {
-  const { plan, attachmentIds } = await attachToTurn(user.id, planned, body);
+  const { plan, attachmentIds } = await attachToTurn(user.id, await withDefaultTools(user.id, planned), body);
   const answers: ChosenUpstreams["answers"] = [];
   for (const model of models) answers.push({ model, choices: await upstreamChoices(user.id, model, plan, body) });
   return { plan, attachmentIds, answers };
+}
+
+/** A conversation that made no choice of tools uses the user's default choice, when they saved one. */
+async function withDefaultTools(userId: string, plan: TurnPlan): Promise<TurnPlan> {
+  if (plan.settings.tools !== undefined && plan.settings.tools !== null) return plan;
+  const { defaultTools } = await getModelPreferences(userId, getEnv().SWITCHBOARD_DEFAULT_MODEL);
+  return defaultTools ? { ...plan, settings: { ...plan.settings, tools: defaultTools } } : plan;
 }
 
 /** Every answer's worst case is held before anything is written or sent; a refusal refuses all. */

@@ -222,10 +222,13 @@ export type ModelPreferences = {
   recentModels: string[];
   /** Routing new conversations start with (and conversations without their own use). */
   defaultRouting?: RoutingSettings | null;
+  /** The tools on in conversations that made no choice of their own; null: the built-in defaults. */
+  defaultTools?: string[] | null;
 };
 
 export const modelPreferencesPatchSchema = z.object({
   defaultModel: z.string().min(1).max(200).optional(),
   favoriteModels: z.array(z.string().min(1).max(200)).max(100).optional(),
   defaultRouting: routingSettingsSchema.nullable().optional(),
+  defaultTools: z.array(toolNameSchema).max(500).nullable().optional(),
 });

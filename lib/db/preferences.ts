@@ -1,6 +1,6 @@
 import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { routingSettingsSchema, type ModelPreferences, type RoutingSettings } from "@/lib/chat/types";
+import { conversationSettingsSchema, routingSettingsSchema, type ModelPreferences, type RoutingSettings } from "@/lib/chat/types";
 import { getDb } from "./index";
 
 const MAX_RECENT = 8;
@@ -13,6 +13,7 @@ function parse(stored: Prisma.JsonValue, fallbackModel: string): ModelPreference
     favoriteModels: strings(obj.favoriteModels),
     recentModels: strings(obj.recentModels),
     defaultRouting: routingSettingsSchema.safeParse(obj.defaultRouting).data ?? null,
+    defaultTools: conversationSettingsSchema.shape.tools.safeParse(obj.defaultTools).data ?? null,
   };
 }
 
@@ -42,13 +43,14 @@ async function updatePreferences(
 export function saveModelPreferences(
   userId: string,
   fallbackModel: string,
-  patch: { defaultModel?: string; favoriteModels?: string[]; defaultRouting?: RoutingSettings | null },
+  patch: { defaultModel?: string; favoriteModels?: string[]; defaultRouting?: RoutingSettings | null; defaultTools?: string[] | null },
 ): Promise<ModelPreferences> {
   return updatePreferences(userId, fallbackModel, (current) => ({
     ...current,
     ...(patch.defaultModel ? { defaultModel: patch.defaultModel } : {}),
     ...(patch.favoriteModels ? { favoriteModels: [...new Set(patch.favoriteModels)] } : {}),
     ...(patch.defaultRouting !== undefined ? { defaultRouting: patch.defaultRouting } : {}),
+    ...(patch.defaultTools !== undefined ? { defaultTools: patch.defaultTools && [...new Set(patch.defaultTools)] } : {}),
   }));
 }
 

@@ -272,6 +272,20 @@ describe("MCP tools in a chat answer", () => {
     expect(none.usage).toHaveLength(1);
   });
 
+  it("a user's default choice of tools applies to conversations without one of their own", async () => {
+    const user = await budgetedUser();
+    const { saveModelPreferences } = await import("@/lib/db/preferences");
+    await saveModelPreferences(user.id, "openai/gpt-4o-mini", { defaultTools: ["calculator", "hostile__fail"] });
+    const sentTools = (r: Awaited<ReturnType<typeof ask>>) =>
+      (r.requests[0]!.body as { tools: { function: { name: string } }[] }).tools.map((t) => t.function.name).sort();
+    expect(sentTools(await ask(user, `Hi [[sb:text tokens=3]]`))).toEqual(["calculator", "hostile__fail"]);
+    // A conversation's own choice wins.
+    expect(sentTools(await ask(user, `Hi [[sb:text tokens=3]]`, { tools: ["current_time"] }))).toEqual(["current_time"]);
+    // Back to the built-in defaults.
+    await saveModelPreferences(user.id, "openai/gpt-4o-mini", { defaultTools: null });
+    expect(sentTools(await ask(user, `Hi [[sb:text tokens=3]]`))).toContain("search_conversations");
+  });
+
   it("a conversation whose earlier answer used a tool goes on after that tool is turned off", async () => {
     const user = await budgetedUser();
     const first = await ask(user, `Echo [[sb:tool name=everything__echo args='{"message":"earlier"}']]`);

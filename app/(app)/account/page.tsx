@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import { Download } from "lucide-react";
 import { ApiKeysCard } from "@/components/account/api-keys-card";
+import { McpServersCard } from "@/components/mcp/mcp-servers-card";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getApiAccessEnabled } from "@/lib/api-keys/access";
 import { listApiKeys } from "@/lib/api-keys/keys";
 import { requireUser } from "@/lib/auth";
+import { getEnv } from "@/lib/env";
 import { ImportForm } from "./import-form";
 
 export const dynamic = "force-dynamic";
@@ -32,6 +34,8 @@ export default async function AccountPage() {
           </CardContent>
         </Card>
         <ApiKeysCard initialKeys={keys} apiAccessEnabled={apiAccessEnabled} />
+        {/* Users' own MCP servers, when the operator allows them. */}
+        {getEnv().SWITCHBOARD_MCP_USER_SERVERS === "on" && <McpServersCard scope="own" />}
         <Card>
           <CardHeader>
             <CardTitle>Export your data</CardTitle>

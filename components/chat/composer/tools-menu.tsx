@@ -8,6 +8,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { Switch } from "@/components/ui/switch";
 import type { ToolsMenu as ToolsMenuData } from "@/lib/mcp/types";
 import { cn } from "@/lib/utils";
+import { setDefaultTools, useModelPreferences } from "@/components/models/use-model-preferences";
 import { fetchToolsMenu } from "../api";
 
 type ToolsMenuProps = {
@@ -30,7 +31,10 @@ function defaults(menu: ToolsMenuData): string[] {
 export function ToolsMenu({ chosen, onChange, supported }: ToolsMenuProps) {
   const [menu, setMenu] = useState<ToolsMenuData | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const on = new Set(chosen ?? (menu ? defaults(menu) : []));
+  const { defaultTools } = useModelPreferences();
+  // A conversation without a choice uses the user's default, else the built-in defaults.
+  const fallback = (data: ToolsMenuData) => defaultTools ?? defaults(data);
+  const on = new Set(chosen ?? (menu ? fallback(menu) : []));
   const count = menu ? [...menu.builtIn, ...menu.mcp].filter((t) => on.has(t.name)).length : null;
 
   const load = () => {
@@ -41,7 +45,7 @@ export function ToolsMenu({ chosen, onChange, supported }: ToolsMenuProps) {
   };
   const toggle = (name: string, value: boolean) => {
     if (!menu) return;
-    const next = new Set(chosen ?? defaults(menu));
+    const next = new Set(chosen ?? fallback(menu));
     if (value) next.add(name);
     else next.delete(name);
     // Only names the menu lists are kept (a server removed since drops out).
@@ -66,13 +70,29 @@ export function ToolsMenu({ chosen, onChange, supported }: ToolsMenuProps) {
       <PopoverContent align="end" className="w-80 p-0" data-testid="tools-menu">
         <div className="flex items-center justify-between gap-2 border-b border-border px-3 py-2">
           <h3 className="text-sm font-medium">Tools</h3>
-          {chosen ? (
-            <Button type="button" size="sm" variant="ghost" data-testid="tools-menu-reset" onClick={() => onChange(null)}>
-              Use defaults
-            </Button>
-          ) : (
-            <span className="text-xs text-muted-foreground">Defaults</span>
-          )}
+          <span className="flex items-center gap-1">
+            {chosen && (
+              <Button
+                type="button"
+                size="sm"
+                variant="ghost"
+                data-testid="tools-menu-save-default"
+                title="Conversations that make no choice of their own use these tools"
+                onClick={() => void setDefaultTools([...chosen])}
+              >
+                Make default
+              </Button>
+            )}
+            {chosen ? (
+              <Button type="button" size="sm" variant="ghost" data-testid="tools-menu-reset" onClick={() => onChange(null)}>
+                Use defaults
+              </Button>
+            ) : (
+              <span className="text-xs text-muted-foreground" data-testid="tools-menu-defaults">
+                {defaultTools ? "Your defaults" : "Defaults"}
+              </span>
+            )}
+          </span>
         </div>
         {!supported && (
           <p data-testid="tools-unsupported" role="status" className="border-b border-border px-3 py-2 text-xs text-muted-foreground">

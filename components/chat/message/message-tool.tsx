@@ -198,7 +198,7 @@ function ToolApproval({
           Always allow in this chat
         </Button>
       </div>
-      {!onApproval && <p className="text-xs text-muted-foreground">Only the last answer&apos;s tool calls can be approved, once it has finished.</p>}
+      {!onApproval && <p className="text-xs text-muted-foreground">Not run: only the last answer&apos;s waiting tool calls can be approved.</p>}
     </div>
   );
 }

@@ -9,9 +9,10 @@ import { Label } from "@/components/ui/label";
 import { describeError } from "@/lib/errors";
 import type { McpServerView } from "@/lib/mcp/types";
 
-// The team's MCP servers on the admin page: each server's status, tools and last error, with
-// refresh and delete, and a form to add one. Credentials are write-only: the page only ever
-// learns whether a server has some.
+// MCP servers with their status, tools (each on or off, and whether it asks first) and last error,
+// with refresh and delete, and a form to add one: the team's on the admin page, a user's own on
+// the account page (when the operator allows them). Credentials are write-only: the page only
+// ever learns whether a server has some.
 
 async function request<T>(url: string, init: RequestInit = {}): Promise<T> {
   let response: Response;
@@ -25,9 +26,12 @@ async function request<T>(url: string, init: RequestInit = {}): Promise<T> {
   return json as T;
 }
 
-const BASE = "/api/admin/mcp/servers";
+type Scope = "team" | "own";
 
-export function McpServersCard() {
+const BASES: Record<Scope, string> = { team: "/api/admin/mcp/servers", own: "/api/mcp/servers" };
+
+export function McpServersCard({ scope }: { scope: Scope }) {
+  const BASE = BASES[scope];
   const [servers, setServers] = useState<McpServerView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -36,7 +40,7 @@ export function McpServersCard() {
     request<{ servers: McpServerView[] }>(BASE)
       .then((body) => setServers(body.servers))
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, []);
+  }, [BASE]);
   useEffect(load, [load]);
 
   const act = async (id: string, work: () => Promise<unknown>) => {
@@ -53,12 +57,22 @@ export function McpServersCard() {
   };
 
   return (
-    <Card data-testid="admin-mcp-servers">
+    <Card data-testid={scope === "team" ? "admin-mcp-servers" : "own-mcp-servers"}>
       <CardHeader>
-        <CardTitle>MCP servers</CardTitle>
+        <CardTitle>{scope === "team" ? "MCP servers" : "Your MCP servers"}</CardTitle>
         <CardDescription>
-          Tools from Model Context Protocol servers, for every tool-capable model. Servers on for everyone are offered in every conversation; opt-in
-          ones where a conversation turns them on. Servers from the server&apos;s configuration (stdio included) are listed but edited there.
+          {scope === "team" ? (
+            <>
+              Tools from Model Context Protocol servers, for every tool-capable model. Servers on for everyone are offered in every conversation;
+              opt-in ones where a conversation turns them on. Servers from the server&apos;s configuration (stdio included) are listed but edited
+              there.
+            </>
+          ) : (
+            <>
+              Your own Model Context Protocol servers over HTTP: their tools are offered in your conversations only, and their credentials are kept on
+              the server, never shown again and never usable by anyone else.
+            </>
+          )}
         </CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4">
@@ -85,7 +99,7 @@ export function McpServersCard() {
               >
                 <div className="flex flex-wrap items-center gap-2">
                   <span className="font-medium">{s.name}</span>
-                  <Badge variant="secondary">{s.scope === "operator" ? "configuration" : s.availability}</Badge>
+                  <Badge variant="secondary">{s.scope === "operator" ? "configuration" : s.scope === "own" ? "yours" : s.availability}</Badge>
                   <Badge variant={s.status === "error" ? "destructive" : "outline"} data-testid="admin-mcp-status">
                     {s.status === "ok" ? "reachable" : s.status === "error" ? "failing" : "not checked yet"}
                   </Badge>
@@ -178,13 +192,13 @@ export function McpServersCard() {
             ))}
           </ul>
         )}
-        <AddServerForm onAdded={load} />
+        <AddServerForm base={BASE} team={scope === "team"} onAdded={load} />
       </CardContent>
     </Card>
   );
 }
 
-function AddServerForm({ onAdded }: { onAdded: () => void }) {
+function AddServerForm({ base, team, onAdded }: { base: string; team: boolean; onAdded: () => void }) {
   const [name, setName] = useState("");
   const [url, setUrl] = useState("");
   const [transport, setTransport] = useState<"streamable-http" | "sse">("streamable-http");
@@ -202,7 +216,8 @@ function AddServerForm({ onAdded }: { onAdded: () => void }) {
         event.preventDefault();
         setSaving(true);
         setError(null);
-        request(BASE, { method: "POST", body: JSON.stringify({ name, url, transport, availability, ...(token ? { bearerToken: token } : {}) }) })
+        const body = { name, url, transport, ...(team ? { availability } : {}), ...(token ? { bearerToken: token } : {}) };
+        request(base, { method: "POST", body: JSON.stringify(body) })
           .then(() => {
             setName("");
             setUrl("");
@@ -241,19 +256,21 @@ function AddServerForm({ onAdded }: { onAdded: () => void }) {
           <option value="sse">SSE (older servers)</option>
         </select>
       </div>
-      <div className="grid gap-1">
-        <Label htmlFor="mcp-availability">Available</Label>
-        <select
-          id="mcp-availability"
-          data-testid="admin-mcp-availability"
-          className="h-9 rounded-md border border-input bg-background px-2 text-sm"
-          value={availability}
-          onChange={(e) => setAvailability(e.target.value === "opt-in" ? "opt-in" : "everyone")}
-        >
-          <option value="everyone">On for everyone</option>
-          <option value="opt-in">Opt-in per conversation</option>
-        </select>
-      </div>
+      {team && (
+        <div className="grid gap-1">
+          <Label htmlFor="mcp-availability">Available</Label>
+          <select
+            id="mcp-availability"
+            data-testid="admin-mcp-availability"
+            className="h-9 rounded-md border border-input bg-background px-2 text-sm"
+            value={availability}
+            onChange={(e) => setAvailability(e.target.value === "opt-in" ? "opt-in" : "everyone")}
+          >
+            <option value="everyone">On for everyone</option>
+            <option value="opt-in">Opt-in per conversation</option>
+          </select>
+        </div>
+      )}
       <div className="grid gap-1 sm:col-span-2">
         <Label htmlFor="mcp-token">Bearer token (optional, never shown again)</Label>
         <Input

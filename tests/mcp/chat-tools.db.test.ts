@@ -7,7 +7,7 @@ import type { LocalOpenRouter } from "@/local-openrouter";
 import { textTurn } from "@/tests/helpers/answer-turn";
 import { useLocalOpenRouter } from "@/tests/helpers/upstream";
 import { makeUser } from "@/tests/helpers/users";
-import { memoryServerConfig, startEverythingServer, startHostileServer, type RunningServer } from "./servers";
+import { memoryServerConfig, startEverythingServer, startEverythingSseServer, startHostileServer, type RunningServer } from "./servers";
 
 // MCP tools in a chat answer, end to end through the chat route's own steps (plan, choose
 // upstreams, reserve, commit, start) against real MCP servers nobody here wrote — the official
@@ -19,11 +19,13 @@ import { memoryServerConfig, startEverythingServer, startHostileServer, type Run
 let upstream: LocalOpenRouter;
 let everything: RunningServer;
 let hostile: RunningServer;
+let everythingSse: RunningServer;
 const TIMEOUT_MS = 3_000;
 
 beforeAll(async () => {
   everything = await startEverythingServer();
   hostile = await startHostileServer();
+  everythingSse = await startEverythingSseServer();
   process.env.SWITCHBOARD_MCP_SERVERS = JSON.stringify([memoryServerConfig("memory")]);
   process.env.SWITCHBOARD_MCP_TIMEOUT_MS = String(TIMEOUT_MS);
   process.env.SWITCHBOARD_MCP_MAX_RESULT_BYTES = "12000";
@@ -45,6 +47,11 @@ beforeAll(async () => {
   await createServer(
     { kind: "team" },
     { name: "hostile", url: hostile.url, transport: "streamable-http", enabledTools: null, availability: "opt-in", approvalTools: [] },
+  );
+  // The same server over the older SSE transport, opt-in.
+  await createServer(
+    { kind: "team" },
+    { name: "legacy", url: everythingSse.url, transport: "sse", enabledTools: ["get-sum"], availability: "opt-in", approvalTools: [] },
   );
   // The same server again, with its one tool on marked by the admin as needing approval.
   await createServer(
@@ -68,6 +75,7 @@ afterAll(async () => {
   await closeAllConnections();
   await everything?.stop();
   await hostile?.stop();
+  await everythingSse?.stop();
 });
 
 type ToolPart = {
@@ -205,6 +213,15 @@ describe("MCP tools in a chat answer", () => {
     expectMetered(r, 2);
     // The call's duration is kept with the answer, for its card.
     expect(r.metadata.toolDurations?.[r.tools[0]!.toolCallId]).toBeGreaterThanOrEqual(0);
+  });
+
+  it("a server on the older SSE transport: its tool runs the same way", async () => {
+    const user = await budgetedUser();
+    const r = await ask(user, `Add [[sb:tool name=legacy__get-sum args='{"a":40,"b":2}']]`, { tools: ["legacy__get-sum"] });
+    expect(r.tools[0]).toMatchObject({ type: "tool-legacy__get-sum", state: "output-available", input: { a: 40, b: 2 } });
+    expect(JSON.stringify(r.tools[0]!.output)).toContain("42");
+    expect(JSON.stringify(toolMessages(r.requests[1]!))).toContain("42");
+    expectMetered(r, 2);
   });
 
   it("an operator's stdio server (the official memory server): a write asks first; approved, it writes, and a read runs without asking", async () => {

@@ -6,7 +6,7 @@ import path from "node:path";
 import { freePort } from "@/tests/helpers/ports";
 
 // Real MCP servers for the tests, started on loopback as their own processes: the official
-// "everything" server over Streamable HTTP, the official "memory" server over stdio (configured
+// "everything" server over Streamable HTTP (and the older SSE), the official "memory" server over stdio (configured
 // as an operator's server), and a hostile one written on the official SDK (./hostile-server.mjs).
 
 const require = createRequire(import.meta.url);
@@ -55,6 +55,11 @@ async function httpServer(bin: string, args: string[], ready: RegExp, pathname: 
 
 export function startEverythingServer(): Promise<RunningServer> {
   return httpServer(EVERYTHING_BIN, ["streamableHttp"], /listening on port/, "/mcp");
+}
+
+/** The same server over the older HTTP+SSE transport (GET /sse, POST /message), as older servers speak it. */
+export function startEverythingSseServer(): Promise<RunningServer> {
+  return httpServer(EVERYTHING_BIN, ["sse"], /running on port/, "/sse");
 }
 
 export function startHostileServer(): Promise<RunningServer> {

@@ -1,7 +1,7 @@
 # Switchboard on Next's standalone output. Build: docker build -t switchboard .
 # Run:  docker run -p 3000:3000 -e OPENROUTER_API_KEY=… -v switchboard-data:/data switchboard
 # Several instances: see compose.yaml (PostgreSQL and Redis) and docs/operations.md.
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1
 # Dependencies first, so a source change does not reinstall them (postinstall runs prisma generate).
@@ -14,7 +14,7 @@ COPY . .
 RUN SB_STANDALONE=1 npx next build
 
 # The runtime image: the standalone server and what it reads from disk, nothing else.
-FROM node:22-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=3000 HOSTNAME=0.0.0.0 SWITCHBOARD_DATA_DIR=/data NEXT_TELEMETRY_DISABLED=1
 WORKDIR /app
 RUN groupadd --system switchboard && useradd --system --gid switchboard --home /app switchboard \

@@ -115,7 +115,8 @@ export async function startAnswer(input: AnswerInput): Promise<void> {
     !input.model.supportsTools && (input.settings.tools === undefined || input.settings.tools === null || input.settings.tools.length > 0);
   // Each step's reasoning details, kept with the saved answer (./reasoning-details.ts).
   const stepReasoning: ReasoningDetail[][] = [];
-  const output: AnswerOutput = { seen: false };
+  // An answer that goes on has shown its calls already: an empty last step is not an empty answer.
+  const output: AnswerOutput = { seen: keptParts > 0 };
   const { settings } = input;
   const effort = input.model.supportsReasoning ? (settings.reasoningEffort ?? undefined) : undefined;
   // The output the budget reserved for each generation (lib/spend/worst-case.ts).

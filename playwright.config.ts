@@ -17,7 +17,11 @@ export default defineConfig({
   reporter: process.env.CI ? [["list"]] : [["list"]],
   use: {
     baseURL: process.env.SB_E2E_URL,
-    trace: "retain-on-failure",
+    // A failed test keeps its trace (actions, DOM snapshots, network, console) and a screenshot.
+    // No screencast in the trace: filming every test made Chromium encode frames throughout, a
+    // quarter of the suite's CPU (chat.spec.ts: 190 CPU-s with it, 143 without), and the two
+    // browser runs share two cores.
+    trace: { mode: "retain-on-failure", screenshots: false },
     screenshot: "only-on-failure",
   },
   projects: [

@@ -17,7 +17,7 @@ import {
   waitUploaded,
 } from "./fixtures/attachments";
 import { E2E_ATTACHMENT_MAX_BYTES } from "./fixtures/constants";
-import { register } from "./fixtures/users";
+import { signUp } from "./fixtures/users";
 
 const VISION_MODEL = "openai/gpt-4o-mini"; // the default; reads images and files
 const PNG_DATA_URL = `data:image/png;base64,${PNG_1X1.toString("base64")}`;
@@ -35,7 +35,7 @@ async function expectLoaded(image: Locator): Promise<void> {
 
 test.beforeEach(async ({ page }) => {
   test.setTimeout(90_000);
-  await register(page);
+  await signUp(page);
 });
 
 test("an image pasted into the composer reaches a vision model as an image_url part and still renders after a reload", async ({ page }) => {

@@ -18,7 +18,7 @@ import {
   wordCount,
   recordDialogs,
 } from "./fixtures/chat";
-import { register } from "./fixtures/users";
+import { signUp } from "./fixtures/users";
 
 const DEFAULT_MODEL = "openai/gpt-4o-mini";
 
@@ -29,7 +29,7 @@ function liveError(page: Page): Locator {
 test.beforeEach(async ({ page }) => {
   // Streams run in real time (rate=…); leave room for a busy machine.
   test.setTimeout(120_000);
-  await register(page);
+  await signUp(page);
 });
 
 test("an answer streams in incrementally, shows its footer, and the URL moves to /c/{id} without a reload", async ({ page }) => {

@@ -4,7 +4,7 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { lastAssistant, openNewChat, reloadChat, send, sendAndWait, waitIdle } from "./fixtures/chat";
 import { allowClipboard, clipboardText, downloadFrom, watchHydration } from "./fixtures/code-blocks";
-import { register } from "./fixtures/users";
+import { signUp } from "./fixtures/users";
 
 const LONG_LINE = `print("${"wide ".repeat(60).trim()}")`;
 const PYTHON = `def greet(name):\n    return f"Hello, {name}!"\n\n${LONG_LINE}`;
@@ -21,7 +21,7 @@ const ANSWER = [
 
 test.beforeEach(async ({ page }) => {
   test.setTimeout(120_000);
-  await register(page);
+  await signUp(page);
   await allowClipboard(page);
 });
 

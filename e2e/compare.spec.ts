@@ -4,7 +4,7 @@
 // local OpenRouter's request log.
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { completionsMentioning, marker, openNewChat, reloadChat, send, sendAndWait, waitIdle } from "./fixtures/chat";
-import { register } from "./fixtures/users";
+import { signUp } from "./fixtures/users";
 
 const MINI = "openai/gpt-4o-mini";
 const GEMINI = "google/gemini-2.5-flash";
@@ -12,7 +12,7 @@ const HAIKU = "anthropic/claude-haiku-4.5";
 
 test.beforeEach(async ({ page }) => {
   test.setTimeout(150_000);
-  await register(page);
+  await signUp(page);
 });
 
 async function pickModel(page: Page, trigger: Locator, search: string, id: string): Promise<void> {

@@ -5,7 +5,7 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
 import { lastAssistant, openNewChat, reloadChat, send, sendAndWait, waitIdle, recordDialogs } from "./fixtures/chat";
 import { allowClipboard, clipboardText, downloadFrom, watchHydration } from "./fixtures/code-blocks";
 import { DIAGRAM_PAYLOADS } from "./fixtures/diagram-payloads";
-import { register } from "./fixtures/users";
+import { signUp } from "./fixtures/users";
 
 const FLOWCHART = ["flowchart TD", "  A[Start] --> B{Is it working?}", "  B -->|Yes| C[Ship it]", "  B -->|No| D[Fix it]", "  D --> B"].join("\n");
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -14,7 +14,7 @@ const MERMAID_MARKER = "No diagram type detected matching given configuration";
 
 test.beforeEach(async ({ page }) => {
   test.setTimeout(120_000);
-  await register(page);
+  await signUp(page);
   await allowClipboard(page);
 });
 

@@ -4,7 +4,7 @@
 // its LaTeX. Answers are scripted through the local OpenRouter's `[[sb:say …]]` directive.
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { assistantMessages, lastAssistant, openNewChat, reloadChat, send, sendAndWait, waitIdle, recordDialogs } from "./fixtures/chat";
-import { register } from "./fixtures/users";
+import { signUp } from "./fixtures/users";
 
 const MATH_ANSWER = [
   "Euler's identity $e^{i\\pi}+1=0$ and Pythagoras \\(a^2+b^2=c^2\\). It costs $5 and $10 later.",
@@ -67,7 +67,7 @@ async function copyFormula(page: Page, formula: Locator): Promise<string> {
 
 test.beforeEach(async ({ page }) => {
   test.setTimeout(120_000);
-  await register(page);
+  await signUp(page);
 });
 
 test("inline and display math are typeset when streamed, after a reload, and in the server's HTML", async ({ page }) => {

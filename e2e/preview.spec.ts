@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { expect, test, type FrameLocator, type Locator, type Page } from "@playwright/test";
 import { directive } from "@/local-openrouter/directive";
 import { assistantMessages, marker, openNewChat, reloadChat, sendAndWait } from "./fixtures/chat";
-import { register } from "./fixtures/users";
+import { signUp } from "./fixtures/users";
 
 const fence = (language: string, code: string) => "```" + language + "\n" + code + "\n```";
 
@@ -100,7 +100,7 @@ attempt("window-open", function () {
 
 test.beforeEach(async ({ page }) => {
   test.setTimeout(120_000);
-  await register(page);
+  await signUp(page);
   await openNewChat(page);
 });
 

@@ -13,14 +13,14 @@ import {
   userMessages,
   waitIdle,
 } from "./fixtures/chat";
-import { register } from "./fixtures/users";
+import { signUp } from "./fixtures/users";
 
 const DEFAULT_MODEL = "openai/gpt-4o-mini";
 const PRICED_MODEL = "deepseek/deepseek-chat-v3.1";
 
 test.beforeEach(async ({ page }) => {
   test.setTimeout(90_000);
-  await register(page);
+  await signUp(page);
 });
 
 async function openSettings(page: Page): Promise<Locator> {

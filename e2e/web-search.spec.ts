@@ -3,7 +3,7 @@
 // they are still there after a reload.
 import { expect, test, type Locator } from "@playwright/test";
 import { completionsMentioning, marker, openNewChat, sendAndWait } from "./fixtures/chat";
-import { register } from "./fixtures/users";
+import { signUp } from "./fixtures/users";
 
 /** The local OpenRouter's search results link to www.example.{com,org,net}. */
 const RESULT_HOSTS = /^https:\/\/www\.example\.(com|org|net)\//;
@@ -22,7 +22,7 @@ async function expectSafeSources(links: Locator): Promise<void> {
 
 test.beforeEach(async ({ page }) => {
   test.setTimeout(90_000);
-  await register(page);
+  await signUp(page);
 });
 
 test("a web-search answer shows clickable, numbered citations, also after a reload; the toggle is for one message", async ({ page }) => {

@@ -2,7 +2,7 @@ import "server-only";
 import { attachmentNeeds, attachmentParts, canReadFiles, requireReadable } from "@/lib/attachments/model-input";
 import { effectiveRouting, requireFallbackModels, webSearchChoice, type UpstreamChoices } from "@/lib/chat/routing";
 import type { TurnPlan } from "@/lib/chat/turn";
-import { chatRequestSchema, type ChatRequest, type ChatUIMessage } from "@/lib/chat/types";
+import { chatRequestSchema, type ChatRequest, type ChatUIMessage, type ModelPreferences } from "@/lib/chat/types";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { readJson } from "@/lib/http";
@@ -54,8 +54,13 @@ export async function attachToTurn(userId: string, plan: TurnPlan, body: ChatReq
  * against the catalog, web search, the file-parser plugin for PDFs the model cannot read itself,
  * and image output.
  */
-export async function upstreamChoices(userId: string, model: ModelSummary, plan: TurnPlan, body: ChatRequest): Promise<UpstreamChoices> {
-  const routing = await effectiveRouting(userId, plan.settings, model.id);
+export async function upstreamChoices(
+  model: ModelSummary,
+  plan: TurnPlan,
+  body: ChatRequest,
+  preferences: () => Promise<ModelPreferences>,
+): Promise<UpstreamChoices> {
+  const routing = await effectiveRouting(plan.settings, model.id, preferences);
   const fallbacks = await requireFallbackModels(model, routing);
   const needs = attachmentNeeds(plan.history);
   if (needs.images > 0) {

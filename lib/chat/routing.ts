@@ -1,6 +1,5 @@
 import "server-only";
-import type { ChatMessageMetadata, ConversationSettings, RoutingSettings } from "@/lib/chat/types";
-import { getModelPreferences } from "@/lib/db/preferences";
+import type { ChatMessageMetadata, ConversationSettings, ModelPreferences, RoutingSettings } from "@/lib/chat/types";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { AUTO_ROUTER_ID, requireModel } from "@/lib/openrouter/catalog";
@@ -31,10 +30,13 @@ export type UpstreamChoices = {
  * The default's fallback models do not apply to the auto router (it picks its own model); the
  * conversation's own fallbacks with it are the user's mistake, refused by requireFallbackModels.
  */
-export async function effectiveRouting(userId: string, settings: ConversationSettings, modelId: string): Promise<RoutingSettings | null> {
+export async function effectiveRouting(
+  settings: ConversationSettings,
+  modelId: string,
+  preferences: () => Promise<ModelPreferences>,
+): Promise<RoutingSettings | null> {
   if (settings.routing) return settings.routing;
-  const preferences = await getModelPreferences(userId, getEnv().SWITCHBOARD_DEFAULT_MODEL);
-  const routing = preferences.defaultRouting ?? null;
+  const routing = (await preferences()).defaultRouting ?? null;
   if (routing && modelId === AUTO_ROUTER_ID && routing.fallbackModels?.length) return { ...routing, fallbackModels: null };
   return routing;
 }

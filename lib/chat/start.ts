@@ -18,7 +18,7 @@ import type { UpstreamChoices } from "./routing";
 import { columnStreamKey, streamingMessageIds } from "./streams";
 import { generateTitleInBackground } from "./title";
 import { commitTurn, type CommittedTurn, type PlannedAnswer, type TurnPlan } from "./turn";
-import type { ChatMessageMetadata, ChatRequest } from "./types";
+import type { ChatMessageMetadata, ChatRequest, ModelPreferences } from "./types";
 
 // The steps of a turn after it is planned (lib/chat/turn.ts), as the chat route calls them: the
 // upstream chosen for each model, the budget held for every answer before anything is written or
@@ -43,16 +43,19 @@ export type StartedAnswer = { messageId: string; model: string; streamKey: strin
 
 /** The attachments once, then each model's upstream choices (and the check that it can read them). */
 export async function chooseUpstreams(user: SessionUser, models: ModelSummary[], planned: TurnPlan, body: ChatRequest): Promise<ChosenUpstreams> {
-  const { plan, attachmentIds } = await attachToTurn(user.id, await withDefaultTools(user.id, planned), body);
+  // The user's defaults (tools, routing), read at most once for the turn and only when a setting falls back to them.
+  let read: Promise<ModelPreferences> | undefined;
+  const preferences = () => (read ??= getModelPreferences(user.id, getEnv().SWITCHBOARD_DEFAULT_MODEL));
+  const { plan, attachmentIds } = await attachToTurn(user.id, await withDefaultTools(planned, preferences), body);
   const answers: ChosenUpstreams["answers"] = [];
-  for (const model of models) answers.push({ model, choices: await upstreamChoices(user.id, model, plan, body) });
+  for (const model of models) answers.push({ model, choices: await upstreamChoices(model, plan, body, preferences) });
   return { plan, attachmentIds, answers };
 }
 
 /** A conversation that made no choice of tools uses the user's default choice, when they saved one. */
-async function withDefaultTools(userId: string, plan: TurnPlan): Promise<TurnPlan> {
+async function withDefaultTools(plan: TurnPlan, preferences: () => Promise<ModelPreferences>): Promise<TurnPlan> {
   if (plan.settings.tools !== undefined && plan.settings.tools !== null) return plan;
-  const { defaultTools } = await getModelPreferences(userId, getEnv().SWITCHBOARD_DEFAULT_MODEL);
+  const { defaultTools } = await preferences();
   return defaultTools ? { ...plan, settings: { ...plan.settings, tools: defaultTools } } : plan;
 }
 

@@ -656,3 +656,16 @@ test("a long conversation opens at its end and pages in earlier messages when sc
   await expect(rows).toHaveCount(60);
   await expect(page.getByTestId("load-earlier")).toHaveAttribute("data-count", "92");
 });
+
+test("New chat right after a conversation was created in place starts a fresh chat", async ({ page }) => {
+  await openNewChat(page);
+  await sendAndWait(page, 'Say it [[sb:say text="first"]]');
+  const first = page.url();
+  expect(first).toMatch(/\/c\//);
+  await page.getByTestId("new-chat-link").click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId("message-assistant")).toHaveCount(0);
+  await expect(page.getByTestId("chat")).not.toHaveAttribute("data-conversation-id", first.split("/c/")[1]!);
+  // The earlier conversation is kept.
+  await expect(page.getByTestId("sidebar").locator(`a[href="/c/${first.split("/c/")[1]}"]`)).toBeVisible();
+});

@@ -5,6 +5,7 @@ import { Menu } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Sheet, SheetContent, SheetTitle } from "@/components/ui/sheet";
 import { DemoBanner } from "./demo-banner";
+import { KeyboardShortcuts } from "./keyboard-shortcuts";
 import { Sidebar, type ShellUser } from "./sidebar";
 
 export function AppShell({ user, demo, children }: { user: ShellUser; demo: boolean; children: React.ReactNode }) {
@@ -32,6 +33,7 @@ export function AppShell({ user, demo, children }: { user: ShellUser; demo: bool
           {children}
         </main>
       </div>
+      <KeyboardShortcuts />
     </div>
   );
 }

@@ -117,8 +117,6 @@ export function KeyboardShortcuts() {
     };
   }, [newChat]);
 
-  // Read when the sheet is shown (only ever in the browser, after a key or a click).
-  const keyName = (key: string) => (key === "Mod" ? (/Mac|iPhone|iPad/.test(navigator.platform) ? "⌘" : "Ctrl") : key);
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogContent data-testid="shortcuts-help" closeLabel="Close the shortcuts">
@@ -126,19 +124,28 @@ export function KeyboardShortcuts() {
           <DialogTitle>Keyboard shortcuts</DialogTitle>
           <DialogDescription>They work anywhere in the app, except a bare ? while you type.</DialogDescription>
         </DialogHeader>
-        <ul className="grid gap-2 text-sm">
-          {SHORTCUTS.map((s) => (
-            <li key={s.id} data-testid="shortcut" data-shortcut={s.id} className="flex items-center justify-between gap-4">
-              <span>{s.label}</span>
-              <span className="flex gap-1" aria-label={s.keys.map(keyName).join(" + ")}>
-                {s.keys.map((key) => (
-                  <Kbd key={key}>{keyName(key)}</Kbd>
-                ))}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <ShortcutList />
       </DialogContent>
     </Dialog>
+  );
+}
+
+/** The sheet's list; rendered only while the sheet is open, so only in the browser (it reads the platform). */
+function ShortcutList() {
+  const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
+  const keyName = (key: string) => (key === "Mod" ? (isMac ? "⌘" : "Ctrl") : key);
+  return (
+    <ul className="grid gap-2 text-sm">
+      {SHORTCUTS.map((s) => (
+        <li key={s.id} data-testid="shortcut" data-shortcut={s.id} className="flex items-center justify-between gap-4">
+          <span>{s.label}</span>
+          <span className="flex gap-1" aria-label={s.keys.map(keyName).join(" + ")}>
+            {s.keys.map((key) => (
+              <Kbd key={key}>{keyName(key)}</Kbd>
+            ))}
+          </span>
+        </li>
+      ))}
+    </ul>
   );
 }
